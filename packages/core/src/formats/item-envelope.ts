@@ -1,0 +1,37 @@
+// Item ciphertexts (DESIGN.md §2, §4): one envelope per item, AAD = (purpose, account id, item id) plus the
+// envelope version, so a ciphertext moved to another item or account fails to open. The per-item version
+// counter (`rev`) lives inside the ciphertext, so it cannot be rewritten without the key.
+import { fromUtf8, utf8 } from "../encoding/bytes.ts";
+import { CryptexError } from "../errors.ts";
+import type { AccountKeys } from "../keys/derive.ts";
+import type { ItemId } from "../keys/ids.ts";
+import { parse } from "../schema/shape.ts";
+import { type Item, itemShape } from "../vault/item.ts";
+import { aad } from "./aad.ts";
+import { openEnvelope, sealEnvelope } from "./envelope.ts";
+
+/** Upper bound of one item ciphertext: the item limits allow a few MiB; anything larger is hostile. */
+export const MAX_ITEM_CIPHERTEXT = 4 * 1024 * 1024;
+
+export async function encryptItem(keys: AccountKeys, item: Item): Promise<Uint8Array> {
+  return sealEnvelope(keys.item, utf8(JSON.stringify(parse(itemShape, item))), aad("item", keys.accountId, item.id));
+}
+
+export async function decryptItem(keys: AccountKeys, id: ItemId, ciphertext: Uint8Array): Promise<Item> {
+  if (ciphertext.length > MAX_ITEM_CIPHERTEXT) throw new CryptexError("invalid_item", "item ciphertext is too large");
+  const plain = await openEnvelope(keys.item, ciphertext, aad("item", keys.accountId, id));
+  let value: unknown;
+  try {
+    value = JSON.parse(fromUtf8(plain));
+  } catch {
+    throw new CryptexError("invalid_item", "item does not decode as JSON");
+  }
+  let item: Item;
+  try {
+    item = parse(itemShape, value) as Item;
+  } catch (e) {
+    throw new CryptexError("invalid_item", `item does not match the schema: ${(e as Error).message}`);
+  }
+  if (item.id !== id) throw new CryptexError("tampered", "item id inside the ciphertext does not match");
+  return item;
+}

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createItem } from "../vault/item.ts";
+import { searchIndex } from "../vault/search.ts";
+import { freshAccountKeys } from "./test-keys.ts";
+import { type IndexSegment, toIndexEntry, VaultIndex } from "./vault-index.ts";
+
+const items = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    createItem({ type: "login", title: `Site ${i}`, fields: { username: `user${i}@example.com`, url: `https://s${i}.example.com/login` }, tags: i % 2 ? ["work"] : [] }),
+  );
+
+test("index: snapshot + deltas reopen to the same entries; compaction", async () => {
+  const keys = await freshAccountKeys();
+  const idx = VaultIndex.empty();
+  const all = items(50);
+  for (const it of all) idx.entries.set(it.id, toIndexEntry(it));
+  const log: IndexSegment[] = [await idx.snapshot(keys)];
+  const extra = items(3);
+  log.push(await idx.change(keys, extra.map(toIndexEntry), [all[0]!.id]));
+  log.push(await idx.change(keys, [], [all[1]!.id]));
+  const again = await VaultIndex.open(keys, log);
+  assert.equal(again.entries.size, 51);
+  assert.ok(!again.entries.has(all[0]!.id));
+  assert.equal(again.entries.get(extra[2]!.id)?.subtitle, extra[2]!.fields[0]!.value);
+  assert.deepEqual(again.position, { generation: 0, nextSeq: 3 });
+  const snap = await again.snapshot(keys);
+  assert.equal(snap.generation, 1);
+  assert.equal((await VaultIndex.open(keys, [snap])).entries.size, 51);
+});
+
+test("index: reordered, mixed or foreign segments are rejected", async () => {
+  const keys = await freshAccountKeys();
+  const idx = VaultIndex.empty();
+  const s0 = await idx.snapshot(keys);
+  const s1 = await idx.change(keys, items(1).map(toIndexEntry), []);
+  const s2 = await idx.change(keys, items(1).map(toIndexEntry), []);
+  await assert.rejects(VaultIndex.open(keys, [s0, { ...s2, seq: 1 }, { ...s1, seq: 2 }]), { code: "tampered" });
+  await assert.rejects(VaultIndex.open(keys, [s0, s2]), { code: "tampered" });
+  await assert.rejects(VaultIndex.open(await freshAccountKeys(), [s0]), { code: "tampered" });
+});
+
+test("search: substring, subsequence, tags and hosts; ranking", () => {
+  const entries = items(20).map(toIndexEntry);
+  assert.equal(searchIndex(entries, "site 13")[0]?.title, "Site 13");
+  assert.ok(searchIndex(entries, "s7.example").some((e) => e.title === "Site 7"));
+  assert.equal(searchIndex(entries, "work").length, 10);
+  assert.equal(searchIndex(entries, "zzz").length, 0);
+});

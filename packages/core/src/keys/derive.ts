@@ -1,0 +1,41 @@
+// Key schedule of DESIGN.md §2: every key below S and AK is an HKDF-SHA256 output, salted with the account id.
+import { type SigningKeyPair, signingKeyFromSeed } from "../crypto/ed25519.ts";
+import { hkdfAesKey, hkdfBytes } from "../crypto/hkdf.ts";
+import { concat, utf8 } from "../encoding/bytes.ts";
+import type { AccountKey } from "./account-key.ts";
+import { type AccountId, uuidToBytes } from "./ids.ts";
+
+const info = (label: string) => utf8(`cryptex/v1/${label}`);
+
+export async function deriveKek(stretched: Uint8Array, accountId: AccountId): Promise<CryptoKey> {
+  return hkdfAesKey(stretched, uuidToBytes(accountId), info("kek"));
+}
+
+/** Keys that hang off the Account Key; all non-extractable AES-256-GCM keys. */
+export interface AccountKeys {
+  readonly accountId: AccountId;
+  readonly item: CryptoKey;
+  readonly index: CryptoKey;
+  readonly verifier: CryptoKey;
+  readonly eakWrap: CryptoKey;
+  readonly manifest: Uint8Array; // HMAC/Ed25519 seed material for the signed vault manifest
+}
+
+export async function deriveAccountKeys(ak: AccountKey, accountId: AccountId): Promise<AccountKeys> {
+  const ikm = utf8(ak);
+  const salt = uuidToBytes(accountId);
+  const [item, index, verifier, eakWrap, manifest] = await Promise.all([
+    hkdfAesKey(ikm, salt, info("items")),
+    hkdfAesKey(ikm, salt, info("index")),
+    hkdfAesKey(ikm, salt, info("verifier")),
+    hkdfAesKey(ikm, salt, info("eak-wrap")),
+    hkdfBytes(ikm, salt, info("manifest"), 32),
+  ]);
+  return Object.freeze({ accountId, item, index, verifier, eakWrap, manifest });
+}
+
+/** The sign-in key pair: Ed25519 seeded by HKDF(S ‖ AK), so the server's public key allows no offline guessing of P without AK. */
+export async function deriveAuthKey(stretched: Uint8Array, ak: AccountKey, accountId: AccountId): Promise<SigningKeyPair> {
+  const seed = await hkdfBytes(concat(stretched, utf8(ak)), uuidToBytes(accountId), info("auth"), 32);
+  return signingKeyFromSeed(seed);
+}

@@ -1,0 +1,46 @@
+// Branded ids (DESIGN.md §2): account and item ids are random UUIDs, 16 bytes inside formats.
+import { randomBytes } from "../crypto/random.ts";
+import { toHex } from "../encoding/bytes.ts";
+import { CryptexError } from "../errors.ts";
+
+export type AccountId = string & { readonly __brand: "AccountId" };
+export type ItemId = string & { readonly __brand: "ItemId" };
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function newUuid(): string {
+  const b = randomBytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = toHex(b);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export const newAccountId = (): AccountId => newUuid() as AccountId;
+export const newItemId = (): ItemId => newUuid() as ItemId;
+
+export function isUuid(s: unknown): s is string {
+  return typeof s === "string" && UUID_RE.test(s);
+}
+
+export function parseAccountId(s: unknown): AccountId {
+  if (!isUuid(s)) throw new CryptexError("invalid_input", "invalid account id");
+  return s as AccountId;
+}
+
+export function parseItemId(s: unknown): ItemId {
+  if (!isUuid(s)) throw new CryptexError("invalid_input", "invalid item id");
+  return s as ItemId;
+}
+
+export function uuidToBytes(id: string): Uint8Array {
+  const h = id.replaceAll("-", "");
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export function bytesToUuid(b: Uint8Array): string {
+  const h = toHex(b);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,161 @@
+// The vault item: the plaintext that exists only on devices. Its schema bounds every size, so a hostile
+// ciphertext that decrypts (a buggy or old client of ours) still cannot crash or flood a device.
+import { type ItemId, newItemId } from "../keys/ids.ts";
+import { arr, bool, type Infer, int, nullable, obj, oneOf, str } from "../schema/shape.ts";
+import { FIELD_KINDS, ITEM_TYPES, type ItemType, template } from "./templates.ts";
+
+export const LIMITS = Object.freeze({
+  title: 512,
+  fieldName: 128,
+  fieldValue: 65536,
+  fields: 256,
+  notes: 262144,
+  tags: 64,
+  tag: 128,
+  history: 100,
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const time = int(0, 8.64e15);
+
+const fieldShape = obj(
+  {
+    name: str({ min: 1, max: LIMITS.fieldName }),
+    kind: oneOf(FIELD_KINDS),
+    value: str({ max: LIMITS.fieldValue }),
+    custom: bool,
+  },
+  ["custom"],
+);
+
+const historyShape = obj({ field: str({ min: 1, max: LIMITS.fieldName }), value: str({ max: LIMITS.fieldValue }), changedAt: time });
+
+export const itemShape = obj(
+  {
+    v: int(1, 1),
+    id: str({ max: 36, pattern: UUID }),
+    rev: int(1, Number.MAX_SAFE_INTEGER),
+    type: oneOf(ITEM_TYPES),
+    title: str({ max: LIMITS.title }),
+    fields: arr(fieldShape, LIMITS.fields),
+    notes: str({ max: LIMITS.notes }),
+    tags: arr(str({ min: 1, max: LIMITS.tag }), LIMITS.tags),
+    favorite: bool,
+    trashedAt: nullable(time),
+    createdAt: time,
+    updatedAt: time,
+    history: arr(historyShape, LIMITS.history),
+    conflictOf: str({ max: 36, pattern: UUID }),
+  },
+  ["conflictOf"],
+);
+
+export type Field = Infer<typeof fieldShape>;
+export type PasswordHistoryEntry = Infer<typeof historyShape>;
+export type Item = Omit<Infer<typeof itemShape>, "id" | "type" | "conflictOf"> & {
+  id: ItemId;
+  type: ItemType;
+  conflictOf?: ItemId;
+};
+
+export interface NewItem {
+  type: ItemType;
+  title: string;
+  fields?: Record<string, string> | readonly Field[];
+  notes?: string;
+  tags?: readonly string[];
+  favorite?: boolean;
+}
+
+function normaliseTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))].sort();
+}
+
+/** Builds template fields first (in template order), then custom fields. */
+function buildFields(type: ItemType, input: NewItem["fields"]): Field[] {
+  if (Array.isArray(input)) return input.map((x) => ({ ...x }));
+  const values = (input ?? {}) as Record<string, string>;
+  const tpl = template(type);
+  const out: Field[] = [];
+  for (const tf of tpl.fields) if (values[tf.name] !== undefined) out.push({ name: tf.name, kind: tf.kind, value: values[tf.name]! });
+  for (const [name, value] of Object.entries(values)) {
+    if (!tpl.fields.some((tf) => tf.name === name)) out.push({ name, kind: "text", value, custom: true });
+  }
+  return out;
+}
+
+export function createItem(input: NewItem, now = Date.now()): Item {
+  return {
+    v: 1,
+    id: newItemId(),
+    rev: 1,
+    type: input.type,
+    title: input.title,
+    fields: buildFields(input.type, input.fields),
+    notes: input.notes ?? "",
+    tags: normaliseTags(input.tags ?? []),
+    favorite: input.favorite ?? false,
+    trashedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    history: [],
+  };
+}
+
+export function fieldValue(item: Item, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return item.fields.find((x) => x.name.toLowerCase() === lower)?.value;
+}
+
+export interface ItemChanges {
+  title?: string;
+  fields?: Record<string, string | null>; // null removes a custom field
+  notes?: string;
+  tags?: readonly string[];
+  favorite?: boolean;
+}
+
+/**
+ * Applies an edit: bumps the per-item version counter, and keeps the old value of every changed hidden
+ * field in the password history (newest first, bounded).
+ */
+export function editItem(item: Item, changes: ItemChanges, now = Date.now()): Item {
+  const fields = item.fields.map((x) => ({ ...x }));
+  const history = [...item.history];
+  const tpl = template(item.type);
+  for (const [name, value] of Object.entries(changes.fields ?? {})) {
+    const at = fields.findIndex((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (value === null) {
+      if (at >= 0) fields.splice(at, 1);
+      continue;
+    }
+    if (at >= 0) {
+      const old = fields[at]!;
+      if (old.value === value) continue;
+      if (old.kind === "hidden" && old.value !== "") history.unshift({ field: old.name, value: old.value, changedAt: now });
+      fields[at] = { ...old, value };
+    } else {
+      const tf = tpl.fields.find((x) => x.name === name.toLowerCase());
+      fields.push(tf ? { name: tf.name, kind: tf.kind, value } : { name, kind: "text", value, custom: true });
+    }
+  }
+  return {
+    ...item,
+    rev: item.rev + 1,
+    title: changes.title ?? item.title,
+    fields,
+    notes: changes.notes ?? item.notes,
+    tags: changes.tags ? normaliseTags(changes.tags) : item.tags,
+    favorite: changes.favorite ?? item.favorite,
+    history: history.slice(0, LIMITS.history),
+    updatedAt: now,
+  };
+}
+
+export function trashItem(item: Item, now = Date.now()): Item {
+  return { ...item, rev: item.rev + 1, trashedAt: now, updatedAt: now };
+}
+
+export function restoreItem(item: Item, now = Date.now()): Item {
+  return { ...item, rev: item.rev + 1, trashedAt: null, updatedAt: now };
+}
