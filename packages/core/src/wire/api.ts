@@ -1,0 +1,192 @@
+// The wire contract of /api/v1 (docs/api.md): request and answer shapes, shared by server and clients.
+// The server imports only this folder from core. Binary values travel as unpadded base64url.
+// Every shape is strict (unknown keys rejected) and bounded.
+import { arr, bool, type Infer, int, literal, nullable, obj, oneOf, str } from "../schema/shape.ts";
+
+export const API_PREFIX = "/api/v1";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const B64U = /^[A-Za-z0-9_-]*$/;
+export const uuid = str({ max: 36, pattern: UUID });
+export const b64u = (maxChars: number, minChars = 0) => str({ min: minChars, max: maxChars, pattern: B64U });
+const email = str({ min: 3, max: 254, pattern: /^[^\s@]+@[^\s@]+$/ });
+const deviceName = str({ min: 1, max: 100 });
+const eakText = str({ min: 1, max: 512, pattern: /^CRYPTEX:[A-Z2-7]+$/ });
+const revision = int(0, Number.MAX_SAFE_INTEGER);
+const time = int(0, 8.64e15);
+
+export const LIMITS = Object.freeze({
+  /** one item ciphertext, base64url characters (1 MiB of bytes) */
+  itemData: Math.ceil((1024 * 1024 * 4) / 3),
+  pushBatch: 1000,
+  pullPage: 1000,
+  /** request body bytes */
+  body: 24 * 1024 * 1024,
+  manifest: Math.ceil((16 * 1024 * 1024 * 4) / 3),
+});
+
+const publicKey = b64u(43, 43); // 32 bytes
+const signature = b64u(86, 86); // 64 bytes
+const challenge = b64u(43, 43); // 32 bytes
+
+// ---- accounts and sign-in ----
+
+export const signupRequest = obj(
+  {
+    accountId: uuid,
+    email,
+    authPublicKey: publicKey,
+    /** proof of possession: signs authMessage("signup", origin, accountId, challenge = 32 zero bytes, publicKey) */
+    signature,
+    verifier: b64u(512, 1),
+    wrappedEak: b64u(512, 1),
+    /** the EAK text for the QR mail only; never stored */
+    eakText,
+    sendEmail: bool,
+    deviceName,
+  },
+  [],
+);
+export type SignupRequest = Infer<typeof signupRequest>;
+
+export const sessionAnswer = obj({ token: b64u(64, 43), sessionId: uuid, expiresAt: time });
+export type SessionAnswer = Infer<typeof sessionAnswer>;
+
+export const challengeRequest = obj({ email });
+/** Same shape for unknown e-mails (a stable fake account id): no account enumeration. */
+export const challengeAnswer = obj({ accountId: uuid, challenge, expiresAt: time, origin: str({ max: 300 }) });
+export type ChallengeAnswer = Infer<typeof challengeAnswer>;
+
+export const signinRequest = obj({ accountId: uuid, challenge, signature, deviceName });
+export type SigninRequest = Infer<typeof signinRequest>;
+
+export const accountAnswer = obj({
+  accountId: uuid,
+  email,
+  verifier: b64u(512, 1),
+  wrappedEak: b64u(512, 1),
+  eakGeneration: int(0, 2 ** 31),
+  /** bumped by an account reset: clients holding older state must sign in again */
+  resetEpoch: int(0, 2 ** 31),
+  revision,
+  emailEnabled: bool,
+  createdAt: time,
+});
+export type AccountAnswer = Infer<typeof accountAnswer>;
+
+export const sessionsAnswer = obj({
+  sessions: arr(obj({ id: uuid, deviceName, createdAt: time, lastSeenAt: time, expiresAt: time, current: bool }), 1000),
+});
+export type SessionsAnswer = Infer<typeof sessionsAnswer>;
+
+/** A fresh one-time challenge for signed account actions (change password, reset, delete). */
+export const actionChallengeAnswer = obj({ challenge, expiresAt: time, origin: str({ max: 300 }) });
+
+export const changePasswordRequest = obj({
+  challenge,
+  /** by the current auth key over authMessage("change-password", …, changePasswordPayload(…)) */
+  signature,
+  authPublicKey: publicKey,
+  wrappedEak: b64u(512, 1),
+  eakGeneration: int(1, 2 ** 31),
+  eakText,
+  sendEmail: bool,
+});
+export type ChangePasswordRequest = Infer<typeof changePasswordRequest>;
+
+export const resendMailRequest = obj({ eakText });
+
+export const resetRequest = obj({
+  challenge,
+  signature, // over authMessage("reset", …, utf8(confirm) ‖ new public key)
+  /** must equal `RESET ${email}` */
+  confirm: str({ max: 300 }),
+  authPublicKey: publicKey,
+  verifier: b64u(512, 1),
+  wrappedEak: b64u(512, 1),
+  eakText,
+  sendEmail: bool,
+});
+export type ResetRequest = Infer<typeof resetRequest>;
+
+export const deleteAccountRequest = obj({ challenge, signature, confirm: str({ max: 300 }) });
+
+// ---- delta sync ----
+
+export const wireItem = obj(
+  {
+    id: uuid,
+    revision,
+    deleted: bool,
+    /** the item envelope; absent for tombstones */
+    data: b64u(LIMITS.itemData, 1),
+  },
+  ["data"],
+);
+export type WireItem = Infer<typeof wireItem>;
+
+/** GET /items?since=R&limit=N — changes with revision > R, ascending. */
+export const pullAnswer = obj({
+  items: arr(wireItem, LIMITS.pullPage),
+  /** the account's current revision when the page was read */
+  revision,
+  more: bool,
+  /** pass as `since` for the next page */
+  next: revision,
+});
+export type PullAnswer = Infer<typeof pullAnswer>;
+
+export const pushItem = obj({ id: uuid, baseRevision: revision, deleted: bool, data: b64u(LIMITS.itemData, 1) }, ["data"]);
+export type PushItem = Infer<typeof pushItem>;
+export const pushRequest = obj({ items: arr(pushItem, LIMITS.pushBatch) });
+export type PushRequest = Infer<typeof pushRequest>;
+
+/** 200: all applied, in order, each with its new revision. */
+export const pushAnswer = obj({ revision, items: arr(obj({ id: uuid, revision }), LIMITS.pushBatch) });
+export type PushAnswer = Infer<typeof pushAnswer>;
+
+/** 409 conflict: nothing applied; the current version of every item whose base was stale. */
+export const conflictAnswer = obj({
+  code: literal("conflict"),
+  message: str({ max: 1000 }),
+  conflicts: arr(wireItem, LIMITS.pushBatch),
+});
+export type ConflictAnswer = Infer<typeof conflictAnswer>;
+
+// ---- signed vault manifests (one opaque blob per device; see docs/security.md) ----
+
+export const manifestPut = obj({ data: b64u(LIMITS.manifest, 1) });
+export const manifestsAnswer = obj({
+  manifests: arr(obj({ deviceId: uuid, data: b64u(LIMITS.manifest, 1), updatedAt: time }), 1000),
+});
+
+// ---- live channel: GET /events (text/event-stream) ----
+// event: revision   data: {"revision":N}
+// event: account    data: {"eakGeneration":N,"resetEpoch":N}
+export const revisionEvent = obj({ revision });
+export const accountEvent = obj({ eakGeneration: int(0, 2 ** 31), resetEpoch: int(0, 2 ** 31) });
+
+// ---- errors ----
+
+export const ERROR_CODES = [
+  "bad_request",
+  "invalid_json",
+  "too_large",
+  "unsupported_media_type",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "email_taken",
+  "challenge_invalid",
+  "origin_mismatch",
+  "revision_from_future",
+  "rate_limited",
+  "internal",
+] as const;
+export type ApiErrorCode = (typeof ERROR_CODES)[number];
+export const errorAnswer = obj({ code: oneOf(ERROR_CODES), message: str({ max: 1000 }) });
+export type ErrorAnswer = Infer<typeof errorAnswer>;
+
+export const healthAnswer = obj({ status: literal("ok"), revision: nullable(revision) }, ["revision"]);
