@@ -1,0 +1,68 @@
+// Ports of the client sync engine: the device-local store (SQLite in the CLI, IndexedDB in the browser,
+// a folder for folder sync). The engine does all crypto first, then hands the store one batch to apply
+// atomically, because an IndexedDB transaction cannot stay open across WebCrypto awaits.
+import type { IndexSegment } from "../formats/vault-index.ts";
+import type { ItemId } from "../keys/ids.ts";
+
+/** One item as a device keeps it: the envelope of its newest local version and its sync state. */
+export interface StoredItem {
+  readonly id: ItemId;
+  /** the item envelope (encrypted); undefined for a tombstone */
+  readonly data: Uint8Array | undefined;
+  readonly deleted: boolean;
+  /** server revision of the version this device last saw or pushed (0 = never on the server) */
+  readonly revision: number;
+  /** a local change not yet acknowledged by the server */
+  readonly pending: boolean;
+  /** the highest per-item version counter (`rev` inside the ciphertext) ever accepted: rollback detection */
+  readonly seenRev: number;
+}
+
+/** Device-local account state. Secrets are never here in the clear: the EAK is encrypted by design. */
+export interface VaultMeta {
+  readonly accountId: string;
+  readonly email: string;
+  readonly serverUrl: string;
+  /** the EAK binary (parseEak) */
+  readonly eak: Uint8Array;
+  readonly eakGeneration: number;
+  readonly resetEpoch: number;
+  /** last pulled server revision: the next pull asks for changes since it */
+  readonly cursor: number;
+  /** this device's id for manifests */
+  readonly deviceId: string;
+  /** the session token for the server (not a vault secret: it grants sync of ciphertexts only) */
+  readonly sessionToken: string | undefined;
+}
+
+/** Items the engine refused (tampered, rolled back, invalid): kept out of the vault, shown as warnings. */
+export interface QuarantineEntry {
+  readonly id: string;
+  readonly revision: number;
+  readonly reason: string;
+  readonly at: number;
+}
+
+export interface StoreBatch {
+  readonly meta?: Partial<VaultMeta>;
+  readonly putItems?: readonly StoredItem[];
+  readonly removeItems?: readonly ItemId[];
+  /** `replace` drops every stored segment first (compaction); `append` adds segments */
+  readonly index?: { readonly replace?: IndexSegment; readonly append?: readonly IndexSegment[] };
+  readonly quarantine?: readonly QuarantineEntry[];
+}
+
+export interface VaultStore {
+  readMeta(): Promise<VaultMeta | undefined>;
+  readItem(id: ItemId): Promise<StoredItem | undefined>;
+  readItems(ids: readonly ItemId[]): Promise<Map<ItemId, StoredItem>>;
+  /** pending items, oldest change first */
+  readPending(limit: number): Promise<StoredItem[]>;
+  /** every item (used to rebuild the index and to build manifests) */
+  readAllItems(): Promise<StoredItem[]>;
+  readIndex(): Promise<IndexSegment[]>;
+  readQuarantine(): Promise<QuarantineEntry[]>;
+  /** applies the whole batch atomically and durably, or nothing */
+  write(batch: StoreBatch): Promise<void>;
+  close(): Promise<void>;
+}
