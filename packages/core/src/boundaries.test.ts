@@ -8,10 +8,17 @@ import { test } from "node:test";
 const root = new URL(".", import.meta.url).pathname;
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? (d.name === "fixtures" ? [] : sources(join(dir, d.name))) : d.name.endsWith(".ts") && !d.name.endsWith(".test.ts") ? [join(dir, d.name)] : [],
+    d.isDirectory()
+      ? d.name === "fixtures"
+        ? []
+        : sources(join(dir, d.name))
+      : d.name.endsWith(".ts") && !d.name.endsWith(".test.ts")
+        ? [join(dir, d.name)]
+        : [],
   );
 }
-const imports = (file: string) => [...readFileSync(file, "utf8").matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/gms)].map((m) => m[1]!);
+const imports = (file: string) =>
+  [...readFileSync(file, "utf8").matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/gms)].map((m) => m[1]!);
 
 test("packages/core has no node: imports, no DOM globals and no Node globals", () => {
   for (const f of sources(root)) {
@@ -24,7 +31,10 @@ test("packages/core has no node: imports, no DOM globals and no Node globals", (
 test("core/crypto imports only crypto/, errors.ts and audited libraries", () => {
   for (const f of sources(join(root, "crypto"))) {
     for (const spec of imports(f)) {
-      assert.ok(spec.startsWith("./") || spec === "../errors.ts" || spec.startsWith("@noble/") || spec === "hash-wasm", `${f} imports ${spec}`);
+      assert.ok(
+        spec.startsWith("./") || spec === "../errors.ts" || spec.startsWith("@noble/") || spec === "hash-wasm",
+        `${f} imports ${spec}`,
+      );
     }
   }
 });

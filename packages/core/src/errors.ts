@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   "invalid_input", // a malformed value from a user, file or server
   "qr_unreadable", // no QR code could be found or decoded in an image
   "rollback", // a ciphertext older than one already seen
+  "origin_mismatch", // the server calls itself by another origin than the one we connected to
+  "account_reset", // the account was reset elsewhere: local state is stale and must be replaced
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { sha256 } from "../crypto/sha256.ts";
 import { base32Decode, base32Encode } from "../encoding/base32.ts";
 import { concat } from "../encoding/bytes.ts";
-import { sha256 } from "../crypto/sha256.ts";
 import { generateAccountKey } from "../keys/account-key.ts";
 import { newAccountId } from "../keys/ids.ts";
 import { KDF_DEFAULT } from "../keys/kdf.ts";
@@ -47,7 +47,10 @@ test("property: any single flipped bit anywhere in the EAK is rejected as tamper
       b[bit >> 3]! ^= 1 << (bit & 7);
       // magic/version flips are "not this format"; everything else fails the checksum
       const code = bit < 40 ? /tampered|unsupported_format/ : /tampered/;
-      assert.throws(() => parseEak(b), (e: { code: string }) => code.test(e.code));
+      assert.throws(
+        () => parseEak(b),
+        (e: { code: string }) => code.test(e.code),
+      );
       assert.throws(() => parseEakText(EAK_TEXT_PREFIX + base32Encode(b)));
     }),
     { numRuns: 400 },
@@ -69,7 +72,11 @@ test("property: KDF parameters below the floor or above the ceiling are refused 
       fc.oneof(
         fc.record({ m: fc.integer({ min: 0, max: 65535 }), t: fc.integer({ min: 3, max: 16 }), p: fc.integer({ min: 1, max: 16 }) }),
         fc.record({ m: fc.integer({ min: 65536, max: 1048576 }), t: fc.integer({ min: 0, max: 2 }), p: fc.integer({ min: 1, max: 16 }) }),
-        fc.record({ m: fc.integer({ min: 1048577, max: 2 ** 32 - 1 }), t: fc.integer({ min: 3, max: 16 }), p: fc.integer({ min: 1, max: 16 }) }),
+        fc.record({
+          m: fc.integer({ min: 1048577, max: 2 ** 32 - 1 }),
+          t: fc.integer({ min: 3, max: 16 }),
+          p: fc.integer({ min: 1, max: 16 }),
+        }),
         fc.record({ m: fc.constant(65536), t: fc.integer({ min: 17, max: 2 ** 32 - 1 }), p: fc.integer({ min: 1, max: 16 }) }),
       ),
       ({ m, t, p }) => {

@@ -7,7 +7,12 @@ import { type IndexSegment, toIndexEntry, VaultIndex } from "./vault-index.ts";
 
 const items = (n: number) =>
   Array.from({ length: n }, (_, i) =>
-    createItem({ type: "login", title: `Site ${i}`, fields: { username: `user${i}@example.com`, url: `https://s${i}.example.com/login` }, tags: i % 2 ? ["work"] : [] }),
+    createItem({
+      type: "login",
+      title: `Site ${i}`,
+      fields: { username: `user${i}@example.com`, url: `https://s${i}.example.com/login` },
+      tags: i % 2 ? ["work"] : [],
+    }),
   );
 
 test("index: snapshot + deltas reopen to the same entries; compaction", async () => {

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ACCOUNT_KEY_ALPHABET, ACCOUNT_KEY_LENGTH, accountKeyEntropyBits, exhaustionYears, generateAccountKey, isAccountKey } from "./account-key.ts";
+import {
+  ACCOUNT_KEY_ALPHABET,
+  ACCOUNT_KEY_LENGTH,
+  accountKeyEntropyBits,
+  exhaustionYears,
+  generateAccountKey,
+  isAccountKey,
+} from "./account-key.ts";
 
 test("alphabet: 64 distinct unambiguous symbols, 276 bits per key", () => {
   assert.equal(new Set(ACCOUNT_KEY_ALPHABET).size, 64);

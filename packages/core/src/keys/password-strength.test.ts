@@ -4,7 +4,11 @@ import { assertStrongPassword, checkPassword } from "./password-strength.ts";
 
 test("weak passwords are refused with a reason and a suggestion", () => {
   for (const pw of ["password", "password123", "qwertyuiop", "Summer2024!", "short1!A"]) {
-    assert.throws(() => assertStrongPassword(pw), (e: { code: string; message: string }) => e.code === "weak_password" && e.message.length > 20, pw);
+    assert.throws(
+      () => assertStrongPassword(pw),
+      (e: { code: string; message: string }) => e.code === "weak_password" && e.message.length > 20,
+      pw,
+    );
   }
   const s = checkPassword("abc");
   assert.equal(s.acceptable, false);

@@ -14,7 +14,6 @@ export interface CharOptions {
   digits?: boolean;
 }
 
-
 /** A random password with at least one character of each enabled class. */
 export function generatePassword(opts: CharOptions = {}): string {
   const length = opts.length ?? 20;

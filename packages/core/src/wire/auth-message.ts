@@ -9,8 +9,22 @@ export type AuthAction = "signup" | "signin" | "change-password" | "reset" | "de
 
 export const SIGNUP_CHALLENGE = new Uint8Array(32);
 
-export function authMessage(action: AuthAction, origin: string, accountId: string, challenge: Uint8Array, payload = new Uint8Array(0)): Uint8Array {
-  return concat(utf8(`cryptex/v1/${action}`), new Uint8Array([0]), utf8(origin), new Uint8Array([0]), uuidToBytes(accountId), challenge, sha256(payload));
+export function authMessage(
+  action: AuthAction,
+  origin: string,
+  accountId: string,
+  challenge: Uint8Array,
+  payload: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  return concat(
+    utf8(`cryptex/v1/${action}`),
+    new Uint8Array([0]),
+    utf8(origin),
+    new Uint8Array([0]),
+    uuidToBytes(accountId),
+    challenge,
+    sha256(payload),
+  );
 }
 
 export function changePasswordPayload(authPublicKey: Uint8Array, eakGeneration: number, wrappedEak: Uint8Array): Uint8Array {

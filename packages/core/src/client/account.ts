@@ -1,0 +1,282 @@
+// Account flows of DESIGN.md §3 on the client: sign up, sign in on a new device, unlock, change password,
+// reset. Secrets stay in this module's locals and the returned key objects; nothing secret is sent.
+// The password strength check is the caller's (it loads large dictionaries: keys/password-strength.ts).
+import type { SigningKeyPair } from "../crypto/ed25519.ts";
+import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
+import { CryptexError } from "../errors.ts";
+import { createEak, type Eak, eakToText, openEak, parseEak, parseEakText } from "../formats/eak.ts";
+import { checkVerifier, createVerifier } from "../formats/verifier.ts";
+import { unwrapEak, wrapEak } from "../formats/wrapped-eak.ts";
+import { type AccountKey, generateAccountKey } from "../keys/account-key.ts";
+import { type AccountKeys, deriveAccountKeys, deriveAuthKey } from "../keys/derive.ts";
+import { type AccountId, newAccountId, parseAccountId } from "../keys/ids.ts";
+import { KDF_DEFAULT, type KdfParams } from "../keys/kdf.ts";
+import type { AccountAnswer, SessionAnswer } from "../wire/api.ts";
+import { authMessage, changePasswordPayload, resetPayload, SIGNUP_CHALLENGE } from "../wire/auth-message.ts";
+import type { ApiClient } from "./api-client.ts";
+
+/** What a device holds after signing up or in: everything needed to fill its VaultMeta and unlock. */
+export interface OpenedAccount {
+  readonly accountId: AccountId;
+  readonly accountKey: AccountKey;
+  readonly keys: AccountKeys;
+  readonly eak: Eak;
+  readonly eakText: string;
+  readonly eakGeneration: number;
+  readonly resetEpoch: number;
+  readonly session: SessionAnswer;
+  /** true when the EAK given at sign-in was older than the server's current one (password changed since) */
+  readonly passwordChanged: boolean;
+}
+
+const challengeBytes = (c: string): Uint8Array => {
+  const b = b64uDecode(c);
+  if (!b || b.length !== 32) throw new CryptexError("invalid_input", "malformed challenge");
+  return b;
+};
+
+function checkOrigin(api: ApiClient, origin: string): void {
+  if (origin !== api.origin) {
+    throw new CryptexError(
+      "origin_mismatch",
+      `the server calls itself ${origin.slice(0, 200)}, but we connected to ${api.origin}; use that address`,
+    );
+  }
+}
+
+export interface SignUpInput {
+  api: ApiClient;
+  email: string;
+  password: string;
+  deviceName: string;
+  sendEmail: boolean;
+  kdf?: KdfParams;
+}
+
+export async function signUp(input: SignUpInput): Promise<OpenedAccount> {
+  const { api } = input;
+  const accountId = newAccountId();
+  const accountKey = generateAccountKey();
+  const { eak, stretched } = await createEak(input.password, accountKey, accountId, input.kdf ?? KDF_DEFAULT);
+  const keys = await deriveAccountKeys(accountKey, accountId);
+  const auth = await deriveAuthKey(stretched, accountKey, accountId);
+  const eakText = eakToText(eak);
+  const session = await api.signup({
+    accountId,
+    email: input.email,
+    authPublicKey: b64uEncode(auth.publicKey),
+    signature: b64uEncode(auth.sign(authMessage("signup", api.origin, accountId, SIGNUP_CHALLENGE, auth.publicKey))),
+    verifier: await createVerifier(keys),
+    wrappedEak: await wrapEak(keys, eak, 0),
+    eakText,
+    sendEmail: input.sendEmail,
+    deviceName: input.deviceName,
+  });
+  api.token = session.token;
+  return { accountId, accountKey, keys, eak, eakText, eakGeneration: 0, resetEpoch: 0, session, passwordChanged: false };
+}
+
+export interface SignInInput {
+  api: ApiClient;
+  email: string;
+  password: string;
+  /** the EAK text, from the QR code, the mail or the Emergency Kit */
+  eakText: string;
+  deviceName: string;
+}
+
+/**
+ * The new-device flow (DESIGN.md §3): decrypt the AK from the EAK with the password, sign in by
+ * challenge-response, fetch the verifier and check it with the AK; only then is the key trusted.
+ */
+export async function signIn(input: SignInInput): Promise<OpenedAccount> {
+  const { api } = input;
+  const given = parseEakText(input.eakText);
+  const ch = await api.challenge(input.email);
+  checkOrigin(api, ch.origin);
+  const accountId = parseAccountId(ch.accountId);
+  const { accountKey, stretched } = await openEak(given, input.password, accountId);
+  const auth = await deriveAuthKey(stretched, accountKey, accountId);
+  const session = await signInWithKey(api, accountId, auth, ch.challenge, input.deviceName);
+  return trustAccount(api, accountId, accountKey, given, session);
+}
+
+async function signInWithKey(
+  api: ApiClient,
+  accountId: AccountId,
+  auth: SigningKeyPair,
+  challenge: string,
+  deviceName: string,
+): Promise<SessionAnswer> {
+  const session = await api.signin({
+    accountId,
+    challenge,
+    signature: b64uEncode(auth.sign(authMessage("signin", api.origin, accountId, challengeBytes(challenge)))),
+    deviceName,
+  });
+  api.token = session.token;
+  return session;
+}
+
+/** After sign-in: check the verifier, then adopt the server's newest EAK if it is authentic and newer. */
+async function trustAccount(
+  api: ApiClient,
+  accountId: AccountId,
+  accountKey: AccountKey,
+  given: Eak,
+  session: SessionAnswer,
+): Promise<OpenedAccount> {
+  const account = await api.account();
+  if (account.accountId !== accountId) throw new CryptexError("foreign_key", "the server answered with another account");
+  const keys = await deriveAccountKeys(accountKey, accountId);
+  await checkVerifier(keys, account.verifier);
+  const current = await unwrapEak(keys, account.wrappedEak, account.eakGeneration);
+  const passwordChanged = !sameBytes(current.bytes, given.bytes) && account.eakGeneration > 0;
+  return {
+    accountId,
+    accountKey,
+    keys,
+    eak: current,
+    eakText: eakToText(current),
+    eakGeneration: account.eakGeneration,
+    resetEpoch: account.resetEpoch,
+    session,
+    passwordChanged,
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export interface Unlocked {
+  readonly accountKey: AccountKey;
+  readonly keys: AccountKeys;
+  /** S: kept only as long as a caller needs it to sign (sign-in again, change password) */
+  readonly stretched: Uint8Array;
+}
+
+/** Unlock on a known device (works offline): P → S → KEK → local EAK → AK. */
+export async function unlockWithPassword(meta: { accountId: string; eak: Uint8Array }, password: string): Promise<Unlocked> {
+  const accountId = parseAccountId(meta.accountId);
+  const { accountKey, stretched } = await openEak(parseEak(meta.eak), password, accountId);
+  return { accountKey, stretched, keys: await deriveAccountKeys(accountKey, accountId) };
+}
+
+/** A new session for a known device (expired or revoked token), from an unlocked password. */
+export async function signInAgain(api: ApiClient, email: string, unlocked: Unlocked, deviceName: string): Promise<SessionAnswer> {
+  const ch = await api.challenge(email);
+  checkOrigin(api, ch.origin);
+  const accountId = unlocked.keys.accountId;
+  if (ch.accountId !== accountId) throw new CryptexError("foreign_key", "this e-mail belongs to another account on this server");
+  const auth = await deriveAuthKey(unlocked.stretched, unlocked.accountKey, accountId);
+  return signInWithKey(api, accountId, auth, ch.challenge, deviceName);
+}
+
+async function signedAction(api: ApiClient): Promise<{ challenge: string; bytes: Uint8Array }> {
+  const ch = await api.actionChallenge();
+  checkOrigin(api, ch.origin);
+  return { challenge: ch.challenge, bytes: challengeBytes(ch.challenge) };
+}
+
+export interface ChangedPassword {
+  readonly eak: Eak;
+  readonly eakText: string;
+  readonly eakGeneration: number;
+  readonly account: AccountAnswer;
+}
+
+/** New salt, new EAK, new auth key, new mail; AK and items unchanged (DESIGN.md §3). Signed by the current key. */
+export async function changePassword(
+  api: ApiClient,
+  unlocked: Unlocked,
+  currentGeneration: number,
+  newPassword: string,
+  sendEmail: boolean,
+  kdf: KdfParams = KDF_DEFAULT,
+): Promise<ChangedPassword> {
+  const { accountKey, keys } = unlocked;
+  const accountId = keys.accountId;
+  const current = await deriveAuthKey(unlocked.stretched, accountKey, accountId);
+  const { eak, stretched } = await createEak(newPassword, accountKey, accountId, kdf);
+  const next = await deriveAuthKey(stretched, accountKey, accountId);
+  const generation = currentGeneration + 1;
+  const wrappedEak = await wrapEak(keys, eak, generation);
+  const ch = await signedAction(api);
+  const payload = changePasswordPayload(next.publicKey, generation, b64uDecode(wrappedEak)!);
+  const eakText = eakToText(eak);
+  const account = await api.changePassword({
+    challenge: ch.challenge,
+    signature: b64uEncode(current.sign(authMessage("change-password", api.origin, accountId, ch.bytes, payload))),
+    authPublicKey: b64uEncode(next.publicKey),
+    wrappedEak,
+    eakGeneration: generation,
+    eakText,
+    sendEmail,
+  });
+  return { eak, eakText, eakGeneration: generation, account };
+}
+
+/** Learns a password change made on another device: unwrap the server's newer EAK with the AK. */
+export async function adoptNewEak(keys: AccountKeys, account: AccountAnswer, knownGeneration: number): Promise<Eak | undefined> {
+  if (account.eakGeneration < knownGeneration)
+    throw new CryptexError("rollback", "the server offers an older account key wrapping than this device has seen");
+  if (account.eakGeneration === knownGeneration) return undefined;
+  return unwrapEak(keys, account.wrappedEak, account.eakGeneration);
+}
+
+/**
+ * Account reset: the server wipes every item and takes a new Account Key, EAK, verifier and auth key.
+ * Signed by the current key; `confirm` must be `RESET <email>`. Returns the new account.
+ */
+export async function resetAccount(
+  api: ApiClient,
+  unlocked: Unlocked,
+  email: string,
+  newPassword: string,
+  sendEmail: boolean,
+  kdf: KdfParams = KDF_DEFAULT,
+): Promise<Omit<OpenedAccount, "session">> {
+  const accountId = unlocked.keys.accountId;
+  const current = await deriveAuthKey(unlocked.stretched, unlocked.accountKey, accountId);
+  const accountKey = generateAccountKey();
+  const { eak, stretched } = await createEak(newPassword, accountKey, accountId, kdf);
+  const keys = await deriveAccountKeys(accountKey, accountId);
+  const next = await deriveAuthKey(stretched, accountKey, accountId);
+  const confirm = `RESET ${email}`;
+  const ch = await signedAction(api);
+  const eakText = eakToText(eak);
+  const account = await api.reset({
+    challenge: ch.challenge,
+    signature: b64uEncode(current.sign(authMessage("reset", api.origin, accountId, ch.bytes, resetPayload(confirm, next.publicKey)))),
+    confirm,
+    authPublicKey: b64uEncode(next.publicKey),
+    verifier: await createVerifier(keys),
+    wrappedEak: await wrapEak(keys, eak, 0),
+    eakText,
+    sendEmail,
+  });
+  return {
+    accountId,
+    accountKey,
+    keys,
+    eak,
+    eakText,
+    eakGeneration: account.eakGeneration,
+    resetEpoch: account.resetEpoch,
+    passwordChanged: false,
+  };
+}
+
+/** Deletes the account on the server; `confirm` must be `DELETE <email>`. */
+export async function deleteAccount(api: ApiClient, unlocked: Unlocked, email: string): Promise<void> {
+  const accountId = unlocked.keys.accountId;
+  const auth = await deriveAuthKey(unlocked.stretched, unlocked.accountKey, accountId);
+  const confirm = `DELETE ${email}`;
+  const ch = await signedAction(api);
+  await api.deleteAccount({
+    challenge: ch.challenge,
+    signature: b64uEncode(auth.sign(authMessage("delete", api.origin, accountId, ch.bytes, new TextEncoder().encode(confirm)))),
+    confirm,
+  });
+}

@@ -1,0 +1,242 @@
+// Typed client of /api/v1 (docs/api.md). Every answer is hostile until validated with the wire shapes;
+// sizes are bounded before parsing. The fetch function is a port: Node callers pass one that trusts a CA.
+import { CryptexError } from "../errors.ts";
+import { type Infer, parseJson, type Shape } from "../schema/shape.ts";
+import {
+  type AccountAnswer,
+  API_PREFIX,
+  accountAnswer,
+  accountEvent,
+  actionChallengeAnswer,
+  type ChallengeAnswer,
+  type ChangePasswordRequest,
+  type ConflictAnswer,
+  challengeAnswer,
+  conflictAnswer,
+  errorAnswer,
+  manifestsAnswer,
+  type PullAnswer,
+  type PushAnswer,
+  type PushItem,
+  pullAnswer,
+  pushAnswer,
+  type ResetRequest,
+  revisionEvent,
+  type SessionAnswer,
+  type SessionsAnswer,
+  type SigninRequest,
+  type SignupRequest,
+  sessionAnswer,
+  sessionsAnswer,
+} from "../wire/api.ts";
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** An HTTP answer that is not a success: `code` is the server's stable code, or a client-side one. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const MAX_ANSWER_CHARS = 48 * 1024 * 1024;
+const MAX_ERROR_CHARS = 64 * 1024;
+
+export type LiveEvent = { type: "revision"; revision: number } | { type: "account"; eakGeneration: number; resetEpoch: number };
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token?: string | undefined;
+  fetch?: FetchLike | undefined;
+  /** per-request timeout, ms (not applied to the live channel) */
+  timeoutMs?: number;
+}
+
+export type PushResult = { ok: true; answer: PushAnswer } | { ok: false; conflicts: ConflictAnswer["conflicts"] };
+
+export interface ApiClient {
+  readonly baseUrl: string;
+  readonly origin: string;
+  token: string | undefined;
+  signup(req: SignupRequest): Promise<SessionAnswer>;
+  challenge(email: string): Promise<ChallengeAnswer>;
+  signin(req: SigninRequest): Promise<SessionAnswer>;
+  signout(): Promise<void>;
+  account(): Promise<AccountAnswer>;
+  sessions(): Promise<SessionsAnswer>;
+  revokeSession(id: string): Promise<void>;
+  actionChallenge(): Promise<Infer<typeof actionChallengeAnswer>>;
+  changePassword(req: ChangePasswordRequest): Promise<AccountAnswer>;
+  resendMail(eakText: string): Promise<void>;
+  reset(req: ResetRequest): Promise<AccountAnswer>;
+  deleteAccount(req: { challenge: string; signature: string; confirm: string }): Promise<void>;
+  pull(since: number, limit?: number): Promise<PullAnswer>;
+  push(items: readonly PushItem[]): Promise<PushResult>;
+  manifests(): Promise<Infer<typeof manifestsAnswer>>;
+  putManifest(deviceId: string, data: string): Promise<void>;
+  /** The live channel: yields events until `signal` aborts or the server closes the stream. */
+  events(signal: AbortSignal): AsyncIterable<LiveEvent>;
+}
+
+export function createApiClient(opts: ApiClientOptions): ApiClient {
+  const base = opts.baseUrl.replace(/\/+$/, "");
+  let parsed: URL;
+  try {
+    parsed = new URL(base);
+  } catch {
+    throw new CryptexError("invalid_input", `invalid server URL: ${base.slice(0, 200)}`);
+  }
+  if (parsed.protocol !== "https:") throw new CryptexError("invalid_input", "the server URL must start with https://");
+  const doFetch: FetchLike = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+
+  async function send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (client.token) headers.authorization = `Bearer ${client.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await doFetch(base + API_PREFIX + path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: signal ?? AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new ApiError(0, "network", `cannot reach ${parsed.origin}: ${why.slice(0, 200)}`);
+    }
+  }
+
+  async function readText(res: Response, max: number): Promise<string> {
+    const declared = Number(res.headers.get("content-length") ?? "0");
+    if (declared > max) throw new ApiError(res.status, "answer_too_large", "the server's answer is too large");
+    const text = await res.text();
+    if (text.length > max) throw new ApiError(res.status, "answer_too_large", "the server's answer is too large");
+    return text;
+  }
+
+  async function fail(res: Response): Promise<never> {
+    let code = "http_error";
+    let message = `the server answered ${res.status}`;
+    try {
+      const e = parseJson(errorAnswer, await readText(res, MAX_ERROR_CHARS), MAX_ERROR_CHARS);
+      code = e.code;
+      message = e.message;
+    } catch {
+      // a non-JSON or unknown error body: keep the status only
+    }
+    throw new ApiError(res.status, code, message);
+  }
+
+  async function call<T>(method: string, path: string, shape: Shape<T>, body?: unknown, okStatus = [200, 201]): Promise<T> {
+    const res = await send(method, path, body);
+    if (!okStatus.includes(res.status)) return fail(res);
+    try {
+      return parseJson(shape, await readText(res, MAX_ANSWER_CHARS), MAX_ANSWER_CHARS);
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(res.status, "bad_answer", `the server sent an invalid answer (${(e as Error).message.slice(0, 200)})`);
+    }
+  }
+
+  async function callEmpty(method: string, path: string, body?: unknown): Promise<void> {
+    const res = await send(method, path, body);
+    if (res.status < 200 || res.status > 299) return fail(res);
+    await res.body?.cancel();
+  }
+
+  const client: ApiClient = {
+    baseUrl: base,
+    origin: parsed.origin,
+    token: opts.token,
+    signup: (req) => call("POST", "/accounts", sessionAnswer, req),
+    challenge: (email) => call("POST", "/auth/challenge", challengeAnswer, { email }),
+    signin: (req) => call("POST", "/auth/signin", sessionAnswer, req),
+    signout: () => callEmpty("POST", "/auth/signout"),
+    account: () => call("GET", "/account", accountAnswer),
+    sessions: () => call("GET", "/sessions", sessionsAnswer),
+    revokeSession: (id) => callEmpty("DELETE", `/sessions/${encodeURIComponent(id)}`),
+    actionChallenge: () => call("POST", "/account/challenge", actionChallengeAnswer),
+    changePassword: (req) => call("POST", "/account/password", accountAnswer, req),
+    resendMail: (eakText) => callEmpty("POST", "/account/mail", { eakText }),
+    reset: (req) => call("POST", "/account/reset", accountAnswer, req),
+    deleteAccount: (req) => callEmpty("DELETE", "/account", req),
+    pull: (since, limit = 1000) => call("GET", `/items?since=${since}&limit=${limit}`, pullAnswer),
+    async push(items) {
+      const res = await send("POST", "/items", { items });
+      if (res.status === 409) {
+        try {
+          const c = parseJson(conflictAnswer, await readText(res, MAX_ANSWER_CHARS), MAX_ANSWER_CHARS);
+          return { ok: false, conflicts: c.conflicts };
+        } catch (e) {
+          throw new ApiError(409, "bad_answer", `the server sent an invalid conflict answer (${(e as Error).message.slice(0, 200)})`);
+        }
+      }
+      if (res.status !== 200) return fail(res);
+      try {
+        return { ok: true, answer: parseJson(pushAnswer, await readText(res, MAX_ANSWER_CHARS), MAX_ANSWER_CHARS) };
+      } catch (e) {
+        throw new ApiError(200, "bad_answer", `the server sent an invalid answer (${(e as Error).message.slice(0, 200)})`);
+      }
+    },
+    manifests: () => call("GET", "/manifests", manifestsAnswer),
+    putManifest: (deviceId, data) => callEmpty("PUT", `/manifests/${encodeURIComponent(deviceId)}`, { data }),
+    events: (signal) => readEvents(send, fail, signal),
+  };
+  return client;
+}
+
+const MAX_EVENT_CHARS = 4096;
+
+/** Reads text/event-stream: bounded lines, unknown events ignored, malformed data dropped. */
+async function* readEvents(
+  send: (m: string, p: string, b?: unknown, s?: AbortSignal) => Promise<Response>,
+  fail: (res: Response) => Promise<never>,
+  signal: AbortSignal,
+): AsyncIterable<LiveEvent> {
+  const res = await send("GET", "/events", undefined, signal);
+  if (res.status !== 200) await fail(res);
+  if (!res.body) return;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "";
+  let event = "message";
+  let data = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += value;
+      if (buf.length > MAX_EVENT_CHARS * 4 && !buf.includes("\n")) throw new ApiError(200, "bad_answer", "live channel line too long");
+      let nl = buf.indexOf("\n");
+      while (nl >= 0) {
+        const line = buf.slice(0, nl).replace(/\r$/, "");
+        buf = buf.slice(nl + 1);
+        nl = buf.indexOf("\n");
+        if (line === "") {
+          const ev = toEvent(event, data);
+          event = "message";
+          data = "";
+          if (ev) yield ev;
+        } else if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:") && data.length < MAX_EVENT_CHARS) data += line.slice(5).trim();
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function toEvent(type: string, data: string): LiveEvent | undefined {
+  try {
+    if (type === "revision") return { type, ...parseJson(revisionEvent, data, MAX_EVENT_CHARS) };
+    if (type === "account") return { type, ...parseJson(accountEvent, data, MAX_EVENT_CHARS) };
+  } catch {
+    // a malformed event is dropped; the next sync asks the server anyway
+  }
+  return undefined;
+}
