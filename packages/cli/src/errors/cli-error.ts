@@ -1,0 +1,28 @@
+// The CLI's own typed errors: a stable code each; exit-codes.ts turns every code into an exit code and text.
+
+export const CLI_ERROR_CODES = [
+  "usage", // bad command line
+  "not_found", // no item matches
+  "ambiguous", // several items match a title
+  "locked", // no valid session and no password available
+  "no_vault", // nothing signed up or signed in under this home
+  "vault_exists", // signup/signin into a home that already holds an account
+  "password_mismatch", // the two entries of a new password differ
+  "store_unavailable", // the SQLite file cannot be opened
+  "network", // the server cannot be reached (DNS, TCP, TLS)
+  "file", // a file cannot be read or written
+  "interrupted", // Ctrl-C at a prompt
+  "password_changed", // another device changed the Account Password
+  "account_reset", // the account was reset on another device
+] as const;
+
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
+
+export class CliError extends Error {
+  readonly code: CliErrorCode;
+  constructor(code: CliErrorCode, message: string) {
+    super(message);
+    this.name = "CliError";
+    this.code = code;
+  }
+}
