@@ -1,0 +1,359 @@
+// The shared store: PostgreSQL (pg), so many stateless server processes can serve one database.
+// Revisions are race-free by a row lock on the account (SELECT … FOR UPDATE) for the whole push
+// transaction; live events travel between processes by NOTIFY, sent inside the same transaction.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import type { Account, LiveEvent, PullPage, PushResult, PushWrite, Session, Store, StoredItem } from "./store.ts";
+import { MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
+
+const CHANNEL = "cryptex_live";
+// int8 values here are revisions and millisecond times: always below 2^53.
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value bytea NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+  seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, email text NOT NULL, email_lc text NOT NULL UNIQUE,
+  auth_public_key text NOT NULL, verifier text NOT NULL, wrapped_eak text NOT NULL, eak_generation integer NOT NULL,
+  reset_epoch integer NOT NULL, revision bigint NOT NULL, email_enabled boolean NOT NULL, created_at bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, token_hash bytea NOT NULL UNIQUE, account_id uuid NOT NULL,
+  device_name text NOT NULL, created_at bigint NOT NULL, last_seen_at bigint NOT NULL, expires_at bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_account ON sessions (account_id);
+CREATE TABLE IF NOT EXISTS challenges (
+  challenge bytea PRIMARY KEY, account_id uuid NOT NULL, purpose text NOT NULL, expires_at bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+  seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, id uuid NOT NULL, revision bigint NOT NULL,
+  deleted boolean NOT NULL, data bytea);
+CREATE UNIQUE INDEX IF NOT EXISTS items_id ON items (account_seq, id);
+CREATE INDEX IF NOT EXISTS items_revision ON items (account_seq, revision);
+CREATE TABLE IF NOT EXISTS manifests (
+  seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, device_id uuid NOT NULL, data bytea NOT NULL, updated_at bigint NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
+`;
+
+type Row = Record<string, unknown>;
+const toAccount = (r: Row): Account => ({
+  id: r.id as string,
+  email: r.email as string,
+  authPublicKey: r.auth_public_key as string,
+  verifier: r.verifier as string,
+  wrappedEak: r.wrapped_eak as string,
+  eakGeneration: r.eak_generation as number,
+  resetEpoch: r.reset_epoch as number,
+  revision: r.revision as number,
+  emailEnabled: r.email_enabled as boolean,
+  createdAt: r.created_at as number,
+});
+const toSession = (r: Row): Session => ({
+  id: r.id as string,
+  accountId: r.account_id as string,
+  deviceName: r.device_name as string,
+  createdAt: r.created_at as number,
+  lastSeenAt: r.last_seen_at as number,
+  expiresAt: r.expires_at as number,
+});
+const toItem = (r: Row): StoredItem => ({
+  id: r.id as string,
+  revision: r.revision as number,
+  deleted: r.deleted as boolean,
+  data: r.data == null ? undefined : new Uint8Array(r.data as Buffer),
+});
+const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+export async function openPostgresStore(url: string, onError: (e: Error) => void = () => {}): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  pool.on("error", onError);
+  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
+    const c = await pool.connect();
+    try {
+      await c.query(begin);
+      const out = await fn(c);
+      await c.query("COMMIT");
+      return out;
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+  await tx(async (c) => {
+    await c.query("SELECT pg_advisory_xact_lock(7355608)"); // two processes starting together must not race on DDL
+    await c.query(SCHEMA);
+  });
+
+  const listeners: ((e: LiveEvent) => void)[] = [];
+  let listener: pg.Client | undefined;
+  let closed = false;
+  async function listen(): Promise<void> {
+    const c = new pg.Client({ connectionString: url, types });
+    c.on("notification", (n) => {
+      if (n.channel !== CHANNEL || !n.payload) return;
+      let e: LiveEvent;
+      try {
+        e = JSON.parse(n.payload) as LiveEvent;
+      } catch {
+        return;
+      }
+      for (const l of listeners) l(e);
+    });
+    c.on("error", (e) => {
+      onError(e);
+      if (!closed) setTimeout(() => listen().catch(onError), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}`);
+    listener = c;
+  }
+  await listen();
+
+  const one = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0] as Row | undefined;
+  const getAccount = async (id: string) => {
+    const r = await one("SELECT * FROM accounts WHERE id = $1", [id]);
+    return r ? toAccount(r) : undefined;
+  };
+
+  return {
+    kind: "postgres",
+    async serverSecret() {
+      await pool.query("INSERT INTO meta (key, value) VALUES ('server_secret', $1) ON CONFLICT DO NOTHING", [randomBytes(32)]);
+      const r = await one("SELECT value FROM meta WHERE key = 'server_secret'");
+      return new Uint8Array(r!.value as Buffer);
+    },
+    async createAccount(a, s, tokenHash) {
+      try {
+        await tx(async (c) => {
+          await c.query(
+            `INSERT INTO accounts (id, email, email_lc, auth_public_key, verifier, wrapped_eak, eak_generation, reset_epoch,
+               revision, email_enabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+            [
+              a.id,
+              a.email,
+              a.email.toLowerCase(),
+              a.authPublicKey,
+              a.verifier,
+              a.wrappedEak,
+              a.eakGeneration,
+              a.resetEpoch,
+              a.revision,
+              a.emailEnabled,
+              a.createdAt,
+            ],
+          );
+          await insertSession(c, s, tokenHash);
+        });
+        return "created";
+      } catch (e) {
+        if ((e as { code?: string }).code === "23505") return "taken";
+        throw e;
+      }
+    },
+    getAccount,
+    async findAccountByEmail(email) {
+      const r = await one("SELECT * FROM accounts WHERE email_lc = $1", [email.toLowerCase()]);
+      return r ? toAccount(r) : undefined;
+    },
+    async changePassword(accountId, u) {
+      return tx(async (c) => {
+        const r = (await c.query("SELECT eak_generation FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!r) return undefined;
+        if (u.eakGeneration !== r.eak_generation + 1) return "stale" as const;
+        const n = await c.query(
+          "UPDATE accounts SET auth_public_key = $1, wrapped_eak = $2, eak_generation = $3, email_enabled = $4 WHERE id = $5 RETURNING *",
+          [u.authPublicKey, u.wrappedEak, u.eakGeneration, u.emailEnabled, accountId],
+        );
+        return toAccount(n.rows[0]);
+      });
+    },
+    async setEmailEnabled(accountId, enabled) {
+      await pool.query("UPDATE accounts SET email_enabled = $1 WHERE id = $2", [enabled, accountId]);
+    },
+    async resetAccount(accountId, u, keepSession) {
+      return tx(async (c) => {
+        const r = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!r) return undefined;
+        await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2", [accountId, keepSession]);
+        await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
+        const n = await c.query(
+          `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
+             reset_epoch = reset_epoch + 1 WHERE seq = $6 RETURNING *`,
+          [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, r.seq],
+        );
+        return toAccount(n.rows[0]);
+      });
+    },
+    async deleteAccount(accountId) {
+      return tx(async (c) => {
+        const r = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!r) return false;
+        await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM sessions WHERE account_id = $1", [accountId]);
+        await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
+        await c.query("DELETE FROM accounts WHERE seq = $1", [r.seq]);
+        return true;
+      });
+    },
+
+    async putChallenge(challenge, accountId, purpose, expiresAt) {
+      await pool.query("INSERT INTO challenges (challenge, account_id, purpose, expires_at) VALUES ($1, $2, $3, $4)", [
+        buf(challenge),
+        accountId,
+        purpose,
+        expiresAt,
+      ]);
+    },
+    async takeChallenge(challenge, accountId, purpose, now) {
+      const r = await one("DELETE FROM challenges WHERE challenge = $1 RETURNING account_id, purpose, expires_at", [buf(challenge)]);
+      return !!r && r.account_id === accountId && r.purpose === purpose && (r.expires_at as number) > now;
+    },
+
+    async createSession(s, tokenHash) {
+      const c = await pool.connect();
+      try {
+        await insertSession(c, s, tokenHash);
+      } finally {
+        c.release();
+      }
+    },
+    async findSession(tokenHash, now) {
+      const r = await one("SELECT * FROM sessions WHERE token_hash = $1", [buf(tokenHash)]);
+      if (!r || (r.expires_at as number) <= now) return undefined;
+      return toSession(r);
+    },
+    async touchSession(id, lastSeenAt, expiresAt) {
+      await pool.query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3", [lastSeenAt, expiresAt, id]);
+    },
+    async listSessions(accountId, now) {
+      const r = await pool.query("SELECT * FROM sessions WHERE account_id = $1 AND expires_at > $2 ORDER BY created_at, seq", [
+        accountId,
+        now,
+      ]);
+      return r.rows.map(toSession);
+    },
+    async revokeSession(accountId, sessionId) {
+      const r = await pool.query("DELETE FROM sessions WHERE account_id = $1 AND id = $2", [accountId, sessionId]);
+      return (r.rowCount ?? 0) > 0;
+    },
+
+    async pull(accountId, since, limit): Promise<PullPage | undefined> {
+      // REPEATABLE READ: the items and the account revision come from one snapshot.
+      return tx(async (c) => {
+        const a = (await c.query("SELECT seq, revision FROM accounts WHERE id = $1", [accountId])).rows[0];
+        if (!a) return undefined;
+        const rows = (
+          await c.query(
+            "SELECT id, revision, deleted, data FROM items WHERE account_seq = $1 AND revision > $2 ORDER BY revision LIMIT $3",
+            [a.seq, since, limit + 1],
+          )
+        ).rows;
+        const items: StoredItem[] = [];
+        let bytes = 0;
+        for (const r of rows) {
+          if (items.length === limit || (items.length > 0 && bytes >= PULL_PAGE_BYTES)) break;
+          const it = toItem(r);
+          bytes += it.data?.length ?? 0;
+          items.push(it);
+        }
+        return { items, revision: a.revision as number, more: items.length < rows.length };
+      }, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    },
+
+    async push(accountId, writes: readonly PushWrite[], fromSession): Promise<PushResult> {
+      return tx(async (c): Promise<PushResult> => {
+        const a = (await c.query("SELECT seq, revision FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return { kind: "no_account" };
+        let revision = a.revision as number;
+        if (writes.some((w) => w.baseRevision > revision)) return { kind: "future" };
+        const ids = writes.map((w) => w.id);
+        const cur = new Map<string, StoredItem>();
+        for (const r of (
+          await c.query("SELECT id, revision, deleted, data FROM items WHERE account_seq = $1 AND id = ANY($2::uuid[])", [a.seq, ids])
+        ).rows) {
+          cur.set(r.id, toItem(r));
+        }
+        const conflicts: StoredItem[] = [];
+        for (const w of writes) {
+          const now = cur.get(w.id);
+          if ((now?.revision ?? 0) !== w.baseRevision) conflicts.push(now ?? { id: w.id, revision: 0, deleted: true, data: undefined });
+        }
+        if (conflicts.length > 0) return { kind: "conflict", conflicts };
+        const applied = writes.map((w) => ({ id: w.id, revision: ++revision }));
+        await c.query(
+          `INSERT INTO items (account_seq, id, revision, deleted, data)
+           SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::boolean[], $5::bytea[])
+           ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted, data = excluded.data`,
+          [
+            a.seq,
+            ids,
+            applied.map((x) => x.revision),
+            writes.map((w) => w.deleted),
+            writes.map((w) => (w.deleted || !w.data ? null : buf(w.data))),
+          ],
+        );
+        await c.query("UPDATE accounts SET revision = $1 WHERE seq = $2", [revision, a.seq]);
+        const event: LiveEvent = { type: "revision", accountId, revision, fromSession };
+        await c.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify(event)]); // delivered on commit only
+        return { kind: "applied", revision, items: applied };
+      });
+    },
+
+    async listManifests(accountId) {
+      const r = await pool.query(
+        "SELECT m.device_id, m.data, m.updated_at FROM manifests m JOIN accounts a ON a.seq = m.account_seq WHERE a.id = $1 ORDER BY m.seq",
+        [accountId],
+      );
+      return r.rows.map((x) => ({
+        deviceId: x.device_id as string,
+        data: new Uint8Array(x.data as Buffer),
+        updatedAt: x.updated_at as number,
+      }));
+    },
+    async putManifest(accountId, m) {
+      return tx(async (c) => {
+        const a = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return false;
+        const exists = (await c.query("SELECT 1 FROM manifests WHERE account_seq = $1 AND device_id = $2", [a.seq, m.deviceId])).rowCount;
+        if (!exists) {
+          const n = (await c.query("SELECT count(*)::int AS n FROM manifests WHERE account_seq = $1", [a.seq])).rows[0].n as number;
+          if (n >= MAX_MANIFESTS) return false;
+        }
+        await c.query(
+          `INSERT INTO manifests (account_seq, device_id, data, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (account_seq, device_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+          [a.seq, m.deviceId, buf(m.data), m.updatedAt],
+        );
+        return true;
+      });
+    },
+
+    async publish(event) {
+      await pool.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify(event)]);
+    },
+    subscribe(l) {
+      listeners.push(l);
+    },
+    async sweep(now) {
+      await pool.query("DELETE FROM challenges WHERE expires_at <= $1", [now]);
+      await pool.query("DELETE FROM sessions WHERE expires_at <= $1", [now]);
+    },
+    async close() {
+      closed = true;
+      await listener?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+async function insertSession(c: pg.PoolClient, s: Session, tokenHash: Uint8Array) {
+  await c.query(
+    "INSERT INTO sessions (id, token_hash, account_id, device_name, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    [s.id, buf(tokenHash), s.accountId, s.deviceName, s.createdAt, s.lastSeenAt, s.expiresAt],
+  );
+}

@@ -1,0 +1,279 @@
+// The one contract every Store implementation passes (SQLite and PostgreSQL run it in their own test files).
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import { test } from "node:test";
+import type { Account, Session, Store } from "./store.ts";
+
+const now = 1_700_000_000_000;
+export function sampleAccount(over: Partial<Account> = {}): Account {
+  return {
+    id: randomUUID(),
+    email: `User${randomUUID().slice(0, 8)}@Example.org`,
+    authPublicKey: "A".repeat(43),
+    verifier: "dmVyaWZpZXI",
+    wrappedEak: "d3JhcHBlZA",
+    eakGeneration: 0,
+    resetEpoch: 0,
+    revision: 0,
+    emailEnabled: true,
+    createdAt: now,
+    ...over,
+  };
+}
+export function sampleSession(accountId: string, over: Partial<Session> = {}): Session {
+  return { id: randomUUID(), accountId, deviceName: "laptop", createdAt: now, lastSeenAt: now, expiresAt: now + 1000, ...over };
+}
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+/** Registers the contract tests against a store made by `open` (called once, closed at the end). */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  let store: Store;
+  test(`${name}: open`, async () => {
+    store = await open();
+  });
+
+  test(`${name}: accounts are unique by id and by case-insensitive e-mail`, async () => {
+    const a = sampleAccount();
+    assert.equal(await store.createAccount(a, sampleSession(a.id), randomBytes(32)), "created");
+    assert.equal(await store.createAccount({ ...sampleAccount(), id: a.id }, sampleSession(a.id), randomBytes(32)), "taken");
+    assert.equal(
+      await store.createAccount({ ...sampleAccount(), email: a.email.toUpperCase() }, sampleSession(a.id), randomBytes(32)),
+      "taken",
+    );
+    assert.deepEqual(await store.getAccount(a.id), a);
+    assert.deepEqual(await store.findAccountByEmail(a.email.toLowerCase()), a);
+    assert.equal(await store.getAccount(randomUUID()), undefined);
+  });
+
+  test(`${name}: the server secret is made once and kept`, async () => {
+    const s1 = await store.serverSecret();
+    assert.equal(s1.length, 32);
+    assert.deepEqual(await store.serverSecret(), s1);
+  });
+
+  test(`${name}: challenges are one-use, bound to account and purpose, and expire`, async () => {
+    const acc = randomUUID();
+    const c = randomBytes(32);
+    await store.putChallenge(c, acc, "signin", now + 100);
+    assert.equal(await store.takeChallenge(c, acc, "signin", now), true);
+    assert.equal(await store.takeChallenge(c, acc, "signin", now), false, "replayed");
+    const d = randomBytes(32);
+    await store.putChallenge(d, acc, "signin", now + 100);
+    assert.equal(await store.takeChallenge(d, randomUUID(), "signin", now), false, "other account");
+    assert.equal(await store.takeChallenge(d, acc, "signin", now), false, "consumed by the failed try");
+    const e = randomBytes(32);
+    await store.putChallenge(e, acc, "signin", now + 100);
+    assert.equal(await store.takeChallenge(e, acc, "action", now), false, "other purpose");
+    const f = randomBytes(32);
+    await store.putChallenge(f, acc, "action", now + 100);
+    assert.equal(await store.takeChallenge(f, acc, "action", now + 100), false, "expired");
+  });
+
+  test(`${name}: sessions by token hash, expiry, touch, list and revoke`, async () => {
+    const a = sampleAccount();
+    const s1 = sampleSession(a.id);
+    const h1 = randomBytes(32);
+    await store.createAccount(a, s1, h1);
+    const s2 = sampleSession(a.id, { deviceName: "phone", createdAt: now + 1 });
+    const h2 = randomBytes(32);
+    await store.createSession(s2, h2);
+    assert.deepEqual(await store.findSession(h1, now), s1);
+    assert.equal(await store.findSession(h1, now + 1000), undefined, "expired");
+    assert.equal(await store.findSession(randomBytes(32), now), undefined);
+    await store.touchSession(s1.id, now + 500, now + 5000);
+    assert.deepEqual(await store.findSession(h1, now + 1000), { ...s1, lastSeenAt: now + 500, expiresAt: now + 5000 });
+    assert.deepEqual(
+      (await store.listSessions(a.id, now)).map((s) => s.deviceName),
+      ["laptop", "phone"],
+    );
+    assert.equal(await store.revokeSession(randomUUID(), s2.id), false, "not another account's session");
+    assert.equal(await store.revokeSession(a.id, s2.id), true);
+    assert.equal(await store.findSession(h2, now), undefined);
+    assert.equal(await store.revokeSession(a.id, s2.id), false);
+  });
+
+  test(`${name}: push assigns consecutive revisions; pull pages in order with the snapshot revision`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const r = await store.push(
+      a.id,
+      ids.map((id) => ({ id, baseRevision: 0, deleted: false, data: bytes(`v1 ${id}`) })),
+      "s",
+    );
+    assert.equal(r.kind, "applied");
+    assert.ok(r.kind === "applied");
+    assert.equal(r.revision, 5);
+    assert.deepEqual(
+      r.items,
+      ids.map((id, i) => ({ id, revision: i + 1 })),
+    );
+    const p1 = await store.pull(a.id, 0, 3);
+    assert.ok(p1);
+    assert.deepEqual(
+      p1.items.map((i) => i.id),
+      ids.slice(0, 3),
+    );
+    assert.equal(p1.more, true);
+    assert.equal(p1.revision, 5);
+    const p2 = await store.pull(a.id, 3, 3);
+    assert.deepEqual(
+      p2?.items.map((i) => [i.id, i.revision, new TextDecoder().decode(i.data)]),
+      ids.slice(3).map((id, i) => [id, i + 4, `v1 ${id}`]),
+    );
+    assert.equal(p2?.more, false);
+    // update one, delete another: both move to the end with new revisions
+    const u = await store.push(
+      a.id,
+      [
+        { id: ids[0]!, baseRevision: 1, deleted: false, data: bytes("v2") },
+        { id: ids[1]!, baseRevision: 2, deleted: true, data: undefined },
+      ],
+      "s",
+    );
+    assert.deepEqual(u, {
+      kind: "applied",
+      revision: 7,
+      items: [
+        { id: ids[0], revision: 6 },
+        { id: ids[1], revision: 7 },
+      ],
+    });
+    const d = await store.pull(a.id, 5, 100);
+    assert.deepEqual(d?.items, [
+      { id: ids[0], revision: 6, deleted: false, data: bytes("v2") },
+      { id: ids[1], revision: 7, deleted: true, data: undefined },
+    ]);
+    assert.equal((await store.pull(a.id, 7, 100))?.items.length, 0);
+    assert.equal(await store.pull(randomUUID(), 0, 10), undefined);
+  });
+
+  test(`${name}: a stale base is a conflict with the current version and applies nothing`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    const [x, y, z] = [randomUUID(), randomUUID(), randomUUID()];
+    await store.push(a.id, [{ id: x, baseRevision: 0, deleted: false, data: bytes("x1") }], "s");
+    await store.push(a.id, [{ id: y, baseRevision: 0, deleted: true, data: undefined }], "s");
+    const r = await store.push(
+      a.id,
+      [
+        { id: z, baseRevision: 0, deleted: false, data: bytes("z1") },
+        { id: x, baseRevision: 0, deleted: false, data: bytes("x-again") },
+        { id: y, baseRevision: 0, deleted: false, data: bytes("y-over-tombstone") },
+      ],
+      "s",
+    );
+    assert.deepEqual(r, {
+      kind: "conflict",
+      conflicts: [
+        { id: x, revision: 1, deleted: false, data: bytes("x1") },
+        { id: y, revision: 2, deleted: true, data: undefined },
+      ],
+    });
+    const p = await store.pull(a.id, 0, 100);
+    assert.equal(p?.revision, 2);
+    assert.deepEqual(
+      p?.items.map((i) => i.id),
+      [x, y],
+      "z was not applied",
+    );
+    const missing = await store.push(a.id, [{ id: randomUUID(), baseRevision: 1, deleted: false, data: bytes("?") }], "s");
+    assert.equal(missing.kind, "conflict");
+    assert.deepEqual(await store.push(a.id, [{ id: x, baseRevision: 3, deleted: false, data: bytes("x") }], "s"), { kind: "future" });
+    assert.deepEqual(await store.push(randomUUID(), [], "s"), { kind: "no_account" });
+  });
+
+  test(`${name}: concurrent pushes to one account never share a revision`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("c") }], "s")),
+    );
+    const revs = results.map((r) => (r.kind === "applied" ? r.revision : -1)).sort((p, q) => p - q);
+    assert.deepEqual(
+      revs,
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  });
+
+  test(`${name}: a pull page is bounded in bytes`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    const big = new Uint8Array(1024 * 1024 - 1);
+    for (let i = 0; i < 10; i++) await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: big }], "s");
+    const p = await store.pull(a.id, 0, 1000);
+    assert.ok(p && p.items.length === 9 && p.more, `${p?.items.length}`);
+  });
+
+  test(`${name}: change password needs the next generation`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    const u = { authPublicKey: "B".repeat(43), wrappedEak: "bmV3", eakGeneration: 2, emailEnabled: false };
+    assert.equal(await store.changePassword(a.id, u), "stale");
+    const ok = await store.changePassword(a.id, { ...u, eakGeneration: 1 });
+    assert.deepEqual(ok, { ...a, authPublicKey: "B".repeat(43), wrappedEak: "bmV3", eakGeneration: 1, emailEnabled: false });
+    assert.equal(await store.changePassword(randomUUID(), u), undefined);
+  });
+
+  test(`${name}: reset wipes items, manifests and other sessions; delete removes everything`, async () => {
+    const a = sampleAccount();
+    const keep = sampleSession(a.id);
+    const hk = randomBytes(32);
+    await store.createAccount(a, keep, hk);
+    const other = sampleSession(a.id);
+    const ho = randomBytes(32);
+    await store.createSession(other, ho);
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("i") }], "s");
+    const dev = randomUUID();
+    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m1"), updatedAt: now }), true);
+    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }), true);
+    assert.deepEqual(await store.listManifests(a.id), [{ deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }]);
+    const r = await store.resetAccount(
+      a.id,
+      { authPublicKey: "C".repeat(43), verifier: "dg", wrappedEak: "dw", eakGeneration: 0, emailEnabled: true },
+      keep.id,
+    );
+    assert.equal(r?.resetEpoch, 1);
+    assert.equal(r?.revision, 1, "the revision never goes back");
+    assert.equal(r?.verifier, "dg");
+    assert.equal((await store.pull(a.id, 0, 100))?.items.length, 0);
+    assert.deepEqual(await store.listManifests(a.id), []);
+    assert.ok(await store.findSession(hk, now));
+    assert.equal(await store.findSession(ho, now), undefined);
+    assert.equal(await store.deleteAccount(a.id), true);
+    assert.equal(await store.getAccount(a.id), undefined);
+    assert.equal(await store.findSession(hk, now), undefined);
+    assert.equal(await store.deleteAccount(a.id), false);
+  });
+
+  test(`${name}: events reach subscribers; an applied push announces its revision`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    const seen: unknown[] = [];
+    store.subscribe((e) => {
+      if (e.accountId === a.id) seen.push(e);
+    });
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("e") }], "sess");
+    await store.publish({ type: "account", accountId: a.id, eakGeneration: 1, resetEpoch: 0 });
+    for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen, [
+      { type: "revision", accountId: a.id, revision: 1, fromSession: "sess" },
+      { type: "account", accountId: a.id, eakGeneration: 1, resetEpoch: 0 },
+    ]);
+  });
+
+  test(`${name}: sweep drops expired challenges and sessions`, async () => {
+    const a = sampleAccount();
+    const h = randomBytes(32);
+    await store.createAccount(a, sampleSession(a.id, { expiresAt: now + 10 }), h);
+    const c = randomBytes(32);
+    await store.putChallenge(c, a.id, "signin", now + 10);
+    await store.sweep(now + 10);
+    assert.equal(await store.takeChallenge(c, a.id, "signin", now), false);
+    assert.equal(await store.findSession(h, now), undefined);
+  });
+
+  test(`${name}: close`, async () => {
+    await store.close();
+  });
+}

@@ -1,0 +1,126 @@
+// The storage port of the server: one interface, implemented by SQLite (sqlite.ts) and PostgreSQL (postgres.ts).
+// Everything the server keeps goes through here; it holds only what the server cannot read (DESIGN.md §2).
+
+export interface Account {
+  readonly id: string;
+  readonly email: string;
+  /** base64url Ed25519 public key */
+  readonly authPublicKey: string;
+  readonly verifier: string;
+  readonly wrappedEak: string;
+  readonly eakGeneration: number;
+  readonly resetEpoch: number;
+  readonly revision: number;
+  readonly emailEnabled: boolean;
+  readonly createdAt: number;
+}
+
+export interface Session {
+  readonly id: string;
+  readonly accountId: string;
+  readonly deviceName: string;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly expiresAt: number;
+}
+
+export interface StoredItem {
+  readonly id: string;
+  readonly revision: number;
+  readonly deleted: boolean;
+  /** the opaque item envelope; undefined for a tombstone */
+  readonly data: Uint8Array | undefined;
+}
+
+export interface PushWrite {
+  readonly id: string;
+  readonly baseRevision: number;
+  readonly deleted: boolean;
+  readonly data: Uint8Array | undefined;
+}
+
+export type PushResult =
+  | { readonly kind: "applied"; readonly revision: number; readonly items: readonly { id: string; revision: number }[] }
+  | { readonly kind: "conflict"; readonly conflicts: readonly StoredItem[] }
+  | { readonly kind: "future" }
+  | { readonly kind: "no_account" };
+
+export interface PullPage {
+  readonly items: readonly StoredItem[];
+  /** the account's revision in the same snapshot as the items */
+  readonly revision: number;
+  readonly more: boolean;
+}
+
+export type ChallengePurpose = "signin" | "action";
+
+/** What crosses between server processes (SQLite: in-process only; PostgreSQL: LISTEN/NOTIFY). */
+export type LiveEvent =
+  | { readonly type: "revision"; readonly accountId: string; readonly revision: number; readonly fromSession: string }
+  | { readonly type: "account"; readonly accountId: string; readonly eakGeneration: number; readonly resetEpoch: number }
+  | { readonly type: "revoked"; readonly accountId: string; readonly sessionIds: readonly string[] | "all"; readonly except?: string };
+
+export interface AccountUpdate {
+  readonly authPublicKey: string;
+  readonly wrappedEak: string;
+  readonly eakGeneration: number;
+  readonly emailEnabled: boolean;
+}
+
+export interface ResetUpdate extends AccountUpdate {
+  readonly verifier: string;
+}
+
+export interface Manifest {
+  readonly deviceId: string;
+  readonly data: Uint8Array;
+  readonly updatedAt: number;
+}
+
+export const MAX_MANIFESTS = 1000;
+/** A pull page stops early past this many data bytes so one answer stays bounded. */
+export const PULL_PAGE_BYTES = 8 * 1024 * 1024;
+
+export interface Store {
+  readonly kind: "sqlite" | "postgres";
+  /** A random server secret made on first use (fake account ids for unknown e-mails). */
+  serverSecret(): Promise<Uint8Array>;
+
+  /** Creates the account and its first session at once; `taken` when the e-mail or account id exists. */
+  createAccount(account: Account, session: Session, tokenHash: Uint8Array): Promise<"created" | "taken">;
+  getAccount(id: string): Promise<Account | undefined>;
+  findAccountByEmail(email: string): Promise<Account | undefined>;
+  /** `stale` when eakGeneration is not the current one + 1 */
+  changePassword(accountId: string, update: AccountUpdate): Promise<Account | "stale" | undefined>;
+  setEmailEnabled(accountId: string, enabled: boolean): Promise<void>;
+  /** Wipes items and manifests, bumps resetEpoch, revokes every session but `keepSession`. */
+  resetAccount(accountId: string, update: ResetUpdate, keepSession: string): Promise<Account | undefined>;
+  deleteAccount(accountId: string): Promise<boolean>;
+
+  putChallenge(challenge: Uint8Array, accountId: string, purpose: ChallengePurpose, expiresAt: number): Promise<void>;
+  /** One use: deletes it; true only when it existed for this account and purpose and had not expired. */
+  takeChallenge(challenge: Uint8Array, accountId: string, purpose: ChallengePurpose, now: number): Promise<boolean>;
+
+  createSession(session: Session, tokenHash: Uint8Array): Promise<void>;
+  /** The live session for a token hash, or undefined when unknown, revoked or expired. */
+  findSession(tokenHash: Uint8Array, now: number): Promise<Session | undefined>;
+  touchSession(id: string, lastSeenAt: number, expiresAt: number): Promise<void>;
+  listSessions(accountId: string, now: number): Promise<Session[]>;
+  revokeSession(accountId: string, sessionId: string): Promise<boolean>;
+
+  pull(accountId: string, since: number, limit: number): Promise<PullPage | undefined>;
+  /** One transaction: every write applied with consecutive revisions, or nothing. */
+  push(accountId: string, writes: readonly PushWrite[], fromSession: string): Promise<PushResult>;
+
+  listManifests(accountId: string): Promise<Manifest[]>;
+  /** false when the account already has MAX_MANIFESTS other devices */
+  putManifest(accountId: string, manifest: Manifest): Promise<boolean>;
+
+  /** Announces an event to every server process sharing this store (after commit). */
+  publish(event: LiveEvent): Promise<void>;
+  subscribe(listener: (event: LiveEvent) => void): void;
+
+  /** Drops expired challenges and sessions. */
+  sweep(now: number): Promise<void>;
+  close(): Promise<void>;
+}
