@@ -1,0 +1,311 @@
+// The client sync engine (DESIGN.md §4): local saves that never wait for the network, and delta sync
+// against a server that may lie. Everything the server sends is validated, decrypted and checked before
+// it touches the vault; what fails is quarantined, never shown. Nothing a user saved is ever dropped:
+// conflicting edits are both kept (the other version becomes a conflict copy).
+
+import { adoptNewEak } from "../client/account.ts";
+import type { ApiClient } from "../client/api-client.ts";
+import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
+import { CryptexError, isCryptexError } from "../errors.ts";
+import { decryptItem, encryptItem } from "../formats/item-envelope.ts";
+import { type IndexEntry, type IndexSegment, toIndexEntry, VaultIndex } from "../formats/vault-index.ts";
+import type { AccountKeys } from "../keys/derive.ts";
+import { type ItemId, newItemId } from "../keys/ids.ts";
+import type { Item } from "../vault/item.ts";
+import type { WireItem } from "../wire/api.ts";
+import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "./ports.ts";
+
+export interface SyncProgress {
+  readonly phase: "pull" | "push";
+  readonly done: number;
+  /** known for push; for pull, the server's revision distance */
+  readonly total: number;
+}
+
+export interface ConflictNote {
+  readonly id: ItemId;
+  /** the id of the conflict copy that keeps the other version, when one was made */
+  readonly copyId?: ItemId;
+  readonly kind: "both-edited" | "edited-vs-deleted";
+}
+
+export interface SyncReport {
+  pulled: number;
+  pushed: number;
+  conflicts: ConflictNote[];
+  quarantined: QuarantineEntry[];
+  /** the account's EAK changed on another device: ask for the new password */
+  passwordChanged: boolean;
+  revision: number;
+}
+
+const PUSH_BATCH = 500;
+const MAX_PUSH_ROUNDS = 20;
+
+/** A tiny async mutex: local saves and sync writes never interleave inside one process. */
+function createLock() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
+export class Vault {
+  readonly store: VaultStore;
+  readonly keys: AccountKeys;
+  readonly index: VaultIndex;
+  private readonly lock = createLock();
+  private readonly now: () => number;
+
+  private constructor(store: VaultStore, keys: AccountKeys, index: VaultIndex, now: () => number) {
+    this.store = store;
+    this.keys = keys;
+    this.index = index;
+    this.now = now;
+  }
+
+  /** Opens the vault: one bulk decrypt of the index; rebuilt from the items if missing or damaged. */
+  static async open(store: VaultStore, keys: AccountKeys, now: () => number = Date.now): Promise<Vault> {
+    const segments = await store.readIndex();
+    let index: VaultIndex | undefined;
+    if (segments.length > 0) {
+      try {
+        index = await VaultIndex.open(keys, segments);
+      } catch (e) {
+        if (!isCryptexError(e)) throw e;
+      }
+    }
+    const vault = new Vault(store, keys, index ?? VaultIndex.empty(), now);
+    if (!index) await vault.rebuildIndex();
+    return vault;
+  }
+
+  private async rebuildIndex(): Promise<void> {
+    const items = await this.store.readAllItems();
+    this.index.entries.clear();
+    for (const s of items) {
+      if (s.deleted || !s.data) continue;
+      try {
+        const item = await decryptItem(this.keys, s.id, s.data);
+        this.index.entries.set(item.id, toIndexEntry(item));
+      } catch {
+        // an item this device cannot read stays out of the index; sync quarantines server copies
+      }
+    }
+    await this.store.write({ index: { replace: await this.index.snapshot(this.keys) } });
+  }
+
+  list(): IndexEntry[] {
+    return [...this.index.entries.values()];
+  }
+
+  async get(id: ItemId): Promise<Item> {
+    const s = await this.store.readItem(id);
+    if (!s || s.deleted || !s.data) throw new CryptexError("invalid_input", "no such item");
+    return decryptItem(this.keys, id, s.data);
+  }
+
+  /** Saves a new or edited item locally (encrypted, pending sync) with its index entry, in one write. */
+  async save(item: Item): Promise<void> {
+    const data = await encryptItem(this.keys, item);
+    await this.lock(async () => {
+      const prev = await this.store.readItem(item.id);
+      const stored: StoredItem = {
+        id: item.id,
+        data,
+        deleted: false,
+        revision: prev?.revision ?? 0,
+        pending: true,
+        seenRev: prev?.seenRev ?? 0,
+      };
+      await this.store.write({ putItems: [stored], index: await this.indexChange([toIndexEntry(item)], []) });
+    });
+  }
+
+  /** Deletes an item for good (a tombstone that syncs); trash is an edit (trashItem), not this. */
+  async purge(id: ItemId): Promise<void> {
+    await this.lock(async () => {
+      const prev = await this.store.readItem(id);
+      if (!prev) throw new CryptexError("invalid_input", "no such item");
+      if (prev.revision === 0) {
+        // never reached the server: nothing to tell it
+        await this.store.write({ removeItems: [id], index: await this.indexChange([], [id]) });
+        return;
+      }
+      const stored: StoredItem = { id, data: undefined, deleted: true, revision: prev.revision, pending: true, seenRev: prev.seenRev };
+      await this.store.write({ putItems: [stored], index: await this.indexChange([], [id]) });
+    });
+  }
+
+  private async indexChange(upserts: IndexEntry[], removed: ItemId[]): Promise<NonNullable<StoreBatch["index"]>> {
+    const seg: IndexSegment = await this.index.change(this.keys, upserts, removed);
+    if (this.index.shouldCompact) return { replace: await this.index.snapshot(this.keys) };
+    return { append: [seg] };
+  }
+
+  /** Pull then push, until the server and this device agree. */
+  async sync(api: ApiClient, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
+    const meta = await this.requireMeta();
+    const report: SyncReport = { pulled: 0, pushed: 0, conflicts: [], quarantined: [], passwordChanged: false, revision: meta.cursor };
+    const account = await api.account();
+    if (account.accountId !== meta.accountId) throw new CryptexError("foreign_key", "the server answered with another account");
+    if (account.resetEpoch !== meta.resetEpoch)
+      throw new CryptexError("account_reset", "the account was reset on another device; sign in again");
+    if (account.revision < meta.cursor)
+      throw new CryptexError("rollback", `the server's revision ${account.revision} is older than this device has seen (${meta.cursor})`);
+    const newEak = await adoptNewEak(this.keys, account, meta.eakGeneration);
+    if (newEak) {
+      await this.store.write({ meta: { eak: newEak.bytes, eakGeneration: account.eakGeneration } });
+      report.passwordChanged = true;
+    }
+    if (account.revision > meta.cursor) await this.pull(api, meta.cursor, report, onProgress);
+    await this.push(api, report, onProgress);
+    report.revision = (await this.requireMeta()).cursor;
+    return report;
+  }
+
+  private async requireMeta(): Promise<VaultMeta> {
+    const meta = await this.store.readMeta();
+    if (!meta) throw new CryptexError("invalid_input", "this device has no account");
+    return meta;
+  }
+
+  private async pull(api: ApiClient, from: number, report: SyncReport, onProgress?: (p: SyncProgress) => void): Promise<void> {
+    let since = from;
+    for (;;) {
+      const page = await api.pull(since);
+      if (page.revision < since) throw new CryptexError("rollback", "the server's revision went backwards during sync");
+      let last = since;
+      for (const w of page.items) {
+        if (w.revision <= last || w.revision > page.revision)
+          throw new CryptexError("invalid_input", "the server sent changes out of order");
+        last = w.revision;
+      }
+      if (page.items.length > 0 && page.next !== last)
+        throw new CryptexError("invalid_input", "the server's page cursor does not match its items");
+      if (page.more && page.items.length === 0) throw new CryptexError("invalid_input", "the server promised more changes but sent none");
+      await this.lock(() => this.applyRemote(page.items, report, page.items.length > 0 ? page.next : since));
+      report.pulled += page.items.length;
+      since = page.items.length > 0 ? page.next : since;
+      onProgress?.({ phase: "pull", done: since - from, total: Math.max(page.revision - from, since - from) });
+      if (!page.more) break;
+    }
+  }
+
+  /** Merges remote versions into the vault (one atomic write); `cursor`, when given, is saved with them. */
+  private async applyRemote(items: readonly WireItem[], report: SyncReport, cursor?: number): Promise<void> {
+    const locals = await this.store.readItems(items.map((w) => w.id as ItemId));
+    const put: StoredItem[] = [];
+    const upserts: IndexEntry[] = [];
+    const removed: ItemId[] = [];
+    const quarantine: QuarantineEntry[] = [];
+    const at = this.now();
+    for (const w of items) {
+      const id = w.id as ItemId;
+      const local = locals.get(id);
+      if (w.deleted) {
+        if (local?.pending && !local.deleted) {
+          // edited here, deleted there: the edit survives (pushed on top of the tombstone)
+          put.push({ ...local, revision: w.revision });
+          report.conflicts.push({ id, kind: "edited-vs-deleted" });
+        } else {
+          put.push({ id, data: undefined, deleted: true, revision: w.revision, pending: false, seenRev: local?.seenRev ?? 0 });
+          removed.push(id);
+        }
+        continue;
+      }
+      const data = w.data ? b64uDecode(w.data) : undefined;
+      let remote: Item;
+      try {
+        if (!data) throw new CryptexError("invalid_input", "item without data");
+        remote = await decryptItem(this.keys, id, data);
+      } catch (e) {
+        quarantine.push({ id, revision: w.revision, reason: isCryptexError(e) ? e.code : "invalid_input", at });
+        continue;
+      }
+      if (local && (remote.rev < local.seenRev || (local.deleted && !local.pending && remote.rev <= local.seenRev))) {
+        quarantine.push({ id, revision: w.revision, reason: "rollback", at });
+        continue;
+      }
+      if (local?.pending && local.data && !sameBytes(local.data, data)) {
+        // both edited: this device's version keeps the id, the other becomes a conflict copy
+        const mine = await decryptItem(this.keys, id, local.data);
+        const winner: Item = { ...mine, rev: Math.max(mine.rev, remote.rev) + 1 };
+        const copy: Item = {
+          ...remote,
+          id: newItemId(),
+          rev: 1,
+          title: `${remote.title} (conflict copy)`.slice(0, 512),
+          conflictOf: id,
+          createdAt: at,
+          updatedAt: at,
+        };
+        put.push({
+          id,
+          data: await encryptItem(this.keys, winner),
+          deleted: false,
+          revision: w.revision,
+          pending: true,
+          seenRev: remote.rev,
+        });
+        put.push({ id: copy.id, data: await encryptItem(this.keys, copy), deleted: false, revision: 0, pending: true, seenRev: 0 });
+        upserts.push(toIndexEntry(winner), toIndexEntry(copy));
+        report.conflicts.push({ id, copyId: copy.id, kind: "both-edited" });
+        continue;
+      }
+      // deleted here, edited there: the edit survives; or a plain remote change
+      if (local?.pending && local.deleted) report.conflicts.push({ id, kind: "edited-vs-deleted" });
+      put.push({ id, data, deleted: false, revision: w.revision, pending: false, seenRev: Math.max(remote.rev, local?.seenRev ?? 0) });
+      upserts.push(toIndexEntry(remote));
+    }
+    report.quarantined.push(...quarantine);
+    await this.store.write({
+      putItems: put,
+      index: await this.indexChange(upserts, removed),
+      ...(quarantine.length ? { quarantine } : {}),
+      ...(cursor !== undefined ? { meta: { cursor } } : {}),
+    });
+  }
+
+  private async push(api: ApiClient, report: SyncReport, onProgress?: (p: SyncProgress) => void): Promise<void> {
+    for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
+      const pending = await this.store.readPending(PUSH_BATCH);
+      if (pending.length === 0) return;
+      const revs = new Map<ItemId, number>();
+      for (const p of pending) if (p.data) revs.set(p.id, (await decryptItem(this.keys, p.id, p.data)).rev);
+      const result = await api.push(
+        pending.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: p.deleted, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
+      );
+      if (!result.ok) {
+        await this.lock(() => this.applyRemote(result.conflicts, report));
+        continue;
+      }
+      const acked = new Map(result.answer.items.map((x) => [x.id as ItemId, x.revision]));
+      await this.lock(async () => {
+        const meta = await this.requireMeta();
+        const now = await this.store.readItems(pending.map((p) => p.id));
+        const put: StoredItem[] = [];
+        for (const p of pending) {
+          const revision = acked.get(p.id);
+          if (revision === undefined) throw new CryptexError("invalid_input", "the server did not acknowledge every pushed item");
+          const cur = now.get(p.id);
+          // saved again while the push was in flight: keep it pending, based on the new revision
+          const changed = !cur || cur.deleted !== p.deleted || !sameBytes(cur.data, p.data);
+          put.push({ ...(cur ?? p), revision, pending: changed, seenRev: Math.max(p.seenRev, revs.get(p.id) ?? 0) });
+        }
+        // our own writes took exactly the next revisions: nobody else wrote, so skip their echo on pull
+        const sorted = [...acked.values()].sort((a, b) => a - b);
+        const contiguous = sorted[0] === meta.cursor + 1 && sorted.every((r, i) => r === meta.cursor + 1 + i);
+        await this.store.write({ putItems: put, ...(contiguous ? { meta: { cursor: result.answer.revision } } : {}) });
+      });
+      report.pushed += pending.length;
+      onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + (pending.length === PUSH_BATCH ? PUSH_BATCH : 0) });
+    }
+    throw new CryptexError("invalid_input", "sync did not settle: the server keeps answering with conflicts");
+  }
+}
