@@ -1,0 +1,46 @@
+// `cryptex add TYPE --title T [--field NAME=VALUE]… [--tag T]… [--favorite]`, or the item as JSON on stdin.
+// "Saved" is printed only after the SQLite transaction has committed (synchronous=FULL).
+import { createItem } from "@cryptex/core/vault/item.ts";
+import { CliError } from "../errors/cli-error.ts";
+import { readStdinRest } from "../io/stdin.ts";
+import type { CommandRun } from "../program/spec.ts";
+import { parseFieldFlags, parseItemJson, parseType } from "../vault/item-input.ts";
+import { unlockVault } from "../vault/unlock.ts";
+
+export const run: CommandRun = async (ctx, args) => {
+  const type = parseType(args.positionals[0]!);
+  const flags = args.values;
+  let input: Parameters<typeof createItem>[0];
+  const fromStdin = flags.title === undefined && !ctx.stdinIsTty;
+  const v = await unlockVault(ctx);
+  try {
+    if (fromStdin) {
+      const j = parseItemJson(await readStdinRest());
+      input = {
+        type: j.type ? parseType(j.type) : type,
+        title: j.title,
+        fields: j.fields ?? {},
+        notes: j.notes ?? "",
+        tags: j.tags ?? [],
+        favorite: j.favorite ?? false,
+      };
+    } else {
+      if (flags.title === undefined) throw new CliError("usage", "add needs --title (or the item as JSON on stdin)");
+      input = {
+        type,
+        title: flags.title as string,
+        fields: parseFieldFlags(flags.field as string[] | undefined),
+        notes: (flags.notes as string | undefined) ?? "",
+        tags: (flags.tag as string[] | undefined) ?? [],
+        favorite: flags.favorite === true,
+      };
+    }
+    const item = createItem(input);
+    const { Vault } = await import("@cryptex/core/sync/engine.ts");
+    const vault = await Vault.open(v.store, v.keys);
+    await vault.save(item);
+    ctx.out(ctx.json ? JSON.stringify({ id: item.id, saved: true }) : `Saved "${item.title}" (${item.id}).`);
+  } finally {
+    await v.store.close();
+  }
+};

@@ -1,0 +1,26 @@
+// `cryptex get ID_OR_TITLE [--field NAME]`: one item, or one field's bare value for pipes.
+import { fieldValue } from "@cryptex/core/vault/item.ts";
+import { CliError } from "../errors/cli-error.ts";
+import { itemJson, itemText } from "../io/render.ts";
+import type { CommandRun } from "../program/spec.ts";
+import { findEntry, readEntries, readItem } from "../vault/read-index.ts";
+import { unlockVault } from "../vault/unlock.ts";
+
+export const run: CommandRun = async (ctx, args) => {
+  const v = await unlockVault(ctx);
+  try {
+    const entry = findEntry(await readEntries(v), args.positionals[0]!);
+    const item = await readItem(v, entry.id);
+    const field = args.values.field as string | undefined;
+    if (field !== undefined) {
+      const value = field.toLowerCase() === "title" ? item.title : field.toLowerCase() === "notes" ? item.notes : fieldValue(item, field);
+      if (value === undefined) throw new CliError("not_found", `"${item.title}" has no field "${field}"`);
+      if (ctx.json) ctx.out(JSON.stringify({ id: item.id, field, value }));
+      else process.stdout.write(ctx.stdoutIsTty ? `${value}\n` : value);
+      return;
+    }
+    ctx.out(ctx.json ? JSON.stringify(itemJson(item)) : itemText(item, args.values.reveal === true));
+  } finally {
+    await v.store.close();
+  }
+};

@@ -1,0 +1,30 @@
+// `cryptex list [--type T] [--tag T] [--favorite] [--trash]`: from the index only, no item decrypts.
+import { resolveItemType } from "@cryptex/core/vault/templates.ts";
+import { CliError } from "../errors/cli-error.ts";
+import { entriesText, entryJson } from "../io/render.ts";
+import type { CommandRun } from "../program/spec.ts";
+import { readEntries } from "../vault/read-index.ts";
+import { unlockVault } from "../vault/unlock.ts";
+
+export const run: CommandRun = async (ctx, args) => {
+  const typeName = args.values.type as string | undefined;
+  const type = typeName === undefined ? undefined : resolveItemType(typeName);
+  if (typeName !== undefined && !type) throw new CliError("usage", `unknown item type "${typeName}"`);
+  const tags = ((args.values.tag as string[] | undefined) ?? []).map((t) => t.toLowerCase());
+  const trash = args.values.trash === true;
+  const v = await unlockVault(ctx);
+  try {
+    const entries = (await readEntries(v))
+      .filter(
+        (e) =>
+          e.trashed === trash &&
+          (!type || e.type === type) &&
+          (args.values.favorite !== true || e.favorite) &&
+          tags.every((t) => e.tags.some((x) => x.toLowerCase() === t)),
+      )
+      .sort((a, b) => a.title.localeCompare(b.title));
+    ctx.out(ctx.json ? JSON.stringify(entries.map(entryJson)) : entriesText(entries));
+  } finally {
+    await v.store.close();
+  }
+};

@@ -1,0 +1,46 @@
+// `cryptex status`: account, server, lock state, pending changes and quarantined items; no password needed.
+import type { CommandRun } from "../program/spec.ts";
+import { openExistingStore, vaultPath } from "../vault/home.ts";
+import { readMetaOrFail } from "../vault/unlock.ts";
+
+export const run: CommandRun = async (ctx) => {
+  const store = openExistingStore(ctx);
+  try {
+    const meta = await readMetaOrFail(store, ctx);
+    let session: "none" | "valid" | "expired" | "ended" | "invalid" = "none";
+    const m = ctx.sessionToken ? /^cxs1_([0-9a-f-]{36})_/.exec(ctx.sessionToken) : null;
+    if (ctx.sessionToken) {
+      const row = m ? store.readSession(m[1]!) : undefined;
+      session = !m ? "invalid" : !row ? "ended" : row.expiresAt < Date.now() ? "expired" : "valid";
+    }
+    const pending = (await store.readPending(1_000_000)).length;
+    const quarantined = (await store.readQuarantine()).length;
+    const s = {
+      email: meta.email,
+      accountId: meta.accountId,
+      server: meta.serverUrl,
+      home: ctx.home,
+      vault: vaultPath(ctx.home),
+      locked: session !== "valid",
+      session,
+      signedIn: meta.sessionToken !== undefined,
+      pendingChanges: pending,
+      revision: meta.cursor,
+      quarantined,
+    };
+    if (ctx.json) return ctx.out(JSON.stringify(s));
+    ctx.out(
+      [
+        `account:   ${s.email} (${s.accountId})`,
+        `server:    ${s.server}${s.signedIn ? "" : " (signed out: run cryptex signin)"}`,
+        `vault:     ${s.vault}`,
+        `state:     ${s.locked ? `locked (session ${session})` : "unlocked"}`,
+        `pending:   ${pending} local change${pending === 1 ? "" : "s"} not yet synced`,
+        `revision:  ${s.revision}`,
+        ...(quarantined ? [`warning:   ${quarantined} server item(s) failed verification and were quarantined`] : []),
+      ].join("\n"),
+    );
+  } finally {
+    await store.close();
+  }
+};

@@ -1,0 +1,64 @@
+// The one map from every error code (core CryptexError, ApiError, CliError) to an exit code and the text
+// the user sees. Documented in docs/cli.md and `cryptex --help`.
+
+export interface ExitInfo {
+  readonly exit: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+const EXIT: Record<string, number> = {
+  usage: 2,
+  not_found: 3,
+  ambiguous: 4,
+  locked: 5,
+  wrong_password: 6,
+  foreign_key: 7,
+  qr_unreadable: 8,
+  invalid_input: 9,
+  unsupported_format: 9,
+  tampered: 9,
+  kdf_params_rejected: 9,
+  invalid_item: 9,
+  rollback: 9,
+  bad_answer: 9,
+  answer_too_large: 9,
+  origin_mismatch: 9,
+  weak_password: 10,
+  password_mismatch: 10,
+  no_vault: 11,
+  vault_exists: 11,
+  network: 12,
+  unauthorized: 13,
+  forbidden: 13,
+  email_taken: 13,
+  store_unavailable: 17,
+  file: 17,
+  password_changed: 15,
+  account_reset: 16,
+  interrupted: 130,
+};
+
+/** Extra words for codes whose raw message needs context for a person at a terminal. */
+const HINT: Record<string, string> = {
+  wrong_password: "Wrong Account Password.",
+  foreign_key: "This QR code or key belongs to another account.",
+  locked: "The vault is locked.",
+  unauthorized: "The server refused this device's session; sign in again (cryptex signin).",
+  email_taken: "An account with this e-mail already exists on the server.",
+  network: "Cannot reach the server.",
+  tampered: "Data failed its integrity check (damaged or altered).",
+};
+
+export function toExitInfo(e: unknown): ExitInfo {
+  if (e instanceof Error && typeof (e as { code?: unknown }).code === "string") {
+    const code = (e as unknown as { code: string }).code;
+    const status = (e as { status?: unknown }).status;
+    const known = EXIT[code];
+    const exit = known ?? (typeof status === "number" ? 14 : 1);
+    const hint = HINT[code];
+    const message = hint && !e.message.toLowerCase().startsWith(hint.toLowerCase().slice(0, 12)) ? `${hint} ${e.message}` : e.message;
+    return { exit, code, message: message || code };
+  }
+  return { exit: 1, code: "internal", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+}

@@ -1,0 +1,278 @@
+// The command-line interface as data: every command, its flags and help text. Help, completion and the
+// parser all read this table, and each command's code is loaded only when that command runs.
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly type: "string" | "boolean";
+  readonly multiple?: boolean;
+  readonly short?: string;
+  readonly value?: string; // placeholder shown in help
+  readonly help: string;
+}
+
+export interface CommandSpec {
+  readonly name: string; // "get", or "account qr" for subcommands
+  readonly args: string; // positional synopsis, e.g. "ID_OR_TITLE"
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  readonly summary: string;
+  readonly options: readonly OptionSpec[];
+  readonly load: () => Promise<{ run: CommandRun }>;
+}
+
+export type CommandRun = (ctx: import("./context.ts").Context, args: ParsedArgs) => Promise<void>;
+
+export interface ParsedArgs {
+  /** the command name as in COMMANDS, e.g. "rm" or "account qr" */
+  readonly command: string;
+  readonly positionals: readonly string[];
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
+}
+
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { name: "home", type: "string", value: "DIR", help: "local vault folder (env CRYPTEX_HOME)" },
+  { name: "json", type: "boolean", help: "print data as JSON (stable field names)" },
+  { name: "password-stdin", type: "boolean", help: "read the Account Password (and other passwords, one a line) from stdin" },
+  { name: "ca", type: "string", value: "FILE", help: "trust this PEM certificate for the server (or NODE_EXTRA_CA_CERTS)" },
+  { name: "help", type: "boolean", short: "h", help: "show help" },
+];
+
+const o = (name: string, help: string, extra: Partial<OptionSpec> = {}): OptionSpec => ({
+  name,
+  type: extra.value ? "string" : "boolean",
+  help,
+  ...extra,
+});
+const SERVER = o("server", "server URL, https://…", { value: "URL" });
+const EMAIL = o("email", "account e-mail address", { value: "E" });
+const FIELD = o("field", "field value (repeatable)", { value: "NAME=VALUE", multiple: true });
+const TAG = o("tag", "tag (repeatable)", { value: "T", multiple: true });
+const cmd = (m: string) => () => import(`../commands/${m}.ts`) as Promise<{ run: CommandRun }>;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "signup",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "create an account: Account Key, encrypted key, QR code mail",
+    options: [
+      SERVER,
+      EMAIL,
+      o("no-email", "do not mail the QR code (keep the Emergency Kit instead)"),
+      o("emergency-kit", "write the QR code PNG here", { value: "FILE.png" }),
+      o("device-name", "name of this device on the server", { value: "NAME" }),
+    ],
+    load: cmd("signup"),
+  },
+  {
+    name: "signin",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "sign in on a new device with the QR code (image) or its text",
+    options: [
+      SERVER,
+      EMAIL,
+      o("qr", "QR code image (PNG or JPEG)", { value: "IMAGE" }),
+      o("qr-text", "the CRYPTEX:… text from the mail or kit", { value: "EAK_TEXT" }),
+      o("device-name", "name of this device on the server", { value: "NAME" }),
+    ],
+    load: cmd("signin"),
+  },
+  {
+    name: "unlock",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "unlock and print a session token for CRYPTEX_SESSION",
+    options: [o("raw", "print the bare token only"), o("minutes", "session lifetime (default 30)", { value: "N" })],
+    load: cmd("unlock"),
+  },
+  { name: "lock", args: "", minArgs: 0, maxArgs: 0, summary: "end every session of this vault", options: [], load: cmd("lock") },
+  { name: "status", args: "", minArgs: 0, maxArgs: 0, summary: "account, lock state, pending changes", options: [], load: cmd("status") },
+  {
+    name: "add",
+    args: "TYPE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "add an item (fields by flags, or JSON on stdin)",
+    options: [
+      o("title", "item title", { value: "T" }),
+      FIELD,
+      TAG,
+      o("favorite", "mark as favourite"),
+      o("notes", "notes", { value: "TEXT" }),
+    ],
+    load: cmd("add"),
+  },
+  {
+    name: "list",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "list items",
+    options: [o("type", "only this type", { value: "T" }), TAG, o("favorite", "only favourites"), o("trash", "list the trash")],
+    load: cmd("list"),
+  },
+  {
+    name: "search",
+    args: "QUERY",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "fuzzy search titles, URLs, usernames, tags",
+    options: [],
+    load: cmd("search"),
+  },
+  {
+    name: "get",
+    args: "ID_OR_TITLE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "show an item, or print one field's bare value",
+    options: [o("field", "print only this field's value", { value: "NAME" }), o("reveal", "show hidden fields")],
+    load: cmd("get"),
+  },
+  {
+    name: "edit",
+    args: "ID_OR_TITLE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "change fields, title, tags",
+    options: [
+      o("title", "new title", { value: "T" }),
+      FIELD,
+      TAG,
+      o("favorite", "mark as favourite"),
+      o("notes", "notes", { value: "TEXT" }),
+    ],
+    load: cmd("edit"),
+  },
+  { name: "rm", args: "ID_OR_TITLE", minArgs: 1, maxArgs: 1, summary: "move an item to the trash", options: [], load: cmd("trash") },
+  {
+    name: "restore",
+    args: "ID_OR_TITLE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "restore an item from the trash",
+    options: [],
+    load: cmd("trash"),
+  },
+  {
+    name: "purge",
+    args: "ID_OR_TITLE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "delete a trashed item for good",
+    options: [],
+    load: cmd("trash"),
+  },
+  {
+    name: "history",
+    args: "ID_OR_TITLE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "previous passwords of an item",
+    options: [o("reveal", "show the values")],
+    load: cmd("history"),
+  },
+  {
+    name: "generate",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "generate a password or passphrase",
+    options: [
+      o("length", "characters (default 20)", { value: "N" }),
+      o("no-symbols", "letters and digits only"),
+      o("words", "a passphrase of N words", { value: "N" }),
+      o("separator", "between words (default -)", { value: "S" }),
+    ],
+    load: cmd("generate"),
+  },
+  {
+    name: "totp",
+    args: "ID_OR_TITLE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "current one-time code of an item",
+    options: [],
+    load: cmd("totp"),
+  },
+  {
+    name: "sync",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "pull then push changes",
+    options: [o("watch", "stay connected and sync on every change")],
+    load: cmd("sync"),
+  },
+  {
+    name: "account qr",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "show the account QR code",
+    options: [o("png", "write it as PNG", { value: "FILE" })],
+    load: cmd("account"),
+  },
+  { name: "account resend-email", args: "", minArgs: 0, maxArgs: 0, summary: "mail the QR code again", options: [], load: cmd("account") },
+  {
+    name: "account change-password",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "change the Account Password",
+    options: [o("no-email", "do not mail the new QR code")],
+    load: cmd("account"),
+  },
+  { name: "account devices", args: "", minArgs: 0, maxArgs: 0, summary: "list signed-in devices", options: [], load: cmd("account") },
+  { name: "account revoke", args: "DEVICE", minArgs: 1, maxArgs: 1, summary: "sign a device out", options: [], load: cmd("account") },
+  {
+    name: "account reset",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "wipe the server copy; new Account Key",
+    options: [o("confirm", "type RESET <email> to confirm", { value: "TEXT" }), o("no-email", "do not mail the new QR code")],
+    load: cmd("account"),
+  },
+  {
+    name: "export",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "write an encrypted, password-protected export file",
+    options: [o("out", "file to write", { value: "FILE" })],
+    load: cmd("export"),
+  },
+  { name: "import", args: "FILE", minArgs: 1, maxArgs: 1, summary: "import a cryptex export file", options: [], load: cmd("import") },
+  {
+    name: "completion",
+    args: "bash|zsh",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "print a shell completion script",
+    options: [],
+    load: cmd("completion"),
+  },
+];
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0 success            1 internal error      2 usage error        3 not found
+  4 ambiguous title    5 locked / session    6 wrong password     7 QR of another account
+  8 unreadable QR      9 invalid or damaged data                  10 weak or mismatched password
+  11 no vault here     12 network / TLS      13 server refused (sign in again)
+  14 server error      15 password changed elsewhere              16 account reset elsewhere
+  17 file error        130 interrupted`;
+
+export function findCommand(words: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {
+  const [a, b] = words;
+  if (a === "account" && b !== undefined) {
+    const spec = COMMANDS.find((c) => c.name === `account ${b}`);
+    return spec && { spec, rest: words.slice(2) };
+  }
+  const spec = COMMANDS.find((c) => c.name === a);
+  return spec && { spec, rest: words.slice(1) };
+}

@@ -1,0 +1,51 @@
+// The read path of get/list/search: one bulk decrypt of the index, one item decrypt at most.
+// The write path (engine Vault) is loaded only when the index must be rebuilt.
+import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
+import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
+import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { Item } from "@cryptex/core/vault/item.ts";
+import { CliError } from "../errors/cli-error.ts";
+import type { UnlockedVault } from "./unlock.ts";
+
+export async function readEntries(v: UnlockedVault): Promise<IndexEntry[]> {
+  const segments = await v.store.readIndex();
+  if (segments.length > 0) {
+    try {
+      return [...(await VaultIndex.open(v.keys, segments)).entries.values()];
+    } catch {
+      // damaged or foreign index: rebuilt from the items below
+    }
+  }
+  const { Vault } = await import("@cryptex/core/sync/engine.ts");
+  return (await Vault.open(v.store, v.keys)).list();
+}
+
+export async function readItem(v: UnlockedVault, id: ItemId): Promise<Item> {
+  const s = await v.store.readItem(id);
+  if (!s || s.deleted || !s.data) throw new CliError("not_found", `no item ${id}`);
+  return decryptItem(v.keys, id, s.data);
+}
+
+const ID_PREFIX = /^[0-9a-f-]{6,36}$/;
+
+/** Resolves ID_OR_TITLE: a full id, an id prefix (6+ hex), or a title (exact, case-insensitive). */
+export function findEntry(entries: readonly IndexEntry[], query: string, opts: { trashed?: boolean } = {}): IndexEntry {
+  const wantTrashed = opts.trashed ?? false;
+  const pool = entries.filter((e) => e.trashed === wantTrashed);
+  const q = query.trim();
+  const byId = pool.find((e) => e.id === q);
+  if (byId) return byId;
+  const lower = q.toLowerCase();
+  let matches = ID_PREFIX.test(lower) ? pool.filter((e) => e.id.startsWith(lower)) : [];
+  if (matches.length === 0) matches = pool.filter((e) => e.title.toLowerCase() === lower);
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    const list = matches
+      .slice(0, 10)
+      .map((e) => `  ${e.id}  ${e.title}`)
+      .join("\n");
+    throw new CliError("ambiguous", `${matches.length} items match "${q}"; use an id:\n${list}`);
+  }
+  const where = wantTrashed ? " in the trash" : "";
+  throw new CliError("not_found", `no item matches "${q}"${where}`);
+}

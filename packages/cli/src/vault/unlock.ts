@@ -1,0 +1,48 @@
+// Opens the local vault with keys: from CRYPTEX_SESSION when it is valid, else by asking the password.
+import type { AccountKey } from "@cryptex/core/keys/account-key.ts";
+import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
+import type { AccountId } from "@cryptex/core/keys/ids.ts";
+import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
+import { CliError } from "../errors/cli-error.ts";
+import { askPassword } from "../io/password.ts";
+import type { Context } from "../program/context.ts";
+import type { SqliteVaultStore } from "../store/sqlite-store.ts";
+import { openExistingStore } from "./home.ts";
+import { openSession } from "./session.ts";
+
+export interface UnlockedVault {
+  readonly store: SqliteVaultStore;
+  readonly meta: VaultMeta;
+  readonly accountId: AccountId;
+  readonly accountKey: AccountKey;
+  readonly keys: AccountKeys;
+  /** S, present only when unlocked by password (needed to sign in again or change the password) */
+  readonly stretched: Uint8Array | undefined;
+}
+
+export async function readMetaOrFail(store: SqliteVaultStore, ctx: Context): Promise<VaultMeta> {
+  const meta = await store.readMeta();
+  if (!meta) throw new CliError("no_vault", `no account in ${ctx.home}; run cryptex signup or cryptex signin first`);
+  return meta;
+}
+
+/** `needPassword` forces the password (for commands that sign with the auth key). */
+export async function unlockVault(ctx: Context, opts: { needPassword?: boolean } = {}): Promise<UnlockedVault> {
+  const store = openExistingStore(ctx);
+  try {
+    const meta = await readMetaOrFail(store, ctx);
+    const accountId = meta.accountId as AccountId;
+    const { deriveItemKeys } = await import("./item-keys.ts");
+    if (ctx.sessionToken && !opts.needPassword) {
+      const accountKey = await openSession(store, accountId, ctx.sessionToken);
+      return { store, meta, accountId, accountKey, keys: await deriveItemKeys(accountKey, accountId), stretched: undefined };
+    }
+    const password = await askPassword(ctx, "Account Password: ");
+    const { unlockWithPassword } = await import("@cryptex/core/client/account.ts");
+    const u = await unlockWithPassword(meta, password);
+    return { store, meta, accountId, accountKey: u.accountKey, keys: u.keys, stretched: u.stretched };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
