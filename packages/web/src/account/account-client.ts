@@ -1,0 +1,87 @@
+// The page's side of the account worker: one long-lived worker; errors come back as core's typed errors.
+import type { OpenedAccount, Unlocked } from "@cryptex/core/client/account.ts";
+import { ApiError } from "@cryptex/core/client/api-client.ts";
+import { CryptexError, type ErrorCode } from "@cryptex/core/errors.ts";
+import type { AccountRequest, AccountResponse, AccountResult } from "./account-protocol.ts";
+import { deviceName } from "./device-name.ts";
+
+let worker: Worker | undefined;
+let nextId = 1;
+const waiting = new Map<number, { resolve: (r: AccountResult) => void; reject: (e: Error) => void }>();
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL("./account.worker.ts", import.meta.url), { type: "module" });
+  w.onmessage = (ev: MessageEvent<AccountResponse>) => {
+    const r = ev.data;
+    const p = waiting.get(r.id);
+    waiting.delete(r.id);
+    if (!p) return;
+    if (r.ok) p.resolve(r.result);
+    else if (r.kind === "core") p.reject(new CryptexError(r.code as ErrorCode, r.message));
+    else if (r.kind === "api") p.reject(new ApiError(r.status, r.code, r.message));
+    else p.reject(new Error(r.message));
+  };
+  w.onerror = () => {
+    for (const p of waiting.values()) p.reject(new Error("the key derivation worker failed to start"));
+    waiting.clear();
+    worker = undefined;
+  };
+  worker = w;
+  return w;
+}
+
+function call(req: AccountRequest): Promise<AccountResult> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    getWorker().postMessage({ ...req, id });
+  });
+}
+
+/** Starts the worker (and compiles its WebAssembly) ahead of the first password entry. */
+export function warmUpWorker(): void {
+  getWorker();
+}
+
+export async function signUpInWorker(email: string, password: string, sendEmail: boolean): Promise<OpenedAccount> {
+  const r = await call({ op: "signUp", baseUrl: location.origin, email, password, sendEmail, deviceName: deviceName() });
+  if (r.op !== "signUp") throw new Error("unexpected worker answer");
+  return r.account;
+}
+
+export async function signInInWorker(email: string, password: string, eakText: string): Promise<OpenedAccount> {
+  const r = await call({ op: "signIn", baseUrl: location.origin, email, password, eakText, deviceName: deviceName() });
+  if (r.op !== "signIn") throw new Error("unexpected worker answer");
+  return r.account;
+}
+
+export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string): Promise<Unlocked> {
+  const r = await call({ op: "unlock", accountId, eak, password });
+  if (r.op !== "unlock") throw new Error("unexpected worker answer");
+  return r.unlocked;
+}
+
+export async function changePasswordInWorker(
+  token: string,
+  unlocked: Unlocked,
+  generation: number,
+  newPassword: string,
+  sendEmail: boolean,
+): Promise<Extract<AccountResult, { op: "changePassword" }>> {
+  const r = await call({ op: "changePassword", baseUrl: location.origin, token, unlocked, generation, newPassword, sendEmail });
+  if (r.op !== "changePassword") throw new Error("unexpected worker answer");
+  return r;
+}
+
+export async function resetInWorker(
+  token: string,
+  unlocked: Unlocked,
+  email: string,
+  newPassword: string,
+  sendEmail: boolean,
+): Promise<Extract<AccountResult, { op: "reset" }>["account"]> {
+  const r = await call({ op: "reset", baseUrl: location.origin, token, unlocked, email, newPassword, sendEmail });
+  if (r.op !== "reset") throw new Error("unexpected worker answer");
+  return r.account;
+}

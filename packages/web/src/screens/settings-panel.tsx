@@ -1,0 +1,316 @@
+// Settings: auto-lock, the account QR code and mail, devices, export, change password, account reset.
+import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
+import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
+import { useEffect, useState } from "preact/hooks";
+import { changePasswordInWorker, resetInWorker, unlockInWorker } from "../account/account-client.ts";
+import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
+import type { IdbStore } from "../store/idb-store.ts";
+import { errorText } from "../ui/error-text.ts";
+import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
+import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
+import { exportVault } from "../vault/export-vault.ts";
+import type { VaultSession } from "../vault/vault-session.ts";
+
+type Props = {
+  session: VaultSession;
+  store: IdbStore;
+  lockMinutes: number;
+  onLockMinutes: (m: number) => void;
+  onClose: () => void;
+  onLock: (note?: string) => void;
+  onSignedOut: () => void;
+};
+
+function AccountQr({ session }: { session: VaultSession }) {
+  const [url, setUrl] = useState("");
+  const [msg, setMsg] = useState("");
+  const eakText = eakToText(parseEak(session.meta.eak));
+  useEffect(() => () => url && URL.revokeObjectURL(url), [url]);
+  async function resend(): Promise<void> {
+    setMsg("");
+    try {
+      await session.api.resendMail(eakText);
+      setMsg(`The mail was sent again to ${session.meta.email}.`);
+    } catch (e) {
+      setMsg(errorText(e));
+    }
+  }
+  return (
+    <section aria-labelledby="s-qr">
+      <h3 id="s-qr">Account QR code</h3>
+      <div class="row">
+        <button type="button" onClick={() => setUrl(url ? "" : qrBlobUrl(eakText))} aria-expanded={!!url}>
+          {url ? "Hide QR code" : "Show QR code"}
+        </button>
+        <button
+          type="button"
+          onClick={async () => downloadBlob(await emergencyKitPng(session.meta.email, eakText), "Cryptex Emergency Kit.png")}
+        >
+          Download Emergency Kit
+        </button>
+        <button type="button" onClick={resend}>
+          Resend the mail
+        </button>
+      </div>
+      {url && <img class="qr" src={url} width={240} height={240} alt="Account QR code (encrypted account key)" />}
+      {msg && <p role="status">{msg}</p>}
+    </section>
+  );
+}
+
+function Devices({ session }: { session: VaultSession }) {
+  const [list, setList] = useState<SessionsAnswer["sessions"] | undefined>();
+  const [msg, setMsg] = useState("");
+  const load = () =>
+    session.api.sessions().then(
+      (r) => setList(r.sessions),
+      (e) => setMsg(errorText(e)),
+    );
+  useEffect(() => void load(), []);
+  return (
+    <section aria-labelledby="s-dev">
+      <h3 id="s-dev">Devices</h3>
+      {msg && (
+        <p class="error" role="alert">
+          {msg}
+        </p>
+      )}
+      {!list && !msg && <p class="muted">Loading devices…</p>}
+      <ul class="devices">
+        {list?.map((d) => (
+          <li key={d.id}>
+            <span>
+              {d.deviceName}
+              {d.current ? " (this device)" : ""}
+              <span class="muted small"> · last seen {new Date(d.lastSeenAt).toLocaleString()}</span>
+            </span>
+            {!d.current && (
+              <button
+                type="button"
+                aria-label={`Revoke ${d.deviceName}`}
+                onClick={async () => {
+                  try {
+                    await session.api.revokeSession(d.id);
+                    await load();
+                  } catch (e) {
+                    setMsg(errorText(e));
+                  }
+                }}
+              >
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ChangePassword({ session, store }: { session: VaultSession; store: IdbStore }) {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState("");
+  async function submit(ev: Event): Promise<void> {
+    ev.preventDefault();
+    setMsg("");
+    if (!strength.acceptable) return setMsg("Choose a stronger new password.");
+    if (next !== confirm) return setMsg("The new passwords do not match.");
+    if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
+    setBusy(true);
+    try {
+      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
+      const r = await changePasswordInWorker(session.meta.sessionToken, unlocked, session.meta.eakGeneration, next, true);
+      await store.write({ meta: { eak: r.eak, eakGeneration: r.eakGeneration } });
+      session.meta = { ...session.meta, eak: r.eak, eakGeneration: r.eakGeneration };
+      setCurrent("");
+      setNext("");
+      setConfirm("");
+      setMsg("Password changed. A new QR code was mailed; your old Emergency Kit no longer works.");
+    } catch (e) {
+      setMsg(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={submit} class="stack" aria-labelledby="s-pw">
+      <h3 id="s-pw">Change account password</h3>
+      <label for="cp-current">Current account password</label>
+      <input
+        id="cp-current"
+        type="password"
+        autocomplete="current-password"
+        required
+        value={current}
+        onInput={(e) => setCurrent(e.currentTarget.value)}
+      />
+      <label for="cp-new">New account password</label>
+      <input
+        id="cp-new"
+        type="password"
+        autocomplete="new-password"
+        required
+        value={next}
+        onInput={(e) => setNext(e.currentTarget.value)}
+      />
+      <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
+      <label for="cp-confirm">Confirm new account password</label>
+      <input
+        id="cp-confirm"
+        type="password"
+        autocomplete="new-password"
+        required
+        value={confirm}
+        onInput={(e) => setConfirm(e.currentTarget.value)}
+      />
+      {msg && <p role="status">{msg}</p>}
+      <button type="submit" disabled={busy}>
+        {busy ? "Changing…" : "Change password"}
+      </button>
+      <p class="muted small">Other devices will ask for the new password after their next sync.</p>
+    </form>
+  );
+}
+
+function Reset({ session, store, onLock }: { session: VaultSession; store: IdbStore; onLock: Props["onLock"] }) {
+  const [confirmText, setConfirmText] = useState("");
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
+  const [msg, setMsg] = useState("");
+  const [busy, setBusy] = useState(false);
+  const expected = `RESET ${session.meta.email}`;
+  async function submit(ev: Event): Promise<void> {
+    ev.preventDefault();
+    setMsg("");
+    if (confirmText !== expected) return setMsg(`Type exactly: ${expected}`);
+    if (!strength.acceptable) return setMsg("Choose a stronger new password.");
+    if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
+    setBusy(true);
+    try {
+      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
+      const r = await resetInWorker(session.meta.sessionToken, unlocked, session.meta.email, next, true);
+      const meta = { ...session.meta, eak: r.eak, eakGeneration: r.eakGeneration, resetEpoch: r.resetEpoch, cursor: 0 };
+      await store.wipe();
+      await store.write({ meta });
+      session.meta = meta;
+      onLock(
+        "The account was reset: every item was deleted and a new Account Key was made (mailed as a new QR code). Unlock with the new password.",
+      );
+    } catch (e) {
+      setMsg(errorText(e));
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={submit} class="stack danger-zone" aria-labelledby="s-reset">
+      <h3 id="s-reset">Reset account</h3>
+      <p>This deletes every item on the server and on this device, and makes a new Account Key. It cannot be undone.</p>
+      <label for="rs-current">Current account password</label>
+      <input
+        id="rs-current"
+        type="password"
+        autocomplete="current-password"
+        required
+        value={current}
+        onInput={(e) => setCurrent(e.currentTarget.value)}
+      />
+      <label for="rs-new">New account password</label>
+      <input
+        id="rs-new"
+        type="password"
+        autocomplete="new-password"
+        required
+        value={next}
+        onInput={(e) => setNext(e.currentTarget.value)}
+      />
+      <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
+      <label for="rs-confirm">Type “{expected}” to confirm</label>
+      <input id="rs-confirm" autocomplete="off" value={confirmText} onInput={(e) => setConfirmText(e.currentTarget.value)} />
+      {msg && (
+        <p class="error" role="alert">
+          {msg}
+        </p>
+      )}
+      <button type="submit" class="danger" disabled={busy}>
+        {busy ? "Resetting…" : "Reset account"}
+      </button>
+    </form>
+  );
+}
+
+export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut }: Props) {
+  const [exportMsg, setExportMsg] = useState("");
+  return (
+    <div class="settings">
+      <header class="item-head">
+        <button type="button" class="back" onClick={onClose} aria-label="Back to the list">
+          ←
+        </button>
+        <h2>Settings</h2>
+      </header>
+      <section aria-labelledby="s-lock">
+        <h3 id="s-lock">Locking</h3>
+        <label for="s-autolock">Lock after being idle for</label>
+        <select
+          id="s-autolock"
+          value={String(lockMinutes)}
+          onChange={(e) => {
+            const m = Number(e.currentTarget.value);
+            setAutoLockMinutes(m);
+            onLockMinutes(m);
+          }}
+        >
+          {AUTO_LOCK_CHOICES.map((m) => (
+            <option key={m} value={String(m)}>
+              {m === 0 ? "Never" : `${m} minute${m === 1 ? "" : "s"}`}
+            </option>
+          ))}
+        </select>
+        <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this page's memory.</p>
+      </section>
+      <AccountQr session={session} />
+      <Devices session={session} />
+      <section aria-labelledby="s-export">
+        <h3 id="s-export">Export</h3>
+        <p class="muted small">
+          An export file is <strong>not encrypted</strong>: anyone who gets it can read every password.
+        </p>
+        <button
+          type="button"
+          onClick={async () => {
+            if (!window.confirm("Export every item as an unencrypted file?")) return;
+            try {
+              await exportVault(session);
+              setExportMsg("Export downloaded.");
+            } catch (e) {
+              setExportMsg(errorText(e));
+            }
+          }}
+        >
+          Export (unencrypted JSON)
+        </button>
+        {exportMsg && <p role="status">{exportMsg}</p>}
+      </section>
+      <ChangePassword session={session} store={store} />
+      <section aria-labelledby="s-out">
+        <h3 id="s-out">This device</h3>
+        <button
+          type="button"
+          onClick={async () => {
+            if (!window.confirm("Sign out and remove this device's copy of the vault? Unsynced changes would be lost.")) return;
+            await session.api.signout().catch(() => undefined);
+            onSignedOut();
+          }}
+        >
+          Sign out of this device
+        </button>
+      </section>
+      <Reset session={session} store={store} onLock={onLock} />
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+// Sign in on a new device: e-mail, Account Password, then the QR code by image, camera or pasted text.
+
+import type { OpenedAccount } from "@cryptex/core/client/account.ts";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { signInInWorker, warmUpWorker } from "../account/account-client.ts";
+import { readQrFile, scanCamera } from "../qr/read-qr.ts";
+import { errorCode, errorText } from "../ui/error-text.ts";
+
+export function SignInScreen({ onDone, onSignUp }: { onDone: (a: OpenedAccount, email: string) => void; onSignUp: () => void }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [eakText, setEakText] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code: string; text: string } | undefined>();
+  const [qrNote, setQrNote] = useState("");
+  const [scanning, setScanning] = useState<AbortController | undefined>();
+  const video = useRef<HTMLVideoElement>(null);
+  useEffect(warmUpWorker, []);
+
+  async function onFile(ev: Event): Promise<void> {
+    const file = (ev.currentTarget as HTMLInputElement).files?.[0];
+    setError(undefined);
+    setQrNote("");
+    if (!file) return;
+    try {
+      setEakText(await readQrFile(file));
+      setQrNote("QR code read.");
+    } catch (e) {
+      setError({ code: errorCode(e), text: errorText(e) });
+    }
+  }
+
+  async function camera(): Promise<void> {
+    if (scanning) {
+      scanning.abort();
+      setScanning(undefined);
+      return;
+    }
+    const ctl = new AbortController();
+    setScanning(ctl);
+    setError(undefined);
+    try {
+      setEakText(await scanCamera(video.current!, ctl.signal));
+      setQrNote("QR code read from the camera.");
+    } catch (e) {
+      if (!(e instanceof DOMException && e.name === "AbortError"))
+        setError({ code: "camera", text: "The camera is not available. Upload an image or paste the text instead." });
+    } finally {
+      setScanning(undefined);
+    }
+  }
+
+  async function submit(ev: Event): Promise<void> {
+    ev.preventDefault();
+    setError(undefined);
+    if (!eakText.trim())
+      return setError({ code: "missing_qr", text: "Add your account QR code: upload its image, scan it, or paste its text." });
+    setBusy(true);
+    try {
+      onDone(await signInInWorker(email.trim(), password, eakText), email.trim());
+    } catch (e) {
+      setError({ code: errorCode(e), text: errorText(e) });
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="center-card">
+      <h1 class="brand">Cryptex</h1>
+      <h2>Sign in on this device</h2>
+      <form onSubmit={submit} class="stack">
+        <label for="si-email">Email</label>
+        <input id="si-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <label for="si-password">Account password</label>
+        <input
+          id="si-password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+        <fieldset>
+          <legend>Your account QR code</legend>
+          <label for="si-qr">QR code image</label>
+          <input id="si-qr" type="file" accept="image/png,image/jpeg" onChange={onFile} />
+          <button type="button" onClick={camera}>
+            {scanning ? "Stop camera" : "Scan with camera"}
+          </button>
+          <video ref={video} class={scanning ? "camera" : "hidden"} muted playsInline aria-label="Camera preview" />
+          <label for="si-eak">Encrypted account key</label>
+          <textarea
+            id="si-eak"
+            rows={3}
+            spellcheck={false}
+            autocomplete="off"
+            placeholder="CRYPTEX:…"
+            value={eakText}
+            onInput={(e) => setEakText(e.currentTarget.value)}
+          />
+          {qrNote && (
+            <p class="ok" role="status">
+              {qrNote}
+            </p>
+          )}
+        </fieldset>
+        {error && (
+          <p class="error" role="alert" data-code={error.code}>
+            {error.text}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      <p>
+        New to Cryptex?{" "}
+        <button type="button" class="link" onClick={onSignUp}>
+          Create an account
+        </button>
+      </p>
+    </main>
+  );
+}

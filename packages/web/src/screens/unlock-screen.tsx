@@ -1,0 +1,82 @@
+// Unlock a signed-in device with the Account Password; works offline from the local encrypted key.
+
+import type { Unlocked } from "@cryptex/core/client/account.ts";
+import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { unlockInWorker, warmUpWorker } from "../account/account-client.ts";
+import { errorCode, errorText } from "../ui/error-text.ts";
+
+export function UnlockScreen({
+  meta,
+  note,
+  onDone,
+  onForget,
+}: {
+  meta: VaultMeta;
+  note: string | undefined;
+  onDone: (u: Unlocked, meta: VaultMeta) => void;
+  onForget: () => void;
+}) {
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code: string; text: string } | undefined>();
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    warmUpWorker();
+    field.current?.focus();
+  }, []);
+
+  async function submit(ev: Event): Promise<void> {
+    ev.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      performance.mark("cx-unlock-start");
+      const u = await unlockInWorker(meta.accountId, meta.eak, password);
+      performance.mark("cx-kdf-done");
+      setPassword("");
+      onDone(u, meta);
+    } catch (e) {
+      setError({ code: errorCode(e), text: errorText(e) });
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="center-card">
+      <h1 class="brand">Cryptex</h1>
+      <h2>Vault locked</h2>
+      <p class="muted">{meta.email}</p>
+      {note && (
+        <p class="note" role="status">
+          {note}
+        </p>
+      )}
+      <form onSubmit={submit} class="stack">
+        <label for="ul-password">Account password</label>
+        <input
+          id="ul-password"
+          type="password"
+          autocomplete="current-password"
+          ref={field}
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+        {error && (
+          <p class="error" role="alert" data-code={error.code}>
+            {error.text}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? "Unlocking…" : "Unlock"}
+        </button>
+      </form>
+      <p>
+        <button type="button" class="link" onClick={onForget}>
+          Sign out and remove this device's copy
+        </button>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,145 @@
+// The browser's VaultStore (core sync/ports.ts) on IndexedDB: ciphertexts only, every batch one atomic transaction.
+import type { IndexSegment } from "@cryptex/core/formats/vault-index.ts";
+import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
+
+const VERSION = 1;
+const STORES = ["meta", "items", "segments", "quarantine"] as const;
+
+/** Items keep `pending` as 0/1 and a change counter, because IndexedDB cannot index booleans. */
+interface ItemRow {
+  id: string;
+  data: Uint8Array | undefined;
+  deleted: boolean;
+  revision: number;
+  pending: 0 | 1;
+  changedAt: number;
+  seenRev: number;
+}
+
+const req = <T>(r: IDBRequest<T>): Promise<T> =>
+  new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error("IndexedDB request failed"));
+  });
+
+const done = (tx: IDBTransaction): Promise<void> =>
+  new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error("IndexedDB transaction failed"));
+    tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+  });
+
+export function openDatabase(name: string): Promise<IDBDatabase> {
+  const r = indexedDB.open(name, VERSION);
+  r.onupgradeneeded = () => {
+    const db = r.result;
+    db.createObjectStore("meta");
+    const items = db.createObjectStore("items", { keyPath: "id" });
+    items.createIndex("pending", ["pending", "changedAt"]);
+    db.createObjectStore("segments", { keyPath: "seq" });
+    db.createObjectStore("quarantine", { autoIncrement: true });
+  };
+  return req(r);
+}
+
+const toStored = (r: ItemRow): StoredItem => ({
+  id: r.id as ItemId,
+  data: r.data,
+  deleted: r.deleted,
+  revision: r.revision,
+  pending: r.pending === 1,
+  seenRev: r.seenRev,
+});
+
+export type IdbStore = VaultStore & { wipe(): Promise<void> };
+
+export async function openIdbStore(name = "cryptex"): Promise<IdbStore> {
+  const db = await openDatabase(name);
+  let changeCounter = Date.now() * 1000;
+  const read = (stores: readonly string[]) => db.transaction(stores as string[], "readonly");
+
+  return {
+    async readMeta() {
+      return (await req(read(["meta"]).objectStore("meta").get("meta"))) as VaultMeta | undefined;
+    },
+    async readItem(id) {
+      const r = (await req(read(["items"]).objectStore("items").get(id))) as ItemRow | undefined;
+      return r && toStored(r);
+    },
+    async readItems(ids) {
+      const store = read(["items"]).objectStore("items");
+      const rows = await Promise.all(ids.map((id) => req(store.get(id)) as Promise<ItemRow | undefined>));
+      const out = new Map<ItemId, StoredItem>();
+      for (const r of rows) if (r) out.set(r.id as ItemId, toStored(r));
+      return out;
+    },
+    async readPending(limit) {
+      const index = read(["items"]).objectStore("items").index("pending");
+      const rows = (await req(index.getAll(IDBKeyRange.bound([1, -Infinity], [1, Infinity]), limit))) as ItemRow[];
+      return rows.map(toStored);
+    },
+    async readAllItems() {
+      return ((await req(read(["items"]).objectStore("items").getAll())) as ItemRow[]).map(toStored);
+    },
+    async readIndex() {
+      return (await req(read(["segments"]).objectStore("segments").getAll())) as IndexSegment[];
+    },
+    async readQuarantine() {
+      return (await req(read(["quarantine"]).objectStore("quarantine").getAll())) as QuarantineEntry[];
+    },
+    async write(batch: StoreBatch) {
+      // One readwrite transaction over every store: IndexedDB commits it all or nothing; "strict" asks the
+      // browser to flush before reporting completion, so a saved item survives a crash.
+      const tx = db.transaction([...STORES], "readwrite", { durability: "strict" });
+      const finished = done(tx);
+      try {
+        if (batch.meta) {
+          const metaStore = tx.objectStore("meta");
+          const current = (await req(metaStore.get("meta"))) as VaultMeta | undefined;
+          metaStore.put({ ...(current ?? {}), ...batch.meta }, "meta");
+        }
+        const items = tx.objectStore("items");
+        for (const it of batch.putItems ?? []) {
+          const row: ItemRow = {
+            id: it.id,
+            data: it.data,
+            deleted: it.deleted,
+            revision: it.revision,
+            pending: it.pending ? 1 : 0,
+            changedAt: changeCounter++,
+            seenRev: it.seenRev,
+          };
+          items.put(row);
+        }
+        for (const id of batch.removeItems ?? []) items.delete(id);
+        const segments = tx.objectStore("segments");
+        if (batch.index?.replace) {
+          segments.clear();
+          segments.put(batch.index.replace);
+        }
+        for (const s of batch.index?.append ?? []) segments.put(s);
+        const q = tx.objectStore("quarantine");
+        for (const e of batch.quarantine ?? []) q.put(e);
+        tx.commit();
+      } catch (e) {
+        try {
+          tx.abort();
+        } catch {
+          // already finished
+        }
+        await finished.catch(() => undefined);
+        throw e;
+      }
+      await finished;
+    },
+    async close() {
+      db.close();
+    },
+    async wipe() {
+      const tx = db.transaction([...STORES], "readwrite", { durability: "strict" });
+      for (const s of STORES) tx.objectStore(s).clear();
+      await done(tx);
+    },
+  };
+}

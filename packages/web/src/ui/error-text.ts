@@ -1,0 +1,44 @@
+// The one place where error codes become the words a user reads.
+import { ApiError } from "@cryptex/core/client/api-client.ts";
+import { CryptexError } from "@cryptex/core/errors.ts";
+
+const CORE: Record<string, string> = {
+  wrong_password: "Wrong account password. Check it and try again.",
+  foreign_key: "This QR code belongs to another account. Use the QR code from this account's Emergency Kit or e-mail.",
+  qr_unreadable: "The image could not be read as a QR code. Try a sharper image, or paste the text instead.",
+  unsupported_format: "This is not a Cryptex encrypted account key.",
+  tampered: "The encrypted account key is damaged. Paste it again or use the QR code image.",
+  kdf_params_rejected: "The account key asks for unsafe key-derivation settings and was refused.",
+  weak_password: "The password is too weak.",
+  invalid_input: "Some input is not valid.",
+  invalid_item: "An item could not be read.",
+  rollback: "The server sent an older version of an item than this device has seen.",
+  origin_mismatch: "The server's address does not match the one this page was loaded from.",
+  account_reset: "The account was reset on another device. Sign in again.",
+};
+
+const API: Record<string, string> = {
+  network: "The server cannot be reached. Check your connection.",
+  email_taken: "An account with this e-mail already exists. Sign in instead.",
+  unauthorized: "Sign-in failed: the account password or QR code does not match this e-mail.",
+  forbidden: "The server refused the request.",
+  rate_limited: "Too many attempts. Wait a minute and try again.",
+  origin_mismatch: "The server's address does not match the one this page was loaded from.",
+  bad_answer: "The server sent a malformed answer.",
+  answer_too_large: "The server's answer is too large.",
+  too_large: "The request is too large for the server.",
+};
+
+export function errorText(e: unknown): string {
+  if (e instanceof CryptexError) {
+    if (e.code === "weak_password" || e.code === "invalid_input") return e.message;
+    return CORE[e.code] ?? e.message;
+  }
+  if (e instanceof ApiError) return API[e.code] ?? `The server answered: ${e.message}`;
+  return "Something went wrong. Please try again.";
+}
+
+/** A stable code for tests and for choosing a message's style. */
+export function errorCode(e: unknown): string {
+  return e instanceof CryptexError || e instanceof ApiError ? e.code : "internal";
+}

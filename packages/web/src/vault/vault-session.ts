@@ -1,0 +1,164 @@
+// The unlocked vault in the page (long-lived state): core's Vault (index in memory, items decrypted when
+// opened), sync with the server, the live channel, and a version counter the screens re-render on.
+import type { Unlocked } from "@cryptex/core/client/account.ts";
+import { type ApiClient, ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
+import { isCryptexError } from "@cryptex/core/errors.ts";
+import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
+import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import { type ConflictNote, Vault } from "@cryptex/core/sync/engine.ts";
+import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
+import type { Item } from "@cryptex/core/vault/item.ts";
+
+export type OpenKeys = Pick<Unlocked, "accountKey" | "keys">;
+
+export type SyncStatus = "idle" | "syncing" | "offline" | "error" | "signed-out";
+export interface SyncState {
+  readonly status: SyncStatus;
+  readonly message: string;
+  readonly at: number;
+}
+
+export class VaultSession {
+  readonly vault: Vault;
+  /** the Account Key and its derived keys; S is not kept (signed actions ask for the password again) */
+  readonly unlocked: OpenKeys;
+  meta: VaultMeta;
+  api: ApiClient;
+  version = 0;
+  syncState: SyncState = { status: "idle", message: "Not synced yet", at: 0 };
+  conflicts: ConflictNote[] = [];
+  quarantined: QuarantineEntry[] = [];
+  /** set when another device changed the password: the next unlock needs the new one */
+  passwordChanged = false;
+  private listeners = new Set<() => void>();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private live: AbortController | undefined;
+  private closed = false;
+
+  private constructor(vault: Vault, unlocked: OpenKeys, meta: VaultMeta) {
+    this.vault = vault;
+    this.unlocked = unlocked;
+    this.meta = meta;
+    this.api = createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken });
+  }
+
+  static async open(store: VaultStore, unlocked: OpenKeys, meta: VaultMeta): Promise<VaultSession> {
+    const vault = await Vault.open(store, unlocked.keys);
+    const s = new VaultSession(vault, unlocked, meta);
+    s.quarantined = await store.readQuarantine();
+    return s;
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(): void {
+    this.version++;
+    for (const fn of this.listeners) fn();
+  }
+
+  get entries(): ReadonlyMap<ItemId, IndexEntry> {
+    return this.vault.index.entries;
+  }
+
+  readItem(id: ItemId): Promise<Item> {
+    return this.vault.get(id);
+  }
+
+  async save(item: Item): Promise<void> {
+    await this.vault.save(item);
+    this.emit();
+    void this.sync();
+  }
+
+  async purge(id: ItemId): Promise<void> {
+    await this.vault.purge(id);
+    this.emit();
+    void this.sync();
+  }
+
+  private setState(status: SyncStatus, message: string): void {
+    this.syncState = { status, message, at: Date.now() };
+    this.emit();
+  }
+
+  /** Sync now; a call during a running sync asks for one more round after it. */
+  sync(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.syncOnce();
+        } while (this.again && !this.closed);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async syncOnce(): Promise<void> {
+    if (!this.api.token) return this.setState("signed-out", "Signed out: sign in again to sync");
+    this.setState("syncing", "Syncing…");
+    try {
+      const report = await this.vault.sync(this.api);
+      this.meta = (await this.vault.store.readMeta()) ?? this.meta;
+      if (report.conflicts.length) this.conflicts = [...this.conflicts, ...report.conflicts];
+      if (report.quarantined.length) this.quarantined = [...this.quarantined, ...report.quarantined];
+      if (report.passwordChanged) this.passwordChanged = true;
+      const note = report.conflicts.length ? ` · ${report.conflicts.length} conflict(s) kept as copies` : "";
+      this.setState("idle", `Synced${note}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === "network") this.setState("offline", "Offline: changes are kept on this device");
+      else if (e instanceof ApiError && e.status === 401) this.setState("signed-out", "This device was signed out. Changes are kept here.");
+      else if (isCryptexError(e, "account_reset"))
+        this.setState("error", "The account was reset on another device. Sign out and sign in again.");
+      else if (isCryptexError(e, "rollback"))
+        this.setState("error", "The server sent older data than this device has seen; nothing was changed.");
+      else this.setState("error", `Sync failed: ${e instanceof Error ? e.message.slice(0, 200) : "unknown error"}`);
+    }
+  }
+
+  /** Listens to the server's live channel and syncs on each new revision; reconnects with back-off. */
+  startLive(): void {
+    if (this.live || this.closed) return;
+    const ctl = new AbortController();
+    this.live = ctl;
+    void (async () => {
+      let delay = 1000;
+      while (!ctl.signal.aborted) {
+        try {
+          for await (const ev of this.api.events(ctl.signal)) {
+            delay = 1000;
+            if (ev.type === "revision" && ev.revision > this.meta.cursor) void this.sync();
+            if (ev.type === "account") void this.sync();
+          }
+        } catch (e) {
+          if (ctl.signal.aborted) return;
+          if (e instanceof ApiError && e.status === 401) {
+            this.setState("signed-out", "This device was signed out. Changes are kept here.");
+            return;
+          }
+        }
+        if (ctl.signal.aborted) return;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 30_000);
+        void this.sync();
+      }
+    })();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.live?.abort();
+    this.listeners.clear();
+  }
+}
