@@ -7,7 +7,6 @@ import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type {
   Account,
-  AccountUpdate,
   ChallengePurpose,
   LiveEvent,
   Manifest,
@@ -242,7 +241,7 @@ export function openSqliteStore(file: string): Store {
         if (!a) return undefined;
         const rows = q(
           "SELECT id, revision, deleted, data FROM items WHERE account_seq = ? AND revision > ? ORDER BY revision LIMIT ?",
-        ).all(a.seq, since, limit + 1);
+        ).all(a.seq as number, since, limit + 1);
         const items: StoredItem[] = [];
         let bytes = 0;
         for (const r of rows) {

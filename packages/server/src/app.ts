@@ -1,0 +1,129 @@
+// The request handler: security headers, CORS when configured, routing, JSON errors in one place
+// (http/respond.ts), the web app's static files, /healthz and /metrics, and one log line per request.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { accountRoutes } from "./api/account.ts";
+import { authRoutes } from "./api/auth.ts";
+import { eventRoutes } from "./api/events.ts";
+import { itemRoutes } from "./api/items.ts";
+import { manifestRoutes } from "./api/manifests.ts";
+import { sessionRoutes } from "./api/sessions.ts";
+import type { Deps } from "./deps.ts";
+import { ApiError } from "./errors.ts";
+import { sendError, sendJson } from "./http/respond.ts";
+import { matchRoute, type Route } from "./http/router.ts";
+import { SECURITY_HEADERS } from "./http/security-headers.ts";
+import { serveStatic } from "./http/static-files.ts";
+
+export function createApp(deps: Deps): (req: IncomingMessage, res: ServerResponse) => void {
+  const routes: Route[] = [
+    ...authRoutes(deps),
+    ...accountRoutes(deps),
+    ...sessionRoutes(deps),
+    ...itemRoutes(deps),
+    ...manifestRoutes(deps),
+    ...eventRoutes(deps),
+  ];
+  const { log, metrics, config } = deps;
+
+  function clientIp(req: IncomingMessage): string {
+    if (config.trustProxy) {
+      // The right-most X-Forwarded-For entry is the one our own proxy added; the rest is client-supplied.
+      const xff = String(req.headers["x-forwarded-for"] ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (xff.length > 0) return xff.at(-1)!;
+    }
+    return req.socket.remoteAddress ?? "unknown";
+  }
+
+  function cors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (!origin || !config.corsOrigins.includes(origin)) return false;
+    res.setHeader("access-control-allow-origin", origin);
+    res.setHeader("vary", "Origin");
+    res.setHeader("access-control-allow-headers", "authorization, content-type");
+    res.setHeader("access-control-allow-methods", "GET, POST, PUT, DELETE");
+    res.setHeader("access-control-max-age", "600");
+    return true;
+  }
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    seen: { route: string },
+  ): Promise<{ route: string; status: number }> {
+    const method = req.method ?? "GET";
+    const path = url.pathname;
+    if (path === "/healthz") {
+      if (method !== "GET" && method !== "HEAD") throw new ApiError("method_not_allowed", "use GET", { allow: "GET" });
+      sendJson(res, 200, { status: "ok" });
+      return { route: "/healthz", status: 200 };
+    }
+    if (path === "/metrics") {
+      if (method !== "GET") throw new ApiError("method_not_allowed", "use GET", { allow: "GET" });
+      const text = metrics.render();
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
+      res.end(text);
+      return { route: "/metrics", status: 200 };
+    }
+    if (path === "/api" || path.startsWith("/api/")) {
+      const allowedCors = cors(req, res);
+      const m = matchRoute(routes, method, path);
+      if (method === "OPTIONS" && allowedCors) {
+        res.writeHead(204).end();
+        return { route: "OPTIONS", status: 204 };
+      }
+      if (!m.route) {
+        if (m.allowed.length > 0)
+          throw new ApiError("method_not_allowed", `use ${m.allowed.join(" or ")}`, { allow: m.allowed.join(", ") });
+        throw new ApiError("not_found", "no such API endpoint");
+      }
+      seen.route = m.route.pattern;
+      const answer = await m.route.handler({ req, res, url, params: m.params, ip: clientIp(req) });
+      const route = m.route.pattern;
+      if (answer === "streamed") return { route, status: 200 };
+      sendJson(res, answer.status, answer.body, answer.headers);
+      return { route, status: answer.status };
+    }
+    if (method !== "GET" && method !== "HEAD") throw new ApiError("method_not_allowed", "use GET", { allow: "GET, HEAD" });
+    return { route: "static", status: serveStatic(config.webDir, path, method === "HEAD", res) };
+  }
+
+  return (req, res) => {
+    const started = performance.now();
+    const id = randomUUID().slice(0, 8);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    res.setHeader("x-request-id", id);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "https://server.invalid");
+    } catch {
+      sendJson(res, 400, { code: "bad_request", message: "malformed request URL" });
+      return;
+    }
+    const seen = { route: "unmatched" };
+    let route = "unmatched";
+    handle(req, res, url, seen)
+      .then((r) => {
+        route = r.route;
+        return r.status;
+      })
+      .catch((e: unknown) => {
+        route = seen.route;
+        if (!(e instanceof ApiError)) {
+          const err = e as { name?: string; code?: string; message?: string };
+          log.error("request failed", { id, error: err.name ?? "Error", code: err.code, detail: String(err.message ?? "").slice(0, 200) });
+        }
+        return sendError(res, e);
+      })
+      .then((status) => {
+        const seconds = (performance.now() - started) / 1000;
+        metrics.inc("cryptex_http_requests_total", { method: req.method ?? "?", route, status });
+        if (route !== "/api/v1/events") metrics.observe(route, seconds);
+        log.info("request", { id, method: req.method, route, status, ms: Math.round(seconds * 10000) / 10 });
+      });
+  };
+}

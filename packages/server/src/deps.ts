@@ -1,0 +1,22 @@
+// What request handlers share: configuration, the store and the long-lived services, as one named object.
+
+import type { RateLimiter } from "./auth/rate-limit.ts";
+import type { Config } from "./config.ts";
+import type { LiveHub } from "./live/hub.ts";
+import type { Logger } from "./log.ts";
+import type { Mailer } from "./mail/mailer.ts";
+import type { Metrics } from "./metrics.ts";
+import type { Store } from "./store/store.ts";
+
+export interface Deps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly mailer: Mailer;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly hub: LiveHub;
+  readonly limiter: RateLimiter;
+  /** the server secret (fake account ids) */
+  readonly secret: Uint8Array;
+  readonly now: () => number;
+}

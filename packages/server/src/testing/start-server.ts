@@ -1,0 +1,116 @@
+// Test harness: runs the real server (`node packages/server/src/main.ts`) as a child process.
+//
+//   const srv = await startServer();                 // fresh temp DATA_DIR, free port, SQLite, outbox mail
+//   const srv = await startServer({ databaseUrl, env: { SMTP_URL: smtp.url } });
+//   srv.url        https://localhost:PORT           srv.caPem   the self-signed certificate (trust it as CA)
+//   srv.dataDir    srv.outboxDir (.eml files)        srv.logs()  captured stdout + stderr so far
+//   await srv.stop()     SIGTERM and wait            await srv.kill()     SIGKILL and wait
+//   await srv.restart()  same port, same data, same env
+//
+// Defaults: LOG_LEVEL=info, RATE_LIMIT_SCALE=1000 (tests sign in many times from one IP; pass
+// env: { RATE_LIMIT_SCALE: "1" } to test the limits). A temp DATA_DIR made here is removed by stop()/kill().
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port.ts";
+import { request } from "./https-client.ts";
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly outboxDir: string;
+  readonly caPem: string;
+  /** the child's process id (changes on restart) */
+  readonly pid: number;
+  logs(): string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  /** how long to wait for /healthz, ms (default 30 s) */
+  timeoutMs?: number;
+}
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "cryptex-server-"));
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: process.env.HOME ?? tmpdir(),
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "info",
+    RATE_LIMIT_SCALE: "1000",
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...opts.env,
+  };
+  let log = "";
+  let child: ChildProcess;
+  let exited: Promise<number | null>;
+
+  async function launch(): Promise<void> {
+    child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.on("data", (c: Buffer) => {
+      log += c.toString("utf8");
+    });
+    child.stderr!.on("data", (c: Buffer) => {
+      log += c.toString("utf8");
+    });
+    exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    let gone = false;
+    void exited.then(() => {
+      gone = true;
+    });
+    for (;;) {
+      if (gone) throw new Error(`the server exited during start-up:\n${log}`);
+      try {
+        const ca = readFileSync(join(dataDir, "tls", "cert.pem"), "utf8");
+        const r = await request("GET", `https://localhost:${port}/healthz`, { ca, timeoutMs: 2000 });
+        if (r.status === 200) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`the server did not answer /healthz within the time limit:\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  await launch();
+  const caPem = env.TLS_CERT ? readFileSync(env.TLS_CERT, "utf8") : readFileSync(join(dataDir, "tls", "cert.pem"), "utf8");
+  const end = async (signal: NodeJS.Signals, cleanup: boolean) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+    if (cleanup && ownDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    url: `https://localhost:${port}`,
+    port,
+    dataDir,
+    outboxDir: join(dataDir, "outbox"),
+    caPem,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    logs: () => log,
+    stop: () => end("SIGTERM", true),
+    kill: () => end("SIGKILL", true),
+    async restart() {
+      await end("SIGTERM", false);
+      await launch();
+    },
+  };
+}
