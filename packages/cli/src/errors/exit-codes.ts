@@ -46,7 +46,7 @@ const HINT: Record<string, string> = {
   locked: "The vault is locked.",
   unauthorized: "The server refused this device's session; sign in again (cryptex signin).",
   email_taken: "An account with this e-mail already exists on the server.",
-  network: "Cannot reach the server.",
+  network: "Cannot reach the server (a self-signed server needs --ca FILE or NODE_EXTRA_CA_CERTS).",
   tampered: "Data failed its integrity check (damaged or altered).",
 };
 

@@ -1,0 +1,66 @@
+// Test helper: runs the real `cryptex` program as a child process (the Node running the tests), and reads
+// the QR code PNG out of a server outbox mail.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLI_BIN } from "./offline-vault.ts";
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliOptions {
+  readonly home: string;
+  readonly stdin?: string;
+  readonly env?: Record<string, string>;
+}
+
+export function spawnCli(args: readonly string[], opts: CliOptions): ChildProcess {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: opts.home,
+    CRYPTEX_HOME: opts.home,
+    ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin!.end(opts.stdin ?? "");
+  return child;
+}
+
+export function collect(child: ChildProcess): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (c: Buffer) => {
+    stdout += c.toString("utf8");
+  });
+  child.stderr!.on("data", (c: Buffer) => {
+    stderr += c.toString("utf8");
+  });
+  return new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+export function runCli(args: readonly string[], opts: CliOptions): Promise<CliResult> {
+  return collect(spawnCli(args, opts));
+}
+
+/** The QR PNG attached to the newest outbox mail sent to `email`. */
+export function qrPngFromOutbox(outboxDir: string, email: string): Uint8Array {
+  const files = readdirSync(outboxDir)
+    .filter((f) => f.endsWith(".eml"))
+    .sort()
+    .reverse();
+  for (const f of files) {
+    const eml = readFileSync(join(outboxDir, f), "utf8");
+    if (!new RegExp(`^To: .*${email.replace(/[.+]/g, "\\$&")}`, "mi").test(eml)) continue;
+    const at = eml.search(/Content-Type: image\/png/i);
+    if (at < 0) continue;
+    const body = eml.slice(at).split(/\r?\n\r?\n/)[1]!;
+    const b64 = body.split(/\r?\n--/)[0]!.replace(/\s+/g, "");
+    return new Uint8Array(Buffer.from(b64, "base64"));
+  }
+  throw new Error(`no QR mail to ${email} in ${outboxDir}`);
+}
