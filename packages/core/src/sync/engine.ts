@@ -13,7 +13,9 @@ import type { AccountKeys } from "../keys/derive.ts";
 import { type ItemId, newItemId } from "../keys/ids.ts";
 import type { Item } from "../vault/item.ts";
 import type { WireItem } from "../wire/api.ts";
+import { checkManifest, entriesOf, type ManifestProblem, openManifest, sealManifest } from "./manifest.ts";
 import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "./ports.ts";
+import { encryptTombstone, openedRev, openItemOrTombstone } from "./tombstone.ts";
 
 export interface SyncProgress {
   readonly phase: "pull" | "push";
@@ -137,7 +139,10 @@ export class Vault {
         await this.store.write({ removeItems: [id], index: await this.indexChange([], [id]) });
         return;
       }
-      const stored: StoredItem = { id, data: undefined, deleted: true, revision: prev.revision, pending: true, seenRev: prev.seenRev };
+      // the tombstone is a ciphertext with a version above every one seen, so no device takes it for a replay
+      const rev = Math.max(prev.seenRev, prev.data ? openedRev(await openItemOrTombstone(this.keys, id, prev.data)) : 0) + 1;
+      const data = await encryptTombstone(this.keys, id, rev);
+      const stored: StoredItem = { id, data, deleted: true, revision: prev.revision, pending: true, seenRev: prev.seenRev };
       await this.store.write({ putItems: [stored], index: await this.indexChange([], [id]) });
     });
   }
@@ -164,9 +169,65 @@ export class Vault {
       report.passwordChanged = true;
     }
     if (account.revision > meta.cursor) await this.pull(api, meta.cursor, report, onProgress);
+    await this.checkManifests(api);
     await this.push(api, report, onProgress);
-    report.revision = (await this.requireMeta()).cursor;
+    const after = await this.requireMeta();
+    if (report.pushed > 0 || after.manifestsSeen?.[after.deviceId] === undefined) await this.publishManifest(api);
+    report.revision = after.cursor;
     return report;
+  }
+
+  /**
+   * Verifies every device's signed manifest against this device's state: none may be missing or older
+   * than one seen, and every item a manifest lists at a revision this device pulled past must be here,
+   * at that version or a later one. Any failure stops the sync with a typed error (nothing is pushed).
+   */
+  private async checkManifests(api: ApiClient): Promise<void> {
+    const { manifests } = await api.manifests();
+    const meta = await this.requireMeta();
+    const seen: Record<string, number> = { ...(meta.manifestsSeen ?? {}) };
+    const local = new Map((await this.store.readAllItems()).map((s) => [s.id as string, s]));
+    const problems: ManifestProblem[] = [];
+    const present = new Set<string>();
+    let newest = 0;
+    for (const w of manifests) {
+      if (present.has(w.deviceId)) throw new CryptexError("invalid_input", "the server sent two manifests for one device");
+      present.add(w.deviceId);
+      const bytes = b64uDecode(w.data);
+      if (!bytes) throw new CryptexError("invalid_input", "malformed manifest");
+      const m = openManifest(this.keys, w.deviceId, bytes);
+      if (m.counter < (seen[w.deviceId] ?? 0))
+        throw new CryptexError("rollback", `the server serves an older manifest of device ${w.deviceId} than this device has seen`);
+      seen[w.deviceId] = m.counter;
+      newest = Math.max(newest, m.revision);
+      problems.push(...checkManifest(m, local, meta.cursor));
+    }
+    for (const d of Object.keys(seen))
+      if (!present.has(d)) throw new CryptexError("rollback", `the server withholds the manifest of device ${d}`);
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      throw new CryptexError(
+        "rollback",
+        `the server hides or rolled back ${problems.length} item(s) another device holds (${first.reason}: ${first.id})`,
+        { problems },
+      );
+    }
+    // a manifest newer than what we pulled is fine (a concurrent push) only if the server admits that revision
+    if (newest > meta.cursor && (await api.account()).revision < newest)
+      throw new CryptexError("rollback", "the server's revision is older than a device's signed manifest");
+    await this.store.write({ meta: { manifestsSeen: seen } });
+  }
+
+  /** Publishes this device's signed manifest (after it pushed): the state it holds, counter + 1. */
+  private async publishManifest(api: ApiClient): Promise<void> {
+    const meta = await this.requireMeta();
+    const entries = entriesOf(await this.store.readAllItems());
+    const counter = (meta.manifestsSeen?.[meta.deviceId] ?? 0) + 1;
+    const revision = entries.reduce((r, e) => Math.max(r, e.revision), meta.cursor);
+    const bytes = sealManifest(this.keys, { deviceId: meta.deviceId, counter, revision, entries });
+    await api.putManifest(meta.deviceId, b64uEncode(bytes));
+    const now = await this.requireMeta();
+    await this.store.write({ meta: { manifestsSeen: { ...(now.manifestsSeen ?? {}), [meta.deviceId]: counter } } });
   }
 
   private async requireMeta(): Promise<VaultMeta> {
@@ -209,38 +270,61 @@ export class Vault {
       const id = w.id as ItemId;
       const local = locals.get(id);
       if (w.deleted) {
-        if (local?.pending && !local.deleted) {
-          // edited here, deleted there: the edit survives (pushed on top of the tombstone)
-          put.push({ ...local, revision: w.revision });
-          report.conflicts.push({ id, kind: "edited-vs-deleted" });
-        } else {
-          put.push({ id, data: undefined, deleted: true, revision: w.revision, pending: false, seenRev: local?.seenRev ?? 0 });
-          removed.push(id);
-        }
+        // the server's own tombstone flag is unauthenticated (our deletes are encrypted tombstones):
+        // never delete on its word; refuse it when it would hide something this device holds
+        if (local && !local.deleted) quarantine.push({ id, revision: w.revision, reason: "unauthenticated_delete", at });
         continue;
       }
       const data = w.data ? b64uDecode(w.data) : undefined;
-      let remote: Item;
+      let remote: Awaited<ReturnType<typeof openItemOrTombstone>>;
       try {
         if (!data) throw new CryptexError("invalid_input", "item without data");
-        remote = await decryptItem(this.keys, id, data);
+        remote = await openItemOrTombstone(this.keys, id, data);
       } catch (e) {
         quarantine.push({ id, revision: w.revision, reason: isCryptexError(e) ? e.code : "invalid_input", at });
         continue;
       }
-      if (local && (remote.rev < local.seenRev || (local.deleted && !local.pending && remote.rev <= local.seenRev))) {
+      const remoteRev = openedRev(remote);
+      // an older version than one accepted, or a version not above a delete: a replay (our own echo is not)
+      if (
+        local &&
+        !sameBytes(local.data, data) &&
+        (remoteRev < local.seenRev || (local.deleted && !local.pending && remoteRev <= local.seenRev))
+      ) {
         quarantine.push({ id, revision: w.revision, reason: "rollback", at });
         continue;
       }
-      if (local?.pending && local.data && !sameBytes(local.data, data)) {
+      if (remote.kind === "tombstone") {
+        if (local?.pending && !local.deleted && local.data) {
+          // edited here, deleted there: the edit survives, with a version above the tombstone's
+          const mine = await decryptItem(this.keys, id, local.data);
+          const kept: Item = { ...mine, rev: Math.max(mine.rev, remoteRev) + 1 };
+          put.push({
+            id,
+            data: await encryptItem(this.keys, kept),
+            deleted: false,
+            revision: w.revision,
+            pending: true,
+            seenRev: remoteRev,
+          });
+          upserts.push(toIndexEntry(kept));
+          report.conflicts.push({ id, kind: "edited-vs-deleted" });
+        } else {
+          put.push({ id, data, deleted: true, revision: w.revision, pending: false, seenRev: Math.max(remoteRev, local?.seenRev ?? 0) });
+          removed.push(id);
+        }
+        continue;
+      }
+      const item = remote.item;
+      if (local?.pending && !local.deleted && local.data && !sameBytes(local.data, data)) {
         // both edited: this device's version keeps the id, the other becomes a conflict copy
         const mine = await decryptItem(this.keys, id, local.data);
-        const winner: Item = { ...mine, rev: Math.max(mine.rev, remote.rev) + 1 };
+        const winner: Item = { ...mine, rev: Math.max(mine.rev, item.rev) + 1 };
         const copy: Item = {
-          ...remote,
+          ...item,
           id: newItemId(),
           rev: 1,
-          title: `${remote.title} (conflict copy)`.slice(0, 512),
+          title: `${item.title} (conflict copy)`.slice(0, 512),
           conflictOf: id,
           createdAt: at,
           updatedAt: at,
@@ -251,7 +335,7 @@ export class Vault {
           deleted: false,
           revision: w.revision,
           pending: true,
-          seenRev: remote.rev,
+          seenRev: item.rev,
         });
         put.push({ id: copy.id, data: await encryptItem(this.keys, copy), deleted: false, revision: 0, pending: true, seenRev: 0 });
         upserts.push(toIndexEntry(winner), toIndexEntry(copy));
@@ -260,8 +344,8 @@ export class Vault {
       }
       // deleted here, edited there: the edit survives; or a plain remote change
       if (local?.pending && local.deleted) report.conflicts.push({ id, kind: "edited-vs-deleted" });
-      put.push({ id, data, deleted: false, revision: w.revision, pending: false, seenRev: Math.max(remote.rev, local?.seenRev ?? 0) });
-      upserts.push(toIndexEntry(remote));
+      put.push({ id, data, deleted: false, revision: w.revision, pending: false, seenRev: Math.max(item.rev, local?.seenRev ?? 0) });
+      upserts.push(toIndexEntry(item));
     }
     report.quarantined.push(...quarantine);
     await this.store.write({
@@ -277,12 +361,16 @@ export class Vault {
       const pending = await this.store.readPending(PUSH_BATCH);
       if (pending.length === 0) return;
       const revs = new Map<ItemId, number>();
-      for (const p of pending) if (p.data) revs.set(p.id, (await decryptItem(this.keys, p.id, p.data)).rev);
+      for (const p of pending) if (p.data) revs.set(p.id, openedRev(await openItemOrTombstone(this.keys, p.id, p.data)));
+      // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
       const result = await api.push(
-        pending.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: p.deleted, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
+        pending.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: !p.data, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
       );
       if (!result.ok) {
+        const before = report.quarantined.length;
         await this.lock(() => this.applyRemote(result.conflicts, report));
+        if (report.quarantined.length > before)
+          throw new CryptexError("rollback", "the server answered a push with versions this device refuses (see quarantine)");
         continue;
       }
       const acked = new Map(result.answer.items.map((x) => [x.id as ItemId, x.revision]));

@@ -33,6 +33,8 @@ export interface VaultMeta {
   readonly deviceId: string;
   /** the session token for the server (not a vault secret: it grants sync of ciphertexts only) */
   readonly sessionToken: string | undefined;
+  /** signed vault manifests: the highest counter seen (or published, for this device) per device id */
+  readonly manifestsSeen?: Readonly<Record<string, number>>;
 }
 
 /** Items the engine refused (tampered, rolled back, invalid): kept out of the vault, shown as warnings. */
