@@ -1,0 +1,223 @@
+// The web app end to end: a real server on loopback HTTPS, Debian's Chromium, two browser contexts (two devices).
+// Sign up → QR from the outbox mail → sign in on the second device by uploading it → items sync live both ways;
+// wrong password, foreign QR code and unreadable image messages; lock/unlock; offline unlock with the server stopped.
+import assert from "node:assert/strict";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { createEak, eakToText } from "@cryptex/core/formats/eak.ts";
+import { qrToPng } from "@cryptex/core/formats/qr.ts";
+import { generateAccountKey } from "@cryptex/core/keys/account-key.ts";
+import { newAccountId } from "@cryptex/core/keys/ids.ts";
+import { simpleParser } from "mailparser";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
+import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
+
+const OUT = new URL("../.test-output/web/", import.meta.url).pathname;
+const EMAIL = `alice-${Date.now()}@example.test`;
+const PASSWORD = "correct horse battery staple planted-pw-7f3a";
+const ITEM_SECRET = "planted-item-secret-91c2e7";
+
+let server: RunningServer;
+let browser: Browser;
+let a: BrowserContext;
+let b: BrowserContext;
+let pageA: Page;
+let pageB: Page;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: false });
+}
+
+async function newDevice(): Promise<[BrowserContext, Page]> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await ctx.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const page = await ctx.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  return [ctx, page];
+}
+
+async function addLogin(page: Page, title: string, username: string, password: string): Promise<void> {
+  await page.getByRole("button", { name: "Add item", exact: true }).click();
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("heading", { name: title }).waitFor();
+}
+
+const listItem = (page: Page, title: string) => page.getByRole("list", { name: "Items" }).getByText(title, { exact: true });
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  buildWebIfNeeded();
+  server = await startServer();
+  browser = await launchChromium(server.caPem);
+  [a, pageA] = await newDevice();
+  [b, pageB] = await newDevice();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("sign up shows the QR code and mails it", async () => {
+  await pageA.goto(server.url);
+  await pageA.getByRole("heading", { name: "Create your account" }).waitFor();
+  await pageA.getByLabel("Email").fill(EMAIL);
+  await pageA.getByLabel("Account password", { exact: true }).fill(PASSWORD);
+  await pageA.getByLabel("Confirm account password").fill(PASSWORD);
+  await pageA.getByText(/Strong|Very strong/).waitFor();
+  await shot(pageA, "01-sign-up");
+  await pageA.getByRole("button", { name: "Create account" }).click();
+  await pageA.getByRole("heading", { name: "Your account QR code" }).waitFor({ timeout: 30_000 });
+  assert.ok(await pageA.getByRole("img", { name: /Account QR code/ }).isVisible());
+  await shot(pageA, "02-account-qr");
+  const download = pageA.waitForEvent("download");
+  await pageA.getByRole("button", { name: "Download Emergency Kit" }).click();
+  const kit = await download;
+  assert.match(kit.suggestedFilename(), /Emergency Kit\.png$/);
+  await pageA.getByRole("button", { name: "Continue to vault" }).click();
+  await pageA.getByRole("button", { name: "Lock", exact: true }).waitFor();
+  await pageA.getByText("Synced").waitFor();
+  await shot(pageA, "03-empty-vault");
+});
+
+test("items are added, viewed, revealed and copied", async () => {
+  await addLogin(pageA, "Bank of Example", "alice", ITEM_SECRET);
+  await listItem(pageA, "Bank of Example").waitFor();
+  await pageA.getByRole("button", { name: "Reveal Password" }).click();
+  await pageA.getByText(ITEM_SECRET).waitFor();
+  await pageA.getByRole("button", { name: "Copy Password" }).click();
+  assert.equal(await pageA.evaluate(() => navigator.clipboard.readText()), ITEM_SECRET);
+  await shot(pageA, "04-item-view");
+});
+
+async function outboxQr(): Promise<{ png: Buffer; subject: string }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const files = readdirSync(server.outboxDir).filter((f) => f.endsWith(".eml"));
+    if (files.length > 0) {
+      const mail = await simpleParser(readFileSync(join(server.outboxDir, files[0]!)));
+      const png = mail.attachments.find((x) => x.contentType === "image/png");
+      assert.ok(png, "the mail carries the QR code as a PNG");
+      return { png: png.content, subject: mail.subject ?? "" };
+    }
+    if (Date.now() > deadline) throw new Error("no mail in the outbox");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("a second device signs in with the QR image from the mail; clear messages for bad inputs", async () => {
+  const { png, subject } = await outboxQr();
+  assert.match(subject, /IMPORTANT: Cryptex Account QR Code/);
+  const qrPath = join(OUT, "mail-qr.png");
+  writeFileSync(qrPath, png);
+
+  // a QR code of another account (a real EAK, made with the real format)
+  const foreignId = newAccountId();
+  const { eak } = await createEak(PASSWORD, generateAccountKey(), foreignId);
+  const foreignPath = join(OUT, "foreign-qr.png");
+  writeFileSync(foreignPath, qrToPng(eakToText(eak)));
+  const noisePath = join(OUT, "not-a-qr.png");
+  writeFileSync(noisePath, qrToPng("x").subarray(0, 60)); // a truncated PNG
+
+  await pageB.goto(server.url);
+  await pageB.getByRole("button", { name: "Sign in on this device" }).click();
+  await pageB.getByLabel("Email").fill(EMAIL);
+  const alert = pageB.getByRole("alert");
+
+  await pageB.getByLabel("QR code image").setInputFiles(noisePath);
+  await alert.waitFor();
+  assert.equal(await alert.getAttribute("data-code"), "qr_unreadable");
+  assert.match(await alert.innerText(), /could not be read as a QR code/);
+
+  await pageB.getByLabel("QR code image").setInputFiles(foreignPath);
+  await pageB.getByText("QR code read.").waitFor();
+  await pageB.getByLabel("Account password", { exact: true }).fill(PASSWORD);
+  await pageB.getByRole("button", { name: "Sign in", exact: true }).click();
+  await alert.waitFor();
+  assert.equal(await alert.getAttribute("data-code"), "foreign_key");
+  assert.match(await alert.innerText(), /belongs to another account/);
+
+  await pageB.getByLabel("QR code image").setInputFiles(qrPath);
+  await pageB.getByText("QR code read.").waitFor();
+  assert.match(await pageB.getByLabel("Encrypted account key").inputValue(), /^CRYPTEX:/);
+  await pageB.getByLabel("Account password", { exact: true }).fill("not the password at all 123");
+  await pageB.getByRole("button", { name: "Sign in", exact: true }).click();
+  await pageB.locator('[role="alert"][data-code="wrong_password"]').waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /Wrong account password/);
+  await shot(pageB, "05-sign-in-wrong-password");
+
+  await pageB.getByLabel("Account password", { exact: true }).fill(PASSWORD);
+  await pageB.getByRole("button", { name: "Sign in", exact: true }).click();
+  await listItem(pageB, "Bank of Example").waitFor({ timeout: 30_000 });
+  await shot(pageB, "06-vault-second-device");
+});
+
+test("items added on either device appear on the other without reload", async () => {
+  await addLogin(pageB, "Added on B", "bob", "b-password-1");
+  await listItem(pageA, "Added on B").waitFor({ timeout: 15_000 });
+  await addLogin(pageA, "Added on A", "ann", "a-password-2");
+  await listItem(pageB, "Added on A").waitFor({ timeout: 15_000 });
+  await pageA.getByLabel("Search").fill("added b");
+  await listItem(pageA, "Added on B").waitFor();
+  assert.equal(await listItem(pageA, "Bank of Example").count(), 0);
+  await shot(pageA, "07-search");
+  await pageA.getByLabel("Search").fill("");
+});
+
+test("lock and unlock; a wrong password is refused", async () => {
+  await pageA.getByRole("button", { name: "Lock", exact: true }).click();
+  await pageA.getByRole("heading", { name: "Vault locked" }).waitFor();
+  assert.equal(await pageA.getByText("Bank of Example").count(), 0);
+  await pageA.getByLabel("Account password").fill("wrong password 42");
+  await pageA.getByRole("button", { name: "Unlock" }).click();
+  await pageA.locator('[role="alert"][data-code="wrong_password"]').waitFor({ timeout: 30_000 });
+  await shot(pageA, "08-locked");
+  await pageA.getByLabel("Account password").fill(PASSWORD);
+  await pageA.getByRole("button", { name: "Unlock" }).click();
+  await listItem(pageA, "Added on B").waitFor({ timeout: 30_000 });
+});
+
+test("narrow screens (375 px) show the list, then the item", async () => {
+  await pageA.setViewportSize({ width: 375, height: 812 });
+  await shot(pageA, "09-vault-375");
+  await listItem(pageA, "Bank of Example").click();
+  await pageA.getByRole("heading", { name: "Bank of Example" }).waitFor();
+  await shot(pageA, "10-item-375");
+  await pageA.getByRole("button", { name: "Back to the list" }).click();
+  await pageA.getByRole("button", { name: "Settings" }).click();
+  await pageA.getByRole("heading", { name: "Settings" }).waitFor();
+  await shot(pageA, "11-settings-375");
+  await pageA.setViewportSize({ width: 1280, height: 800 });
+  await shot(pageA, "12-settings");
+});
+
+test("no secret reaches the server's database, logs or mail", async () => {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : files.push(join(d, e.name));
+  };
+  walk(server.dataDir);
+  const haystacks = [...files.map((f) => readFileSync(f)), Buffer.from(server.logs())];
+  for (const planted of [PASSWORD, ITEM_SECRET, "Bank of Example", "b-password-1"]) {
+    for (const h of haystacks) assert.equal(h.includes(planted), false, `"${planted}" found in server data`);
+  }
+});
+
+test("offline: with the server stopped, a signed-in device reloads, unlocks and reads its items", async () => {
+  await server.kill();
+  await pageB.reload();
+  await pageB.getByRole("heading", { name: "Vault locked" }).waitFor({ timeout: 15_000 });
+  await pageB.getByLabel("Account password").fill(PASSWORD);
+  await pageB.getByRole("button", { name: "Unlock" }).click();
+  await listItem(pageB, "Added on A").waitFor({ timeout: 30_000 });
+  await pageB.locator('[data-status="offline"]').waitFor({ timeout: 15_000 });
+  await listItem(pageB, "Bank of Example").click();
+  await pageB.getByRole("button", { name: "Reveal Password" }).click();
+  await pageB.getByText(ITEM_SECRET).waitFor();
+  await shot(pageB, "13-offline-unlocked");
+});
