@@ -8,7 +8,8 @@
 //   await srv.restart()  same port, same data, same env
 //
 // Defaults: LOG_LEVEL=info, RATE_LIMIT_SCALE=1000 (tests sign in many times from one IP; pass
-// env: { RATE_LIMIT_SCALE: "1" } to test the limits). A temp DATA_DIR made here is removed by stop()/kill().
+// env: { RATE_LIMIT_SCALE: "1" } to test the limits). A temp DATA_DIR made here is removed by stop();
+// kill() keeps it, so restart() after kill() finds the same data (crash tests); call stop() at the end.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -107,7 +108,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     },
     logs: () => log,
     stop: () => end("SIGTERM", true),
-    kill: () => end("SIGKILL", true),
+    kill: () => end("SIGKILL", false),
     async restart() {
       await end("SIGTERM", false);
       await launch();
