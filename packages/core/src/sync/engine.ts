@@ -250,9 +250,12 @@ export class Vault {
       if (page.items.length > 0 && page.next !== last)
         throw new CryptexError("invalid_input", "the server's page cursor does not match its items");
       if (page.more && page.items.length === 0) throw new CryptexError("invalid_input", "the server promised more changes but sent none");
-      await this.lock(() => this.applyRemote(page.items, report, page.items.length > 0 ? page.next : since));
+      // the last page vouches for everything up to the revision it reports: a change the server leaves out
+      // below it is then judged missing by the manifest check, not silently waited for
+      const cursor = page.more ? page.next : Math.max(page.items.length > 0 ? page.next : since, page.revision);
+      await this.lock(() => this.applyRemote(page.items, report, cursor));
       report.pulled += page.items.length;
-      since = page.items.length > 0 ? page.next : since;
+      since = cursor;
       onProgress?.({ phase: "pull", done: since - from, total: Math.max(page.revision - from, since - from) });
       if (!page.more) break;
     }
