@@ -21,8 +21,6 @@ const ITEM_SECRET = "planted-item-secret-91c2e7";
 
 let server: RunningServer;
 let browser: Browser;
-let a: BrowserContext;
-let b: BrowserContext;
 let pageA: Page;
 let pageB: Page;
 
@@ -54,8 +52,8 @@ before(async () => {
   buildWebIfNeeded();
   server = await startServer();
   browser = await launchChromium(server.caPem);
-  [a, pageA] = await newDevice();
-  [b, pageB] = await newDevice();
+  [, pageA] = await newDevice();
+  [, pageB] = await newDevice();
 });
 
 after(async () => {
@@ -132,7 +130,7 @@ test("a second device signs in with the QR image from the mail; clear messages f
   await pageB.getByLabel("QR code image").setInputFiles(noisePath);
   await alert.waitFor();
   assert.equal(await alert.getAttribute("data-code"), "qr_unreadable");
-  assert.match(await alert.innerText(), /could not be read as a QR code/);
+  assert.match((await alert.textContent()) ?? "", /could not be read as a QR code/);
 
   await pageB.getByLabel("QR code image").setInputFiles(foreignPath);
   await pageB.getByText("QR code read.").waitFor();
@@ -140,7 +138,7 @@ test("a second device signs in with the QR image from the mail; clear messages f
   await pageB.getByRole("button", { name: "Sign in", exact: true }).click();
   await alert.waitFor();
   assert.equal(await alert.getAttribute("data-code"), "foreign_key");
-  assert.match(await alert.innerText(), /belongs to another account/);
+  assert.match((await alert.textContent()) ?? "", /belongs to another account/);
 
   await pageB.getByLabel("QR code image").setInputFiles(qrPath);
   await pageB.getByText("QR code read.").waitFor();
@@ -148,7 +146,7 @@ test("a second device signs in with the QR image from the mail; clear messages f
   await pageB.getByLabel("Account password", { exact: true }).fill("not the password at all 123");
   await pageB.getByRole("button", { name: "Sign in", exact: true }).click();
   await pageB.locator('[role="alert"][data-code="wrong_password"]').waitFor({ timeout: 30_000 });
-  assert.match(await alert.innerText(), /Wrong account password/);
+  assert.match((await alert.textContent()) ?? "", /Wrong account password/);
   await shot(pageB, "05-sign-in-wrong-password");
 
   await pageB.getByLabel("Account password", { exact: true }).fill(PASSWORD);

@@ -22,6 +22,7 @@ export function UnlockScreen({
   const [error, setError] = useState<{ code: string; text: string } | undefined>();
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => {
+    performance.mark("cx-unlock-ready");
     warmUpWorker();
     field.current?.focus();
   }, []);

@@ -8,7 +8,7 @@ import type { IdbStore } from "../store/idb-store.ts";
 import { Generator } from "../ui/generator.tsx";
 import { VirtualList } from "../ui/virtual-list.tsx";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
-import { allTags, type Filter, visibleEntries } from "../vault/filters.ts";
+import { allTags, createNarrowingSearch, type Filter } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { ItemView } from "./item-view.tsx";
@@ -50,6 +50,7 @@ export function VaultScreen({
   const [error, setError] = useState("");
   const [lockMinutes, setLockMinutes] = useState(autoLockMinutes());
   const typedAt = useRef(0);
+  const search = useMemo(createNarrowingSearch, [session]);
 
   useEffect(() => session.subscribe(() => setVersion(session.version)), [session]);
   useEffect(() => {
@@ -58,7 +59,7 @@ export function VaultScreen({
   const lock = useCallback(() => onLock(), [onLock]);
   useAutoLock(lockMinutes, lock);
 
-  const entries = useMemo(() => visibleEntries(session.entries.values(), filter, query), [version, filter, query]);
+  const entries = useMemo(() => search(session.entries.values(), filter, query, version), [version, filter, query]);
   const tags = useMemo(() => allTags(session.entries.values()), [version]);
   useLayoutEffect(() => {
     if (typedAt.current) {

@@ -39,3 +39,18 @@ export function allTags(entries: Iterable<IndexEntry>): string[] {
   for (const e of entries) for (const t of e.tags) tags.add(t);
   return [...tags].sort();
 }
+
+/**
+ * Search as you type: when the new query only extends the last one (same filter, same vault version), every
+ * match must already be among the last results, so only those are searched again.
+ */
+export function createNarrowingSearch(): (entries: Iterable<IndexEntry>, filter: Filter, query: string, version: number) => IndexEntry[] {
+  let last: { filter: Filter; query: string; version: number; results: IndexEntry[] } | undefined;
+  return (entries, filter, query, version) => {
+    const q = query.toLowerCase();
+    const narrow = last && last.filter === filter && last.version === version && last.query.trim() !== "" && q.startsWith(last.query);
+    const results = visibleEntries(narrow ? last!.results : entries, filter, q);
+    last = { filter, query: q, version, results };
+    return results;
+  };
+}

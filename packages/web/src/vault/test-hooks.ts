@@ -49,6 +49,28 @@ export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
       await store.write({ putItems: puts, index: { replace: await index.snapshot(keys) } });
     },
     count: () => session.entries.size,
+    /** This browser's raw limits for the same amount of index data: one AES-GCM decrypt and one JSON.parse. */
+    async rawLimits(): Promise<{ bytes: number; decryptMs: number; parseMs: number }> {
+      const json = JSON.stringify(
+        [...session.entries.values()].map((e) => [e.id, e.type, e.title, e.subtitle, e.urls, e.tags, 0, e.updatedAt, e.rev]),
+      );
+      const plain = new TextEncoder().encode(json);
+      const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain);
+      let decryptMs = Number.POSITIVE_INFINITY;
+      let parseMs = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const out = await crypto.subtle.decrypt({ name: "AES-GCM", iv }, key, sealed);
+        const t1 = performance.now();
+        JSON.parse(new TextDecoder().decode(out));
+        const t2 = performance.now();
+        decryptMs = Math.min(decryptMs, t1 - t0);
+        parseMs = Math.min(parseMs, t2 - t1);
+      }
+      return { bytes: plain.length, decryptMs, parseMs };
+    },
     syncState: () => session.syncState,
   };
 }

@@ -1,0 +1,44 @@
+// The list filters and the narrowing search give exactly what a full search gives, keystroke by keystroke.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { toIndexEntry } from "@cryptex/core/formats/vault-index.ts";
+import { createItem } from "@cryptex/core/vault/item.ts";
+import { createNarrowingSearch, type Filter, matchesFilter, visibleEntries } from "./filters.ts";
+
+const WORDS = ["bank", "mail", "jazz", "home", "work", "shop", "cloud"];
+const entries = Array.from({ length: 600 }, (_, i) =>
+  toIndexEntry({
+    ...createItem({
+      type: i % 3 === 0 ? "credit-card" : "login",
+      title: `${WORDS[i % 7]} ${WORDS[(i * 3) % 7]} ${i}`,
+      fields: { username: `user${i}` },
+      tags: [WORDS[i % 4]!],
+      favorite: i % 10 === 0,
+    }),
+    trashedAt: i % 25 === 0 ? 1 : null,
+  }),
+);
+
+test("filters: trash only in the trash view; favourites, types and tags exclude trashed items", () => {
+  const count = (f: Filter) => entries.filter((e) => matchesFilter(e, f)).length;
+  assert.equal(count({ kind: "trash" }), 24);
+  assert.equal(count({ kind: "all" }), 576);
+  assert.ok(entries.filter((e) => matchesFilter(e, { kind: "favorites" })).every((e) => e.favorite && !e.trashed));
+  assert.ok(entries.filter((e) => matchesFilter(e, { kind: "type", type: "credit-card" })).every((e) => e.type === "credit-card"));
+  assert.ok(entries.filter((e) => matchesFilter(e, { kind: "tag", tag: "jazz" })).every((e) => e.tags.includes("jazz")));
+});
+
+test("narrowing search equals a full search at every keystroke, and restarts when the query shrinks", () => {
+  const search = createNarrowingSearch();
+  const filter: Filter = { kind: "all" };
+  const typed = "bank jazz 1";
+  const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
+  for (let i = 1; i <= typed.length; i++) {
+    const q = typed.slice(0, i);
+    assert.deepEqual(ids(search(entries, filter, q, 1)), ids(visibleEntries(entries, filter, q)), `query "${q}"`);
+  }
+  assert.deepEqual(ids(search(entries, filter, "bank", 1)), ids(visibleEntries(entries, filter, "bank")));
+  assert.ok(search(entries, filter, "bank j", 1).length > 0);
+  assert.equal(search(entries, filter, "zzzz", 1).length, 0);
+  assert.equal(search(entries, filter, "", 1).length, 576);
+});
