@@ -43,6 +43,25 @@ export function openDatabase(name: string): Promise<IDBDatabase> {
   return req(r);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const isCount = (n: unknown) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+
+/** Refuses a malformed batch before any write, so a bad entry cannot leave a half-applied one behind. */
+function checkBatch(batch: StoreBatch): void {
+  const bad = (what: string): never => {
+    throw new TypeError(`invalid store batch: ${what}`);
+  };
+  for (const it of batch.putItems ?? []) {
+    if (typeof it.id !== "string" || !UUID.test(it.id)) bad("item id");
+    if (it.data !== undefined && !(it.data instanceof Uint8Array)) bad("item data");
+    if (typeof it.deleted !== "boolean" || typeof it.pending !== "boolean") bad("item flags");
+    if (!isCount(it.revision) || !isCount(it.seenRev)) bad("item revision");
+  }
+  for (const id of batch.removeItems ?? []) if (typeof id !== "string" || !UUID.test(id)) bad("removed id");
+  const segs = [...(batch.index?.replace ? [batch.index.replace] : []), ...(batch.index?.append ?? [])];
+  for (const s of segs) if (!isCount(s.generation) || !isCount(s.seq) || !(s.bytes instanceof Uint8Array)) bad("index segment");
+}
+
 const toStored = (r: ItemRow): StoredItem => ({
   id: r.id as ItemId,
   data: r.data,
@@ -89,6 +108,7 @@ export async function openIdbStore(name = "cryptex"): Promise<IdbStore> {
       return (await req(read(["quarantine"]).objectStore("quarantine").getAll())) as QuarantineEntry[];
     },
     async write(batch: StoreBatch) {
+      checkBatch(batch);
       // One readwrite transaction over every store: IndexedDB commits it all or nothing; "strict" asks the
       // browser to flush before reporting completion, so a saved item survives a crash.
       const tx = db.transaction([...STORES], "readwrite", { durability: "strict" });
