@@ -18,7 +18,8 @@ function newest(dir: string): number {
 
 const built = join(web, "dist/index.html");
 if (existsSync(join(web, "src")) && existsSync(join(web, "vite.config.ts"))) {
-  const stale = !existsSync(built) || statSync(built).mtimeMs < Math.max(newest(join(web, "src")), statSync(join(web, "vite.config.ts")).mtimeMs);
+  const stale =
+    !existsSync(built) || statSync(built).mtimeMs < Math.max(newest(join(web, "src")), statSync(join(web, "vite.config.ts")).mtimeMs);
   if (stale) {
     console.error("building the web app (packages/web) …");
     const vite = join(root, "node_modules/vite/bin/vite.js");

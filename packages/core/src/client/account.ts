@@ -31,7 +31,7 @@ export interface OpenedAccount {
 
 const challengeBytes = (c: string): Uint8Array => {
   const b = b64uDecode(c);
-  if (!b || b.length !== 32) throw new CryptexError("invalid_input", "malformed challenge");
+  if (b?.length !== 32) throw new CryptexError("invalid_input", "malformed challenge");
   return b;
 };
 

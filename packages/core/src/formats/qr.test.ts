@@ -23,7 +23,10 @@ test("QR: decodes from JPEG; SVG and terminal renderings are square", () => {
   const text = `CRYPTEX:${"A".repeat(200)}`;
   const png = decodePng(qrToPng(text, 6));
   const rgba = new Uint8Array(png.width * png.height * 4);
-  for (let i = 0; i < png.width * png.height; i++) rgba.fill(png.data[i]!, i * 4, i * 4 + 3), (rgba[i * 4 + 3] = 255);
+  for (let i = 0; i < png.width * png.height; i++) {
+    rgba.fill(png.data[i]!, i * 4, i * 4 + 3);
+    rgba[i * 4 + 3] = 255;
+  }
   const jpg = encodeJpeg({ width: png.width, height: png.height, data: rgba }, 85).data;
   assert.equal(decodeQrImage(new Uint8Array(jpg)), text);
   assert.match(qrToSvg(text), /^<svg [^>]*viewBox="0 0 (\d+) \1"/);

@@ -133,6 +133,6 @@ function decodeImage(bytes: Uint8Array): { width: number; height: number; rgba: 
 export function decodeQrImage(bytes: Uint8Array): string {
   const { width, height, rgba } = decodeImage(bytes);
   const found = jsQR(rgba, width, height, { inversionAttempts: "attemptBoth" });
-  if (!found || !found.data) unreadable("no QR code was found in the image");
+  if (!found?.data) unreadable("no QR code was found in the image");
   return found.data;
 }
