@@ -1,0 +1,125 @@
+// Whole-process timings of `cryptex get/search/list` on a 10,000-item vault (and search on 100,000), next to
+// this machine's floor (`node -e 0`, the bare `node` start) and to `pass show` / `keepassxc-cli show` on the same
+// number of entries. Figures are medians of several runs; ratios are to the floor measured in this run.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI_BIN, makeOfflineVault } from "../src/testing/offline-vault.ts";
+
+const PW = "bench password 42 tangerine";
+const RUNS = 15;
+const dir = mkdtempSync(join(tmpdir(), "cryptex-bench-"));
+
+function timeProcess(cmd: string, args: string[], opts: { env?: Record<string, string>; input?: string } = {}): number {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { env: { ...process.env, ...opts.env }, input: opts.input ?? "", stdio: ["pipe", "pipe", "pipe"] });
+    const ms = performance.now() - t;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.toString().slice(0, 500)}`);
+    if (i >= 2) times.push(ms); // two warm-up runs fill the OS cache and Node's compile cache
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const node = process.execPath;
+const floor = timeProcess(node, ["-e", "0"]);
+const line = (label: string, ms: number, target?: number) =>
+  console.log(
+    `${label.padEnd(52)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / floor).toFixed(2)}× node start  own work ${(ms - floor).toFixed(1).padStart(6)} ms${target ? `  (target ${target} ms own work: ${ms - floor <= target ? "met" : "NOT met"})` : ""}`,
+  );
+console.log(`floor: node -e 0 ${floor.toFixed(1)} ms (median of ${RUNS})`);
+
+async function cryptexVault(n: number): Promise<{ home: string; session: string }> {
+  const home = join(dir, `cx-${n}`);
+  const t = performance.now();
+  await makeOfflineVault(home, PW, n);
+  console.log(`built a ${n}-item cryptex vault in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const r = spawnSync(node, [CLI_BIN, "unlock", "--raw", "--password-stdin"], {
+    env: { ...process.env, CRYPTEX_HOME: home },
+    input: `${PW}\n`,
+  });
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return { home, session: r.stdout.toString() };
+}
+
+const v10k = await cryptexVault(10_000);
+const env10k = { CRYPTEX_HOME: v10k.home, CRYPTEX_SESSION: v10k.session };
+line(
+  "cryptex get site-7777 --field password (10k)",
+  timeProcess(node, [CLI_BIN, "get", "site-7777", "--field", "password"], { env: env10k }),
+  50,
+);
+line("cryptex search site-99 (10k)", timeProcess(node, [CLI_BIN, "search", "site-99"], { env: env10k }));
+line("cryptex list --json (10k)", timeProcess(node, [CLI_BIN, "list", "--json"], { env: env10k }));
+const v100k = await cryptexVault(100_000);
+line(
+  "cryptex search site-99 (100k)",
+  timeProcess(node, [CLI_BIN, "search", "site-99"], { env: { CRYPTEX_HOME: v100k.home, CRYPTEX_SESSION: v100k.session } }),
+  100,
+);
+
+// ---- comparisons: pass and keepassxc-cli on 10,000 entries ----
+function have(bin: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0;
+}
+function ensure(bin: string, pkg: string): boolean {
+  if (have(bin)) return true;
+  const r = spawnSync("sh", ["-c", `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg} >/dev/null 2>&1`], { timeout: 600_000 });
+  if (r.status !== 0 || !have(bin)) {
+    console.log(`skipped: ${bin} (Debian package ${pkg} could not be installed here)`);
+    return false;
+  }
+  return true;
+}
+
+if (ensure("pass", "pass") && have("gpg")) {
+  const gnupg = join(dir, "gnupg");
+  const store = join(dir, "pass");
+  mkdirSync(gnupg, { mode: 0o700 });
+  const genv = { GNUPGHOME: gnupg, PASSWORD_STORE_DIR: store };
+  spawnSync("gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "bench@example.test", "default", "default", "never"], {
+    env: { ...process.env, ...genv },
+  });
+  spawnSync("pass", ["init", "bench@example.test"], { env: { ...process.env, ...genv } });
+  const files: string[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const f = join(store, `site-${i}`);
+    writeFileSync(f, `pw-${i}-secret\nusername: user-${i}\nurl: https://site-${i}.example/login\n`);
+    files.push(f);
+  }
+  // one gpg process for all files (pass insert would start gpg 10,000 times)
+  for (let i = 0; i < files.length; i += 2000) {
+    spawnSync("gpg", ["--batch", "--yes", "-r", "bench@example.test", "--encrypt", "--multifile", ...files.slice(i, i + 2000)], {
+      env: { ...process.env, ...genv },
+    });
+  }
+  for (const f of files) rmSync(f);
+  line("pass show site-7777 (10k)", timeProcess("pass", ["show", "site-7777"], { env: genv }));
+}
+
+if (ensure("keepassxc-cli", "keepassxc")) {
+  const xml = join(dir, "kp.xml");
+  const entries: string[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    entries.push(
+      `<Entry><UUID>${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64")}</UUID><String><Key>Title</Key><Value>site-${i}</Value></String><String><Key>UserName</Key><Value>user-${i}</Value></String><String><Key>Password</Key><Value ProtectInMemory="True">pw-${i}-secret</Value></String><String><Key>URL</Key><Value>https://site-${i}.example/login</Value></String></Entry>`,
+    );
+  }
+  writeFileSync(
+    xml,
+    `<?xml version="1.0" encoding="utf-8"?><KeePassFile><Root><Group><UUID>AAAAAAAAAAAAAAAAAAAAAA==</UUID><Name>Root</Name>${entries.join("")}</Group></Root></KeePassFile>`,
+  );
+  const db = join(dir, "kp.kdbx");
+  const imp = spawnSync("keepassxc-cli", ["import", xml, db], { input: `${PW}\n${PW}\n` });
+  if (imp.status !== 0) console.log(`skipped: keepassxc-cli import failed: ${imp.stderr.toString().slice(0, 200)}`);
+  else
+    line(
+      "keepassxc-cli show -a Password site-7777 (10k)",
+      timeProcess("keepassxc-cli", ["show", "-q", "-a", "Password", db, "site-7777"], { input: `${PW}\n` }),
+    );
+}
+
+rmSync(dir, { recursive: true, force: true });
