@@ -32,14 +32,26 @@ test("seal → open round-trips; entries are sorted and pending or unsynced item
 test("any flipped bit, another device id, another account's key or a truncation is refused with a typed error", async () => {
   const bytes = sealManifest(keys, { deviceId: device, counter: 1, revision: 5, entries: entriesOf([item(5, 1)]) });
   const other = await freshAccountKeys();
-  assert.throws(() => openManifest(other, device, bytes), (e) => isCryptexError(e, "tampered"));
-  assert.throws(() => openManifest(keys, newUuid(), bytes), (e) => isCryptexError(e, "tampered"));
-  assert.throws(() => openManifest(keys, device, bytes.subarray(0, 40)), (e) => isCryptexError(e, "invalid_input"));
+  assert.throws(
+    () => openManifest(other, device, bytes),
+    (e) => isCryptexError(e, "tampered"),
+  );
+  assert.throws(
+    () => openManifest(keys, newUuid(), bytes),
+    (e) => isCryptexError(e, "tampered"),
+  );
+  assert.throws(
+    () => openManifest(keys, device, bytes.subarray(0, 40)),
+    (e) => isCryptexError(e, "invalid_input"),
+  );
   fc.assert(
     fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
       const bad = bytes.slice();
       bad[bit >> 3]! ^= 1 << (bit & 7);
-      assert.throws(() => openManifest(keys, device, bad), (e) => isCryptexError(e));
+      assert.throws(
+        () => openManifest(keys, device, bad),
+        (e) => isCryptexError(e),
+      );
     }),
     { numRuns: 300 },
   );
@@ -56,7 +68,13 @@ test("checkManifest: missing, older, or another ciphertext at the same revision 
     // c is missing
   ]);
   const problems = checkManifest(m, local, 8);
-  assert.deepEqual(problems.map((p) => [p.id, p.reason]).sort(), [[b.id, "rollback"], [c.id, "missing"]].sort());
+  assert.deepEqual(
+    problems.map((p) => [p.id, p.reason]).sort(),
+    [
+      [b.id, "rollback"],
+      [c.id, "missing"],
+    ].sort(),
+  );
   const swapped = new Map(local).set(a.id, { ...a, data: new Uint8Array([9]) });
   assert.ok(checkManifest(m, swapped, 8).some((p) => p.id === a.id && p.reason === "tampered"));
 });
