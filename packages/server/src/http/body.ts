@@ -10,8 +10,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 async function readText(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) {
+    // A moderately oversized body is drained so the client can read the 413 instead of a reset; a huge one
+    // closes the connection rather than reading it.
     req.resume();
-    throw new ApiError("too_large", `request body is larger than ${limit} bytes`, { connection: "close" });
+    throw new ApiError("too_large", `request body is larger than ${limit} bytes`, declared <= 2 * limit ? {} : { connection: "close" });
   }
   const chunks: Buffer[] = [];
   let size = 0;

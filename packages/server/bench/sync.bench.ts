@@ -1,0 +1,271 @@
+// Sync benchmark (`npm run bench -- sync`): the real server process over HTTPS on loopback, SQLite store.
+// Each figure is printed next to a raw limit of this machine measured in the same run:
+//   push/pull 10k and 100k items of 1 KiB      vs raw node:sqlite inserts and raw HTTPS bulk transfer
+//   delta pull of 1 change in 100k             vs the full pull (time and bytes); target < 20 ms, < 4 KB
+//   empty delta pull, 50 concurrent clients    vs a trivial HTTPS handler (requests/s, p99)
+//   10,000 idle live-push (SSE) connections    vs 10,000 idle TLS connections to a trivial server; target < 500 MB
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { Agent, request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import autocannon from "autocannon";
+import { signUp } from "../src/testing/accounts.ts";
+import { freePort } from "../src/testing/free-port.ts";
+import { startServer } from "../src/testing/start-server.ts";
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const pad = (s: string, n = 52) => s.padEnd(n);
+const line = (label: string, value: string, raw = "") => console.log(`${pad(label)} ${value.padEnd(30)} ${raw}`);
+
+interface Wire {
+  status: number;
+  body: Buffer;
+  bytes: number;
+}
+function call(url: string, ca: string, method: string, token: string, body?: string): Promise<Wire> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
+    if (body) Object.assign(headers, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    const req = httpsRequest(url, { method, headers, ca, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const b = Buffer.concat(chunks);
+        // HTTP bytes on the wire: status line + headers + body (TLS record framing excluded)
+        let head = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
+        for (let i = 0; i < res.rawHeaders.length; i += 2) head += res.rawHeaders[i]!.length + res.rawHeaders[i + 1]!.length + 4;
+        resolve({ status: res.statusCode ?? 0, body: b, bytes: head + b.length });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function rawSqliteInsert(n: number): number {
+  const file = join(tmpdir(), `cryptex-bench-${randomUUID()}.db`);
+  const db = new DatabaseSync(file);
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE t (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, data BLOB); CREATE UNIQUE INDEX t_id ON t (id)",
+  );
+  const ins = db.prepare("INSERT INTO t (id, data) VALUES (?, ?)");
+  const blob = randomBytes(1024);
+  const t = performance.now();
+  db.exec("BEGIN");
+  for (let i = 0; i < n; i++) ins.run(randomUUID(), blob);
+  db.exec("COMMIT");
+  const ms = performance.now() - t;
+  db.close();
+  for (const s of ["", "-wal", "-shm"]) rmSync(file + s, { force: true });
+  return n / (ms / 1000);
+}
+
+/** A trivial HTTPS server in its own process (same certificate): the raw request-rate and transfer limit. */
+async function trivialServer(cert: string, key: string) {
+  const port = await freePort();
+  const code = `
+    const https = require("node:https");
+    const big = Buffer.alloc(${1400 * 1024}, 97);
+    https.createServer({ cert: process.env.C, key: process.env.K, minVersion: "TLSv1.2" }, (req, res) => {
+      if (req.url === "/big") { res.writeHead(200, { "content-length": big.length }); res.end(big); }
+      else { res.writeHead(200, { "content-type": "application/json", "content-length": 2 }); res.end("{}"); }
+    }).listen(${port}, () => process.stdout.write("up\\n"));`;
+  const child = spawn(process.execPath, ["-e", code], { env: { C: cert, K: key }, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((r) => child.stdout.once("data", () => r()));
+  return { url: `https://localhost:${port}`, pid: child.pid!, stop: () => child.kill("SIGKILL") };
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
+async function cannon(url: string, token?: string) {
+  const r = await autocannon({ url, connections: 50, duration: 8, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/** Opens n idle streams (TLS + optional SSE request) to a server; returns a closer. */
+async function openIdle(url: string, n: number, token?: string) {
+  const sockets: { destroy(): void }[] = [];
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const a = new Agent({ keepAlive: false });
+      const req = httpsRequest(
+        url,
+        { headers: token ? { authorization: `Bearer ${token}` } : {}, rejectUnauthorized: false, agent: a },
+        (res) => {
+          res.once("data", () => resolve()); // the SSE comment sent on open, or the trivial body
+          res.on("error", () => {});
+        },
+      );
+      req.on("error", reject);
+      req.end();
+      sockets.push({ destroy: () => req.destroy() });
+    });
+  for (let i = 0; i < n; i += 200) await Promise.all(Array.from({ length: Math.min(200, n - i) }, one));
+  return () => {
+    for (const s of sockets) s.destroy();
+  };
+}
+
+async function main() {
+  console.log("machine:", `${(await import("node:os")).cpus().length} cores, node ${process.version}`);
+  const srv = await startServer({ env: { LOG_LEVEL: "warn", RATE_LIMIT_SCALE: "100000" } });
+  const key = readFileSync(join(srv.dataDir, "tls", "key.pem"), "utf8");
+  const raw = await trivialServer(srv.caPem, key);
+  try {
+    const rawInsert = rawSqliteInsert(100_000);
+    // raw HTTPS transfer: 100 × 1.4 MB (the size of a 1000-item pull page)
+    let t = performance.now();
+    let rawBytes = 0;
+    for (let i = 0; i < 100; i++) rawBytes += (await call(`${raw.url}/big`, srv.caPem, "GET", "x")).body.length;
+    const rawMBs = rawBytes / 1024 / 1024 / ((performance.now() - t) / 1000);
+    console.log(
+      `\nraw limits: node:sqlite insert (rowid, 1 KiB, WAL+FULL) ${Math.round(rawInsert)} rows/s; HTTPS bulk transfer ${rawMBs.toFixed(0)} MB/s\n`,
+    );
+
+    for (const n of [10_000, 100_000]) {
+      const a = await signUp(srv);
+      const ids = Array.from({ length: n }, () => randomUUID());
+      t = performance.now();
+      let pushed = 0;
+      for (let i = 0; i < n; i += 1000) {
+        const items = ids
+          .slice(i, i + 1000)
+          .map((id) => ({ id, baseRevision: 0, deleted: false, data: randomBytes(1024).toString("base64url") }));
+        const r = await call(`${srv.url}/api/v1/items`, srv.caPem, "POST", a.token, JSON.stringify({ items }));
+        if (r.status !== 200) throw new Error(`push failed ${r.status} ${r.body}`);
+        pushed += items.length;
+      }
+      const pushS = (performance.now() - t) / 1000;
+      t = performance.now();
+      let since = 0;
+      let pulled = 0;
+      let pullBytes = 0;
+      for (;;) {
+        const r = await call(`${srv.url}/api/v1/items?since=${since}&limit=1000`, srv.caPem, "GET", a.token);
+        const p = JSON.parse(r.body.toString());
+        pulled += p.items.length;
+        pullBytes += r.bytes;
+        if (!p.more) break;
+        since = p.next;
+      }
+      const pullS = (performance.now() - t) / 1000;
+      if (pulled !== n || pushed !== n) throw new Error("counts differ");
+      line(
+        `push ${n} items of 1 KiB (batches of 1000)`,
+        `${pushS.toFixed(2)} s, ${Math.round(n / pushS)} items/s`,
+        `${((n / pushS / rawInsert) * 100).toFixed(0)}% of raw sqlite insert rate`,
+      );
+      line(
+        `pull ${n} items (pages of 1000)`,
+        `${pullS.toFixed(2)} s, ${Math.round(n / pullS)} items/s`,
+        `${mb(pullBytes)} at ${(pullBytes / 1024 / 1024 / pullS).toFixed(0)} MB/s = ${((pullBytes / 1024 / 1024 / pullS / rawMBs) * 100).toFixed(0)}% of raw HTTPS`,
+      );
+
+      if (n === 100_000) {
+        const before = JSON.parse((await call(`${srv.url}/api/v1/account`, srv.caPem, "GET", a.token)).body.toString()).revision as number;
+        const changed = await call(
+          `${srv.url}/api/v1/items`,
+          srv.caPem,
+          "POST",
+          a.token,
+          JSON.stringify({
+            items: [{ id: ids[50_000], baseRevision: 50_001, deleted: false, data: randomBytes(1024).toString("base64url") }],
+          }),
+        );
+        if (changed.status !== 200) throw new Error(`edit failed ${changed.body}`);
+        const times: number[] = [];
+        let bytes = 0;
+        for (let i = 0; i < 300; i++) {
+          const t0 = performance.now();
+          const r = await call(`${srv.url}/api/v1/items?since=${before}`, srv.caPem, "GET", a.token);
+          times.push(performance.now() - t0);
+          bytes = r.bytes;
+          if (JSON.parse(r.body.toString()).items.length !== 1) throw new Error("delta pull must return 1 item");
+        }
+        times.sort((x, y) => x - y);
+        const med = times[150]!;
+        const p99 = times[297]!;
+        line(
+          "delta pull: 1 change in 100,000",
+          `median ${med.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+          `full pull ${(pullS * 1000).toFixed(0)} ms (${((pullS * 1000) / med).toFixed(0)}× longer); target < 20 ms`,
+        );
+        line(
+          "delta pull: bytes on the wire (HTTP)",
+          `${bytes} B`,
+          `full pull ${mb(pullBytes)} (${Math.round(pullBytes / bytes)}× more); target < 4 KB`,
+        );
+
+        const empty = await cannon(`${srv.url}/api/v1/items?since=${before + 1}`, a.token);
+        const trivial = await cannon(`${raw.url}/`);
+        line(
+          "empty delta pull, 50 concurrent clients",
+          `${Math.round(empty.rps)} req/s, p99 ${empty.p99} ms`,
+          `trivial HTTPS handler: ${Math.round(trivial.rps)} req/s, p99 ${trivial.p99} ms (${((empty.rps / trivial.rps) * 100).toFixed(0)}%)`,
+        );
+        if (empty.errors > 0) console.log(`  (${empty.errors} errors or non-2xx)`);
+      }
+    }
+  } finally {
+    raw.stop();
+    await srv.stop();
+  }
+  await idleMemory();
+}
+
+/** Memory of 10,000 idle SSE streams on a fresh server process, next to 10,000 bare TLS sockets on a fresh
+ * trivial node:tls server (Node's own per-connection floor), both as resident-memory growth. */
+async function idleMemory() {
+  const N = 10_000;
+  const fresh = await startServer({ env: { LOG_LEVEL: "warn", RATE_LIMIT_SCALE: "100000" } });
+  try {
+    const a = await signUp(fresh);
+    await new Promise((r) => setTimeout(r, 500));
+    const base = rssOf(fresh.pid);
+    const t = performance.now();
+    const close = await openIdle(`${fresh.url}/api/v1/events`, N, a.token);
+    const openS = (performance.now() - t) / 1000;
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = rssOf(fresh.pid);
+    close();
+    const port = await freePort();
+    const code = `require("node:tls").createServer({ cert: process.env.C, key: process.env.K }, (s) => s.write("hi")).listen(${port}, () => process.stdout.write("up\\n"));`;
+    const tlsChild = spawn(process.execPath, ["-e", code], {
+      env: { C: fresh.caPem, K: readFileSync(join(fresh.dataDir, "tls", "key.pem"), "utf8") },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((r) => tlsChild.stdout.once("data", () => r()));
+    const rawBase = rssOf(tlsChild.pid!);
+    const sockets: import("node:tls").TLSSocket[] = [];
+    const tls = await import("node:tls");
+    const one = () =>
+      new Promise<void>((resolve, reject) => {
+        const s = tls.connect({ port, host: "localhost", rejectUnauthorized: false });
+        sockets.push(s);
+        s.once("data", () => resolve());
+        s.on("error", reject);
+      });
+    for (let i = 0; i < N; i += 200) await Promise.all(Array.from({ length: 200 }, one));
+    await new Promise((r) => setTimeout(r, 1000));
+    const rawAfter = rssOf(tlsChild.pid!);
+    for (const s of sockets) s.destroy();
+    tlsChild.kill("SIGKILL");
+    line(
+      "10,000 idle live-push (SSE) connections",
+      `server RSS ${mb(after)} (+${mb(after - base)}, ${((after - base) / N / 1024).toFixed(0)} KB each)`,
+      `10,000 bare node:tls sockets: +${mb(rawAfter - rawBase)} (${((rawAfter - rawBase) / N / 1024).toFixed(0)} KB each); opened in ${openS.toFixed(0)} s; target < 500 MB`,
+    );
+  } finally {
+    await fresh.stop();
+  }
+}
+
+await main();
