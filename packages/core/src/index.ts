@@ -16,6 +16,7 @@ export * from "./formats/vault-index.ts";
 export * from "./formats/verifier.ts";
 export * from "./formats/wrapped-eak.ts";
 export * from "./keys/account-key.ts";
+export * from "./keys/auth-key.ts";
 export * from "./keys/derive.ts";
 export * from "./keys/ids.ts";
 export * from "./keys/kdf.ts";

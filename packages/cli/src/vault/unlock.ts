@@ -32,10 +32,10 @@ export async function unlockVault(ctx: Context, opts: { needPassword?: boolean }
   try {
     const meta = await readMetaOrFail(store, ctx);
     const accountId = meta.accountId as AccountId;
-    const { deriveItemKeys } = await import("./item-keys.ts");
+    const { deriveAccountKeys } = await import("@cryptex/core/keys/derive.ts");
     if (ctx.sessionToken && !opts.needPassword) {
       const accountKey = await openSession(store, accountId, ctx.sessionToken);
-      return { store, meta, accountId, accountKey, keys: await deriveItemKeys(accountKey, accountId), stretched: undefined };
+      return { store, meta, accountId, accountKey, keys: await deriveAccountKeys(accountKey, accountId), stretched: undefined };
     }
     const password = await askPassword(ctx, "Account Password: ");
     const { unlockWithPassword } = await import("@cryptex/core/client/account.ts");

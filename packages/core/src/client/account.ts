@@ -8,7 +8,8 @@ import { createEak, type Eak, eakToText, openEak, parseEak, parseEakText } from 
 import { checkVerifier, createVerifier } from "../formats/verifier.ts";
 import { unwrapEak, wrapEak } from "../formats/wrapped-eak.ts";
 import { type AccountKey, generateAccountKey } from "../keys/account-key.ts";
-import { type AccountKeys, deriveAccountKeys, deriveAuthKey } from "../keys/derive.ts";
+import { deriveAuthKey } from "../keys/auth-key.ts";
+import { type AccountKeys, deriveAccountKeys } from "../keys/derive.ts";
 import { type AccountId, newAccountId, parseAccountId } from "../keys/ids.ts";
 import { KDF_DEFAULT, type KdfParams } from "../keys/kdf.ts";
 import type { AccountAnswer, SessionAnswer } from "../wire/api.ts";

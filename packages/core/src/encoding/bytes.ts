@@ -35,9 +35,11 @@ export function readU32be(b: Uint8Array, at: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, false);
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 export function toHex(b: Uint8Array): string {
   let s = "";
-  for (const x of b) s += x.toString(16).padStart(2, "0");
+  for (let i = 0; i < b.length; i++) s += HEX[b[i]!];
   return s;
 }
 

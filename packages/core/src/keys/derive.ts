@@ -1,11 +1,11 @@
 // Key schedule of DESIGN.md §2: every key below S and AK is an HKDF-SHA256 output, salted with the account id.
 import { type SigningKeyPair, signingKeyFromSeed } from "../crypto/ed25519.ts";
 import { hkdfAesKey, hkdfBytes } from "../crypto/hkdf.ts";
-import { concat, utf8 } from "../encoding/bytes.ts";
+import { utf8 } from "../encoding/bytes.ts";
 import type { AccountKey } from "./account-key.ts";
 import { type AccountId, uuidToBytes } from "./ids.ts";
 
-const info = (label: string) => utf8(`cryptex/v1/${label}`);
+export const info = (label: string) => utf8(`cryptex/v1/${label}`);
 
 export async function deriveKek(stretched: Uint8Array, accountId: AccountId): Promise<CryptoKey> {
   return hkdfAesKey(stretched, uuidToBytes(accountId), info("kek"));
@@ -32,10 +32,4 @@ export async function deriveAccountKeys(ak: AccountKey, accountId: AccountId): P
     hkdfBytes(ikm, salt, info("manifest"), 32),
   ]);
   return Object.freeze({ accountId, item, index, verifier, eakWrap, manifest });
-}
-
-/** The sign-in key pair: Ed25519 seeded by HKDF(S ‖ AK), so the server's public key allows no offline guessing of P without AK. */
-export async function deriveAuthKey(stretched: Uint8Array, ak: AccountKey, accountId: AccountId): Promise<SigningKeyPair> {
-  const seed = await hkdfBytes(concat(stretched, utf8(ak)), uuidToBytes(accountId), info("auth"), 32);
-  return signingKeyFromSeed(seed);
 }

@@ -1,0 +1,127 @@
+// Binary codec of vault index segments (format 2). JSON.parse of 100,000 index rows was most of the
+// unlock time; here a segment is a fixed-size record per row plus ONE UTF-8 blob of all strings,
+// decoded with a single TextDecoder call and sliced, so opening costs about one pass over the bytes.
+//   u8 format = 2 | u32 rows | u32 removed | u32 strings (count) | u32 blobBytes
+//   rows × 16 bytes: type (u8) | flags (u8: 1 favourite, 2 trashed) | urls (u8) | tags (u8) | rev (u32) | updatedAt (f64)
+//   removed × 16 bytes: item ids
+//   strings × u32: length of each string in UTF-16 code units, in row order: id, title, subtitle, urls…, tags…
+// Ids travel as their 36-character text inside the blob: one native decode beats 100,000 hex conversions.
+//   blob: the UTF-8 of all strings concatenated
+import { CryptexError } from "../errors.ts";
+import { bytesToUuid, type ItemId, uuidToBytes } from "../keys/ids.ts";
+import { ITEM_TYPES, type ItemType } from "../vault/templates.ts";
+
+export interface IndexRow {
+  readonly id: ItemId;
+  readonly type: ItemType;
+  readonly title: string;
+  readonly subtitle: string;
+  readonly urls: readonly string[];
+  readonly tags: readonly string[];
+  readonly favorite: boolean;
+  readonly trashed: boolean;
+  readonly updatedAt: number;
+  readonly rev: number;
+}
+
+const FORMAT = 2;
+const HEAD = 17;
+const ROW = 16;
+const enc = new TextEncoder();
+const dec = new TextDecoder("utf-8", { fatal: true });
+const typeCode = new Map<string, number>(ITEM_TYPES.map((t, i) => [t, i]));
+
+function damaged(): never {
+  throw new CryptexError("tampered", "vault index segment is damaged");
+}
+
+export function encodeIndexSegment(rows: readonly IndexRow[], removed: readonly string[]): Uint8Array {
+  const strings: string[] = [];
+  for (const r of rows) strings.push(r.id, r.title, r.subtitle, ...r.urls.slice(0, 255), ...r.tags.slice(0, 255));
+  const blob = enc.encode(strings.join(""));
+  const size = HEAD + rows.length * ROW + removed.length * 16 + strings.length * 4 + blob.length;
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  out[0] = FORMAT;
+  dv.setUint32(1, rows.length);
+  dv.setUint32(5, removed.length);
+  dv.setUint32(9, strings.length);
+  dv.setUint32(13, blob.length);
+  let o = HEAD;
+  for (const r of rows) {
+    out[o] = typeCode.get(r.type) ?? 0;
+    out[o + 1] = (r.favorite ? 1 : 0) | (r.trashed ? 2 : 0);
+    out[o + 2] = Math.min(r.urls.length, 255);
+    out[o + 3] = Math.min(r.tags.length, 255);
+    dv.setUint32(o + 4, r.rev);
+    dv.setFloat64(o + 8, r.updatedAt);
+    o += ROW;
+  }
+  for (const id of removed) {
+    out.set(uuidToBytes(id), o);
+    o += 16;
+  }
+  for (const s of strings) {
+    dv.setUint32(o, s.length);
+    o += 4;
+  }
+  out.set(blob, o);
+  return out;
+}
+
+export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; removed: ItemId[] } {
+  if (bytes.length < HEAD || bytes[0] !== FORMAT) throw new CryptexError("unsupported_format", "unsupported vault index format");
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const nRows = dv.getUint32(1);
+  const nRemoved = dv.getUint32(5);
+  const nStrings = dv.getUint32(9);
+  const blobLen = dv.getUint32(13);
+  const blobAt = HEAD + nRows * ROW + nRemoved * 16 + nStrings * 4;
+  if (blobAt + blobLen !== bytes.length) damaged();
+  let text: string;
+  try {
+    text = dec.decode(bytes.subarray(blobAt));
+  } catch {
+    damaged();
+  }
+  let lenAt = HEAD + nRows * ROW + nRemoved * 16;
+  let pos = 0;
+  let taken = 0;
+  const next = (): string => {
+    if (taken++ >= nStrings) damaged();
+    const n = dv.getUint32(lenAt);
+    lenAt += 4;
+    const s = text.slice(pos, pos + n);
+    pos += n;
+    return s;
+  };
+  const rows: IndexRow[] = new Array(nRows);
+  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+    const type = ITEM_TYPES[bytes[o]!];
+    if (!type) damaged();
+    const flags = bytes[o + 1]!;
+    const id = next() as ItemId;
+    const title = next();
+    const subtitle = next();
+    const urls: string[] = [];
+    for (let u = bytes[o + 2]!; u > 0; u--) urls.push(next());
+    const tags: string[] = [];
+    for (let t = bytes[o + 3]!; t > 0; t--) tags.push(next());
+    rows[i] = {
+      id,
+      type,
+      title,
+      subtitle,
+      urls,
+      tags,
+      favorite: (flags & 1) !== 0,
+      trashed: (flags & 2) !== 0,
+      rev: dv.getUint32(o + 4),
+      updatedAt: dv.getFloat64(o + 8),
+    };
+  }
+  if (taken !== nStrings || pos !== text.length) damaged();
+  const removed: ItemId[] = [];
+  for (let i = 0, o = HEAD + nRows * ROW; i < nRemoved; i++, o += 16) removed.push(bytesToUuid(bytes.subarray(o, o + 16)) as ItemId);
+  return { rows, removed };
+}
