@@ -30,7 +30,7 @@ const honest = () => {
   world.proxy.onRequest(undefined);
 };
 
-async function addItem(d: Device, title: string, password = "p4ss-" + title): Promise<Item> {
+async function addItem(d: Device, title: string, password = `p4ss-${title}`): Promise<Item> {
   const item = createItem({ type: "login", title, fields: { username: "me", password, url: "https://example.test" } });
   await d.vault.save(item);
   return item;

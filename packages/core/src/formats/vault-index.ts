@@ -8,7 +8,6 @@ import { CryptexError } from "../errors.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import type { ItemId } from "../keys/ids.ts";
 import { fieldValue, type Item } from "../vault/item.ts";
-import type { ItemType } from "../vault/templates.ts";
 import { aad } from "./aad.ts";
 import { openEnvelope, sealEnvelope } from "./envelope.ts";
 import { decodeIndexSegment, encodeIndexSegment, type IndexRow } from "./index-codec.ts";

@@ -1,5 +1,3 @@
-// Key schedule of DESIGN.md §2: every key below S and AK is an HKDF-SHA256 output, salted with the account id.
-import { type SigningKeyPair, signingKeyFromSeed } from "../crypto/ed25519.ts";
 import { hkdfAesKey, hkdfBytes } from "../crypto/hkdf.ts";
 import { utf8 } from "../encoding/bytes.ts";
 import type { AccountKey } from "./account-key.ts";
