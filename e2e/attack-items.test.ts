@@ -226,18 +226,38 @@ test("manifest attacks: withheld, rolled back to an older counter, or forged →
   await a.vault.sync(a.api);
   await b.vault.sync(b.api);
   const manifestsPath = "/api/v1/manifests";
-  world.proxy.onAnswer((x) => (x.method === "GET" && x.path === manifestsPath ? { json: { manifests: olderManifests } } : undefined));
-  await assert.rejects(b.vault.sync(b.api), (e) => isCryptexError(e, "rollback"));
-  world.proxy.onAnswer((x) => (x.method === "GET" && x.path === manifestsPath ? { json: { manifests: [] } } : undefined));
-  await assert.rejects(b.vault.sync(b.api), (e) => isCryptexError(e, "rollback"));
-  world.proxy.onAnswer((x) => {
-    if (x.method !== "GET" || x.path !== manifestsPath) return undefined;
-    const ms = (x.json as { manifests: { deviceId: string; data: string; updatedAt: number }[] }).manifests;
-    return {
-      json: { manifests: ms.map((m) => ({ ...m, data: `${m.data.slice(0, 100)}${m.data[100] === "A" ? "B" : "A"}${m.data.slice(101)}` })) },
-    };
-  });
-  await assert.rejects(b.vault.sync(b.api), (e) => isCryptexError(e, "tampered") || isCryptexError(e, "invalid_input"));
+  // a sync that pulls nothing has no new state to judge and does not fetch manifests (delta sync stays small)
+  const before = world.proxy.captured.filter((x) => x.path === manifestsPath).length;
+  await b.vault.sync(b.api);
+  assert.equal(world.proxy.captured.filter((x) => x.path === manifestsPath).length, before);
+  // every sync that pulls verifies them: A writes, then the server lies to B about the manifests
+  const lie = async (rewrite: (ms: { deviceId: string; data: string; updatedAt: number }[]) => unknown, ok: (e: unknown) => boolean) => {
+    await addItem(a, `manifest-${Math.random()}`);
+    await a.vault.sync(a.api);
+    world.proxy.onAnswer((x) =>
+      x.method === "GET" && x.path === manifestsPath
+        ? { json: { manifests: rewrite((x.json as { manifests: [] }).manifests) } }
+        : undefined,
+    );
+    await assert.rejects(b.vault.sync(b.api), ok);
+    honest();
+    // a failed check is never taken as done: the next sync verifies again
+    const fetched = world.proxy.captured.filter((x) => x.path === manifestsPath).length;
+    await b.vault.sync(b.api);
+    assert.equal(world.proxy.captured.filter((x) => x.path === manifestsPath).length, fetched + 1);
+  };
+  await lie(
+    () => olderManifests,
+    (e) => isCryptexError(e, "rollback"),
+  );
+  await lie(
+    () => [],
+    (e) => isCryptexError(e, "rollback"),
+  );
+  await lie(
+    (ms) => ms.map((m) => ({ ...m, data: `${m.data.slice(0, 100)}${m.data[100] === "A" ? "B" : "A"}${m.data.slice(101)}` })),
+    (e) => isCryptexError(e, "tampered") || isCryptexError(e, "invalid_input"),
+  );
   honest();
   await b.vault.sync(b.api); // the honest server again: no lasting damage
 });

@@ -42,6 +42,13 @@ export interface SyncReport {
 }
 
 const PUSH_BATCH = 500;
+/**
+ * Manifests are fetched and verified whenever this device's state moved since the last successful check
+ * (a pull, or a failed check), and otherwise at least this often. A sync with nothing new has nothing to
+ * judge, and fetching every device's manifest (~48 bytes an item) on each no-op sync would cost more than
+ * the delta sync itself (docs/security.md §4.1).
+ */
+const MANIFEST_RECHECK_MS = 10 * 60 * 1000;
 const MAX_PUSH_ROUNDS = 20;
 
 /** A tiny async mutex: local saves and sync writes never interleave inside one process. */
@@ -169,7 +176,8 @@ export class Vault {
       report.passwordChanged = true;
     }
     if (account.revision > meta.cursor) await this.pull(api, meta.cursor, report, onProgress);
-    await this.checkManifests(api);
+    const { cursor, manifestCheck: last } = await this.requireMeta();
+    if (!last || last.cursor !== cursor || this.now() - last.at > MANIFEST_RECHECK_MS) await this.checkManifests(api);
     await this.push(api, report, onProgress);
     const after = await this.requireMeta();
     if (report.pushed > 0 || after.manifestsSeen?.[after.deviceId] === undefined) await this.publishManifest(api);
@@ -215,7 +223,7 @@ export class Vault {
     // a manifest newer than what we pulled is fine (a concurrent push) only if the server admits that revision
     if (newest > meta.cursor && (await api.account()).revision < newest)
       throw new CryptexError("rollback", "the server's revision is older than a device's signed manifest");
-    await this.store.write({ meta: { manifestsSeen: seen } });
+    await this.store.write({ meta: { manifestsSeen: seen, manifestCheck: { at: this.now(), cursor: meta.cursor } } });
   }
 
   /** Publishes this device's signed manifest (after it pushed): the state it holds, counter + 1. */

@@ -35,6 +35,8 @@ export interface VaultMeta {
   readonly sessionToken: string | undefined;
   /** signed vault manifests: the highest counter seen (or published, for this device) per device id */
   readonly manifestsSeen?: Readonly<Record<string, number>>;
+  /** the last successful manifest check: when (ms) and at which cursor; a sync with nothing new skips it for a while */
+  readonly manifestCheck?: { readonly at: number; readonly cursor: number };
 }
 
 /** Items the engine refused (tampered, rolled back, invalid): kept out of the vault, shown as warnings. */
