@@ -106,16 +106,28 @@ const plain = JSON.stringify(
   [...index.entries.values()].map((e) => [e.id, e.type, e.title, e.subtitle, e.urls, e.tags, 0, e.updatedAt, e.rev]),
 );
 const iv = nodeRandom(12);
-const c = createCipheriv("aes-256-gcm", rawKey, iv);
-const ct = Buffer.concat([c.update(plain), c.final()]);
-const tag = c.getAuthTag();
-const rawOpen = await timeIt(5, () => {
+const sealedIndex = (() => {
+  const c = createCipheriv("aes-256-gcm", rawKey, iv);
+  const ct = Buffer.concat([c.update(new Uint8Array(bytes - 29)), c.final()]);
+  return { ct, tag: c.getAuthTag() };
+})();
+const rawDecrypt = await timeIt(5, () => {
   const d = createDecipheriv("aes-256-gcm", rawKey, iv);
-  d.setAuthTag(tag);
-  JSON.parse(Buffer.concat([d.update(ct), d.final()]).toString("utf8"));
+  d.setAuthTag(sealedIndex.tag);
+  return Buffer.concat([d.update(sealedIndex.ct), d.final()]);
+});
+const jsonPlain = Buffer.from(plain);
+const c2 = createCipheriv("aes-256-gcm", rawKey, iv);
+const jsonCt = Buffer.concat([c2.update(jsonPlain), c2.final()]);
+const jsonTag = c2.getAuthTag();
+const jsonOpen = await timeIt(5, () => {
+  const d = createDecipheriv("aes-256-gcm", rawKey, iv);
+  d.setAuthTag(jsonTag);
+  JSON.parse(Buffer.concat([d.update(jsonCt), d.final()]).toString("utf8"));
 });
 console.log(`\nopen index of ${M} items (${f(bytes / 1e6, 1)} MB, one ciphertext):   ${f(openMs)} ms (median of 5; target < 150 ms)`);
-console.log(`  raw limit: node:crypto decrypt + JSON.parse same bytes: ${f(rawOpen)} ms  -> ratio ${f(openMs / rawOpen, 2)}x`);
+console.log(`  raw limit: node:crypto AES-GCM decrypt of the same bytes: ${f(rawDecrypt)} ms  -> ratio ${f(openMs / rawDecrypt, 2)}x`);
+console.log(`  the same rows as JSON (${f(jsonPlain.length / 1e6, 1)} MB), native decrypt + JSON.parse: ${f(jsonOpen)} ms`);
 const perItem = items.slice(0, N);
 t0 = performance.now();
 for (let i = 0; i < perItem.length; i++) await decryptItem(keys, perItem[i]!.id, cts[i]!);
