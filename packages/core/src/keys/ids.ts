@@ -1,6 +1,6 @@
 // Branded ids (DESIGN.md §2): account and item ids are random UUIDs, 16 bytes inside formats.
 import { randomBytes } from "../crypto/random.ts";
-import { toHex } from "../encoding/bytes.ts";
+import { bytesToUuid } from "../encoding/uuid.ts";
 import { CryptexError } from "../errors.ts";
 
 export type AccountId = string & { readonly __brand: "AccountId" };
@@ -12,8 +12,7 @@ export function newUuid(): string {
   const b = randomBytes(16);
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = toHex(b);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return bytesToUuid(b);
 }
 
 export const newAccountId = (): AccountId => newUuid() as AccountId;
@@ -33,14 +32,4 @@ export function parseItemId(s: unknown): ItemId {
   return s as ItemId;
 }
 
-export function uuidToBytes(id: string): Uint8Array {
-  const h = id.replaceAll("-", "");
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-export function bytesToUuid(b: Uint8Array): string {
-  const h = toHex(b);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+export { bytesToUuid, uuidToBytes } from "../encoding/uuid.ts";

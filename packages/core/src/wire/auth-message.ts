@@ -3,7 +3,7 @@
 //   "cryptex/v1/<action>" ‖ 0x00 ‖ origin (UTF-8) ‖ 0x00 ‖ account id (16) ‖ challenge (32) ‖ SHA-256(payload)
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concat, u32be, utf8 } from "../encoding/bytes.ts";
-import { uuidToBytes } from "../keys/ids.ts";
+import { uuidToBytes } from "../encoding/uuid.ts";
 
 export type AuthAction = "signup" | "signin" | "change-password" | "reset" | "delete";
 
