@@ -3,14 +3,14 @@ import { fieldValue } from "@cryptex/core/vault/item.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { itemJson, itemText } from "../io/render.ts";
 import type { CommandRun } from "../program/spec.ts";
-import { findEntry, readEntries, readItem } from "../vault/read-index.ts";
+import { findEntry, findItemFast, readEntries, readItem } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
   const v = await unlockVault(ctx);
   try {
-    const entry = findEntry(await readEntries(v), args.positionals[0]!);
-    const item = await readItem(v, entry.id);
+    const query = args.positionals[0]!;
+    const item = (await findItemFast(v, query)) ?? (await readItem(v, findEntry(await readEntries(v), query).id));
     const field = args.values.field as string | undefined;
     if (field !== undefined) {
       const value = field.toLowerCase() === "title" ? item.title : field.toLowerCase() === "notes" ? item.notes : fieldValue(item, field);

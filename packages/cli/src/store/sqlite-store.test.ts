@@ -51,7 +51,7 @@ test("sqlite: the file is in WAL mode with a schema version", async () => {
   const { DatabaseSync } = await import("node:sqlite");
   const db = new DatabaseSync(path);
   assert.equal((db.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode, "wal");
-  assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, 1);
+  assert.equal((db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version, 2);
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -6,7 +6,13 @@ import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import { CliError } from "../errors/cli-error.ts";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+
+// v2: the device-local title lookup (core formats/title-tag.ts), so `get TITLE` decrypts one item, not the index.
+const TITLE_TAGS = `
+CREATE TABLE IF NOT EXISTS title_tags (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, tag BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS title_tags_tag ON title_tags (tag);
+`;
 
 // Rowid tables with a unique index on the UUID (DESIGN.md §4: WITHOUT ROWID on text UUIDs is 9× slower).
 const SCHEMA = `
@@ -19,7 +25,7 @@ CREATE INDEX IF NOT EXISTS items_pending ON items (pending_seq) WHERE pending = 
 CREATE TABLE IF NOT EXISTS index_segments (generation INTEGER NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (generation, seq));
 CREATE TABLE IF NOT EXISTS quarantine (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, revision INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, sealed BLOB NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-`;
+${TITLE_TAGS}`;
 
 type Row = Record<string, unknown>;
 
@@ -76,6 +82,9 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
   const version = (db.prepare("PRAGMA user_version").get() as Row).user_version as number;
   if (version === 0 && opts.create !== false) {
     db.exec(`BEGIN IMMEDIATE; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+  } else if (version === 1) {
+    // the lookup starts empty: readers fall back to the index until the next index rebuild or change fills it
+    db.exec(`BEGIN IMMEDIATE; ${TITLE_TAGS} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
   } else if (version > SCHEMA_VERSION) {
     db.close();
     throw new CliError("store_unavailable", `the local vault ${path} was written by a newer cryptex (schema ${version})`);
@@ -127,6 +136,18 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
     if (batch.removeItems?.length) {
       const del = q("DELETE FROM items WHERE id = ?");
       for (const id of batch.removeItems) del.run(id);
+    }
+    if (batch.titleTags) {
+      const t = batch.titleTags;
+      if (t.replace) q("DELETE FROM title_tags").run();
+      const del = q("DELETE FROM title_tags WHERE id = ?");
+      for (const id of t.remove ?? []) del.run(id);
+      const put = q("INSERT INTO title_tags (id, tag) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET tag = excluded.tag");
+      for (const x of t.put ?? []) {
+        if (typeof x.id !== "string" || !(x.tag instanceof Uint8Array) || x.tag.length !== 16)
+          throw new TypeError("store: malformed title tag");
+        put.run(x.id, x.tag);
+      }
     }
     if (batch.index?.replace) {
       q("DELETE FROM index_segments").run();
@@ -188,6 +209,9 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
         seq: Number(r.seq),
         bytes: u8(r.bytes),
       }));
+    },
+    async findByTitleTag(tag) {
+      return (q("SELECT id FROM title_tags WHERE tag = ?").all(tag) as Row[]).map((r) => r.id as ItemId);
     },
     async readQuarantine(): Promise<QuarantineEntry[]> {
       return (q("SELECT id, revision, reason, at FROM quarantine ORDER BY rowid").all() as Row[]).map((r) => ({

@@ -4,11 +4,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createEak } from "@cryptex/core/formats/eak.ts";
 import { encryptItem } from "@cryptex/core/formats/item-envelope.ts";
+import { titleTag } from "@cryptex/core/formats/title-tag.ts";
 import { toIndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import { generateAccountKey } from "@cryptex/core/keys/account-key.ts";
 import { deriveAccountKeys } from "@cryptex/core/keys/derive.ts";
 import { newAccountId, newUuid } from "@cryptex/core/keys/ids.ts";
-import type { StoredItem } from "@cryptex/core/sync/ports.ts";
+import type { StoredItem, TitleTag } from "@cryptex/core/sync/ports.ts";
 import { createItem, type Item } from "@cryptex/core/vault/item.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 
@@ -37,10 +38,12 @@ export async function makeOfflineVault(home: string, password: string, itemCount
   const keys = await deriveAccountKeys(ak, accountId);
   const index = VaultIndex.empty();
   const put: StoredItem[] = [];
+  const tags: TitleTag[] = [];
   for (let i = 0; i < itemCount; i++) {
     const item = syntheticItem(i);
     index.entries.set(item.id, toIndexEntry(item));
     put.push({ id: item.id, data: await encryptItem(keys, item), deleted: false, revision: 0, pending: true, seenRev: 0 });
+    tags.push({ id: item.id, tag: await titleTag(keys, item.title) });
   }
   const store = openSqliteStore(join(home, "vault.sqlite"));
   await store.write({
@@ -57,6 +60,7 @@ export async function makeOfflineVault(home: string, password: string, itemCount
     },
     putItems: put,
     index: { replace: await index.snapshot(keys) },
+    titleTags: { replace: true, put: tags },
   });
   await store.close();
   return { home, accountId };

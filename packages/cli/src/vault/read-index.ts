@@ -27,6 +27,36 @@ export async function readItem(v: UnlockedVault, id: ItemId): Promise<Item> {
 }
 
 const ID_PREFIX = /^[0-9a-f-]{6,36}$/;
+const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The fast path of `get`: a full id, or a title through the device-local title lookup — one item decrypted,
+ * no index. Returns undefined when it cannot decide (no lookup yet, an id prefix, nothing found), and the
+ * caller takes the index path, which gives the same answers and the full error messages.
+ */
+export async function findItemFast(v: UnlockedVault, query: string): Promise<Item | undefined> {
+  const q = query.trim();
+  if (FULL_ID.test(q)) {
+    const s = await v.store.readItem(q as ItemId);
+    if (!s || s.deleted || !s.data) return undefined;
+    const item = await decryptItem(v.keys, q as ItemId, s.data);
+    return item.trashedAt === null ? item : undefined;
+  }
+  if (ID_PREFIX.test(q.toLowerCase()) || !v.store.findByTitleTag) return undefined;
+  const { normaliseTitle, titleTag } = await import("@cryptex/core/formats/title-tag.ts");
+  const ids = await v.store.findByTitleTag(await titleTag(v.keys, q));
+  if (ids.length === 0 || ids.length > 20) return undefined;
+  const want = normaliseTitle(q);
+  const found: Item[] = [];
+  for (const id of ids) {
+    const s = await v.store.readItem(id);
+    if (!s || s.deleted || !s.data) continue;
+    const item = await decryptItem(v.keys, id, s.data);
+    // the tag is a hint: the decrypted title decides (a stale or colliding tag is ignored)
+    if (item.trashedAt === null && normaliseTitle(item.title) === want) found.push(item);
+  }
+  return found.length === 1 ? found[0] : undefined;
+}
 
 /** Resolves ID_OR_TITLE: a full id, an id prefix (6+ hex), or a title (exact, case-insensitive). */
 export function findEntry(entries: readonly IndexEntry[], query: string, opts: { trashed?: boolean } = {}): IndexEntry {

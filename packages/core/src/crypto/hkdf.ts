@@ -23,3 +23,15 @@ export async function hkdfAesKey(ikm: Uint8Array, salt: Uint8Array, info: Uint8A
     ["encrypt", "decrypt"],
   );
 }
+
+/** Derives a non-extractable HMAC-SHA256 key (for device-local blind lookups). */
+export async function hkdfHmacKey(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array): Promise<CryptoKey> {
+  const key = await subtle().importKey("raw", ikm as BufferSource, "HKDF", false, ["deriveKey"]);
+  return subtle().deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: salt as BufferSource, info: info as BufferSource },
+    key,
+    { name: "HMAC", hash: "SHA-256", length: 256 },
+    false,
+    ["sign"],
+  );
+}

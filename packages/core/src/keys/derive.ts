@@ -1,4 +1,4 @@
-import { hkdfAesKey, hkdfBytes } from "../crypto/hkdf.ts";
+import { hkdfAesKey, hkdfBytes, hkdfHmacKey } from "../crypto/hkdf.ts";
 import { utf8 } from "../encoding/bytes.ts";
 import type { AccountKey } from "./account-key.ts";
 import { type AccountId, uuidToBytes } from "./ids.ts";
@@ -16,18 +16,21 @@ export interface AccountKeys {
   readonly index: CryptoKey;
   readonly verifier: CryptoKey;
   readonly eakWrap: CryptoKey;
-  readonly manifest: Uint8Array; // HMAC/Ed25519 seed material for the signed vault manifest
+  readonly manifest: Uint8Array; // HMAC key material for the signed vault manifest
+  /** HMAC key of the device-local title lookup (never leaves the device) */
+  readonly lookup: CryptoKey;
 }
 
 export async function deriveAccountKeys(ak: AccountKey, accountId: AccountId): Promise<AccountKeys> {
   const ikm = utf8(ak);
   const salt = uuidToBytes(accountId);
-  const [item, index, verifier, eakWrap, manifest] = await Promise.all([
+  const [item, index, verifier, eakWrap, manifest, lookup] = await Promise.all([
     hkdfAesKey(ikm, salt, info("items")),
     hkdfAesKey(ikm, salt, info("index")),
     hkdfAesKey(ikm, salt, info("verifier")),
     hkdfAesKey(ikm, salt, info("eak-wrap")),
     hkdfBytes(ikm, salt, info("manifest"), 32),
+    hkdfHmacKey(ikm, salt, info("lookup")),
   ]);
-  return Object.freeze({ accountId, item, index, verifier, eakWrap, manifest });
+  return Object.freeze({ accountId, item, index, verifier, eakWrap, manifest, lookup });
 }

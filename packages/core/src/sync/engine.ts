@@ -8,6 +8,7 @@ import type { ApiClient } from "../client/api-client.ts";
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
 import { decryptItem, encryptItem } from "../formats/item-envelope.ts";
+import { titleTag } from "../formats/title-tag.ts";
 import { type IndexEntry, type IndexSegment, toIndexEntry, VaultIndex } from "../formats/vault-index.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import { type ItemId, newItemId } from "../keys/ids.ts";
@@ -106,7 +107,10 @@ export class Vault {
         // an item this device cannot read stays out of the index; sync quarantines server copies
       }
     }
-    await this.store.write({ index: { replace: await this.index.snapshot(this.keys) } });
+    const put = await Promise.all(
+      [...this.index.entries.values()].map(async (e) => ({ id: e.id, tag: await titleTag(this.keys, e.title) })),
+    );
+    await this.store.write({ index: { replace: await this.index.snapshot(this.keys) }, titleTags: { replace: true, put } });
   }
 
   list(): IndexEntry[] {
@@ -132,7 +136,7 @@ export class Vault {
         pending: true,
         seenRev: prev?.seenRev ?? 0,
       };
-      await this.store.write({ putItems: [stored], index: await this.indexChange([toIndexEntry(item)], []) });
+      await this.store.write({ putItems: [stored], ...(await this.indexChange([toIndexEntry(item)], [])) });
     });
   }
 
@@ -143,21 +147,26 @@ export class Vault {
       if (!prev) throw new CryptexError("invalid_input", "no such item");
       if (prev.revision === 0) {
         // never reached the server: nothing to tell it
-        await this.store.write({ removeItems: [id], index: await this.indexChange([], [id]) });
+        await this.store.write({ removeItems: [id], ...(await this.indexChange([], [id])) });
         return;
       }
       // the tombstone is a ciphertext with a version above every one seen, so no device takes it for a replay
       const rev = Math.max(prev.seenRev, prev.data ? openedRev(await openItemOrTombstone(this.keys, id, prev.data)) : 0) + 1;
       const data = await encryptTombstone(this.keys, id, rev);
       const stored: StoredItem = { id, data, deleted: true, revision: prev.revision, pending: true, seenRev: prev.seenRev };
-      await this.store.write({ putItems: [stored], index: await this.indexChange([], [id]) });
+      await this.store.write({ putItems: [stored], ...(await this.indexChange([], [id])) });
     });
   }
 
-  private async indexChange(upserts: IndexEntry[], removed: ItemId[]): Promise<NonNullable<StoreBatch["index"]>> {
+  /** The index segment (or compaction) and the title-lookup tags of one change, to write with it. */
+  private async indexChange(upserts: IndexEntry[], removed: ItemId[]): Promise<Pick<StoreBatch, "index" | "titleTags">> {
     const seg: IndexSegment = await this.index.change(this.keys, upserts, removed);
-    if (this.index.shouldCompact) return { replace: await this.index.snapshot(this.keys) };
-    return { append: [seg] };
+    const titleTags = {
+      put: await Promise.all(upserts.map(async (e) => ({ id: e.id, tag: await titleTag(this.keys, e.title) }))),
+      remove: removed,
+    };
+    if (this.index.shouldCompact) return { index: { replace: await this.index.snapshot(this.keys) }, titleTags };
+    return { index: { append: [seg] }, titleTags };
   }
 
   /** Pull then push, until the server and this device agree. */
@@ -361,7 +370,7 @@ export class Vault {
     report.quarantined.push(...quarantine);
     await this.store.write({
       putItems: put,
-      index: await this.indexChange(upserts, removed),
+      ...(await this.indexChange(upserts, removed)),
       ...(quarantine.length ? { quarantine } : {}),
       ...(cursor !== undefined ? { meta: { cursor } } : {}),
     });

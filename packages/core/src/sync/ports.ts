@@ -54,6 +54,13 @@ export interface StoreBatch {
   /** `replace` drops every stored segment first (compaction); `append` adds segments */
   readonly index?: { readonly replace?: IndexSegment; readonly append?: readonly IndexSegment[] };
   readonly quarantine?: readonly QuarantineEntry[];
+  /** device-local title lookup (formats/title-tag.ts): `replace` drops every tag first */
+  readonly titleTags?: { readonly replace?: boolean; readonly put?: readonly TitleTag[]; readonly remove?: readonly ItemId[] };
+}
+
+export interface TitleTag {
+  readonly id: ItemId;
+  readonly tag: Uint8Array;
 }
 
 export interface VaultStore {
@@ -66,6 +73,8 @@ export interface VaultStore {
   readAllItems(): Promise<StoredItem[]>;
   readIndex(): Promise<IndexSegment[]>;
   readQuarantine(): Promise<QuarantineEntry[]>;
+  /** item ids whose title has this tag; optional: a store without it makes readers decode the index */
+  findByTitleTag?(tag: Uint8Array): Promise<ItemId[]>;
   /** applies the whole batch atomically and durably, or nothing */
   write(batch: StoreBatch): Promise<void>;
   close(): Promise<void>;
