@@ -17,15 +17,19 @@ export async function encryptItem(keys: AccountKeys, item: Item): Promise<Uint8A
   return sealEnvelope(keys.item, utf8(JSON.stringify(parse(itemShape, item))), aad("item", keys.accountId, item.id));
 }
 
-export async function decryptItem(keys: AccountKeys, id: ItemId, ciphertext: Uint8Array): Promise<Item> {
+/** Opens an item envelope to its JSON value (an item or, see sync/tombstone.ts, a tombstone); typed errors only. */
+export async function openItemJson(keys: AccountKeys, id: ItemId, ciphertext: Uint8Array): Promise<unknown> {
   if (ciphertext.length > MAX_ITEM_CIPHERTEXT) throw new CryptexError("invalid_item", "item ciphertext is too large");
   const plain = await openEnvelope(keys.item, ciphertext, aad("item", keys.accountId, id));
-  let value: unknown;
   try {
-    value = JSON.parse(fromUtf8(plain));
+    return JSON.parse(fromUtf8(plain));
   } catch {
     throw new CryptexError("invalid_item", "item does not decode as JSON");
   }
+}
+
+export async function decryptItem(keys: AccountKeys, id: ItemId, ciphertext: Uint8Array): Promise<Item> {
+  const value = await openItemJson(keys, id, ciphertext);
   let item: Item;
   try {
     item = parse(itemShape, value) as Item;

@@ -1,11 +1,11 @@
 // Authenticated deletes: a tombstone is an item envelope (same key, same AAD as the item) whose plaintext
 // says "deleted at version rev". The server's own `deleted` flag is unauthenticated, so a client never
 // deletes anything on the server's word alone; and the server cannot tell a delete from an edit.
-import { fromUtf8, utf8 } from "../encoding/bytes.ts";
+import { utf8 } from "../encoding/bytes.ts";
 import { CryptexError } from "../errors.ts";
 import { aad } from "../formats/aad.ts";
-import { openEnvelope, sealEnvelope } from "../formats/envelope.ts";
-import { MAX_ITEM_CIPHERTEXT } from "../formats/item-envelope.ts";
+import { sealEnvelope } from "../formats/envelope.ts";
+import { openItemJson } from "../formats/item-envelope.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import type { ItemId } from "../keys/ids.ts";
 import { bool, int, literal, obj, parse, str } from "../schema/shape.ts";
@@ -27,14 +27,7 @@ export async function encryptTombstone(keys: AccountKeys, id: ItemId, rev: numbe
 
 /** Opens an item envelope that may hold an item or a tombstone; every failure is a typed CryptexError. */
 export async function openItemOrTombstone(keys: AccountKeys, id: ItemId, ciphertext: Uint8Array): Promise<Opened> {
-  if (ciphertext.length > MAX_ITEM_CIPHERTEXT) throw new CryptexError("invalid_item", "item ciphertext is too large");
-  const plain = await openEnvelope(keys.item, ciphertext, aad("item", keys.accountId, id));
-  let value: unknown;
-  try {
-    value = JSON.parse(fromUtf8(plain));
-  } catch {
-    throw new CryptexError("invalid_item", "item does not decode as JSON");
-  }
+  const value = await openItemJson(keys, id, ciphertext);
   const isTombstone = typeof value === "object" && value !== null && (value as { deleted?: unknown }).deleted === true;
   let opened: Opened;
   try {
