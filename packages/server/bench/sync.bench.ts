@@ -3,7 +3,8 @@
 //   push/pull 10k and 100k items of 1 KiB      vs raw node:sqlite inserts and raw HTTPS bulk transfer
 //   delta pull of 1 change in 100k             vs the full pull (time and bytes); target < 20 ms, < 4 KB
 //   empty delta pull, 50 concurrent clients    vs a trivial HTTPS handler (requests/s, p99)
-//   10,000 idle live-push (SSE) connections    vs 10,000 idle TLS connections to a trivial server; target < 500 MB
+//   10,000 idle live-push (SSE) connections    vs 10,000 bare node:tls / node:https / node:http connections; target < 500 MB
+// Only the idle-connection part: `node --expose-gc packages/server/bench/sync.bench.ts --idle-only` (IDLE_CONNECTIONS=n).
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
@@ -221,51 +222,105 @@ async function main() {
   await idleMemory();
 }
 
-/** Memory of 10,000 idle SSE streams on a fresh server process, next to 10,000 bare TLS sockets on a fresh
- * trivial node:tls server (Node's own per-connection floor), both as resident-memory growth. */
+/** A bare server in its own process (same certificate): `tls` answers "hi" on connect; `https` and `http`
+ * answer any request like our live channel (200 text/event-stream and one comment) and keep it open. */
+async function bareServer(kind: "tls" | "https" | "http", cert: string, key: string) {
+  const port = await freePort();
+  const sse = `(req, res) => { res.writeHead(200, { "content-type": "text/event-stream" }); res.write(": connected\\n\\n"); }`;
+  const code =
+    kind === "tls"
+      ? `require("node:tls").createServer({ cert: process.env.C, key: process.env.K }, (s) => s.write("hi")).listen(${port}, () => process.stdout.write("up\\n"));`
+      : kind === "https"
+        ? `require("node:https").createServer({ cert: process.env.C, key: process.env.K }, ${sse}).listen(${port}, () => process.stdout.write("up\\n"));`
+        : `require("node:http").createServer(${sse}).listen(${port}, () => process.stdout.write("up\\n"));`;
+  const child = spawn(process.execPath, ["-e", code], { env: { C: cert, K: key }, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((r) => child.stdout.once("data", () => r()));
+  return { port, pid: child.pid!, stop: () => child.kill("SIGKILL") };
+}
+
+/** Opens n idle connections to a bare server: a TLS handshake reading the first bytes, or one request. */
+async function openBare(kind: "tls" | "https" | "http", port: number, n: number) {
+  const tls = await import("node:tls");
+  const http = await import("node:http");
+  const closers: (() => void)[] = [];
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      if (kind === "tls") {
+        const s = tls.connect({ port, host: "localhost", rejectUnauthorized: false });
+        closers.push(() => s.destroy());
+        s.once("data", () => resolve());
+        s.on("error", reject);
+        return;
+      }
+      const get = kind === "https" ? httpsRequest : http.request;
+      const req = get(
+        `${kind}://localhost:${port}/`,
+        { rejectUnauthorized: false, agent: kind === "https" ? new Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false }) },
+        (res) => res.once("data", () => resolve()),
+      );
+      req.on("error", reject);
+      req.end();
+      closers.push(() => req.destroy());
+    });
+  for (let i = 0; i < n; i += 200) await Promise.all(Array.from({ length: Math.min(200, n - i) }, one));
+  return () => {
+    for (const c of closers) c();
+  };
+}
+
+/** Memory of N idle SSE streams (default 10,000; IDLE_CONNECTIONS overrides) on a fresh server process, as
+ * resident-memory growth, next to Node's own floors measured the same way on fresh bare servers: node:tls
+ * sockets, node:https streams, and plain node:http streams (what would be left in Node if a proxy ended TLS). */
 async function idleMemory() {
-  const N = 10_000;
+  const N = Number(process.env.IDLE_CONNECTIONS ?? 10_000);
+  const each = (bytes: number) => `+${mb(bytes)} (${(bytes / N / 1024).toFixed(1)} KB each)`;
   const fresh = await startServer({ env: { LOG_LEVEL: "warn", RATE_LIMIT_SCALE: "100000" } });
+  const key = readFileSync(join(fresh.dataDir, "tls", "key.pem"), "utf8");
   try {
     const a = await signUp(fresh);
     await new Promise((r) => setTimeout(r, 500));
+    const metric = async (name: string) => {
+      const text = (await call(`${fresh.url}/metrics`, fresh.caPem, "GET", "x")).body.toString();
+      return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+    };
+    const heap0 = await metric("nodejs_heap_used_bytes");
     const base = rssOf(fresh.pid);
     const t = performance.now();
     const close = await openIdle(`${fresh.url}/api/v1/events`, N, a.token);
     const openS = (performance.now() - t) / 1000;
     await new Promise((r) => setTimeout(r, 1000));
     const after = rssOf(fresh.pid);
+    const heap1 = await metric("nodejs_heap_used_bytes");
+    const live = await metric("cryptex_live_connections");
     close();
-    const port = await freePort();
-    const code = `require("node:tls").createServer({ cert: process.env.C, key: process.env.K }, (s) => s.write("hi")).listen(${port}, () => process.stdout.write("up\\n"));`;
-    const tlsChild = spawn(process.execPath, ["-e", code], {
-      env: { C: fresh.caPem, K: readFileSync(join(fresh.dataDir, "tls", "key.pem"), "utf8") },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    await new Promise<void>((r) => tlsChild.stdout.once("data", () => r()));
-    const rawBase = rssOf(tlsChild.pid!);
-    const sockets: import("node:tls").TLSSocket[] = [];
-    const tls = await import("node:tls");
-    const one = () =>
-      new Promise<void>((resolve, reject) => {
-        const s = tls.connect({ port, host: "localhost", rejectUnauthorized: false });
-        sockets.push(s);
-        s.once("data", () => resolve());
-        s.on("error", reject);
-      });
-    for (let i = 0; i < N; i += 200) await Promise.all(Array.from({ length: 200 }, one));
-    await new Promise((r) => setTimeout(r, 1000));
-    const rawAfter = rssOf(tlsChild.pid!);
-    for (const s of sockets) s.destroy();
-    tlsChild.kill("SIGKILL");
+    if (live < N) throw new Error(`only ${live} of ${N} live connections were open`);
     line(
-      "10,000 idle live-push (SSE) connections",
-      `server RSS ${mb(after)} (+${mb(after - base)}, ${((after - base) / N / 1024).toFixed(0)} KB each)`,
-      `10,000 bare node:tls sockets: +${mb(rawAfter - rawBase)} (${((rawAfter - rawBase) / N / 1024).toFixed(0)} KB each); opened in ${openS.toFixed(0)} s; target < 500 MB`,
+      `${N} idle live-push (SSE) connections`,
+      `server RSS ${mb(after)}, ${each(after - base)}`,
+      `JS heap in use ${each(heap1 - heap0)}; opened in ${openS.toFixed(0)} s; target < 500 MB`,
     );
+    for (const kind of ["tls", "https", "http"] as const) {
+      const bare = await bareServer(kind, fresh.caPem, key);
+      try {
+        const b0 = rssOf(bare.pid);
+        const closeBare = await openBare(kind, bare.port, N);
+        await new Promise((r) => setTimeout(r, 1000));
+        const b1 = rssOf(bare.pid);
+        closeBare();
+        const what = {
+          tls: "bare node:tls sockets (handshake only)",
+          https: "bare node:https SSE streams",
+          http: "bare node:http SSE streams (no TLS)",
+        };
+        line(`  floor: ${N} ${what[kind]}`, each(b1 - b0), `ours is ${((after - base) / (b1 - b0)).toFixed(2)}× this`);
+      } finally {
+        bare.stop();
+      }
+    }
   } finally {
     await fresh.stop();
   }
 }
 
-await main();
+if (process.argv.includes("--idle-only")) await idleMemory();
+else await main();

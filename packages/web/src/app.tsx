@@ -62,11 +62,12 @@ export function App() {
   }, [view.name]);
 
   async function open(keys: OpenKeys, known: VaultMeta): Promise<VaultSession> {
+    performance.mark("cx-open-start");
     const meta = (await store!.readMeta()) ?? known;
     const session = await VaultSession.open(store!, keys, meta);
+    performance.mark("cx-index-open");
     exposeTestHooks(session, store!);
-    session.startLive();
-    void session.sync();
+    // Sync and the live channel start once the list is on screen (VaultScreen), not before.
     return session;
   }
 
@@ -75,7 +76,9 @@ export function App() {
     await store!.wipe();
     const meta = metaOf(a, email);
     await store!.write({ meta });
-    return open(a, meta);
+    const session = await open(a, meta);
+    session.startBackground();
+    return session;
   }
 
   function lock(note?: string): void {

@@ -29,6 +29,8 @@ export class LiveHub {
   open(accountId: string, sessionId: string, res: ServerResponse): void {
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" });
     res.write(": connected\n\n");
+    // Events are tiny and must not wait for Nagle; keep-alive probes find dead peers without our own timers.
+    res.socket?.setNoDelay(true);
     res.socket?.setKeepAlive(true, 60_000);
     let set = this.#byAccount.get(accountId);
     if (!set) {

@@ -8,7 +8,7 @@ import type { IdbStore } from "../store/idb-store.ts";
 import { Generator } from "../ui/generator.tsx";
 import { VirtualList } from "../ui/virtual-list.tsx";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
-import { allTags, createNarrowingSearch, type Filter } from "../vault/filters.ts";
+import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { ItemView } from "./item-view.tsx";
@@ -28,6 +28,9 @@ const parseFilter = (k: string): Filter =>
     : k.startsWith("tag:")
       ? { kind: "tag", tag: k.slice(4) }
       : { kind: k as "all" | "favorites" | "trash" };
+
+/** From this many entries, the first screen is painted before the whole list is sorted. */
+const FIRST_SCREEN_FROM = 5000;
 
 const searchTimes: number[] = [];
 (globalThis as unknown as { cryptexSearchTimes: number[] }).cryptexSearchTimes = searchTimes;
@@ -59,8 +62,13 @@ export function VaultScreen({
   const lock = useCallback(() => onLock(), [onLock]);
   useAutoLock(lockMinutes, lock);
 
-  const entries = useMemo(() => search(session.entries.values(), filter, query, version), [version, filter, query]);
-  const tags = useMemo(() => allTags(session.entries.values()), [version]);
+  // A long vault paints its first screen before the whole list is sorted ("settled" one frame later).
+  const [settled, setSettled] = useState(session.entries.size < FIRST_SCREEN_FROM);
+  const entries = useMemo(
+    () => (settled ? search(session.entries.values(), filter, query, version) : firstRows(session.entries.values(), filter, 60)),
+    [settled, version, filter, query],
+  );
+  const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
     if (typedAt.current) {
       searchTimes.push(performance.now() - typedAt.current);
@@ -69,7 +77,27 @@ export function VaultScreen({
   }, [entries]);
   useEffect(() => {
     performance.mark("cx-list-rendered");
+    // After the first paint: the full list, then sync and the live channel, then search text when idle.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        setSettled(true);
+        session.startBackground();
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, []);
+  useEffect(() => {
+    if (!settled) return;
+    const signal = { stopped: false };
+    prepareWhenIdle([...session.entries.values()], signal);
+    return () => {
+      signal.stopped = true;
+    };
+  }, [settled, version]);
 
   // A change synced in from another device refreshes the open item (unless it is being edited).
   useEffect(() => {

@@ -1,4 +1,5 @@
 // A virtualised list: only the rows in view (plus a margin) are in the DOM, so 100,000 items scroll smoothly.
+// `items` may have holes (a first screen shown before the whole list is sorted): those rows stay empty.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 
@@ -8,7 +9,7 @@ export function VirtualList<T>({
   label,
   renderRow,
 }: {
-  items: readonly T[];
+  items: readonly (T | undefined)[];
   rowHeight: number;
   label: string;
   renderRow: (item: T, index: number) => ComponentChildren;
@@ -30,9 +31,11 @@ export function VirtualList<T>({
   const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + 5);
   const rows: ComponentChildren[] = [];
   for (let i = first; i < last; i++) {
+    const item = items[i];
+    if (item === undefined) continue;
     rows.push(
       <li key={i} class="vrow" style={{ transform: `translateY(${i * rowHeight}px)`, height: `${rowHeight}px` }}>
-        {renderRow(items[i]!, i)}
+        {renderRow(item, i)}
       </li>,
     );
   }

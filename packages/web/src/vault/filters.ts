@@ -1,6 +1,9 @@
-// List filters and search over the in-memory index (DESIGN.md §4: search needs no decryption).
+// List filters and search over the in-memory index (DESIGN.md §4: search needs no decryption). Search scores
+// like core's searchIndex (vault/search.ts) but is built for a keystroke a frame: each entry's lower-cased
+// text is prepared once (cached per entry object, which the index replaces on every change), ties keep the
+// list's title order (so no sort per keystroke), and typing that extends the query searches only the last
+// matches.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
-import { searchIndex } from "@cryptex/core/vault/search.ts";
 
 export type Filter =
   | { kind: "all" }
@@ -26,12 +29,110 @@ export function matchesFilter(e: IndexEntry, f: Filter): boolean {
 
 const byTitle = (a: IndexEntry, b: IndexEntry) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
 
-/** The visible list: filtered, then searched (ranked) or sorted by title. */
-export function visibleEntries(entries: Iterable<IndexEntry>, filter: Filter, query: string): IndexEntry[] {
+/** An entry's searchable text, lower-cased once. `joined` holds the other fields separated by "\n", which no
+ * query word contains (words are split on white space), so one `includes` tests them all. */
+interface Prepared {
+  readonly title: string;
+  readonly others: readonly string[];
+  readonly joined: string;
+}
+const prepared = new WeakMap<IndexEntry, Prepared>();
+
+const hostOf = (url: string) => url.replace(/^[a-z]+:\/\//i, "").replace(/[/?#].*$/, "");
+
+function prepare(e: IndexEntry): Prepared {
+  let p = prepared.get(e);
+  if (!p) {
+    const others = [e.subtitle, ...e.urls.map(hostOf), ...e.tags].map((s) => s.toLowerCase());
+    p = { title: e.title.toLowerCase(), others, joined: others.join("\n") };
+    prepared.set(e, p);
+  }
+  return p;
+}
+
+function subsequence(needle: string, hay: string): boolean {
+  let i = 0;
+  for (let j = 0; j < hay.length && i < needle.length; j++) if (hay.charCodeAt(j) === needle.charCodeAt(i)) i++;
+  return i === needle.length;
+}
+
+/** core's wordScore over prepared text: exact title 100, title prefix 60, in title 40, in another field 30,
+ * scattered in the title 10, scattered in another field 5. */
+function wordScore(word: string, p: Prepared): number {
+  if (p.title === word) return 100;
+  if (p.title.startsWith(word)) return 60;
+  if (p.title.includes(word)) return 40;
+  if (p.joined.includes(word)) return 30;
+  if (subsequence(word, p.title)) return 10;
+  for (const h of p.others) if (subsequence(word, h)) return 5;
+  return 0;
+}
+
+/** Matches of `query` among `list` (in list order) and the same ranked: best score first, ties in list order. */
+function searchList(list: readonly IndexEntry[], query: string): { matched: IndexEntry[]; ranked: IndexEntry[] } {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const matched: IndexEntry[] = [];
+  const scores: number[] = [];
+  for (const e of list) {
+    const p = prepare(e);
+    let s = 0;
+    for (const w of words) {
+      const ws = wordScore(w, p);
+      if (ws === 0) {
+        s = 0;
+        break;
+      }
+      s += ws;
+    }
+    if (s > 0) {
+      matched.push(e);
+      scores.push(s + (e.favorite ? 1 : 0));
+    }
+  }
+  // Scores are a few distinct small numbers: bucket them instead of sorting.
+  const buckets = new Map<number, IndexEntry[]>();
+  for (let i = 0; i < matched.length; i++) {
+    const b = buckets.get(scores[i]!);
+    if (b) b.push(matched[i]!);
+    else buckets.set(scores[i]!, [matched[i]!]);
+  }
+  const ranked: IndexEntry[] = [];
+  for (const s of [...buckets.keys()].sort((a, b) => b - a)) for (const e of buckets.get(s)!) ranked.push(e);
+  return { matched, ranked };
+}
+
+function filteredByTitle(entries: Iterable<IndexEntry>, filter: Filter): IndexEntry[] {
   const filtered: IndexEntry[] = [];
   for (const e of entries) if (matchesFilter(e, filter)) filtered.push(e);
-  if (query.trim()) return searchIndex(filtered, query, 100_000);
   return filtered.sort(byTitle);
+}
+
+/** The visible list: filtered and sorted by title, then searched (ranked; ties keep title order). */
+export function visibleEntries(entries: Iterable<IndexEntry>, filter: Filter, query: string): IndexEntry[] {
+  const list = filteredByTitle(entries, filter);
+  return query.trim() ? searchList(list, query).ranked : list;
+}
+
+/**
+ * The first screen of a long list without sorting all of it: the `first` entries by title at their places
+ * and holes after them, with the full length (so the count and the scroll height are right at once). The
+ * full list replaces it a moment later.
+ */
+export function firstRows(entries: Iterable<IndexEntry>, filter: Filter, first: number): (IndexEntry | undefined)[] {
+  const top: IndexEntry[] = [];
+  let count = 0;
+  for (const e of entries) {
+    if (!matchesFilter(e, filter)) continue;
+    count++;
+    if (top.length === first && byTitle(e, top[first - 1]!) >= 0) continue;
+    let i = top.length === first ? first - 1 : top.length;
+    while (i > 0 && byTitle(e, top[i - 1]!) < 0) i--;
+    top.splice(i, 0, e);
+    if (top.length > first) top.pop();
+  }
+  const out = new Array<IndexEntry | undefined>(count);
+  for (let i = 0; i < top.length; i++) out[i] = top[i];
+  return out;
 }
 
 export function allTags(entries: Iterable<IndexEntry>): string[] {
@@ -41,16 +142,41 @@ export function allTags(entries: Iterable<IndexEntry>): string[] {
 }
 
 /**
- * Search as you type: when the new query only extends the last one (same filter, same vault version), every
- * match must already be among the last results, so only those are searched again.
+ * Search as you type. The title-sorted list of a filter is kept per vault version; when the new query only
+ * extends the last one (same filter, same version), every match must already be among the last matches, so
+ * only those are searched again.
  */
 export function createNarrowingSearch(): (entries: Iterable<IndexEntry>, filter: Filter, query: string, version: number) => IndexEntry[] {
-  let last: { filter: Filter; query: string; version: number; results: IndexEntry[] } | undefined;
+  let base: { filter: Filter; version: number; list: IndexEntry[] } | undefined;
+  let last: { filter: Filter; query: string; version: number; matched: IndexEntry[] } | undefined;
   return (entries, filter, query, version) => {
+    if (!base || base.filter !== filter || base.version !== version) base = { filter, version, list: filteredByTitle(entries, filter) };
     const q = query.toLowerCase();
-    const narrow = last && last.filter === filter && last.version === version && last.query.trim() !== "" && q.startsWith(last.query);
-    const results = visibleEntries(narrow ? last!.results : entries, filter, q);
-    last = { filter, query: q, version, results };
-    return results;
+    if (!q.trim()) {
+      last = undefined;
+      return base.list;
+    }
+    const narrow = last && last.filter === filter && last.version === version && q.startsWith(last.query);
+    const { matched, ranked } = searchList(narrow ? last!.matched : base.list, q);
+    last = { filter, query: q, version, matched };
+    return ranked;
   };
+}
+
+/** Prepares every entry's search text a slice at a time when the page is idle, so the first keystroke is fast. */
+export function prepareWhenIdle(entries: readonly IndexEntry[], signal: { stopped: boolean }): void {
+  let i = 0;
+  const step = (deadline?: { timeRemaining(): number }) => {
+    const until = performance.now() + 8;
+    while (i < entries.length && !signal.stopped) {
+      prepare(entries[i++]!);
+      if ((i & 255) === 0 && (deadline ? deadline.timeRemaining() < 1 : performance.now() > until)) break;
+    }
+    if (i < entries.length && !signal.stopped) schedule();
+  };
+  const schedule = () => {
+    if (typeof requestIdleCallback === "function") requestIdleCallback(step, { timeout: 500 });
+    else setTimeout(step, 0);
+  };
+  schedule();
 }

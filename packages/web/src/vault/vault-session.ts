@@ -44,9 +44,9 @@ export class VaultSession {
   }
 
   static async open(store: VaultStore, unlocked: OpenKeys, meta: VaultMeta): Promise<VaultSession> {
-    const vault = await Vault.open(store, unlocked.keys);
+    const [vault, quarantined] = await Promise.all([Vault.open(store, unlocked.keys), store.readQuarantine()]);
     const s = new VaultSession(vault, unlocked, meta);
-    s.quarantined = await store.readQuarantine();
+    s.quarantined = quarantined;
     return s;
   }
 
@@ -125,6 +125,14 @@ export class VaultSession {
         this.setState("error", "The server sent older data than this device has seen; nothing was changed.");
       else this.setState("error", `Sync failed: ${e instanceof Error ? e.message.slice(0, 200) : "unknown error"}`);
     }
+  }
+
+  /** Starts syncing and the live channel (idempotent). Called after the list has been painted: the first
+   * sync may read every stored item (manifest checks), which must not delay showing the vault. */
+  startBackground(): void {
+    if (this.live || this.closed) return;
+    this.startLive();
+    void this.sync();
   }
 
   /** Listens to the server's live channel and syncs on each new revision; reconnects with back-off. */
