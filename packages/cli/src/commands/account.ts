@@ -24,10 +24,19 @@ const qr: Sub = async (ctx, v, args) => {
   const text = eakToText(parseEak(v.meta.eak));
   const { qrToPng, qrToTerminal } = await import("@cryptex/core/formats/qr.ts");
   const png = args.values.png as string | undefined;
+  const kit = args.values.kit as string | undefined;
   if (png) writePrivateAtomic(png, qrToPng(text));
-  if (ctx.json) return ctx.out(JSON.stringify({ eakText: text, png: png ?? null }));
-  if (!png) ctx.out(`${qrToTerminal(text)}\n${text}`);
-  else ctx.out(`QR code written to ${png}.`);
+  if (kit) {
+    if (!/\.png$/i.test(kit)) throw new CliError("usage", "--kit must name a .png file");
+    const { kitPng, kitText, kitTextPath } = await import("../kit/emergency-kit.ts");
+    const info = { eakText: text, email: v.meta.email, serverUrl: v.meta.serverUrl, createdAt: new Date() };
+    writePrivateAtomic(kit, kitPng(info));
+    writePrivateAtomic(kitTextPath(kit), new TextEncoder().encode(kitText(info)));
+  }
+  if (ctx.json) return ctx.out(JSON.stringify({ eakText: text, png: png ?? null, kit: kit ?? null }));
+  if (!png && !kit) ctx.out(`${qrToTerminal(text)}\n${text}`);
+  if (png) ctx.out(`QR code written to ${png}.`);
+  if (kit) ctx.out(`Emergency Kit written to ${kit} and ${kit.replace(/\.png$/i, "")}.txt.`);
 };
 
 const resendEmail: Sub = async (ctx, v) => {
@@ -93,7 +102,15 @@ const reset: Sub = async (ctx, v, args) => {
   await v.store.write({
     removeItems: ids,
     index: { replace: emptyIndex },
-    meta: { eak: acct.eak.bytes, eakGeneration: acct.eakGeneration, resetEpoch: acct.resetEpoch, cursor: 0 },
+    // the server wiped every manifest: the counters seen before the reset would read as a rollback
+    meta: {
+      eak: acct.eak.bytes,
+      eakGeneration: acct.eakGeneration,
+      resetEpoch: acct.resetEpoch,
+      cursor: 0,
+      manifestsSeen: {},
+      manifestCheck: undefined,
+    },
   });
   v.store.deleteSessions();
   ctx.out(

@@ -3,6 +3,7 @@ import { resolveItemType } from "@cryptex/core/vault/templates.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { entriesText, entryJson } from "../io/render.ts";
 import type { CommandRun } from "../program/spec.ts";
+import { conflictMarks } from "../vault/conflict-marks.ts";
 import { readEntries } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
@@ -14,7 +15,8 @@ export const run: CommandRun = async (ctx, args) => {
   const trash = args.values.trash === true;
   const v = await unlockVault(ctx);
   try {
-    const entries = (await readEntries(v))
+    const all = await readEntries(v);
+    const entries = all
       .filter(
         (e) =>
           e.trashed === trash &&
@@ -23,7 +25,8 @@ export const run: CommandRun = async (ctx, args) => {
           tags.every((t) => e.tags.some((x) => x.toLowerCase() === t)),
       )
       .sort((a, b) => a.title.localeCompare(b.title));
-    ctx.out(ctx.json ? JSON.stringify(entries.map(entryJson)) : entriesText(entries));
+    const marks = await conflictMarks(v, entries, all);
+    ctx.out(ctx.json ? JSON.stringify(entries.map((e) => entryJson(e, marks))) : entriesText(entries, marks));
   } finally {
     await v.store.close();
   }

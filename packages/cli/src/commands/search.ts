@@ -2,15 +2,21 @@
 import { searchIndex } from "@cryptex/core/vault/search.ts";
 import { entriesText, entryJson } from "../io/render.ts";
 import type { CommandRun } from "../program/spec.ts";
+import { conflictMarks } from "../vault/conflict-marks.ts";
 import { readEntries } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
   const v = await unlockVault(ctx);
   try {
-    const live = (await readEntries(v)).filter((e) => !e.trashed);
-    const found = searchIndex(live, args.positionals[0]!, 100);
-    ctx.out(ctx.json ? JSON.stringify(found.map(entryJson)) : entriesText(found));
+    const all = await readEntries(v);
+    const found = searchIndex(
+      all.filter((e) => !e.trashed),
+      args.positionals[0]!,
+      100,
+    );
+    const marks = await conflictMarks(v, found, all);
+    ctx.out(ctx.json ? JSON.stringify(found.map((e) => entryJson(e, marks))) : entriesText(found, marks));
   } finally {
     await v.store.close();
   }

@@ -14,8 +14,18 @@ import type { CommandRun } from "../program/spec.ts";
 import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
 
+const STALE_DEVICE =
+  "Items not yet synced stay in this vault: save them first with cryptex export --out FILE (it needs the password this device knows), " +
+  "then sign in with the current QR code in a fresh --home (cryptex signin) and cryptex import FILE there.";
+
 async function signInAgainWithPassword(ctx: Context, v: UnlockedVault, api: ApiClient): Promise<void> {
   const meta = await readMetaOrFail(v.store, ctx);
+  if (!v.stretched && !ctx.passwordStdin && !ctx.stdinIsTty) {
+    throw new CliError(
+      "signed_out",
+      "the server ended this device's session (signed out from another device, or expired). Run cryptex sync with the Account Password (on a terminal, or --password-stdin) to sign in again.",
+    );
+  }
   const password = v.stretched ? undefined : await askPassword(ctx, "The server session has ended. Account Password: ");
   const unlocked = v.stretched
     ? { accountKey: v.accountKey, keys: v.keys, stretched: v.stretched }
@@ -26,13 +36,21 @@ async function signInAgainWithPassword(ctx: Context, v: UnlockedVault, api: ApiC
     await v.store.write({ meta: { sessionToken: session.token } });
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
+      // Unauthenticated, the server answers every refusal alike: a password change and a reset look the same here.
       throw new CliError(
         "password_changed",
-        "the server refused this device's key: the Account Password was probably changed on another device while this device was signed out. Sign in again with the current QR code (cryptex signin, in a fresh --home).",
+        `the server no longer accepts this device's key: the Account Password was changed (or the account was reset) on another device while this device was signed out. ${STALE_DEVICE}`,
       );
     }
     throw e;
   }
+}
+
+function accountReset(): CliError {
+  return new CliError(
+    "account_reset",
+    `the account was reset on another device: this vault holds the old Account Key and can no longer sync. ${STALE_DEVICE}`,
+  );
 }
 
 async function syncOnce(ctx: Context, v: UnlockedVault, api: ApiClient): Promise<SyncReport> {
@@ -43,12 +61,7 @@ async function syncOnce(ctx: Context, v: UnlockedVault, api: ApiClient): Promise
       await signInAgainWithPassword(ctx, v, api);
       return syncVault(ctx, v.store, v.keys, api);
     }
-    if (isCryptexError(e, "account_reset")) {
-      throw new CliError(
-        "account_reset",
-        "the account was reset on another device; this vault is stale. Sign in again with the new QR code in a fresh --home.",
-      );
-    }
+    if (isCryptexError(e, "account_reset") || (e instanceof ApiError && e.code === "account_reset")) throw accountReset();
     throw e;
   }
 }
@@ -65,7 +78,15 @@ async function confirmNewPassword(ctx: Context, v: UnlockedVault): Promise<boole
 }
 
 export const run: CommandRun = async (ctx, args) => {
-  const v = await unlockVault(ctx);
+  const v = await unlockVault(ctx).catch((e: unknown) => {
+    // The local key opens only with the password this device last learned (DESIGN.md §3 change password).
+    if (isCryptexError(e, "wrong_password"))
+      throw new CliError(
+        "wrong_password",
+        "Wrong Account Password. If the password was changed on another device, give the previous password once: sync then learns the new one (with --password-stdin: previous, then new).",
+      );
+    throw e;
+  });
   try {
     const meta = await readMetaOrFail(v.store, ctx);
     const api = apiFor(ctx, meta.serverUrl, meta.sessionToken);
@@ -79,33 +100,63 @@ export const run: CommandRun = async (ctx, args) => {
   }
 };
 
+/** Sleeps `ms`, or less when `signal` aborts. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+
+/**
+ * Stays on the live channel; every new revision runs one sync. SIGINT/SIGTERM end it cleanly (exit 0): a sync
+ * in progress finishes its current transaction first, and the channel is closed. A reset announced on the
+ * channel ends it with exit 16 before the server revokes this device's session.
+ */
 async function watch(ctx: Context, v: UnlockedVault, api: ApiClient): Promise<void> {
   const stop = new AbortController();
-  process.once("SIGINT", () => stop.abort());
-  process.once("SIGTERM", () => stop.abort());
-  if (!ctx.json) ctx.err("Watching for changes (Ctrl-C to stop)…");
-  let delay = 1000;
-  while (!stop.signal.aborted) {
-    try {
-      for await (const ev of api.events(stop.signal)) {
-        delay = 1000;
-        if (ev.type === "revision" && ev.revision <= (await readMetaOrFail(v.store, ctx)).cursor) continue;
-        const r = await syncOnce(ctx, v, api);
-        if (r.pulled || r.pushed || r.conflicts.length || r.quarantined.length) reportSync(ctx, r);
-        if (r.passwordChanged) ctx.err("The Account Password was changed on another device; unlock with the new password from now on.");
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    if (!ctx.json) ctx.err("Watching for changes (Ctrl-C to stop)…");
+    let delay = 1000;
+    while (!stop.signal.aborted) {
+      try {
+        for await (const ev of api.events(stop.signal)) {
+          delay = 1000;
+          const meta = await readMetaOrFail(v.store, ctx);
+          if (ev.type === "account" && ev.resetEpoch !== meta.resetEpoch) throw accountReset();
+          if (ev.type === "revision" && ev.revision <= meta.cursor) continue;
+          const r = await syncOnce(ctx, v, api);
+          if (r.pulled || r.pushed || r.conflicts.length || r.quarantined.length || r.passwordChanged) reportSync(ctx, r);
+          if (r.passwordChanged && !ctx.json)
+            ctx.err("The Account Password was changed on another device; unlock with the new password from now on.");
+          if (stop.signal.aborted) break;
+        }
+      } catch (e) {
+        if (stop.signal.aborted) break;
+        if (!(e instanceof ApiError) || e.status === 401 || e.status === 403) throw e;
+        if (!ctx.json) ctx.err(`Live channel lost (${e.message}); retrying in ${delay / 1000}s.`);
       }
-    } catch (e) {
       if (stop.signal.aborted) break;
-      if (!(e instanceof ApiError) || e.status === 401 || e.status === 403) throw e;
-      ctx.err(`Live channel lost (${e.message}); retrying in ${delay / 1000}s.`);
+      await pause(delay, stop.signal);
+      delay = Math.min(delay * 2, 60_000);
+      if (stop.signal.aborted) break;
+      // catch up on whatever happened while disconnected
+      const r = await syncOnce(ctx, v, api).catch((e: unknown) => {
+        if (e instanceof CliError) throw e; // reset, password changed, signed out: nothing to retry
+        return undefined;
+      });
+      if (r && (r.pulled || r.pushed)) reportSync(ctx, r);
     }
-    if (stop.signal.aborted) break;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 60_000);
-    // catch up on whatever happened while disconnected
-    await syncOnce(ctx, v, api).then(
-      (r) => (r.pulled || r.pushed ? reportSync(ctx, r) : undefined),
-      () => undefined,
-    );
+    if (!ctx.json) ctx.err("Stopped watching.");
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 }

@@ -14,6 +14,8 @@ export const CLI_ERROR_CODES = [
   "interrupted", // Ctrl-C at a prompt
   "password_changed", // another device changed the Account Password
   "account_reset", // the account was reset on another device
+  "wrong_password", // the same code as core's, with CLI-specific advice
+  "signed_out", // the server ended this device's session and no password can be asked to sign in again
 ] as const;
 
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

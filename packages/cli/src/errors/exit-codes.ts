@@ -32,6 +32,7 @@ const EXIT: Record<string, number> = {
   unauthorized: 13,
   forbidden: 13,
   email_taken: 13,
+  signed_out: 13,
   store_unavailable: 17,
   file: 17,
   password_changed: 15,
@@ -44,7 +45,8 @@ const HINT: Record<string, string> = {
   wrong_password: "Wrong Account Password.",
   foreign_key: "This QR code or key belongs to another account.",
   locked: "The vault is locked.",
-  unauthorized: "The server refused this device's session; sign in again (cryptex signin).",
+  unauthorized:
+    "The server refused this device's session (signed out from another device, or expired): cryptex sync signs in again with the Account Password.",
   email_taken: "An account with this e-mail already exists on the server.",
   network: "Cannot reach the server (a self-signed server needs --ca FILE or NODE_EXTRA_CA_CERTS).",
   tampered: "Data failed its integrity check (damaged or altered).",

@@ -35,3 +35,14 @@ export function writePrivateAtomic(path: string, bytes: Uint8Array): void {
     throw new CliError("file", `cannot write ${path}: ${(e as Error).message}`);
   }
 }
+
+/** Fails with a `file` error when `path` cannot be created (checked by writing and removing a temp file). */
+export function assertWritable(path: string): void {
+  const tmp = `${path}.${process.pid}.check`;
+  try {
+    closeSync(openSync(tmp, "wx", 0o600));
+    unlinkSync(tmp);
+  } catch (e) {
+    throw new CliError("file", `cannot write ${path}: ${(e as Error).message}`);
+  }
+}

@@ -1,8 +1,17 @@
 // Renderers shared by commands: items and index entries as text or as JSON with stable field names.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
+import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 
-export const entryJson = (e: IndexEntry) => ({
+/** A conflict copy's original (vault/conflict-marks.ts). */
+export interface ConflictMark {
+  readonly conflictOf: ItemId;
+  readonly originalTitle: string | undefined;
+}
+type Marks = ReadonlyMap<ItemId, ConflictMark>;
+const NO_MARKS: Marks = new Map();
+
+export const entryJson = (e: IndexEntry, marks: Marks = NO_MARKS) => ({
   id: e.id,
   type: e.type,
   title: e.title,
@@ -12,6 +21,7 @@ export const entryJson = (e: IndexEntry) => ({
   favorite: e.favorite,
   trashed: e.trashed,
   updatedAt: new Date(e.updatedAt).toISOString(),
+  ...(marks.has(e.id) ? { conflictOf: marks.get(e.id)!.conflictOf } : {}),
 });
 
 export const itemJson = (i: Item) => ({
@@ -28,21 +38,26 @@ export const itemJson = (i: Item) => ({
   ...(i.conflictOf ? { conflictOf: i.conflictOf } : {}),
 });
 
-export function entriesText(entries: readonly IndexEntry[]): string {
+const markText = (m: ConflictMark) => `(conflict copy of ${m.originalTitle ? `"${m.originalTitle}"` : m.conflictOf.slice(0, 8)})`;
+
+export function entriesText(entries: readonly IndexEntry[], marks: Marks = NO_MARKS): string {
   if (entries.length === 0) return "(no items)";
   const w = Math.min(40, Math.max(5, ...entries.map((e) => e.title.length)));
   return entries
     .map((e) => {
       const star = e.favorite ? "★" : " ";
       const title = e.title.length > w ? `${e.title.slice(0, w - 1)}…` : e.title.padEnd(w);
-      return `${e.id.slice(0, 8)} ${star} ${title}  ${e.type.padEnd(16)} ${e.subtitle}`.trimEnd();
+      const mark = marks.get(e.id);
+      return `${e.id.slice(0, 8)} ${star} ${title}  ${e.type.padEnd(16)} ${e.subtitle}${mark ? `  ${markText(mark)}` : ""}`.trimEnd();
     })
     .join("\n");
 }
 
-export function itemText(i: Item, reveal: boolean): string {
+/** `originalTitle`: the title of the item a conflict copy was made from, when the caller knows it. */
+export function itemText(i: Item, reveal: boolean, originalTitle?: string): string {
   const lines = [`${i.title}${i.favorite ? " ★" : ""}`, `  id:      ${i.id}`, `  type:    ${i.type}`];
-  if (i.conflictOf) lines.push(`  conflict copy of ${i.conflictOf}`);
+  if (i.conflictOf)
+    lines.push(`  ${markText({ conflictOf: i.conflictOf, originalTitle })}: both devices changed the item; this is the other version`);
   if (i.trashedAt !== null) lines.push("  (in the trash)");
   for (const f of i.fields) {
     const hidden = (f.kind === "hidden" || f.kind === "totp") && !reveal;
