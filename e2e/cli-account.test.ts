@@ -320,3 +320,20 @@ test("sync progress bar: on a terminal when more than 300 items move; never on a
   assert.doesNotMatch(piped.stderr, /\[#/, "no bar on a pipe");
   assert.equal((await ok(A, ["list", "--json"])).stdout.split('"bulk-').length - 1, 903);
 });
+
+test("secrets never reach the server: its database, logs and every mail hold none of the planted values", async () => {
+  const { readdirSync, statSync } = await import("node:fs");
+  const planted = [PW, PW2, PW3, "mail-secret-1", "from-A", "from-B", "watch-secret", "Pushed while watching", "bulk-1000"];
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
+  walk(srv.dataDir);
+  assert.ok(files.length > 0);
+  const blobs = [srv.logs(), ...smtp.messages.map((m) => m.raw), ...files.map((f) => readFileSync(f).toString("latin1"))];
+  for (const secret of planted) for (const b of blobs) assert.equal(b.includes(secret), false, `"${secret}" found on the server`);
+});

@@ -1,9 +1,8 @@
 // `cryptex list [--type T] [--tag T] [--favorite] [--trash]`: from the index only, no item decrypts.
 import { resolveItemType } from "@cryptex/core/vault/templates.ts";
 import { CliError } from "../errors/cli-error.ts";
-import { entriesText, entryJson } from "../io/render.ts";
+import { entriesText, entryJson, type Marks, mayBeConflictCopy } from "../io/render.ts";
 import type { CommandRun } from "../program/spec.ts";
-import { conflictMarks } from "../vault/conflict-marks.ts";
 import { readEntries } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
@@ -25,7 +24,9 @@ export const run: CommandRun = async (ctx, args) => {
           tags.every((t) => e.tags.some((x) => x.toLowerCase() === t)),
       )
       .sort((a, b) => a.title.localeCompare(b.title));
-    const marks = await conflictMarks(v, entries, all);
+    const marks: Marks = entries.some(mayBeConflictCopy)
+      ? await (await import("../vault/conflict-marks.ts")).conflictMarks(v, entries, all)
+      : new Map();
     ctx.out(ctx.json ? JSON.stringify(entries.map((e) => entryJson(e, marks))) : entriesText(entries, marks));
   } finally {
     await v.store.close();

@@ -35,6 +35,7 @@ async function signInAgainWithPassword(ctx: Context, v: UnlockedVault, api: ApiC
     api.token = session.token;
     await v.store.write({ meta: { sessionToken: session.token } });
   } catch (e) {
+    if (e instanceof ApiError && e.code === "account_reset") throw accountReset();
     if (e instanceof ApiError && e.status === 401) {
       // Unauthenticated, the server answers every refusal alike: a password change and a reset look the same here.
       throw new CliError(
@@ -54,15 +55,18 @@ function accountReset(): CliError {
 }
 
 async function syncOnce(ctx: Context, v: UnlockedVault, api: ApiClient): Promise<SyncReport> {
+  const isReset = (e: unknown) => isCryptexError(e, "account_reset") || (e instanceof ApiError && e.code === "account_reset");
   try {
     return await syncVault(ctx, v.store, v.keys, api);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) {
-      await signInAgainWithPassword(ctx, v, api);
-      return syncVault(ctx, v.store, v.keys, api);
-    }
-    if (isCryptexError(e, "account_reset") || (e instanceof ApiError && e.code === "account_reset")) throw accountReset();
-    throw e;
+    if (isReset(e)) throw accountReset();
+    if (!(e instanceof ApiError && e.status === 401)) throw e;
+  }
+  await signInAgainWithPassword(ctx, v, api);
+  try {
+    return await syncVault(ctx, v.store, v.keys, api);
+  } catch (e) {
+    throw isReset(e) ? accountReset() : e;
   }
 }
 

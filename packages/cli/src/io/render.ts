@@ -8,7 +8,10 @@ export interface ConflictMark {
   readonly conflictOf: ItemId;
   readonly originalTitle: string | undefined;
 }
-type Marks = ReadonlyMap<ItemId, ConflictMark>;
+export type Marks = ReadonlyMap<ItemId, ConflictMark>;
+
+/** Titles the sync engine gives conflict copies; only these are opened to read `conflictOf`. */
+export const mayBeConflictCopy = (e: IndexEntry): boolean => e.title.includes("(conflict copy)");
 const NO_MARKS: Marks = new Map();
 
 export const entryJson = (e: IndexEntry, marks: Marks = NO_MARKS) => ({

@@ -1,12 +1,11 @@
 // Which listed items are conflict copies (the item's `conflictOf`), for list and search output.
 // The index carries no `conflictOf`, so only entries titled like a copy the sync engine made
-// ("TITLE (conflict copy)") are decrypted to check: a vault without conflicts pays nothing.
+// ("TITLE (conflict copy)") are decrypted to check; callers load this module only when such a title is listed.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
-import type { ConflictMark } from "../io/render.ts";
+import { type ConflictMark, mayBeConflictCopy } from "../io/render.ts";
 import type { UnlockedVault } from "./unlock.ts";
 
-export const COPY_SUFFIX = "(conflict copy)";
 const MAX_CHECKED = 1000;
 
 export async function conflictMarks(
@@ -15,7 +14,7 @@ export async function conflictMarks(
   all: readonly IndexEntry[],
 ): Promise<Map<ItemId, ConflictMark>> {
   const marks = new Map<ItemId, ConflictMark>();
-  const candidates = shown.filter((e) => e.title.includes(COPY_SUFFIX)).slice(0, MAX_CHECKED);
+  const candidates = shown.filter(mayBeConflictCopy).slice(0, MAX_CHECKED);
   if (candidates.length === 0) return marks;
   const { decryptItem } = await import("@cryptex/core/formats/item-envelope.ts");
   const titles = new Map(all.map((e) => [e.id, e.title]));
