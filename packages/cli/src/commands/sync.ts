@@ -98,7 +98,7 @@ export const run: CommandRun = async (ctx, args) => {
     reportSync(ctx, report);
     if (report.passwordChanged) await confirmNewPassword(ctx, v);
     if (args.values.watch !== true) return;
-    await watch(ctx, v, api);
+    await watch(ctx, v, api, meta.serverUrl);
   } finally {
     await v.store.close();
   }
@@ -117,47 +117,68 @@ const pause = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Stays on the live channel; every new revision runs one sync. SIGINT/SIGTERM end it cleanly (exit 0): a sync
- * in progress finishes its current transaction first, and the channel is closed. A reset announced on the
- * channel ends it with exit 16 before the server revokes this device's session.
+ * Stays on the live channel; every new revision runs one sync, and so does every (re)connection, which catches
+ * up on changes made before the channel was open. Syncs run one at a time. SIGINT/SIGTERM end it cleanly
+ * (exit 0) after the sync in progress. A reset announced on the channel ends it with exit 16 (before the server
+ * revokes this session); a revoked session ends it with exit 13 unless the password can be asked.
  */
-async function watch(ctx: Context, v: UnlockedVault, api: ApiClient): Promise<void> {
+async function watch(ctx: Context, v: UnlockedVault, api: ApiClient, serverUrl: string): Promise<void> {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  let fatal: unknown;
+  let tail: Promise<void> = Promise.resolve();
+  const serial = (fn: () => Promise<void>): Promise<void> => {
+    tail = tail.then(fn).catch((e: unknown) => {
+      fatal ??= e;
+      stop.abort();
+    });
+    return tail;
+  };
+  const syncAndReport = async () => {
+    if (stop.signal.aborted) return;
+    const r = await syncOnce(ctx, v, api);
+    if (r.pulled || r.pushed || r.conflicts.length || r.quarantined.length || r.passwordChanged) reportSync(ctx, r);
+    if (r.passwordChanged && !ctx.json)
+      ctx.err("The Account Password was changed on another device; unlock with the new password from now on.");
+  };
+  let announced = false;
+  const live = apiFor(ctx, serverUrl, undefined, {
+    onEventsOpen: () => {
+      if (!announced && !ctx.json) ctx.err("Watching for changes (Ctrl-C to stop)…");
+      announced = true;
+      void serial(syncAndReport);
+    },
+  });
   try {
-    if (!ctx.json) ctx.err("Watching for changes (Ctrl-C to stop)…");
     let delay = 1000;
     while (!stop.signal.aborted) {
+      live.token = api.token; // renewed when sync signed in again
       try {
-        for await (const ev of api.events(stop.signal)) {
+        for await (const ev of live.events(stop.signal)) {
           delay = 1000;
-          const meta = await readMetaOrFail(v.store, ctx);
-          if (ev.type === "account" && ev.resetEpoch !== meta.resetEpoch) throw accountReset();
-          if (ev.type === "revision" && ev.revision <= meta.cursor) continue;
-          const r = await syncOnce(ctx, v, api);
-          if (r.pulled || r.pushed || r.conflicts.length || r.quarantined.length || r.passwordChanged) reportSync(ctx, r);
-          if (r.passwordChanged && !ctx.json)
-            ctx.err("The Account Password was changed on another device; unlock with the new password from now on.");
+          await serial(async () => {
+            const meta = await readMetaOrFail(v.store, ctx);
+            if (ev.type === "account" && ev.resetEpoch !== meta.resetEpoch) throw accountReset();
+            if (ev.type === "revision" && ev.revision <= meta.cursor) return;
+            await syncAndReport();
+          });
           if (stop.signal.aborted) break;
         }
       } catch (e) {
         if (stop.signal.aborted) break;
-        if (!(e instanceof ApiError) || e.status === 401 || e.status === 403) throw e;
-        if (!ctx.json) ctx.err(`Live channel lost (${e.message}); retrying in ${delay / 1000}s.`);
+        if (!(e instanceof ApiError) || e.status === 403) throw e;
+        // an ended session: sync signs in again (or says why it cannot); anything else is retried
+        if (e.status === 401) await serial(syncAndReport);
+        else if (!ctx.json) ctx.err(`Live channel lost (${e.message}); retrying in ${delay / 1000}s.`);
       }
       if (stop.signal.aborted) break;
       await pause(delay, stop.signal);
       delay = Math.min(delay * 2, 60_000);
-      if (stop.signal.aborted) break;
-      // catch up on whatever happened while disconnected
-      const r = await syncOnce(ctx, v, api).catch((e: unknown) => {
-        if (e instanceof CliError) throw e; // reset, password changed, signed out: nothing to retry
-        return undefined;
-      });
-      if (r && (r.pulled || r.pushed)) reportSync(ctx, r);
     }
+    await tail;
+    if (fatal !== undefined) throw fatal;
     if (!ctx.json) ctx.err("Stopped watching.");
   } finally {
     process.off("SIGINT", onSignal);

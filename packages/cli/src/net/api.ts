@@ -1,12 +1,17 @@
 // Builds the API client for a server URL, trusting --ca FILE when given (NODE_EXTRA_CA_CERTS works too).
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { type ApiClient, createApiClient } from "@cryptex/core/client/api-client.ts";
+import { type ApiClient, createApiClient, type FetchLike } from "@cryptex/core/client/api-client.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";
 import { createHttpsFetch } from "./https-fetch.ts";
 
-export function apiFor(ctx: Context, serverUrl: string, token?: string): ApiClient {
+export interface ApiHooks {
+  /** called when the live channel (GET /events) has been accepted, before its first event */
+  readonly onEventsOpen?: () => void;
+}
+
+export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: ApiHooks = {}): ApiClient {
   let ca: string | undefined;
   if (ctx.caFile) {
     try {
@@ -16,7 +21,16 @@ export function apiFor(ctx: Context, serverUrl: string, token?: string): ApiClie
     }
     if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new CliError("file", `--ca ${ctx.caFile} is not a PEM certificate`);
   }
-  return createApiClient({ baseUrl: serverUrl, token, fetch: createHttpsFetch(ca) });
+  const httpsFetch = createHttpsFetch(ca);
+  const onOpen = hooks.onEventsOpen;
+  const fetch: FetchLike = onOpen
+    ? async (url, init) => {
+        const res = await httpsFetch(url, init);
+        if (res.status === 200 && new URL(url).pathname.endsWith("/events")) onOpen();
+        return res;
+      }
+    : httpsFetch;
+  return createApiClient({ baseUrl: serverUrl, token, fetch });
 }
 
 export const defaultDeviceName = (): string => `cryptex CLI on ${hostname()}`.slice(0, 100);

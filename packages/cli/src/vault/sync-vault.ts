@@ -11,7 +11,7 @@ const BAR_THRESHOLD = 300;
 function progressBar(ctx: Context): (p: SyncProgress) => void {
   let shown = false;
   return (p) => {
-    if (p.total < BAR_THRESHOLD || ctx.json || !process.stderr.isTTY) return;
+    if (p.total <= BAR_THRESHOLD || ctx.json || !process.stderr.isTTY) return; // more than 300 items, on a terminal
     shown = true;
     const width = 30;
     const filled = Math.round((Math.min(p.done, p.total) / p.total) * width);
