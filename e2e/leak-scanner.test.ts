@@ -1,12 +1,15 @@
 // The plaintext-leak scanner (issue 6): canaries planted in every field of every template, in titles, tags,
 // notes, custom field names, planted timestamps and every Account Password; a whole life cycle through the
-// real server (sign-up with mail, new device from the outbox QR, sync, edits, a conflict, password change,
-// account reset); then every byte the server side holds or saw is scanned: data folder (SQLite + WAL + SHM,
+// real server (sign-up with mail, new device from the outbox QR, sync, edits, a conflict, a CLI device that
+// runs `cryptex export`, password change, account reset); then every byte the server side holds or saw is scanned: data folder (SQLite + WAL + SHM,
 // outbox), a PostgreSQL dump, server logs, every HTTP body through the proxy. Zero hits, on both stores.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, test } from "node:test";
-import { qrPngFromOutbox } from "@cryptex/cli/src/testing/run-cli.ts";
+import { qrPngFromOutbox, runCli } from "@cryptex/cli/src/testing/run-cli.ts";
+import { readExport } from "@cryptex/cli/src/vault/export-file.ts";
 import { changePassword, resetAccount, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";
@@ -34,6 +37,7 @@ async function lifeCycle(databaseUrl?: string) {
   const world = await startWorld(databaseUrl ? { databaseUrl } : {});
   try {
     const secrets: string[] = [];
+    const exportFiles: Buffer[] = [];
     const plant = (tag: string) => {
       const c = canary(tag);
       secrets.push(c);
@@ -77,6 +81,31 @@ async function lifeCycle(databaseUrl?: string) {
     await b.vault.sync(b.api);
     await a.vault.sync(a.api);
 
+    // `cryptex export` on a CLI device of the account (through the proxy): the file stays on the device
+    const cliHome = join(world.dir, "cli-export");
+    const ca = join(world.dir, "ca.pem");
+    writeFileSync(ca, world.server.caPem);
+    const cliEnv = { NODE_EXTRA_CA_CERTS: ca };
+    const signedIn = await runCli(["signin", "--server", world.proxy.url, "--email", email, "--qr-text", eakText, "--password-stdin"], {
+      home: cliHome,
+      stdin: `${password}\n`,
+      env: cliEnv,
+    });
+    assert.equal(signedIn.code, 0, signedIn.stderr);
+    const exportFile = join(cliHome, "export.cxex");
+    const exportPassword = `Ex ${plant("exportpw")} lantern`;
+    const exported = await runCli(["export", "--out", exportFile, "--password-stdin"], {
+      home: cliHome,
+      stdin: `${password}\n${exportPassword}\n`,
+      env: cliEnv,
+    });
+    assert.equal(exported.code, 0, exported.stderr);
+    const exportBytes = readFileSync(exportFile);
+    const inExport = await readExport(new Uint8Array(exportBytes), exportPassword);
+    assert.equal(inExport.length, a.vault.list().length, "the export holds the vault");
+    assert.deepEqual(scan([{ where: "export file", bytes: exportBytes }], secrets), [], "the export file is encrypted");
+    exportFiles.push(exportBytes);
+
     // password change on A; B learns it
     const newPassword = `Pw ${plant("pw2")} battery`;
     const unlocked = await unlockWithPassword({ accountId: a.account.accountId, eak: a.account.eak.bytes }, password);
@@ -98,6 +127,13 @@ async function lifeCycle(databaseUrl?: string) {
       ]),
     ];
     if (pg) sources.push({ where: "pg_dump", bytes: Buffer.from(await pg.dump()) });
+    // the export never left the device: its bytes appear nowhere on the server side
+    const exportHead = exportFiles[0]!.subarray(47, 47 + 64);
+    assert.deepEqual(
+      sources.filter((s) => s.bytes.includes(exportHead) || s.bytes.includes(Buffer.from(exportHead.toString("base64")))),
+      [],
+      "no trace of the export file on the server side",
+    );
     assert.ok(
       sources.some((s) => s.where.endsWith(".eml")),
       "the outbox was scanned",
