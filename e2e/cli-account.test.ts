@@ -127,6 +127,9 @@ test("account qr --png decodes to the EAK text; status shows lock state, pending
   const png = join(dir, "qr.png");
   await ok(A, ["account", "qr", "--png", png]);
   assert.equal(decodeQrImage(new Uint8Array(readFileSync(png))), await eakTextOf(A));
+  await ok(A, ["account", "qr", "--kit", join(dir, "kit2.png")]);
+  assert.equal(decodeQrImage(new Uint8Array(readFileSync(join(dir, "kit2.png")))), await eakTextOf(A));
+  assert.ok(readFileSync(join(dir, "kit2.txt"), "utf8").includes(EMAIL));
 
   const locked = JSON.parse((await runCli(["status", "--json"], { home: A, env })).stdout);
   assert.equal(locked.locked, true);
