@@ -282,3 +282,30 @@ test("no false alarm: two devices pushing concurrently, many rounds, converge an
   }
   assert.deepEqual(await b.store.readQuarantine(), []);
 });
+
+// Known gap: a device that quarantined a server's version has moved its cursor past
+// it, so it never pulls the honest version again; every later sync stops at the manifest check with
+// `rollback`, and its own local changes are not pushed. Runs as a todo until the engine re-pulls
+// quarantined items from an honest server (see the issue-6 report).
+test("recovery: after a detected swap, an honest server again lets the device sync and push", { todo: true }, async () => {
+  const x = await addItem(a, "recover-x");
+  const b = await freshDevice();
+  await edit(a, x.id, "recover-v2");
+  const y = await addItem(a, "recover-y");
+  await a.vault.sync(a.api);
+  rewritePulls((p) => {
+    const ix = p.items.findIndex((w) => w.id === x.id);
+    const iy = p.items.findIndex((w) => w.id === y.id);
+    const items = [...p.items];
+    items[ix] = { ...p.items[ix]!, data: p.items[iy]!.data } as WireItem;
+    items[iy] = { ...p.items[iy]!, data: p.items[ix]!.data } as WireItem;
+    return { ...p, items };
+  });
+  await assert.rejects(b.vault.sync(b.api), (e) => isCryptexError(e));
+  honest();
+  const mine = await addItem(b, "recover-local");
+  await b.vault.sync(b.api);
+  assert.equal(password(await b.vault.get(x.id)), "recover-v2");
+  await a.vault.sync(a.api);
+  assert.equal(password(await a.vault.get(mine.id)), "p4ss-recover-local");
+});
