@@ -19,7 +19,13 @@ export const run: CommandRun = async (ctx, args) => {
       else process.stdout.write(ctx.stdoutIsTty ? `${value}\n` : value);
       return;
     }
-    ctx.out(ctx.json ? JSON.stringify(itemJson(item)) : itemText(item, args.values.reveal === true));
+    if (ctx.json) {
+      ctx.out(JSON.stringify(itemJson(item)));
+      return;
+    }
+    // a conflict copy names its original: one more decrypt, only for copies
+    const original = item.conflictOf ? await readItem(v, item.conflictOf).catch(() => undefined) : undefined;
+    ctx.out(itemText(item, args.values.reveal === true, original?.title));
   } finally {
     await v.store.close();
   }

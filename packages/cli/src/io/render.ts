@@ -10,8 +10,8 @@ export interface ConflictMark {
 }
 export type Marks = ReadonlyMap<ItemId, ConflictMark>;
 
-/** Titles the sync engine gives conflict copies; only these are opened to read `conflictOf`. */
-export const mayBeConflictCopy = (e: IndexEntry): boolean => e.title.includes("(conflict copy)");
+/** Conflict copies carry `conflictOf` in the index. */
+export const mayBeConflictCopy = (e: IndexEntry): boolean => e.conflictOf !== undefined;
 const NO_MARKS: Marks = new Map();
 
 export const entryJson = (e: IndexEntry, marks: Marks = NO_MARKS) => ({

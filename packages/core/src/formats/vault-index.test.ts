@@ -34,6 +34,18 @@ test("index: snapshot + deltas reopen to the same entries; compaction", async ()
   assert.equal((await VaultIndex.open(keys, [snap])).entries.size, 51);
 });
 
+test("index: conflict copies keep their original's id through the binary format", async () => {
+  const keys = await freshAccountKeys();
+  const [orig] = items(1);
+  const copy = { ...items(1)[0]!, conflictOf: orig!.id };
+  const idx = VaultIndex.empty();
+  idx.entries.set(orig!.id, toIndexEntry(orig!));
+  idx.entries.set(copy.id, toIndexEntry(copy));
+  const again = await VaultIndex.open(keys, [await idx.snapshot(keys)]);
+  assert.equal(again.entries.get(copy.id)?.conflictOf, orig!.id);
+  assert.equal(again.entries.get(orig!.id)?.conflictOf, undefined);
+});
+
 test("index: reordered, mixed or foreign segments are rejected", async () => {
   const keys = await freshAccountKeys();
   const idx = VaultIndex.empty();

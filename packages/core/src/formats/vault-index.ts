@@ -43,6 +43,7 @@ export function toIndexEntry(item: Item): IndexEntry {
     trashed: item.trashedAt !== null,
     updatedAt: item.updatedAt,
     rev: item.rev,
+    ...(item.conflictOf ? { conflictOf: item.conflictOf } : {}),
   };
 }
 
