@@ -287,7 +287,7 @@ test("no false alarm: two devices pushing concurrently, many rounds, converge an
 // it, so it never pulls the honest version again; every later sync stops at the manifest check with
 // `rollback`, and its own local changes are not pushed. Runs as a todo until the engine re-pulls
 // quarantined items from an honest server (see the issue-6 report).
-test("recovery: after a detected swap, an honest server again lets the device sync and push", { todo: true }, async () => {
+test("recovery: after a detected swap, an honest server again lets the device sync and push", async () => {
   const x = await addItem(a, "recover-x");
   const b = await freshDevice();
   await edit(a, x.id, "recover-v2");

@@ -154,6 +154,10 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
       putSegment(batch.index.replace);
     }
     for (const s of batch.index?.append ?? []) putSegment(s);
+    if (batch.clearQuarantine?.length) {
+      const del = q("DELETE FROM quarantine WHERE id = ?");
+      for (const id of batch.clearQuarantine) del.run(id);
+    }
     if (batch.quarantine?.length) {
       const ins = q("INSERT INTO quarantine (id, revision, reason, at) VALUES (?, ?, ?, ?)");
       for (const e of batch.quarantine) ins.run(e.id, e.revision, e.reason.slice(0, 1000), e.at);

@@ -184,7 +184,12 @@ export class Vault {
       await this.store.write({ meta: { eak: newEak.bytes, eakGeneration: account.eakGeneration } });
       report.passwordChanged = true;
     }
-    if (account.revision > meta.cursor) await this.pull(api, meta.cursor, report, onProgress);
+    // items refused earlier are asked for again: an honest answer now replaces the quarantine entry, so one
+    // detected lie does not cut a device off for good (the per-item checks still refuse older versions)
+    const quarantined = await this.store.readQuarantine();
+    const retry = new Set(quarantined.map((q) => q.id));
+    const from = Math.min(meta.cursor, ...quarantined.map((q) => Math.max(0, q.revision - 1)));
+    if (account.revision > meta.cursor || from < meta.cursor) await this.pull(api, from, report, onProgress, { floor: meta.cursor, retry });
     const { cursor, manifestCheck: last } = await this.requireMeta();
     if (!last || last.cursor !== cursor || this.now() - last.at > MANIFEST_RECHECK_MS) await this.checkManifests(api);
     await this.push(api, report, onProgress);
@@ -253,7 +258,14 @@ export class Vault {
     return meta;
   }
 
-  private async pull(api: ApiClient, from: number, report: SyncReport, onProgress?: (p: SyncProgress) => void): Promise<void> {
+  /** `floor`: the cursor never moves below it (a re-pull of quarantined items starts lower); `retry`: ids re-judged. */
+  private async pull(
+    api: ApiClient,
+    from: number,
+    report: SyncReport,
+    onProgress: ((p: SyncProgress) => void) | undefined,
+    opts: { floor: number; retry: ReadonlySet<string> },
+  ): Promise<void> {
     let since = from;
     for (;;) {
       const page = await api.pull(since);
@@ -270,7 +282,7 @@ export class Vault {
       // the last page vouches for everything up to the revision it reports: a change the server leaves out
       // below it is then judged missing by the manifest check, not silently waited for
       const cursor = page.more ? page.next : Math.max(page.items.length > 0 ? page.next : since, page.revision);
-      await this.lock(() => this.applyRemote(page.items, report, cursor));
+      await this.lock(() => this.applyRemote(page.items, report, Math.max(opts.floor, cursor), opts.retry));
       report.pulled += page.items.length;
       since = cursor;
       onProgress?.({ phase: "pull", done: since - from, total: Math.max(page.revision - from, since - from) });
@@ -279,7 +291,7 @@ export class Vault {
   }
 
   /** Merges remote versions into the vault (one atomic write); `cursor`, when given, is saved with them. */
-  private async applyRemote(items: readonly WireItem[], report: SyncReport, cursor?: number): Promise<void> {
+  private async applyRemote(items: readonly WireItem[], report: SyncReport, cursor?: number, retry?: ReadonlySet<string>): Promise<void> {
     const locals = await this.store.readItems(items.map((w) => w.id as ItemId));
     const put: StoredItem[] = [];
     const upserts: IndexEntry[] = [];
@@ -371,6 +383,7 @@ export class Vault {
     await this.store.write({
       putItems: put,
       ...(await this.indexChange(upserts, removed)),
+      ...(retry?.size ? { clearQuarantine: items.filter((w) => retry.has(w.id)).map((w) => w.id) } : {}),
       ...(quarantine.length ? { quarantine } : {}),
       ...(cursor !== undefined ? { meta: { cursor } } : {}),
     });

@@ -54,6 +54,8 @@ export interface StoreBatch {
   /** `replace` drops every stored segment first (compaction); `append` adds segments */
   readonly index?: { readonly replace?: IndexSegment; readonly append?: readonly IndexSegment[] };
   readonly quarantine?: readonly QuarantineEntry[];
+  /** item ids whose quarantine entries are dropped (applied before `quarantine` is added) */
+  readonly clearQuarantine?: readonly string[];
   /** device-local title lookup (formats/title-tag.ts): `replace` drops every tag first */
   readonly titleTags?: { readonly replace?: boolean; readonly put?: readonly TitleTag[]; readonly remove?: readonly ItemId[] };
 }

@@ -151,6 +151,21 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
     assert.deepEqual(got[0], q);
   });
 
+  withStore("clearing an id's quarantine entries happens before new ones are added, in one write", async ({ store }) => {
+    const a = { id: newUuid(), revision: 3, reason: "tampered", at: 1700000000000 };
+    const b = { id: newUuid(), revision: 5, reason: "rollback", at: 1700000000001 };
+    await store.write({ quarantine: [a, { ...a, revision: 4 }, b] });
+    await store.write({ clearQuarantine: [a.id], quarantine: [{ ...a, revision: 9 }] });
+    const got = await store.readQuarantine();
+    assert.deepEqual(
+      got.map((e) => [e.id, e.revision]).sort(),
+      [
+        [a.id, 9],
+        [b.id, 5],
+      ].sort(),
+    );
+  });
+
   withStore("a batch is all or nothing", async ({ store }) => {
     const good = item();
     await store.write({ meta: sampleMeta() });

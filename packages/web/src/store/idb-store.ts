@@ -140,6 +140,13 @@ export async function openIdbStore(name = "cryptex"): Promise<IdbStore> {
         }
         for (const s of batch.index?.append ?? []) segments.put(s);
         const q = tx.objectStore("quarantine");
+        if (batch.clearQuarantine?.length) {
+          const drop = new Set(batch.clearQuarantine);
+          const [entries, keys] = await Promise.all([req(q.getAll()), req(q.getAllKeys())]);
+          (entries as QuarantineEntry[]).forEach((e, i) => {
+            if (drop.has(e.id)) q.delete(keys[i] as IDBValidKey);
+          });
+        }
         for (const e of batch.quarantine ?? []) q.put(e);
         tx.commit();
       } catch (e) {
