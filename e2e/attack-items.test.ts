@@ -309,3 +309,18 @@ test("recovery: after a detected swap, an honest server again lets the device sy
   await a.vault.sync(a.api);
   assert.equal(password(await a.vault.get(mine.id)), "p4ss-recover-local");
 });
+
+test("recovery re-pulls only what was quarantined: a pending local edit elsewhere is no conflict", async () => {
+  const b = await freshDevice();
+  const x = await addItem(a, "requarantine-x");
+  await a.vault.sync(a.api);
+  await b.vault.sync(b.api);
+  // a quarantine entry from an old lie, far below the cursor: the next sync pulls again from there
+  await b.store.write({ quarantine: [{ id: x.id, revision: 1, reason: "tampered", at: Date.now() }] });
+  const mine = await edit(b, x.id, "edited-on-b");
+  const report = await b.vault.sync(b.api);
+  assert.deepEqual(report.conflicts, [], "our own earlier version is not a conflict");
+  assert.equal(b.vault.list().filter((e) => e.conflictOf).length, 0);
+  assert.equal(password(await b.vault.get(x.id)), password(mine));
+  assert.deepEqual(await b.store.readQuarantine(), [], "re-judged and honest: the entry is gone");
+});

@@ -282,8 +282,10 @@ export class Vault {
       // the last page vouches for everything up to the revision it reports: a change the server leaves out
       // below it is then judged missing by the manifest check, not silently waited for
       const cursor = page.more ? page.next : Math.max(page.items.length > 0 ? page.next : since, page.revision);
-      await this.lock(() => this.applyRemote(page.items, report, Math.max(opts.floor, cursor), opts.retry));
-      report.pulled += page.items.length;
+      // below the floor only the quarantined items are news: everything else there was applied before
+      const fresh = page.items.filter((w) => w.revision > opts.floor || opts.retry.has(w.id));
+      await this.lock(() => this.applyRemote(fresh, report, Math.max(opts.floor, cursor), opts.retry));
+      report.pulled += fresh.length;
       since = cursor;
       onProgress?.({ phase: "pull", done: since - from, total: Math.max(page.revision - from, since - from) });
       if (!page.more) break;
@@ -301,6 +303,8 @@ export class Vault {
     for (const w of items) {
       const id = w.id as ItemId;
       const local = locals.get(id);
+      // a version at or below the base of our pending edit is one we already built on: not a conflict
+      if (local?.pending && w.revision <= local.revision) continue;
       if (w.deleted) {
         // the server's own tombstone flag is unauthenticated (our deletes are encrypted tombstones):
         // never delete on its word; refuse it when it would hide something this device holds
