@@ -260,7 +260,11 @@ export function VaultScreen({
                     {e.favorite ? "★ " : ""}
                     {e.title || "(untitled)"}
                   </span>
-                  <span class="row-sub">{e.subtitle || template(e.type).label}</span>
+                  <span class="row-sub">
+                    {e.conflictOf
+                      ? "Conflict copy — the other version of an item edited on two devices"
+                      : e.subtitle || template(e.type).label}
+                  </span>
                 </span>
               </button>
             )}
