@@ -214,6 +214,17 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
         bytes: u8(r.bytes),
       }));
     },
+    async readItemStates() {
+      // the GCM tag is the envelope's last 16 bytes: SQLite reads them without loading the ciphertexts
+      return (q("SELECT id, revision, pending, deleted, seen_rev, substr(data, -16) AS tag FROM items").all() as Row[]).map((r) => ({
+        id: r.id as ItemId,
+        revision: Number(r.revision),
+        pending: r.pending === 1,
+        deleted: r.deleted === 1,
+        seenRev: Number(r.seen_rev),
+        tag: r.tag == null || u8(r.tag).length !== 16 ? undefined : u8(r.tag),
+      }));
+    },
     async findByTitleTag(tag) {
       return (q("SELECT id FROM title_tags WHERE tag = ?").all(tag) as Row[]).map((r) => r.id as ItemId);
     },

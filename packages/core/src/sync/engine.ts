@@ -15,7 +15,15 @@ import { type ItemId, newItemId } from "../keys/ids.ts";
 import type { Item } from "../vault/item.ts";
 import type { WireItem } from "../wire/api.ts";
 import { checkManifest, entriesOf, type ManifestProblem, openManifest, sealManifest } from "./manifest.ts";
-import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "./ports.ts";
+import {
+  type ItemState,
+  itemState,
+  type QuarantineEntry,
+  type StoreBatch,
+  type StoredItem,
+  type VaultMeta,
+  type VaultStore,
+} from "./ports.ts";
 import { encryptTombstone, openedRev, openItemOrTombstone } from "./tombstone.ts";
 
 export interface SyncProgress {
@@ -208,7 +216,7 @@ export class Vault {
     const { manifests } = await api.manifests();
     const meta = await this.requireMeta();
     const seen: Record<string, number> = { ...(meta.manifestsSeen ?? {}) };
-    const local = new Map((await this.store.readAllItems()).map((s) => [s.id as string, s]));
+    const local = new Map((await this.itemStates()).map((s) => [s.id as string, s]));
     const problems: ManifestProblem[] = [];
     const present = new Set<string>();
     let newest = 0;
@@ -243,13 +251,17 @@ export class Vault {
   /** Publishes this device's signed manifest (after it pushed): the state it holds, counter + 1. */
   private async publishManifest(api: ApiClient): Promise<void> {
     const meta = await this.requireMeta();
-    const entries = entriesOf(await this.store.readAllItems());
+    const entries = entriesOf(await this.itemStates());
     const counter = (meta.manifestsSeen?.[meta.deviceId] ?? 0) + 1;
     const revision = entries.reduce((r, e) => Math.max(r, e.revision), meta.cursor);
     const bytes = sealManifest(this.keys, { deviceId: meta.deviceId, counter, revision, entries });
     await api.putManifest(meta.deviceId, b64uEncode(bytes));
     const now = await this.requireMeta();
     await this.store.write({ meta: { manifestsSeen: { ...(now.manifestsSeen ?? {}), [meta.deviceId]: counter } } });
+  }
+
+  private async itemStates(): Promise<ItemState[]> {
+    return this.store.readItemStates ? this.store.readItemStates() : (await this.store.readAllItems()).map(itemState);
   }
 
   private async requireMeta(): Promise<VaultMeta> {

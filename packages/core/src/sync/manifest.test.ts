@@ -6,18 +6,13 @@ import { isCryptexError } from "../errors.ts";
 import { freshAccountKeys } from "../formats/test-keys.ts";
 import { type ItemId, newItemId, newUuid } from "../keys/ids.ts";
 import { checkManifest, entriesOf, openManifest, sealManifest } from "./manifest.ts";
-import type { StoredItem } from "./ports.ts";
+import { type ItemState, itemState } from "./ports.ts";
 
 const keys = await freshAccountKeys();
 const device = newUuid();
-const item = (revision: number, seenRev: number, data = new Uint8Array([revision, seenRev]), id = newItemId()): StoredItem => ({
-  id,
-  data,
-  deleted: false,
-  revision,
-  pending: false,
-  seenRev,
-});
+const tagOf = (x: number) => new Uint8Array(32).fill(x);
+const item = (revision: number, seenRev: number, data = tagOf(revision * 16 + seenRev), id = newItemId()): ItemState =>
+  itemState({ id, data, deleted: false, revision, pending: false, seenRev });
 
 test("seal → open round-trips; entries are sorted and pending or unsynced items left out", () => {
   const items = [item(3, 2), item(5, 1), { ...item(7, 1), pending: true }, item(0, 0)];
@@ -62,7 +57,7 @@ test("checkManifest: missing, older, or another ciphertext at the same revision 
   const b = item(6, 3);
   const c = item(8, 1);
   const m = openManifest(keys, device, sealManifest(keys, { deviceId: device, counter: 1, revision: 8, entries: entriesOf([a, b, c]) }));
-  const local = new Map<string, StoredItem>([
+  const local = new Map<string, ItemState>([
     [a.id, a],
     [b.id, { ...b, revision: 5, seenRev: 2 }], // served an older version
     // c is missing
@@ -75,7 +70,7 @@ test("checkManifest: missing, older, or another ciphertext at the same revision 
       [c.id, "missing"],
     ].sort(),
   );
-  const swapped = new Map(local).set(a.id, { ...a, data: new Uint8Array([9]) });
+  const swapped = new Map(local).set(a.id, { ...a, tag: tagOf(9).subarray(16) });
   assert.ok(checkManifest(m, swapped, 8).some((p) => p.id === a.id && p.reason === "tampered"));
 });
 
@@ -83,8 +78,8 @@ test("no false alarm: entries above this device's cursor (a concurrent push) and
   const a = item(4, 2);
   const b = item(9, 1); // pushed by the other device after this one pulled up to 8
   const m = openManifest(keys, device, sealManifest(keys, { deviceId: device, counter: 1, revision: 9, entries: entriesOf([a, b]) }));
-  const local = new Map<string, StoredItem>([[a.id, { ...a, revision: 7, seenRev: 5, data: new Uint8Array([1]) }]]);
+  const local = new Map<string, ItemState>([[a.id, { ...a, revision: 7, seenRev: 5, tag: tagOf(1).subarray(16) }]]);
   assert.deepEqual(checkManifest(m, local, 8), []);
-  const deletedLater = new Map<string, StoredItem>([[a.id as ItemId, { ...a, deleted: true, revision: 8, seenRev: 3 }]]);
+  const deletedLater = new Map<string, ItemState>([[a.id as ItemId, { ...a, deleted: true, revision: 8, seenRev: 3 }]]);
   assert.deepEqual(checkManifest(m, deletedLater, 8), []);
 });

@@ -18,6 +18,26 @@ export interface StoredItem {
   readonly seenRev: number;
 }
 
+/** What manifests need of an item: no ciphertext, only its GCM tag (its last 16 bytes) as a fingerprint. */
+export interface ItemState {
+  readonly id: ItemId;
+  readonly revision: number;
+  readonly pending: boolean;
+  readonly deleted: boolean;
+  readonly seenRev: number;
+  /** the last 16 bytes of the envelope (the AES-GCM tag); undefined without data */
+  readonly tag: Uint8Array | undefined;
+}
+
+export const itemState = (s: StoredItem): ItemState => ({
+  id: s.id,
+  revision: s.revision,
+  pending: s.pending,
+  deleted: s.deleted,
+  seenRev: s.seenRev,
+  tag: s.data && s.data.length >= 16 ? s.data.subarray(s.data.length - 16) : undefined,
+});
+
 /** Device-local account state. Secrets are never here in the clear: the EAK is encrypted by design. */
 export interface VaultMeta {
   readonly accountId: string;
@@ -71,8 +91,10 @@ export interface VaultStore {
   readItems(ids: readonly ItemId[]): Promise<Map<ItemId, StoredItem>>;
   /** pending items, oldest change first */
   readPending(limit: number): Promise<StoredItem[]>;
-  /** every item (used to rebuild the index and to build manifests) */
+  /** every item (used to rebuild the index) */
   readAllItems(): Promise<StoredItem[]>;
+  /** every item's state without its ciphertext (manifests); optional: readAllItems is used without it */
+  readItemStates?(): Promise<ItemState[]>;
   readIndex(): Promise<IndexSegment[]>;
   readQuarantine(): Promise<QuarantineEntry[]>;
   /** item ids whose title has this tag; optional: a store without it makes readers decode the index */

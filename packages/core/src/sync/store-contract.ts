@@ -151,6 +151,19 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
     assert.deepEqual(got[0], q);
   });
 
+  withStore("item states (when offered) match the items, with the envelope's last 16 bytes as tag", async ({ store }) => {
+    if (!store.readItemStates) return;
+    const data = new Uint8Array(40).map((_, i) => i);
+    const a = { id: newUuid() as ItemId, data, deleted: false, revision: 3, pending: false, seenRev: 2 };
+    const b = { id: newUuid() as ItemId, data: undefined, deleted: true, revision: 4, pending: true, seenRev: 2 };
+    await store.write({ putItems: [a, b] });
+    const states = new Map((await store.readItemStates()).map((x) => [x.id, x]));
+    assert.deepEqual([...(states.get(a.id)?.tag ?? [])], [...data.subarray(24)]);
+    assert.equal(states.get(b.id)?.tag, undefined);
+    assert.equal(states.get(b.id)?.pending, true);
+    assert.equal(states.get(a.id)?.seenRev, 2);
+  });
+
   withStore("clearing an id's quarantine entries happens before new ones are added, in one write", async ({ store }) => {
     const a = { id: newUuid(), revision: 3, reason: "tampered", at: 1700000000000 };
     const b = { id: newUuid(), revision: 5, reason: "rollback", at: 1700000000001 };
