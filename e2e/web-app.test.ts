@@ -167,6 +167,22 @@ test("items added on either device appear on the other without reload", async ()
   await pageA.getByLabel("Search").fill("");
 });
 
+test("trash, restore and delete forever; the delete reaches the other device", async () => {
+  await addLogin(pageA, "Short-lived", "tmp", "tmp-password-3");
+  await listItem(pageB, "Short-lived").waitFor({ timeout: 15_000 });
+  await pageA.getByRole("button", { name: "Move to trash" }).click();
+  await pageA.getByRole("button", { name: "Trash", exact: true }).click();
+  await listItem(pageA, "Short-lived").click();
+  await pageA.getByRole("button", { name: "Restore" }).waitFor();
+  await pageA.getByRole("button", { name: "Delete forever…" }).click();
+  await pageA.getByRole("alert").filter({ hasText: "cannot be undone" }).waitFor();
+  await pageA.getByRole("button", { name: "Delete forever", exact: true }).click();
+  await pageA.getByRole("button", { name: "Restore" }).waitFor({ state: "detached" });
+  assert.equal(await listItem(pageA, "Short-lived").count(), 0);
+  await pageA.getByRole("button", { name: "All items" }).click();
+  await listItem(pageB, "Short-lived").waitFor({ state: "detached", timeout: 15_000 });
+});
+
 test("lock and unlock; a wrong password is refused", async () => {
   await pageA.getByRole("button", { name: "Lock", exact: true }).click();
   await pageA.getByRole("heading", { name: "Vault locked" }).waitFor();

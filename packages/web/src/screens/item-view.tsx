@@ -77,6 +77,7 @@ export function ItemView({
   onEdit,
   onTrash,
   onRestore,
+  onPurge,
   onFavorite,
   onClose,
 }: {
@@ -84,10 +85,13 @@ export function ItemView({
   onEdit: () => void;
   onTrash: () => void;
   onRestore: () => void;
+  /** deletes for good (a tombstone that syncs); asked for only from the trash */
+  onPurge: () => void;
   onFavorite: () => void;
   onClose: () => void;
 }) {
   const [history, setHistory] = useState(false);
+  const [confirmPurge, setConfirmPurge] = useState(false);
   return (
     <article class="item-view" aria-labelledby="item-title">
       <header class="item-head">
@@ -116,10 +120,25 @@ export function ItemView({
               Move to trash
             </button>
           </>
+        ) : confirmPurge ? (
+          <>
+            <span role="alert">Delete “{item.title || "(untitled)"}” on every device? This cannot be undone.</span>
+            <button type="button" class="danger" onClick={onPurge}>
+              Delete forever
+            </button>
+            <button type="button" onClick={() => setConfirmPurge(false)}>
+              Cancel
+            </button>
+          </>
         ) : (
-          <button type="button" class="primary" onClick={onRestore}>
-            Restore
-          </button>
+          <>
+            <button type="button" class="primary" onClick={onRestore}>
+              Restore
+            </button>
+            <button type="button" onClick={() => setConfirmPurge(true)}>
+              Delete forever…
+            </button>
+          </>
         )}
       </div>
       <dl class="fields">

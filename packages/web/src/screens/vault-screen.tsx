@@ -280,6 +280,7 @@ export function VaultScreen({
             onFavorite={() => void save({ ...pane.item, favorite: !pane.item.favorite, rev: pane.item.rev + 1, updatedAt: Date.now() })}
             onTrash={() => void save(trashItem(pane.item))}
             onRestore={() => void save(restoreItem(pane.item))}
+            onPurge={() => void session.purge(pane.item.id).then(() => setPane({ kind: "none" }))}
           />
         )}
         {pane.kind === "edit" && (
