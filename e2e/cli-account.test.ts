@@ -275,9 +275,9 @@ test("account reset: confirmation required; a watching device stops with exit 16
   await smtp.waitFor(n + 1);
   assert.equal(qrOfMail(n).text, fresh, "the reset mail holds the new QR code");
 
-  // B's session was revoked by the reset; signing in again fails, and the message names both causes and the way out
+  // B's session was ended by the reset: the server says so (401 account_reset), and the message gives the way out
   const s = await cli(B, ["sync", "--password-stdin"], `${PW2}\n`);
-  assert.equal(s.code, 15, s.stderr);
+  assert.equal(s.code, 16, s.stderr);
   assert.match(s.stderr, /reset/);
   assert.match(s.stderr, /cryptex export --out FILE.*cryptex signin.*cryptex import FILE/);
   noStack(w.stderr + s.stderr);

@@ -174,6 +174,8 @@ export const ERROR_CODES = [
   "too_large",
   "unsupported_media_type",
   "unauthorized",
+  /** the session was ended by an account reset on another device (401) */
+  "account_reset",
   "forbidden",
   "not_found",
   "method_not_allowed",

@@ -317,7 +317,7 @@ describe("signed account actions", () => {
     assert.deepEqual([r.json.resetEpoch, r.json.eakGeneration, r.json.verifier, r.json.revision], [1, 0, "bmV3dmVyaWZpZXI", 2]);
     assert.deepEqual((await api("GET", "/items?since=0", { token: a.token })).json.items, []);
     assert.deepEqual((await api("GET", "/manifests", { token: a.token })).json.manifests, []);
-    assertError(await api("GET", "/account", { token: phone.token }), 401, "unauthorized");
+    assertError(await api("GET", "/account", { token: phone.token }), 401, "account_reset");
   });
 
   test("delete needs the exact confirmation and a fresh signature, then everything is gone", async () => {

@@ -12,8 +12,13 @@ export async function authenticate(deps: Pick<Deps, "store" | "now">, req: Incom
   const m = TOKEN.exec(req.headers.authorization ?? "");
   if (!m) throw new ApiError("unauthorized", "sign in first (missing or malformed bearer token)");
   const now = deps.now();
-  const s = await deps.store.findSession(hashToken(m[1]!), now);
-  if (!s) throw new ApiError("unauthorized", "the session is unknown, revoked or expired: sign in again");
+  const hash = hashToken(m[1]!);
+  const s = await deps.store.findSession(hash, now);
+  if (!s) {
+    if ((await deps.store.sessionEndedBy(hash, now)) === "reset")
+      throw new ApiError("account_reset", "the account was reset on another device: sign in again with the new QR code");
+    throw new ApiError("unauthorized", "the session is unknown, revoked or expired: sign in again");
+  }
   if (now - s.lastSeenAt > 60_000) {
     const expiresAt = now + SESSION_TTL_MS;
     await deps.store.touchSession(s.id, now, expiresAt);

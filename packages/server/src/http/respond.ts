@@ -9,6 +9,7 @@ export const STATUS: Readonly<Record<ApiErrorCode, number>> = {
   too_large: 413,
   unsupported_media_type: 415,
   unauthorized: 401,
+  account_reset: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,

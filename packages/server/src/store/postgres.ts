@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, token_hash bytea NOT NULL UNIQUE, account_id uuid NOT NULL,
   device_name text NOT NULL, created_at bigint NOT NULL, last_seen_at bigint NOT NULL, expires_at bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_account ON sessions (account_id);
+CREATE TABLE IF NOT EXISTS ended_sessions (
+  seq bigserial PRIMARY KEY, token_hash bytea NOT NULL UNIQUE, account_id uuid NOT NULL, reason text NOT NULL, expires_at bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS challenges (
   challenge bytea PRIMARY KEY, account_id uuid NOT NULL, purpose text NOT NULL, expires_at bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS items (
@@ -178,6 +180,13 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         if (!r) return undefined;
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
+        // remembered, so those devices are told "reset", not just "signed out"
+        await c.query(
+          `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
+             SELECT token_hash, account_id, 'reset', expires_at FROM sessions WHERE account_id = $1 AND id <> $2
+           ON CONFLICT (token_hash) DO NOTHING`,
+          [accountId, keepSession],
+        );
         await c.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2", [accountId, keepSession]);
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         const n = await c.query(
@@ -195,6 +204,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM sessions WHERE account_id = $1", [accountId]);
+        await c.query("DELETE FROM ended_sessions WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM accounts WHERE seq = $1", [r.seq]);
         return true;
@@ -226,6 +236,10 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
       const r = await one("SELECT * FROM sessions WHERE token_hash = $1", [buf(tokenHash)]);
       if (!r || (r.expires_at as number) <= now) return undefined;
       return toSession(r);
+    },
+    async sessionEndedBy(tokenHash, now) {
+      const r = await one("SELECT reason, expires_at FROM ended_sessions WHERE token_hash = $1", [buf(tokenHash)]);
+      return r && Number(r.expires_at) > now && r.reason === "reset" ? "reset" : undefined;
     },
     async touchSession(id, lastSeenAt, expiresAt) {
       await pool.query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3", [lastSeenAt, expiresAt, id]);
@@ -342,6 +356,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
     async sweep(now) {
       await pool.query("DELETE FROM challenges WHERE expires_at <= $1", [now]);
       await pool.query("DELETE FROM sessions WHERE expires_at <= $1", [now]);
+      await pool.query("DELETE FROM ended_sessions WHERE expires_at <= $1", [now]);
     },
     async close() {
       closed = true;

@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, token_hash BLOB NOT NULL UNIQUE, account_id TEXT NOT NULL,
   device_name TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_account ON sessions (account_id);
+CREATE TABLE IF NOT EXISTS ended_sessions (
+  seq INTEGER PRIMARY KEY, token_hash BLOB NOT NULL UNIQUE, account_id TEXT NOT NULL, reason TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS challenges (
   seq INTEGER PRIMARY KEY, challenge BLOB NOT NULL UNIQUE, account_id TEXT NOT NULL, purpose TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS items (
@@ -177,6 +179,11 @@ export function openSqliteStore(file: string): Store {
         if (seq === undefined) return undefined;
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
+        // remembered, so those devices are told "reset", not just "signed out"
+        q(
+          `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
+             SELECT token_hash, account_id, 'reset', expires_at FROM sessions WHERE account_id = ? AND id <> ?`,
+        ).run(accountId, keepSession);
         q("DELETE FROM sessions WHERE account_id = ? AND id <> ?").run(accountId, keepSession);
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q(
@@ -193,6 +200,7 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         q("DELETE FROM sessions WHERE account_id = ?").run(accountId);
+        q("DELETE FROM ended_sessions WHERE account_id = ?").run(accountId);
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q("DELETE FROM accounts WHERE seq = ?").run(seq);
         return true;
@@ -219,6 +227,10 @@ export function openSqliteStore(file: string): Store {
       const r = q("SELECT * FROM sessions WHERE token_hash = ?").get(tokenHash);
       if (!r || Number(r.expires_at) <= now) return undefined;
       return toSession(r);
+    },
+    async sessionEndedBy(tokenHash, now) {
+      const r = q("SELECT reason, expires_at FROM ended_sessions WHERE token_hash = ?").get(tokenHash);
+      return r && Number(r.expires_at) > now && r.reason === "reset" ? "reset" : undefined;
     },
     async touchSession(id, lastSeenAt, expiresAt) {
       q("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?").run(lastSeenAt, expiresAt, id);
@@ -318,6 +330,7 @@ export function openSqliteStore(file: string): Store {
     async sweep(now) {
       q("DELETE FROM challenges WHERE expires_at <= ?").run(now);
       q("DELETE FROM sessions WHERE expires_at <= ?").run(now);
+      q("DELETE FROM ended_sessions WHERE expires_at <= ?").run(now);
     },
     async close() {
       if (db.isOpen) db.close();

@@ -240,7 +240,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.deepEqual(await store.listManifests(a.id), []);
     assert.ok(await store.findSession(hk, now));
     assert.equal(await store.findSession(ho, now), undefined);
+    assert.equal(await store.sessionEndedBy(ho, now), "reset", "a device whose session the reset ended is told so");
+    assert.equal(await store.sessionEndedBy(hk, now), undefined);
+    assert.equal(await store.sessionEndedBy(randomBytes(32), now), undefined);
     assert.equal(await store.deleteAccount(a.id), true);
+    assert.equal(await store.sessionEndedBy(ho, now), undefined);
     assert.equal(await store.getAccount(a.id), undefined);
     assert.equal(await store.findSession(hk, now), undefined);
     assert.equal(await store.deleteAccount(a.id), false);

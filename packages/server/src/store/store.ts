@@ -104,6 +104,8 @@ export interface Store {
   createSession(session: Session, tokenHash: Uint8Array): Promise<void>;
   /** The live session for a token hash, or undefined when unknown, revoked or expired. */
   findSession(tokenHash: Uint8Array, now: number): Promise<Session | undefined>;
+  /** For a token that is no session: "reset" when an account reset ended it (until it would have expired). */
+  sessionEndedBy(tokenHash: Uint8Array, now: number): Promise<"reset" | undefined>;
   touchSession(id: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   listSessions(accountId: string, now: number): Promise<Session[]>;
   revokeSession(accountId: string, sessionId: string): Promise<boolean>;
