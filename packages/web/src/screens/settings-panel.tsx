@@ -6,6 +6,7 @@ import { changePasswordInWorker, resetInWorker, unlockInWorker } from "../accoun
 import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { errorText } from "../ui/error-text.ts";
+import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
@@ -139,33 +140,21 @@ function ChangePassword({ session, store }: { session: VaultSession; store: IdbS
   return (
     <form onSubmit={submit} class="stack" aria-labelledby="s-pw">
       <h3 id="s-pw">Change account password</h3>
-      <label for="cp-current">Current account password</label>
-      <input
+      <PasswordField
         id="cp-current"
-        type="password"
+        label="Current account password"
         autocomplete="current-password"
-        required
         value={current}
-        onInput={(e) => setCurrent(e.currentTarget.value)}
+        onValue={setCurrent}
       />
-      <label for="cp-new">New account password</label>
-      <input
-        id="cp-new"
-        type="password"
-        autocomplete="new-password"
-        required
-        value={next}
-        onInput={(e) => setNext(e.currentTarget.value)}
-      />
+      <PasswordField id="cp-new" label="New account password" autocomplete="new-password" value={next} onValue={setNext} />
       <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
-      <label for="cp-confirm">Confirm new account password</label>
-      <input
+      <PasswordField
         id="cp-confirm"
-        type="password"
+        label="Confirm new account password"
         autocomplete="new-password"
-        required
         value={confirm}
-        onInput={(e) => setConfirm(e.currentTarget.value)}
+        onValue={setConfirm}
       />
       {msg && <p role="status">{msg}</p>}
       <button type="submit" disabled={busy}>
@@ -210,24 +199,14 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
     <form onSubmit={submit} class="stack danger-zone" aria-labelledby="s-reset">
       <h3 id="s-reset">Reset account</h3>
       <p>This deletes every item on the server and on this device, and makes a new Account Key. It cannot be undone.</p>
-      <label for="rs-current">Current account password</label>
-      <input
+      <PasswordField
         id="rs-current"
-        type="password"
+        label="Current account password"
         autocomplete="current-password"
-        required
         value={current}
-        onInput={(e) => setCurrent(e.currentTarget.value)}
+        onValue={setCurrent}
       />
-      <label for="rs-new">New account password</label>
-      <input
-        id="rs-new"
-        type="password"
-        autocomplete="new-password"
-        required
-        value={next}
-        onInput={(e) => setNext(e.currentTarget.value)}
-      />
+      <PasswordField id="rs-new" label="New account password" autocomplete="new-password" value={next} onValue={setNext} />
       <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
       <label for="rs-confirm">Type “{expected}” to confirm</label>
       <input id="rs-confirm" autocomplete="off" value={confirmText} onInput={(e) => setConfirmText(e.currentTarget.value)} />

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { signInInWorker, warmUpWorker } from "../account/account-client.ts";
 import { readQrFile, scanCamera } from "../qr/read-qr.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
+import { PasswordField } from "../ui/password-field.tsx";
 
 export function SignInScreen({ onDone, onSignUp }: { onDone: (a: OpenedAccount, email: string) => void; onSignUp: () => void }) {
   const [email, setEmail] = useState("");
@@ -71,15 +72,7 @@ export function SignInScreen({ onDone, onSignUp }: { onDone: (a: OpenedAccount, 
       <form onSubmit={submit} class="stack">
         <label for="si-email">Email</label>
         <input id="si-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-        <label for="si-password">Account password</label>
-        <input
-          id="si-password"
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
+        <PasswordField id="si-password" label="Account password" autocomplete="current-password" value={password} onValue={setPassword} />
         <fieldset>
           <legend>Your account QR code</legend>
           <label for="si-qr">QR code image</label>

@@ -3,6 +3,7 @@ import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { useEffect, useState } from "preact/hooks";
 import { signUpInWorker, warmUpWorker } from "../account/account-client.ts";
 import { errorText } from "../ui/error-text.ts";
+import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 
 export function SignUpScreen({
@@ -42,25 +43,9 @@ export function SignUpScreen({
       <form onSubmit={submit} class="stack">
         <label for="su-email">Email</label>
         <input id="su-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-        <label for="su-password">Account password</label>
-        <input
-          id="su-password"
-          type="password"
-          autocomplete="new-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
+        <PasswordField id="su-password" label="Account password" autocomplete="new-password" value={password} onValue={setPassword} />
         <StrengthMeter password={password} email={email} onChange={setStrength} />
-        <label for="su-confirm">Confirm account password</label>
-        <input
-          id="su-confirm"
-          type="password"
-          autocomplete="new-password"
-          required
-          value={confirm}
-          onInput={(e) => setConfirm(e.currentTarget.value)}
-        />
+        <PasswordField id="su-confirm" label="Confirm account password" autocomplete="new-password" value={confirm} onValue={setConfirm} />
         <label class="check">
           <input type="checkbox" checked={sendEmail} onChange={(e) => setSendEmail(e.currentTarget.checked)} /> E-mail me my account QR code
         </label>

@@ -5,6 +5,7 @@ import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { unlockInWorker, warmUpWorker } from "../account/account-client.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
+import { PasswordField } from "../ui/password-field.tsx";
 
 export function UnlockScreen({
   meta,
@@ -54,15 +55,13 @@ export function UnlockScreen({
         </p>
       )}
       <form onSubmit={submit} class="stack">
-        <label for="ul-password">Account password</label>
-        <input
+        <PasswordField
           id="ul-password"
-          type="password"
+          label="Account password"
           autocomplete="current-password"
-          ref={field}
-          required
           value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
+          onValue={setPassword}
+          inputRef={field}
         />
         {error && (
           <p class="error" role="alert" data-code={error.code}>
