@@ -3,6 +3,7 @@
 // transaction; live events travel between processes by NOTIFY, sent inside the same transaction.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
 import type { Account, LiveEvent, PullPage, PushResult, PushWrite, Session, Store, StoredItem } from "./store.ts";
 import { MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
 
@@ -12,30 +13,6 @@ const types = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS accounts (
-  seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, email text NOT NULL, email_lc text NOT NULL UNIQUE,
-  auth_public_key text NOT NULL, verifier text NOT NULL, wrapped_eak text NOT NULL, eak_generation integer NOT NULL,
-  reset_epoch integer NOT NULL, revision bigint NOT NULL, email_enabled boolean NOT NULL, created_at bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-  seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, token_hash bytea NOT NULL UNIQUE, account_id uuid NOT NULL,
-  device_name text NOT NULL, created_at bigint NOT NULL, last_seen_at bigint NOT NULL, expires_at bigint NOT NULL);
-CREATE INDEX IF NOT EXISTS sessions_account ON sessions (account_id);
-CREATE TABLE IF NOT EXISTS ended_sessions (
-  seq bigserial PRIMARY KEY, token_hash bytea NOT NULL UNIQUE, account_id uuid NOT NULL, reason text NOT NULL, expires_at bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS challenges (
-  challenge bytea PRIMARY KEY, account_id uuid NOT NULL, purpose text NOT NULL, expires_at bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS items (
-  seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, id uuid NOT NULL, revision bigint NOT NULL,
-  deleted boolean NOT NULL, data bytea);
-CREATE UNIQUE INDEX IF NOT EXISTS items_id ON items (account_seq, id);
-CREATE INDEX IF NOT EXISTS items_revision ON items (account_seq, revision);
-CREATE TABLE IF NOT EXISTS manifests (
-  seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, device_id uuid NOT NULL, data bytea NOT NULL, updated_at bigint NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
-`;
 
 type Row = Record<string, unknown>;
 const toAccount = (r: Row): Account => ({
@@ -85,7 +62,15 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
   }
   await tx(async (c) => {
     await c.query("SELECT pg_advisory_xact_lock(7355608)"); // two processes starting together must not race on DDL
-    await c.query(SCHEMA);
+    await c.query(VERSIONS_TABLE);
+    const { rows } = await c.query("SELECT coalesce(max(version), 0) AS v FROM schema_migrations");
+    for (const m of pendingMigrations(Number(rows[0]?.v ?? 0))) {
+      await c.query(m.postgres);
+      await c.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [m.version, m.name, Date.now()]);
+    }
+  }).catch(async (e) => {
+    await pool.end();
+    throw e;
   });
 
   const listeners: ((e: LiveEvent) => void)[] = [];

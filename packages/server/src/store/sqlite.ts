@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
 import type {
   Account,
   ChallengePurpose,
@@ -19,30 +20,6 @@ import type {
   StoredItem,
 } from "./store.ts";
 import { MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS accounts (
-  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT NOT NULL, email_lc TEXT NOT NULL UNIQUE,
-  auth_public_key TEXT NOT NULL, verifier TEXT NOT NULL, wrapped_eak TEXT NOT NULL, eak_generation INTEGER NOT NULL,
-  reset_epoch INTEGER NOT NULL, revision INTEGER NOT NULL, email_enabled INTEGER NOT NULL, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, token_hash BLOB NOT NULL UNIQUE, account_id TEXT NOT NULL,
-  device_name TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS sessions_account ON sessions (account_id);
-CREATE TABLE IF NOT EXISTS ended_sessions (
-  seq INTEGER PRIMARY KEY, token_hash BLOB NOT NULL UNIQUE, account_id TEXT NOT NULL, reason TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS challenges (
-  seq INTEGER PRIMARY KEY, challenge BLOB NOT NULL UNIQUE, account_id TEXT NOT NULL, purpose TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS items (
-  seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,
-  deleted INTEGER NOT NULL, data BLOB);
-CREATE UNIQUE INDEX IF NOT EXISTS items_id ON items (account_seq, id);
-CREATE INDEX IF NOT EXISTS items_revision ON items (account_seq, revision);
-CREATE TABLE IF NOT EXISTS manifests (
-  seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, device_id TEXT NOT NULL, data BLOB NOT NULL, updated_at INTEGER NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
-`;
 
 type Row = Record<string, SQLInputValue>;
 
@@ -75,11 +52,28 @@ const toItem = (r: Row): StoredItem => ({
   data: r.data == null ? undefined : (r.data as Uint8Array),
 });
 
+/** Brings the file's schema up to date in one transaction (DDL is transactional in SQLite). */
+function migrate(db: DatabaseSync): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(VERSIONS_TABLE);
+    const current = Number(db.prepare("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").get()?.v ?? 0);
+    for (const m of pendingMigrations(current)) {
+      db.exec(m.sqlite);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Date.now());
+    }
+    db.exec("COMMIT");
+  } catch (e) {
+    db.exec("ROLLBACK");
+    throw e;
+  }
+}
+
 export function openSqliteStore(file: string): Store {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
-  db.exec(SCHEMA);
+  migrate(db);
   const cache = new Map<string, StatementSync>();
   const q = (sql: string): StatementSync => {
     let s = cache.get(sql);
