@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { seal } from "../crypto/aead.ts";
 import { sha256 } from "../crypto/sha256.ts";
 import { base32Decode, base32Encode } from "../encoding/base32.ts";
-import { concat } from "../encoding/bytes.ts";
+import { concat, utf8 } from "../encoding/bytes.ts";
 import { generateAccountKey } from "../keys/account-key.ts";
+import { deriveKek } from "../keys/derive.ts";
 import { newAccountId } from "../keys/ids.ts";
 import { KDF_DEFAULT } from "../keys/kdf.ts";
 import { createEak, EAK_BYTES, EAK_TEXT_PREFIX, eakToText, openEak, parseEak, parseEakText } from "./eak.ts";
@@ -57,12 +59,30 @@ test("property: any single flipped bit anywhere in the EAK is rejected as tamper
   );
 });
 
-test("a forged header with a recomputed checksum still fails: header is the AAD", async () => {
+test("a forged header with a recomputed checksum still fails (the salt feeds the KEK)", async () => {
   const { eak } = await createEak(PW, generateAccountKey(), newAccountId());
   const body = eak.bytes.slice(0, EAK_BYTES - 4);
   body[40]! ^= 0x01; // a salt byte
   const forged = concat(body, sha256(body).subarray(0, 4));
   await assert.rejects(openEak(parseEak(forged), PW), { code: "wrong_password" });
+});
+
+test("the header is the AAD: the right KEK sealing the same Account Key without it is refused", async () => {
+  // Same password, salt, account and KDF, so the same KEK: only the missing AAD differs. Would pass if openEak
+  // stopped authenticating the header.
+  const ak = generateAccountKey();
+  const id = newAccountId();
+  const { eak, stretched } = await createEak(PW, ak, id);
+  const header = eak.bytes.subarray(0, 47);
+  const kek = await deriveKek(stretched, id);
+  const body = concat(header, await seal(kek, utf8(ak), new Uint8Array(0)));
+  const noAad = concat(body, sha256(body).subarray(0, 4));
+  assert.equal(noAad.length, EAK_BYTES);
+  await assert.rejects(openEak(parseEak(noAad), PW), { code: "wrong_password" });
+  // and the control: sealed with the header as AAD, the same construction opens
+  const withAad = concat(header, await seal(kek, utf8(ak), header));
+  const good = concat(withAad, sha256(withAad).subarray(0, 4));
+  assert.equal((await openEak(parseEak(good), PW)).accountKey, ak);
 });
 
 test("property: KDF parameters below the floor or above the ceiling are refused even with a valid checksum", async () => {

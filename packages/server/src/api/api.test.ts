@@ -179,8 +179,14 @@ describe("delta sync", () => {
     const theirs = await openEvents(srv, phone.token);
     await api("POST", "/items", { token: a.token, body: { items: [item()] } });
     assert.deepEqual((await theirs.waitFor((e) => e.event === "revision")).data, { revision: 1 });
-    await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(mine.events, []);
+    // No sleep to prove an absence: a push from the other session reaches `mine` after anything announced
+    // before it (one ordered stream), so its first event must be revision 2.
+    await api("POST", "/items", { token: phone.token, body: { items: [item()] } });
+    assert.deepEqual((await mine.waitFor((e) => e.event === "revision")).data, { revision: 2 });
+    assert.deepEqual(
+      mine.events.map((e) => e.data),
+      [{ revision: 2 }],
+    );
     mine.close();
     theirs.close();
   });
