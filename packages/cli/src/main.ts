@@ -1,6 +1,8 @@
 // Entry of the `cryptex` command: parse argv against the command table, load only the command that runs,
 // and turn any error into one line of text (or JSON) and a documented exit code.
 import { parseArgs } from "node:util";
+import { setArgon2idBackend } from "@cryptex/core/ports.ts";
+import { hasNativeArgon2id, nativeArgon2id } from "./crypto/native-argon2.ts";
 import { toExitInfo } from "./errors/exit-codes.ts";
 import { createContext } from "./program/context.ts";
 import { COMMANDS, type CommandSpec, EXIT_CODES_HELP, findCommand, GLOBAL_OPTIONS, type OptionSpec } from "./program/spec.ts";
@@ -103,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
     throw usageError(`usage: cryptex ${spec.name} ${spec.args}`.trim());
   }
   const ctx = createContext(values, process.env);
+  if (hasNativeArgon2id()) setArgon2idBackend(nativeArgon2id);
   const mod = await spec.load();
   await mod.run(ctx, { command: spec.name, positionals, values });
   return 0;

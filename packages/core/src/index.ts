@@ -20,6 +20,7 @@ export * from "./keys/auth-key.ts";
 export * from "./keys/derive.ts";
 export * from "./keys/ids.ts";
 export * from "./keys/kdf.ts";
+export * from "./ports.ts";
 export * from "./schema/shape.ts";
 export * from "./vault/item.ts";
 export * from "./vault/search.ts";
