@@ -10,6 +10,7 @@ import { manifestRoutes } from "./api/manifests.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
+import { clientAddress } from "./http/client-address.ts";
 import { sendError, sendJson } from "./http/respond.ts";
 import { matchRoute, type Route } from "./http/router.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
@@ -26,17 +27,8 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
   ];
   const { log, metrics, config } = deps;
 
-  function clientIp(req: IncomingMessage): string {
-    if (config.trustProxy) {
-      // The right-most X-Forwarded-For entry is the one our own proxy added; the rest is client-supplied.
-      const xff = String(req.headers["x-forwarded-for"] ?? "")
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (xff.length > 0) return xff.at(-1)!;
-    }
-    return req.socket.remoteAddress ?? "unknown";
-  }
+  const clientIp = (req: IncomingMessage): string =>
+    clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), config.trustProxy);
 
   function cors(req: IncomingMessage, res: ServerResponse): boolean {
     const origin = req.headers.origin;

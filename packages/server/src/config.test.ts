@@ -32,7 +32,7 @@ test("defaults: port 8443, ./data, SQLite, outbox, self-signed TLS, origin from 
       "/srv/data/tls/cert.pem",
       true,
       "info",
-      false,
+      [],
     ],
   );
   assert.ok(Object.isFrozen(c));
@@ -59,7 +59,8 @@ test("every variable is read", () => {
   assert.equal(r.config.origin, "https://vault.example.org");
   assert.equal(r.config.tlsCert, "/etc/cryptex/c.pem");
   assert.equal(r.config.tlsSelfSigned, false);
-  assert.equal(r.config.trustProxy, true);
+  assert.deepEqual(r.config.trustProxy, ["loopback"]);
+  assert.deepEqual(r.config.listen, { kind: "https", host: undefined, port: 9000 });
   assert.deepEqual(r.config.corsOrigins, ["https://a.example.org", "https://b.example.org"]);
 });
 
@@ -74,4 +75,25 @@ test("all bad variables are reported together", () => {
   });
   assert.ok(!r.ok);
   assert.equal(r.errors.length, 6, r.errors.join("\n"));
+});
+
+test("plain HTTP only behind a proxy on this host: a Unix socket or a loopback HOST", () => {
+  const unix = parseConfig({ LISTEN: "unix:run/cryptex.sock", TRUST_PROXY: "true" }, "/srv");
+  assert.ok(unix.ok);
+  assert.deepEqual(unix.config.listen, { kind: "unix", path: "/srv/run/cryptex.sock" });
+  const local = parseConfig({ TLS: "off", HOST: "127.0.0.1", PORT: "8080", TRUST_PROXY: "127.0.0.1, ::1" });
+  assert.ok(local.ok);
+  assert.deepEqual(local.config.listen, { kind: "http", host: "127.0.0.1", port: 8080 });
+  assert.deepEqual(local.config.trustProxy, ["127.0.0.1", "::1"]);
+  const https = parseConfig({ HOST: "0.0.0.0", TLS: "on" });
+  assert.ok(https.ok);
+  assert.deepEqual(https.config.listen, { kind: "https", host: "0.0.0.0", port: 8443 });
+  for (const env of [{ TLS: "off" }, { TLS: "off", HOST: "0.0.0.0" }, { TLS: "off", HOST: "192.168.1.5" }, { LISTEN: "tcp:1" }]) {
+    const r = parseConfig(env);
+    assert.ok(!r.ok, JSON.stringify(env));
+    assert.match(r.errors[0]!, /TLS=off|LISTEN must be/);
+  }
+  const bad = parseConfig({ TRUST_PROXY: "nginx.local" });
+  assert.ok(!bad.ok);
+  assert.match(bad.errors[0]!, /TRUST_PROXY: "nginx.local" is not an IP address/);
 });

@@ -1,12 +1,20 @@
 // Server configuration: the environment parsed once into a frozen, typed object. Every bad variable is
 // reported at once, one line each; nothing reads process.env after start-up.
+import { isIP } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
 
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
 const LEVELS: readonly LogLevel[] = ["silent", "error", "warn", "info", "debug"];
 
+/** Where the server listens: HTTPS itself, or plain HTTP behind a TLS-terminating proxy on this host. */
+export type Listen =
+  | { readonly kind: "https"; readonly host: string | undefined; readonly port: number }
+  | { readonly kind: "http"; readonly host: string; readonly port: number }
+  | { readonly kind: "unix"; readonly path: string };
+
 export interface Config {
   readonly port: number;
+  readonly listen: Listen;
   readonly dataDir: string;
   /** undefined: SQLite in dataDir */
   readonly databaseUrl: string | undefined;
@@ -22,7 +30,8 @@ export interface Config {
   readonly tlsKey: string;
   /** true when the certificate is ours to make on first start */
   readonly tlsSelfSigned: boolean;
-  readonly trustProxy: boolean;
+  /** peers whose X-Forwarded-For is believed: addresses, or "loopback" (127.0.0.0/8, ::1, a Unix socket) */
+  readonly trustProxy: readonly string[];
   readonly logLevel: LogLevel;
   /** origins allowed by CORS; empty: no CORS headers at all */
   readonly corsOrigins: readonly string[];
@@ -71,7 +80,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   if ((cert === undefined) !== (key === undefined))
     errors.push("TLS_CERT and TLS_KEY must be set together (or neither, for a self-signed certificate)");
 
-  const trustProxy = parseBool(get("TRUST_PROXY"), "TRUST_PROXY", errors);
+  const listen = parseListen(get("LISTEN"), get("HOST"), get("TLS"), port, cwd, errors);
+  const trustProxy = parseTrustProxy(get("TRUST_PROXY"), errors);
   const logLevel = (get("LOG_LEVEL") ?? "info") as LogLevel;
   if (!LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL must be one of ${LEVELS.join(", ")}`);
 
@@ -93,6 +103,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     ok: true,
     config: Object.freeze({
       port,
+      listen: Object.freeze(listen),
       dataDir,
       databaseUrl,
       sqliteFile: join(dataDir, "cryptex.db"),
@@ -104,7 +115,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       tlsCert: cert ? abs(cert) : join(dataDir, "tls", "cert.pem"),
       tlsKey: key ? abs(key) : join(dataDir, "tls", "key.pem"),
       tlsSelfSigned: cert === undefined,
-      trustProxy,
+      trustProxy: Object.freeze(trustProxy),
       logLevel,
       corsOrigins: Object.freeze(corsOrigins),
       webDir: get("WEB_DIR") ? abs(get("WEB_DIR")!) : DEFAULT_WEB_DIR,
@@ -121,10 +132,46 @@ function isUrl(s: string, protocols: string[]): boolean {
   }
 }
 
-function parseBool(v: string | undefined, name: string, errors: string[]): boolean {
-  if (v === undefined) return false;
-  if (/^(1|true|yes)$/i.test(v)) return true;
-  if (/^(0|false|no)$/i.test(v)) return false;
-  errors.push(`${name} must be true or false`);
-  return false;
+const isLoopbackHost = (h: string) => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::1" || h === "localhost";
+
+/**
+ * LISTEN=unix:/path and TLS=off serve plain HTTP for a TLS-terminating proxy on the same host, so they are
+ * refused on anything but a Unix socket or a loopback address: plain HTTP must never face a network.
+ */
+function parseListen(
+  listen: string | undefined,
+  host: string | undefined,
+  tls: string | undefined,
+  port: number,
+  cwd: string,
+  errors: string[],
+): Listen {
+  if (listen !== undefined) {
+    if (!listen.startsWith("unix:") || listen.length <= 5) {
+      errors.push("LISTEN must be unix:/path/to/socket (for plain HTTP behind a proxy); use HOST and PORT otherwise");
+      return { kind: "https", host, port };
+    }
+    if (host !== undefined) errors.push("LISTEN=unix:… and HOST cannot be set together");
+    return { kind: "unix", path: resolve(cwd, listen.slice(5)) };
+  }
+  const plain = tls !== undefined && /^(off|0|false|no)$/i.test(tls);
+  if (tls !== undefined && !plain && !/^(on|1|true|yes)$/i.test(tls)) errors.push("TLS must be on or off");
+  if (!plain) return { kind: "https", host, port };
+  if (host === undefined || !isLoopbackHost(host)) {
+    errors.push(
+      "TLS=off serves plain HTTP: set HOST to a loopback address (127.0.0.1 or ::1) behind a TLS proxy on this host, or use LISTEN=unix:/path",
+    );
+  }
+  return { kind: "http", host: host ?? "127.0.0.1", port };
+}
+
+function parseTrustProxy(v: string | undefined, errors: string[]): string[] {
+  if (v === undefined || /^(0|false|no)$/i.test(v)) return [];
+  if (/^(1|true|yes)$/i.test(v)) return ["loopback"];
+  const list = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const a of list) if (!isIP(a)) errors.push(`TRUST_PROXY: "${a.slice(0, 60)}" is not an IP address (or use true for loopback)`);
+  return list;
 }

@@ -15,7 +15,11 @@ const log = createLogger(config.logLevel);
 
 try {
   const running = await runServer(config, log);
-  process.stderr.write(`Cryptex server on ${config.publicUrl} — TLS certificate SHA-256 fingerprint ${running.fingerprint}\n`);
+  process.stderr.write(
+    running.fingerprint
+      ? `Cryptex server on ${config.publicUrl} — TLS certificate SHA-256 fingerprint ${running.fingerprint}\n`
+      : `Cryptex server for ${config.publicUrl}, plain HTTP on ${config.listen.kind === "unix" ? config.listen.path : `${config.listen.host}:${config.listen.port}`} behind a TLS proxy\n`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,7 +1,9 @@
 // Wires the server together from a parsed Config: certificate, store, mailer, live hub, HTTPS listener.
 // Returns a handle to stop it cleanly (SIGTERM): stop accepting, close live streams, close the store.
-import { mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:https";
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { connect } from "node:net";
 import { createApp } from "./app.ts";
 import { RateLimiter } from "./auth/rate-limit.ts";
 import type { Config } from "./config.ts";
@@ -29,16 +31,39 @@ const CIPHERS = [
 
 export interface RunningServer {
   readonly server: Server;
-  readonly fingerprint: string;
+  /** the TLS certificate's fingerprint; undefined when a proxy terminates TLS */
+  readonly fingerprint: string | undefined;
   readonly store: Store;
   stop(): Promise<void>;
 }
 
 export class StartupError extends Error {}
 
+/**
+ * A socket file left by a killed server blocks listen(): remove it when nothing answers on it. A live socket
+ * (another server) and anything that is not a socket are left alone, and listen() then reports the conflict.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  try {
+    if (!lstatSync(path).isSocket()) return;
+  } catch {
+    return; // absent
+  }
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+  if (!alive) unlinkSync(path);
+}
+
 export async function runServer(config: Config, log: Logger): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const cert = loadOrCreateCertificate(config.tlsCert, config.tlsKey, config.tlsSelfSigned);
+  const { listen } = config;
+  const cert = listen.kind === "https" ? loadOrCreateCertificate(config.tlsCert, config.tlsKey, config.tlsSelfSigned) : undefined;
   let store: Store;
   try {
     store = config.databaseUrl
@@ -64,26 +89,35 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     secret: await store.serverSecret(),
     now: Date.now,
   };
-  const server = createServer(
-    { cert: cert.cert, key: cert.key, minVersion: "TLSv1.2", ciphers: CIPHERS, honorCipherOrder: true, maxHeaderSize: 16 * 1024 },
-    createApp(deps),
-  );
+  const app = createApp(deps);
+  const server: Server = cert
+    ? createHttpsServer(
+        { cert: cert.cert, key: cert.key, minVersion: "TLSv1.2", ciphers: CIPHERS, honorCipherOrder: true, maxHeaderSize: 16 * 1024 },
+        app,
+      )
+    : createHttpServer({ maxHeaderSize: 16 * 1024 }, app);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
   server.on("clientError", (_e, socket) => socket.destroy());
+  const where = listen.kind === "unix" ? listen.path : `${listen.host ?? "*"}:${listen.port}`;
+  if (listen.kind === "unix") await removeStaleSocket(listen.path);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>
       reject(
         new StartupError(
           e.code === "EADDRINUSE"
-            ? `port ${config.port} is in use: set PORT to a free port`
-            : `cannot listen on port ${config.port}: ${e.code}`,
+            ? `${where} is in use: ${listen.kind === "unix" ? "another server is running on that socket" : "set PORT to a free port"}`
+            : `cannot listen on ${where}: ${e.code}`,
         ),
       ),
     );
-    server.listen(config.port, () => resolve());
+    if (listen.kind === "unix") server.listen(listen.path, () => resolve());
+    else if (listen.host) server.listen(listen.port, listen.host, () => resolve());
+    else server.listen(listen.port, () => resolve());
   });
+  // the proxy (another user, such as www-data, in the same group) must be able to connect; nobody else
+  if (listen.kind === "unix") chmodSync(listen.path, 0o660);
   const sweeper = setInterval(() => {
     deps.limiter.sweep();
     store.sweep(Date.now()).catch((e) => log.warn("sweep failed", { error: (e as Error).name }));
@@ -91,14 +125,15 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   sweeper.unref();
   log.info("listening", {
     url: config.publicUrl,
-    port: config.port,
+    listen: where,
+    tls: cert ? "on" : "off (behind a proxy)",
     store: store.kind,
     mail: deps.mailer.transport,
-    tlsFingerprint: cert.fingerprint,
+    tlsFingerprint: cert?.fingerprint,
   });
   return {
     server,
-    fingerprint: cert.fingerprint,
+    fingerprint: cert?.fingerprint,
     store,
     async stop() {
       clearInterval(sweeper);

@@ -49,7 +49,11 @@ test("pendingMigrations: all from 0, none at the current version, refusal above 
   );
   assert.deepEqual(pendingMigrations(SCHEMA_VERSION), []);
   assert.throws(() => pendingMigrations(SCHEMA_VERSION + 1), /newer than this server's/);
-  MIGRATIONS.forEach((m, i) => assert.equal(m.version, i + 1, "versions are 1, 2, 3 … in order"));
+  assert.deepEqual(
+    MIGRATIONS.map((m) => m.version),
+    MIGRATIONS.map((_, i) => i + 1),
+    "versions are 1, 2, 3 … in order",
+  );
 });
 
 test("SQLite: a database from before schema versions is adopted with nothing lost; a newer one is refused", async () => {
