@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly rawBody?: string | Uint8Array;
   readonly headers?: Record<string, string>;
   readonly timeoutMs?: number;
+  /** the client's own address, e.g. 127.0.0.2 to look like another client on loopback */
+  readonly localAddress?: string;
 }
 
 export function request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpAnswer> {
@@ -33,24 +35,28 @@ export function request(method: string, url: string, opts: RequestOptions = {}):
   if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
   Object.assign(headers, opts.headers);
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method, headers, ca: opts.ca, timeout: opts.timeoutMs ?? 60_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const buf = Buffer.concat(chunks);
-        const text = buf.toString("utf8");
-        let json: unknown;
-        if (String(res.headers["content-type"] ?? "").startsWith("application/json")) {
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
+    const req = httpsRequest(
+      url,
+      { method, headers, ca: opts.ca, timeout: opts.timeoutMs ?? 60_000, localAddress: opts.localAddress },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const buf = Buffer.concat(chunks);
+          const text = buf.toString("utf8");
+          let json: unknown;
+          if (String(res.headers["content-type"] ?? "").startsWith("application/json")) {
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
+            }
           }
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, bytes: buf.length });
-      });
-    });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, bytes: buf.length });
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`timeout: ${method} ${url}`)));
     req.on("error", reject);
     req.end(body);

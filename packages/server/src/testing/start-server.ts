@@ -7,11 +7,14 @@
 //   await srv.stop()     SIGTERM and wait            await srv.kill()     SIGKILL and wait
 //   await srv.restart()  same port, same data, same env
 //
+// Behind a proxy: env { TLS: "off", HOST: "127.0.0.1" } or { LISTEN: "unix:/path" } start plain HTTP; then
+// url is http://HOST:PORT or unix:/path, caPem is empty, and the health check goes over plain HTTP.
 // Defaults: LOG_LEVEL=info, RATE_LIMIT_SCALE=1000 (tests sign in many times from one IP; pass
 // env: { RATE_LIMIT_SCALE: "1" } to test the limits). A temp DATA_DIR made here is removed by stop();
 // kill() keeps it, so restart() after kill() finds the same data (crash tests); call stop() at the end.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
@@ -55,6 +58,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     ...opts.env,
   };
+  const plain: PlainTarget | undefined = env.LISTEN?.startsWith("unix:")
+    ? { socketPath: env.LISTEN.slice(5) }
+    : env.TLS === "off"
+      ? { host: env.HOST ?? "127.0.0.1", port }
+      : undefined;
   let log = "";
   let child: ChildProcess;
   let exited: Promise<number | null>;
@@ -76,9 +84,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     for (;;) {
       if (gone) throw new Error(`the server exited during start-up:\n${log}`);
       try {
-        const ca = readFileSync(join(dataDir, "tls", "cert.pem"), "utf8");
-        const r = await request("GET", `https://localhost:${port}/healthz`, { ca, timeoutMs: 2000 });
-        if (r.status === 200) return;
+        if (plain) {
+          if ((await plainHealth(plain)) === 200) return;
+        } else {
+          const ca = readFileSync(join(dataDir, "tls", "cert.pem"), "utf8");
+          const r = await request("GET", `https://localhost:${port}/healthz`, { ca, timeoutMs: 2000 });
+          if (r.status === 200) return;
+        }
       } catch {
         // not up yet
       }
@@ -91,14 +103,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
 
   await launch();
-  const caPem = env.TLS_CERT ? readFileSync(env.TLS_CERT, "utf8") : readFileSync(join(dataDir, "tls", "cert.pem"), "utf8");
+  const caPem = plain ? "" : readFileSync(env.TLS_CERT ?? join(dataDir, "tls", "cert.pem"), "utf8");
   const end = async (signal: NodeJS.Signals, cleanup: boolean) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
     if (cleanup && ownDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return {
-    url: `https://localhost:${port}`,
+    url: plain ? (plain.socketPath ? `unix:${plain.socketPath}` : `http://${plain.host}:${port}`) : `https://localhost:${port}`,
     port,
     dataDir,
     outboxDir: join(dataDir, "outbox"),
@@ -114,4 +126,17 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       await launch();
     },
   };
+}
+
+type PlainTarget = { socketPath: string; host?: undefined; port?: undefined } | { socketPath?: undefined; host: string; port: number };
+
+function plainHealth(target: PlainTarget): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet({ ...target, path: "/healthz", timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+  });
 }
