@@ -3,91 +3,39 @@
 // a Unix socket. Sign-up, sign-in, sync and live push work through it across processes; rate limits count each
 // client (by the X-Forwarded-For nginx adds), and a forged X-Forwarded-For sent around nginx is not believed.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { b64u, signIn, signUp } from "../packages/server/src/testing/accounts.ts";
 import { freePort } from "../packages/server/src/testing/free-port.ts";
 import { request } from "../packages/server/src/testing/https-client.ts";
+import { type RunningNginx, startNginx } from "../packages/server/src/testing/nginx.ts";
 import { type RunningPostgres, startPostgres } from "../packages/server/src/testing/postgres.ts";
 import { openEvents } from "../packages/server/src/testing/sse.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
-import { loadOrCreateCertificate } from "../packages/server/src/tls/certificate.ts";
 
-const NGINX = "/usr/sbin/nginx";
-const SITE = new URL("../deploy/nginx/cryptex.conf", import.meta.url);
-const dir = mkdtempSync(join(tmpdir(), "cryptex-nginx-"));
 let pg: RunningPostgres;
 let tcp: RunningServer;
 let sock: RunningServer;
-let nginx: ReturnType<typeof spawn>;
-let front: { url: string; caPem: string };
-
-/** Replaces one exact line of the shipped config; a config that drifted from what the test expects fails here. */
-function swap(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `deploy/nginx/cryptex.conf no longer contains: ${from}`);
-  return text.replace(from, to);
-}
+let front: RunningNginx;
+const dir = mkdtempSync(join(tmpdir(), "cryptex-deploy-"));
 
 before(async () => {
   pg = await startPostgres();
   const port = await freePort();
-  const publicUrl = `https://localhost:${port}`;
   const socket = join(dir, "cryptex.sock");
-  const common = { PUBLIC_URL: publicUrl, RATE_LIMIT_SCALE: "1" };
+  const common = { PUBLIC_URL: `https://localhost:${port}`, RATE_LIMIT_SCALE: "1" };
   [tcp, sock] = await Promise.all([
     startServer({ databaseUrl: pg.url, env: { ...common, TLS: "off", HOST: "127.0.0.1", TRUST_PROXY: "127.0.0.1" } }),
     startServer({ databaseUrl: pg.url, env: { ...common, LISTEN: `unix:${socket}`, TRUST_PROXY: "true" } }),
   ]);
-  const cert = loadOrCreateCertificate(join(dir, "tls", "cert.pem"), join(dir, "tls", "key.pem"), true);
-  let site = readFileSync(SITE, "utf8");
-  site = swap(site, "server unix:/run/cryptex/cryptex.sock;", `server ${tcp.url.slice("http://".length)};\n    server unix:${socket};`);
-  site = swap(site, "listen 443 ssl;", `listen 127.0.0.1:${port} ssl;`);
-  site = swap(site, "listen [::]:443 ssl;", "");
-  site = swap(site, "server_name vault.example.org;", "server_name localhost;");
-  site = swap(site, "/etc/letsencrypt/live/vault.example.org/fullchain.pem", join(dir, "tls", "cert.pem"));
-  site = swap(site, "/etc/letsencrypt/live/vault.example.org/privkey.pem", join(dir, "tls", "key.pem"));
-  writeFileSync(join(dir, "cryptex.conf"), site);
-  mkdirSync(join(dir, "tmp"));
-  const asRoot = process.getuid?.() === 0;
-  writeFileSync(
-    join(dir, "nginx.conf"),
-    `${asRoot ? "user root;\n" : ""}daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi; scgi_temp_path ${dir}/tmp/scgi;
-  include ${dir}/cryptex.conf;
-}
-`,
-  );
-  nginx = spawn(NGINX, ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")], { stdio: ["ignore", "pipe", "pipe"] });
-  let nginxOut = "";
-  nginx.stderr?.on("data", (c: Buffer) => {
-    nginxOut += c.toString();
-  });
-  front = { url: publicUrl, caPem: cert.cert };
-  for (let i = 0; ; i++) {
-    try {
-      if ((await request("GET", `${publicUrl}/healthz`, { ca: cert.cert, timeoutMs: 2000 })).status === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (i > 100 || nginx.exitCode !== null)
-      throw new Error(`nginx did not start: ${nginxOut}${readFileSync(join(dir, "error.log"), "utf8")}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  front = await startNginx([tcp.url.slice("http://".length), `unix:${socket}`], { port });
 });
 
 after(async () => {
-  nginx?.kill("SIGTERM");
+  await front?.stop();
   await Promise.all([tcp?.stop(), sock?.stop()]);
   await pg?.stop();
   rmSync(dir, { recursive: true, force: true });

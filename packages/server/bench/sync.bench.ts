@@ -7,7 +7,7 @@
 // Only the idle-connection part: `node --expose-gc packages/server/bench/sync.bench.ts --idle-only` (IDLE_CONNECTIONS=n).
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { DatabaseSync } from "node:sqlite";
 import autocannon from "autocannon";
 import { signUp } from "../src/testing/accounts.ts";
 import { freePort } from "../src/testing/free-port.ts";
+import { startNginx } from "../src/testing/nginx.ts";
 import { startServer } from "../src/testing/start-server.ts";
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -322,5 +323,45 @@ async function idleMemory() {
   }
 }
 
-if (process.argv.includes("--idle-only")) await idleMemory();
-else await main();
+/** The same N idle streams through nginx (deploy/nginx/cryptex.conf), which terminates TLS: what the Node process
+ * still pays per stream when it speaks plain HTTP on a Unix socket. Target: ≤ 200 MB for 10,000. */
+async function idleMemoryBehindNginx() {
+  const N = Number(process.env.IDLE_CONNECTIONS ?? 10_000);
+  const socketDir = mkdtempSync(join(tmpdir(), "cryptex-bench-sock-"));
+  const socket = join(socketDir, "cryptex.sock");
+  const port = await freePort();
+  const srv = await startServer({
+    env: {
+      LOG_LEVEL: "warn",
+      RATE_LIMIT_SCALE: "100000",
+      LISTEN: `unix:${socket}`,
+      TRUST_PROXY: "true",
+      PUBLIC_URL: `https://localhost:${port}`,
+    },
+  });
+  const front = await startNginx([`unix:${socket}`], { port, connections: N + 100 });
+  try {
+    const a = await signUp(front);
+    await new Promise((r) => setTimeout(r, 500));
+    const base = rssOf(srv.pid);
+    const close = await openIdle(`${front.url}/api/v1/events`, N, a.token);
+    await new Promise((r) => setTimeout(r, 1000));
+    const grown = rssOf(srv.pid) - base;
+    close();
+    const target = 200 * 1024 * 1024 * (N / 10_000);
+    line(
+      `${N} idle live-push streams through nginx (TLS in nginx)`,
+      `server +${mb(grown)} (${(grown / N / 1024).toFixed(1)} KB each)`,
+      `target ≤ ${mb(target)}: ${grown <= target ? "met" : "NOT met"}`,
+    );
+  } finally {
+    await front.stop();
+    await srv.stop();
+    rmSync(socketDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes("--idle-only")) {
+  await idleMemory();
+  await idleMemoryBehindNginx();
+} else await main();
