@@ -1,0 +1,131 @@
+// Load test of a real deployment, bounded and on loopback only: two server processes on one PostgreSQL behind
+// nginx (deploy/nginx/cryptex.conf), 1,000 accounts of 1,000 items each, then 200 concurrent clients doing
+// delta syncs for 60 s (mostly empty pulls; one in ten pushes one item first). Prints throughput, latency
+// percentiles, errors, and each server process's memory over the run (it must stay flat).
+// Sizes: LOAD_ACCOUNTS, LOAD_ITEMS, LOAD_CLIENTS, LOAD_SECONDS.
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent, request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openPostgresStore } from "../src/store/postgres.ts";
+import { signUp, type TestAccount } from "../src/testing/accounts.ts";
+import { startNginx } from "../src/testing/nginx.ts";
+import { startPostgres } from "../src/testing/postgres.ts";
+import { startServer } from "../src/testing/start-server.ts";
+
+const ACCOUNTS = Number(process.env.LOAD_ACCOUNTS ?? 1000);
+const ITEMS = Number(process.env.LOAD_ITEMS ?? 1000);
+const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+
+const pg = await startPostgres();
+const dir = mkdtempSync(join(tmpdir(), "cryptex-load-"));
+const { freePort } = await import("../src/testing/free-port.ts");
+const port = await freePort();
+const env = { LOG_LEVEL: "warn", RATE_LIMIT_SCALE: "1000000", PUBLIC_URL: `https://localhost:${port}`, TRUST_PROXY: "true" };
+const servers = await Promise.all(
+  [0, 1].map((i) => startServer({ databaseUrl: pg.url, env: { ...env, LISTEN: `unix:${join(dir, `s${i}.sock`)}` } })),
+);
+const front = await startNginx(
+  [0, 1].map((i) => `unix:${join(dir, `s${i}.sock`)}`),
+  { port, connections: CLIENTS * 2 + 100 },
+);
+
+try {
+  // ---- set-up: accounts through the API (real sessions), items straight into the store (faster than HTTP) ----
+  let t = performance.now();
+  const accounts: TestAccount[] = [];
+  for (let i = 0; i < ACCOUNTS; i += 50) {
+    accounts.push(...(await Promise.all(Array.from({ length: Math.min(50, ACCOUNTS - i) }, () => signUp(front)))));
+  }
+  const store = await openPostgresStore(pg.url);
+  const payload = () => randomBytes(300);
+  for (let i = 0; i < accounts.length; i += 4) {
+    await Promise.all(
+      accounts.slice(i, i + 4).map((a) =>
+        store.push(
+          a.accountId,
+          Array.from({ length: ITEMS }, () => ({ id: randomUUID(), baseRevision: 0, deleted: false, data: payload() })),
+          "load",
+        ),
+      ),
+    );
+  }
+  await store.close();
+  console.log(`set-up: ${ACCOUNTS} accounts × ${ITEMS} items on PostgreSQL in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+
+  // ---- the run ----
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const call = (method: string, path: string, token: string, body?: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      if (body) Object.assign(headers, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+      const req = httpsRequest(`${front.url}${path}`, { method, headers, ca: front.caPem, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  const latencies: number[] = [];
+  let errors = 0;
+  let pushes = 0;
+  const memory: number[][] = servers.map(() => []);
+  const sampler = setInterval(() => {
+    for (const [i, s] of servers.entries()) memory[i]!.push(rssOf(s.pid));
+  }, 5000);
+  const end = performance.now() + SECONDS * 1000;
+  t = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      const a = accounts[c % accounts.length]!;
+      let since = ITEMS;
+      while (performance.now() < end) {
+        const started = performance.now();
+        try {
+          if (Math.random() < 0.1) {
+            const body = JSON.stringify({
+              items: [{ id: randomUUID(), baseRevision: 0, deleted: false, data: payload().toString("base64url") }],
+            });
+            const r = await call("POST", "/api/v1/items", a.token, body);
+            if (r.status !== 200) errors++;
+            pushes++;
+          }
+          const r = await call("GET", `/api/v1/items?since=${since}`, a.token);
+          if (r.status !== 200) errors++;
+          else since = (JSON.parse(r.text) as { revision: number }).revision;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  clearInterval(sampler);
+  const seconds = (performance.now() - t) / 1000;
+  latencies.sort((x, y) => x - y);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))]!.toFixed(1);
+  console.log(
+    `${CLIENTS} clients, ${seconds.toFixed(0)} s: ${(latencies.length / seconds).toFixed(0)} delta syncs/s (${pushes} with a push), ` +
+      `latency p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms; errors ${errors} (target 0: ${errors === 0 ? "met" : "NOT met"})`,
+  );
+  memory.forEach((xs, i) => {
+    const first = xs[1] ?? xs[0] ?? 0; // after the first 5 s of warm-up
+    const last = xs.at(-1) ?? 0;
+    const growth = (last - first) / first;
+    console.log(
+      `server process ${i + 1}: RSS ${xs.map(mb).join(" → ")} (after warm-up ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(0)}%; ` +
+        `flat within 20 %: ${Math.abs(growth) <= 0.2 ? "met" : "NOT met"})`,
+    );
+  });
+} finally {
+  await front.stop();
+  await Promise.all(servers.map((s) => s.stop()));
+  await pg.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
