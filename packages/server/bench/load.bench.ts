@@ -31,7 +31,7 @@ const servers = await Promise.all(
 );
 const front = await startNginx(
   [0, 1].map((i) => `unix:${join(dir, `s${i}.sock`)}`),
-  { port, connections: CLIENTS * 2 + 100 },
+  { port, connections: CLIENTS * 2 + 100, workers: 2 },
 );
 
 try {

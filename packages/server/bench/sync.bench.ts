@@ -4,7 +4,8 @@
 //   delta pull of 1 change in 100k             vs the full pull (time and bytes); target < 20 ms, < 4 KB
 //   empty delta pull, 50 concurrent clients    vs a trivial HTTPS handler (requests/s, p99)
 //   10,000 idle live-push (SSE) connections    vs 10,000 bare node:tls / node:https / node:http connections; target < 500 MB
-// Only the idle-connection part: `node --expose-gc packages/server/bench/sync.bench.ts --idle-only` (IDLE_CONNECTIONS=n).
+// Only the idle-connection part: `node --expose-gc packages/server/bench/sync.bench.ts --idle-only` (IDLE_CONNECTIONS=n);
+// add --nginx-only for just the streams through nginx.
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -339,7 +340,7 @@ async function idleMemoryBehindNginx() {
       PUBLIC_URL: `https://localhost:${port}`,
     },
   });
-  const front = await startNginx([`unix:${socket}`], { port, connections: N + 100 });
+  const front = await startNginx([`unix:${socket}`], { port, connections: N + 100, workers: 2 });
   try {
     const a = await signUp(front);
     await new Promise((r) => setTimeout(r, 500));
@@ -362,6 +363,6 @@ async function idleMemoryBehindNginx() {
 }
 
 if (process.argv.includes("--idle-only")) {
-  await idleMemory();
+  if (!process.argv.includes("--nginx-only")) await idleMemory();
   await idleMemoryBehindNginx();
 } else await main();

@@ -31,28 +31,34 @@ function swap(text: string, from: string, to: string): string {
 }
 
 /** `upstreams` are nginx `server` targets: "127.0.0.1:PORT" or "unix:/path". `port` defaults to a free one. */
-export async function startNginx(upstreams: readonly string[], opts: { port?: number; connections?: number } = {}): Promise<RunningNginx> {
+/** `connections`: client streams to plan for (each also holds an upstream connection); spread over `workers`. */
+export async function startNginx(
+  upstreams: readonly string[],
+  opts: { port?: number; connections?: number; workers?: number } = {},
+): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), "cryptex-nginx-"));
   const port = opts.port ?? (await freePort());
   const cert = loadOrCreateCertificate(join(dir, "tls", "cert.pem"), join(dir, "tls", "key.pem"), true);
   let site = readFileSync(SITE, "utf8");
   site = swap(site, "server unix:/run/cryptex/cryptex.sock;", upstreams.map((u) => `server ${u};`).join("\n    "));
-  site = swap(site, "listen 443 ssl;", `listen 127.0.0.1:${port} ssl;`);
+  const workers = opts.workers ?? 1;
+  // reuseport: the kernel spreads connections over the workers, so each stays under the per-process file limit
+  site = swap(site, "listen 443 ssl;", `listen 127.0.0.1:${port} ssl${workers > 1 ? " reuseport" : ""};`);
   site = swap(site, "listen [::]:443 ssl;", "");
   site = swap(site, "server_name vault.example.org;", "server_name localhost;");
   site = swap(site, "/etc/letsencrypt/live/vault.example.org/fullchain.pem", join(dir, "tls", "cert.pem"));
   site = swap(site, "/etc/letsencrypt/live/vault.example.org/privkey.pem", join(dir, "tls", "key.pem"));
   writeFileSync(join(dir, "cryptex.conf"), site);
   mkdirSync(join(dir, "tmp"));
-  const connections = opts.connections ?? 1024;
+  const perWorker = Math.ceil((opts.connections ?? 1024) / workers) * 2 + 100;
   writeFileSync(
     join(dir, "nginx.conf"),
     `${process.getuid?.() === 0 ? "user root;\n" : ""}daemon off;
-worker_processes 1;
-worker_rlimit_nofile ${connections * 2 + 100};
+worker_processes ${workers};
+worker_rlimit_nofile ${perWorker + 100};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-events { worker_connections ${connections * 2 + 50}; }
+events { worker_connections ${perWorker}; }
 http {
   access_log off;
   client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fastcgi;
