@@ -8,6 +8,7 @@ import { eventRoutes } from "./api/events.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
 import { sessionRoutes } from "./api/sessions.ts";
+import { clientKey } from "./auth/client-key.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { sendError, sendJson } from "./http/respond.ts";
@@ -26,6 +27,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
   ];
   const { log, metrics, config } = deps;
 
+  /** The key limits count under: the client's address (IPv6 by /64), see auth/client-key.ts. */
   function clientIp(req: IncomingMessage): string {
     if (config.trustProxy) {
       // The right-most X-Forwarded-For entry is the one our own proxy added; the rest is client-supplied.
@@ -33,9 +35,9 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-      if (xff.length > 0) return xff.at(-1)!;
+      if (xff.length > 0) return clientKey(xff.at(-1)!);
     }
-    return req.socket.remoteAddress ?? "unknown";
+    return clientKey(req.socket.remoteAddress ?? "unknown");
   }
 
   function cors(req: IncomingMessage, res: ServerResponse): boolean {

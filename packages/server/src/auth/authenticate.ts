@@ -4,6 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { Deps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import type { Session } from "../store/store.ts";
+import { AUTH_MAX_DELAY_MS, LIMITS } from "./rate-limit.ts";
 import { hashToken, SESSION_TTL_MS } from "./tokens.ts";
 
 const TOKEN = /^Bearer ([A-Za-z0-9_-]{43,64})$/;
@@ -27,7 +28,16 @@ export async function authenticate(deps: Pick<Deps, "store" | "now">, req: Incom
   return s;
 }
 
+/** Refuses (429) a caller whose own bucket is empty: keys always include the client address. */
 export function rateLimit(deps: Pick<Deps, "limiter">, key: string, limit: { burst: number; perMinute: number }): void {
   const wait = deps.limiter.take(key, limit);
   if (wait > 0) throw new ApiError("rate_limited", `too many requests: try again in ${wait} s`, { "retry-after": String(wait) });
+}
+
+/** The global ceiling on unauthenticated auth calls: past it a request waits its turn, never gets refused. */
+export async function paceAuth(deps: Pick<Deps, "limiter" | "metrics">): Promise<void> {
+  const wait = deps.limiter.reserve("auth:global", LIMITS.authGlobal, AUTH_MAX_DELAY_MS);
+  if (wait === 0) return;
+  deps.metrics.inc("cryptex_auth_delayed_total");
+  await new Promise((r) => setTimeout(r, wait));
 }
