@@ -11,6 +11,7 @@ import { sessionRoutes } from "./api/sessions.ts";
 import { clientKey } from "./auth/client-key.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
+import { metricsAllowed } from "./http/metrics-access.ts";
 import { sendError, sendJson } from "./http/respond.ts";
 import { matchRoute, type Route } from "./http/router.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
@@ -66,6 +67,8 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     }
     if (path === "/metrics") {
       if (method !== "GET") throw new ApiError("method_not_allowed", "use GET", { allow: "GET" });
+      if (!metricsAllowed(req, config.metricsToken))
+        throw new ApiError("forbidden", "metrics are served only to this machine (loopback) or with the metrics bearer token");
       const text = metrics.render();
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
       res.end(text);
