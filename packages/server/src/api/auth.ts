@@ -7,7 +7,7 @@ import { authenticate, paceAuth, rateLimit } from "../auth/authenticate.ts";
 import { fakeAccountId } from "../auth/fake-account.ts";
 import { LIMITS } from "../auth/rate-limit.ts";
 import { verifySignature } from "../auth/signature.ts";
-import { b64u, CHALLENGE_TTL_MS, fromB64u, hashToken, randomToken, SESSION_TTL_MS } from "../auth/tokens.ts";
+import { b64u, CHALLENGE_TTL_MS, fromB64u, hashToken, randomToken, sessionExpiry } from "../auth/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { readJson, readNoBody, UNAUTHENTICATED_BODY } from "../http/body.ts";
@@ -21,7 +21,7 @@ export function newSession(deps: Deps, accountId: string, deviceName: string): {
   const now = deps.now();
   const token = b64u(randomToken());
   return {
-    session: { id: randomUUID(), accountId, deviceName, createdAt: now, lastSeenAt: now, expiresAt: now + SESSION_TTL_MS },
+    session: { id: randomUUID(), accountId, deviceName, createdAt: now, lastSeenAt: now, expiresAt: sessionExpiry(now, now, deps.config) },
     token,
     tokenHash: hashToken(token),
   };

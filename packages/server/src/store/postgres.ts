@@ -255,6 +255,10 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
       const r = await pool.query("DELETE FROM sessions WHERE account_id = $1 AND id = $2", [accountId, sessionId]);
       return (r.rowCount ?? 0) > 0;
     },
+    async endOtherSessions(accountId, keepSession) {
+      const r = await pool.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2 RETURNING id", [accountId, keepSession]);
+      return r.rows.map((x) => x.id as string);
+    },
 
     async pull(accountId, since, limit): Promise<PullPage | undefined> {
       // REPEATABLE READ: the items and the account revision come from one snapshot.

@@ -244,6 +244,11 @@ export function openSqliteStore(file: string): Store {
       const r = q("DELETE FROM sessions WHERE account_id = ? AND id = ?").run(accountId, sessionId);
       return Number(r.changes) > 0;
     },
+    async endOtherSessions(accountId, keepSession) {
+      return q("DELETE FROM sessions WHERE account_id = ? AND id <> ? RETURNING id")
+        .all(accountId, keepSession)
+        .map((r) => r.id as string);
+    },
 
     async pull(accountId, since, limit): Promise<PullPage | undefined> {
       // One read transaction: the items and the account revision come from the same snapshot.

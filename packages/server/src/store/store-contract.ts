@@ -92,6 +92,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.revokeSession(a.id, s2.id), false);
   });
 
+  test(`${name}: ending the other sessions keeps this one and leaves other accounts alone`, async () => {
+    const a = sampleAccount();
+    const keep = sampleSession(a.id);
+    const hKeep = randomBytes(32);
+    await store.createAccount(a, keep, hKeep);
+    const others = [sampleSession(a.id, { deviceName: "phone" }), sampleSession(a.id, { deviceName: "tablet" })];
+    const hOthers = others.map(() => randomBytes(32));
+    for (const [i, s] of others.entries()) await store.createSession(s, hOthers[i]!);
+    const b = sampleAccount();
+    const bs = sampleSession(b.id);
+    const hb = randomBytes(32);
+    await store.createAccount(b, bs, hb);
+    assert.deepEqual((await store.endOtherSessions(a.id, keep.id)).sort(), others.map((s) => s.id).sort());
+    assert.deepEqual(await store.findSession(hKeep, now), keep);
+    for (const h of hOthers) assert.equal(await store.findSession(h, now), undefined);
+    assert.deepEqual(await store.findSession(hb, now), bs, "another account's session stays");
+    assert.deepEqual(await store.endOtherSessions(a.id, keep.id), [], "nothing left to end");
+  });
+
   test(`${name}: push assigns consecutive revisions; pull pages in order with the snapshot revision`, async () => {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));

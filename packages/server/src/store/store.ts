@@ -109,6 +109,8 @@ export interface Store {
   touchSession(id: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   listSessions(accountId: string, now: number): Promise<Session[]>;
   revokeSession(accountId: string, sessionId: string): Promise<boolean>;
+  /** Ends every session of the account but `keepSession` (after a password change, or on request); the ids ended. */
+  endOtherSessions(accountId: string, keepSession: string): Promise<string[]>;
 
   pull(accountId: string, since: number, limit: number): Promise<PullPage | undefined>;
   /** One transaction: every write applied with consecutive revisions, or nothing. */
