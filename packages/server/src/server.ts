@@ -1,10 +1,10 @@
 // Wires the server together from a parsed Config: certificate, store, mailer, live hub, HTTPS listener.
 // Returns a handle to stop it cleanly (SIGTERM): stop accepting, close live streams, close the store.
-import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { createApp } from "./app.ts";
 import { RateLimiter } from "./auth/rate-limit.ts";
 import type { Config } from "./config.ts";
+import { DataDirError, secureDataDir } from "./data-dir.ts";
 import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
@@ -37,7 +37,18 @@ export interface RunningServer {
 export class StartupError extends Error {}
 
 export async function runServer(config: Config, log: Logger): Promise<RunningServer> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  let repaired: string[];
+  try {
+    repaired = secureDataDir(config.dataDir);
+  } catch (e) {
+    if (e instanceof DataDirError) throw new StartupError(e.message);
+    throw new StartupError(`cannot prepare DATA_DIR ${config.dataDir}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+  }
+  if (repaired.length > 0)
+    log.warn("repaired loose permissions in DATA_DIR (other users could read them)", {
+      count: repaired.length,
+      paths: repaired.slice(0, 20).join(", "),
+    });
   const cert = loadOrCreateCertificate(config.tlsCert, config.tlsKey, config.tlsSelfSigned);
   let store: Store;
   try {
