@@ -62,7 +62,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     throw new StartupError(`cannot open the database (${config.databaseUrl ? "PostgreSQL" : config.sqliteFile}): ${why}`);
   }
   const metrics = new Metrics();
-  const hub = new LiveHub(metrics);
+  const hub = new LiveHub(metrics, { perAccount: config.liveStreamsPerAccount, perAddress: config.liveStreamsPerAddress });
   store.subscribe((e) => hub.handle(e));
   const deps = {
     config,

@@ -189,6 +189,8 @@ export const ERROR_CODES = [
   "origin_mismatch",
   "revision_from_future",
   "rate_limited",
+  /** the write would take the account past its storage quota; nothing was applied (413) */
+  "quota_exceeded",
   "internal",
 ] as const;
 export type ApiErrorCode = (typeof ERROR_CODES)[number];

@@ -1,19 +1,22 @@
 // Abuse limits against the real server process with its real limits (RATE_LIMIT_SCALE=1): a flood from
-// one address (127.0.0.2) cannot lock out a user on another (127.0.0.1), and unauthenticated routes refuse
-// big bodies with 413 before reading them.
+// one address (127.0.0.2) cannot lock out a user on another (127.0.0.1); unauthenticated routes refuse big
+// bodies with 413 before reading them; the storage quota; live stream caps per account and per address.
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { request as httpsRequest } from "node:https";
 import { after, before, describe, test } from "node:test";
 import { b64u, signIn, signUp } from "../testing/accounts.ts";
 import { request } from "../testing/https-client.ts";
+import { openEvents } from "../testing/sse.ts";
 import { type RunningServer, startServer } from "../testing/start-server.ts";
 
 let srv: RunningServer;
 /** The same server reached at 127.0.0.1, so a client socket can be bound to another loopback address. */
 let direct: { url: string; caPem: string };
 before(async () => {
-  srv = await startServer({ env: { RATE_LIMIT_SCALE: "1" } });
+  srv = await startServer({
+    env: { RATE_LIMIT_SCALE: "1", ACCOUNT_QUOTA: "1MiB", LIVE_STREAMS_PER_ACCOUNT: "3", LIVE_STREAMS_PER_ADDRESS: "5" },
+  });
   direct = { url: `https://127.0.0.1:${srv.port}`, caPem: srv.caPem };
 });
 after(() => srv?.stop());
@@ -104,3 +107,78 @@ describe("small bodies before sign-in", () => {
     assert.equal(r.status, 200, r.text);
   });
 });
+
+describe("storage quota", () => {
+  const push = (token: string, items: unknown[]) => request("POST", `${srv.url}/api/v1/items`, { ca: srv.caPem, token, body: { items } });
+  const blob = (n: number) => b64u(randomBytes(n));
+
+  test("a push past the account's quota is refused 413 quota_exceeded, nothing applied; deleting makes room", async () => {
+    const a = await signUp(srv);
+    const big = Array.from({ length: 3 }, () => ({ id: randomUUID(), baseRevision: 0, deleted: false, data: blob(300 * 1024) }));
+    const first = await push(a.token, big);
+    assert.equal(first.status, 200, first.text);
+    const over = await push(a.token, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: blob(200 * 1024) }]);
+    assert.equal(over.status, 413);
+    assert.equal(over.json.code, "quota_exceeded");
+    assert.match(over.json.message, /quota of 1\.0 MiB is full \(900 KiB in use\)/);
+    const pulled = await request("GET", `${srv.url}/api/v1/items?since=0`, { ca: srv.caPem, token: a.token });
+    assert.equal(pulled.json.revision, 3, "nothing of the refused push was stored");
+    const manifest = await request("PUT", `${srv.url}/api/v1/manifests/${randomUUID()}`, {
+      ca: srv.caPem,
+      token: a.token,
+      body: { data: blob(200 * 1024) },
+    });
+    assert.equal(manifest.status, 413);
+    assert.equal(manifest.json.code, "quota_exceeded");
+    // a tombstone frees its bytes; the same push then fits
+    assert.equal((await push(a.token, [{ id: big[0]!.id, baseRevision: 1, deleted: true }])).status, 200);
+    assert.equal((await push(a.token, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: blob(200 * 1024) }])).status, 200);
+    // another account has its own quota
+    const b = await signUp(srv);
+    assert.equal((await push(b.token, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: blob(500 * 1024) }])).status, 200);
+  });
+});
+
+describe("live stream caps", () => {
+  test("an account opens at most LIVE_STREAMS_PER_ACCOUNT streams, an address at most LIVE_STREAMS_PER_ADDRESS", async () => {
+    const a = await signUp(srv);
+    const streams = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await openEvents(srv, a.token);
+      assert.equal(s.status, 200);
+      streams.push(s);
+    }
+    const fourth = await request("GET", `${srv.url}/api/v1/events`, { ca: srv.caPem, token: a.token });
+    assert.equal(fourth.status, 429);
+    assert.equal(fourth.json.code, "rate_limited");
+    assert.match(fourth.json.message, /live streams/);
+    // closing one makes room again
+    streams.pop()!.close();
+    await waitUntil(async () => {
+      const s = await openEvents(srv, a.token);
+      if (s.status === 200) streams.push(s);
+      else s.close();
+      return s.status === 200;
+    });
+    // the same address with other accounts reaches the per-address cap (5) …
+    const b = await signUp(srv);
+    for (let i = 0; i < 2; i++) {
+      const s = await openEvents(srv, b.token);
+      assert.equal(s.status, 200);
+      streams.push(s);
+    }
+    const c = await signUp(srv);
+    const sixth = await request("GET", `${srv.url}/api/v1/events`, { ca: srv.caPem, token: c.token });
+    assert.equal(sixth.status, 429);
+    assert.match(sixth.json.message, /this address/);
+    for (const s of streams) s.close();
+  });
+});
+
+async function waitUntil(ok: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -24,7 +24,12 @@ describe("/metrics access", () => {
   });
 
   test("a request forwarded by a proxy is refused 403 without the token", async () => {
-    for (const headers of [{ "x-forwarded-for": "203.0.113.9" }, { forwarded: "for=203.0.113.9" }, { "x-real-ip": "203.0.113.9" }]) {
+    const forwarded: Record<string, string>[] = [
+      { "x-forwarded-for": "203.0.113.9" },
+      { forwarded: "for=203.0.113.9" },
+      { "x-real-ip": "203.0.113.9" },
+    ];
+    for (const headers of forwarded) {
       const r = await metrics(plain, headers);
       assert.equal(r.status, 403, JSON.stringify(headers));
       assert.equal(r.json.code, "forbidden");
