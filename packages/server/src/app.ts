@@ -28,17 +28,17 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
   ];
   const { log, metrics, config } = deps;
 
-  /** The key limits count under: the client's address (IPv6 by /64), see auth/client-key.ts. */
-  function clientIp(req: IncomingMessage): string {
+  /** The client's address: the socket peer, or behind a trusted proxy the address that proxy saw. */
+  function clientAddress(req: IncomingMessage): string {
     if (config.trustProxy) {
       // The right-most X-Forwarded-For entry is the one our own proxy added; the rest is client-supplied.
       const xff = String(req.headers["x-forwarded-for"] ?? "")
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-      if (xff.length > 0) return clientKey(xff.at(-1)!);
+      if (xff.length > 0) return xff.at(-1)!.slice(0, 64);
     }
-    return clientKey(req.socket.remoteAddress ?? "unknown");
+    return req.socket.remoteAddress ?? "unknown";
   }
 
   function cors(req: IncomingMessage, res: ServerResponse): boolean {
@@ -57,6 +57,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     res: ServerResponse,
     url: URL,
     seen: { route: string },
+    client: string,
   ): Promise<{ route: string; status: number }> {
     const method = req.method ?? "GET";
     const path = url.pathname;
@@ -87,7 +88,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
         throw new ApiError("not_found", "no such API endpoint");
       }
       seen.route = m.route.pattern;
-      const answer = await m.route.handler({ req, res, url, params: m.params, ip: clientIp(req) });
+      const answer = await m.route.handler({ req, res, url, params: m.params, ip: clientKey(client) });
       const route = m.route.pattern;
       if (answer === "streamed") return { route, status: 200 };
       sendJson(res, answer.status, answer.body, answer.headers);
@@ -111,7 +112,8 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     }
     const seen = { route: "unmatched" };
     let route = "unmatched";
-    handle(req, res, url, seen)
+    const client = clientAddress(req);
+    handle(req, res, url, seen, client)
       .then((r) => {
         route = r.route;
         return r.status;
@@ -128,7 +130,8 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
         const seconds = (performance.now() - started) / 1000;
         metrics.inc("cryptex_http_requests_total", { method: req.method ?? "?", route, status });
         if (route !== "/api/v1/events") metrics.observe(route, seconds);
-        log.info("request", { id, method: req.method, route, status, ms: Math.round(seconds * 10000) / 10 });
+        // the client address, so abuse can be traced; never the raw path, query, headers or body
+        log.info("request", { id, client, method: req.method, route, status, ms: Math.round(seconds * 10000) / 10 });
       });
   };
 }

@@ -57,6 +57,14 @@ describe("no lock-out", () => {
     });
     assert.equal(still.status, 429, "the flooder is still limited");
     assert.match(String(still.headers["retry-after"]), /^\d+$/);
+    // the log traces the flood to its address, without the e-mail or any token
+    const lines = srv
+      .logs()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(lines.some((l) => l.msg === "request" && String(l.client).endsWith("127.0.0.2") && l.status === 429));
+    assert.ok(!srv.logs().includes(victim.email) && !srv.logs().includes(t.token) && !srv.logs().includes(victim.token));
   });
 });
 
