@@ -98,8 +98,11 @@ test("limits: session lifetimes, account quota, live stream caps, metrics token"
     LIVE_STREAMS_PER_ACCOUNT: "5",
     LIVE_STREAMS_PER_ADDRESS: "50",
     METRICS_TOKEN: "0123456789abcdef0123456789abcdef",
+    AUTH_CEILING_PER_MINUTE: "120",
   });
   assert.ok(r.ok);
+  assert.equal(r.config.authCeilingPerMinute, 120);
+  assert.equal(d.config.authCeilingPerMinute, 600);
   assert.deepEqual(
     [
       r.config.sessionIdleMs,
@@ -121,9 +124,10 @@ test("limits: session lifetimes, account quota, live stream caps, metrics token"
     LIVE_STREAMS_PER_ACCOUNT: "-3",
     LIVE_STREAMS_PER_ADDRESS: "1.5",
     METRICS_TOKEN: "short",
+    AUTH_CEILING_PER_MINUTE: "0",
   });
   assert.ok(!bad.ok);
-  assert.equal(bad.errors.length, 6, bad.errors.join("\n"));
+  assert.equal(bad.errors.length, 7, bad.errors.join("\n"));
   const inverted = parseConfig({ SESSION_IDLE_DAYS: "60", SESSION_MAX_DAYS: "30" });
   assert.ok(!inverted.ok);
   assert.match(inverted.errors.join("\n"), /SESSION_IDLE_DAYS must not be above SESSION_MAX_DAYS/);

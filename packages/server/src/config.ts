@@ -37,6 +37,8 @@ export interface Config {
   readonly sessionMaxMs: number;
   /** item and manifest bytes one account may keep */
   readonly accountQuotaBytes: number;
+  /** unauthenticated auth calls per minute, all clients together, before each waits its turn */
+  readonly authCeilingPerMinute: number;
   /** open live streams per account, and per client address, in each process */
   readonly liveStreamsPerAccount: number;
   readonly liveStreamsPerAddress: number;
@@ -116,6 +118,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   const sessionMaxMs = int("SESSION_MAX_DAYS", 90, 3650) * DAY;
   if (sessionIdleMs > sessionMaxMs) errors.push("SESSION_IDLE_DAYS must not be above SESSION_MAX_DAYS");
   const accountQuotaBytes = parseSize(get("ACCOUNT_QUOTA"), "ACCOUNT_QUOTA", 1024 ** 3, errors);
+  const authCeilingPerMinute = int("AUTH_CEILING_PER_MINUTE", 600, 10_000_000);
   const liveStreamsPerAccount = int("LIVE_STREAMS_PER_ACCOUNT", 20, 100_000);
   const liveStreamsPerAddress = int("LIVE_STREAMS_PER_ADDRESS", 100, 1_000_000);
 
@@ -145,6 +148,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       sessionIdleMs,
       sessionMaxMs,
       accountQuotaBytes,
+      authCeilingPerMinute,
       liveStreamsPerAccount,
       liveStreamsPerAddress,
     }),

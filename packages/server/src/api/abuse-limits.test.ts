@@ -68,6 +68,45 @@ describe("no lock-out", () => {
   });
 });
 
+describe("global ceiling", () => {
+  test("past the ceiling on unauthenticated calls, calls wait their turn instead of being refused", async () => {
+    // 30 calls a minute for everybody together: one turn every 2 s past a burst of 30
+    const tight = await startServer({ env: { RATE_LIMIT_SCALE: "1", AUTH_CEILING_PER_MINUTE: "30" } });
+    try {
+      const started = Date.now();
+      const took: number[] = [];
+      const timed = async (p: Promise<{ status: number }>) => {
+        const r = await p;
+        took.push(Date.now() - started);
+        return r.status;
+      };
+      const challenges = Array.from({ length: 20 }, (_, i) =>
+        timed(request("POST", `${tight.url}/api/v1/auth/challenge`, { ca: tight.caPem, body: { email: `u${i}@example.org` } })),
+      );
+      const signins = Array.from({ length: 13 }, () =>
+        timed(
+          request("POST", `${tight.url}/api/v1/auth/signin`, {
+            ca: tight.caPem,
+            body: { accountId: randomUUID(), challenge: b64u(randomBytes(32)), signature: b64u(randomBytes(64)), deviceName: "x" },
+          }),
+        ),
+      );
+      const statuses = await Promise.all([...challenges, ...signins]);
+      assert.deepEqual(
+        statuses.filter((s) => s !== 200 && s !== 401),
+        [],
+        "nothing refused",
+      );
+      assert.ok(Math.max(...took) >= 5000, `the last calls waited (${Math.max(...took)} ms)`);
+      assert.ok(Math.max(...took) < 9000, "each waited at most its turn");
+      const m = await request("GET", `${tight.url}/metrics`, { ca: tight.caPem });
+      assert.match(m.text, /cryptex_auth_delayed_total 3\b/);
+    } finally {
+      await tight.stop();
+    }
+  });
+});
+
 /** Sends the headers and only part of the body (never ending it); resolves with the answer. */
 function sendPart(path: string, headers: Record<string, string>, part: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

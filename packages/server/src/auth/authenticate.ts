@@ -5,7 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { Deps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import type { Session } from "../store/store.ts";
-import { AUTH_MAX_DELAY_MS, LIMITS } from "./rate-limit.ts";
+import { AUTH_MAX_DELAY_MS } from "./rate-limit.ts";
 import { hashToken, sessionExpiry } from "./tokens.ts";
 
 const TOKEN = /^Bearer ([A-Za-z0-9_-]{43,64})$/;
@@ -36,8 +36,9 @@ export function rateLimit(deps: Pick<Deps, "limiter">, key: string, limit: { bur
 }
 
 /** The global ceiling on unauthenticated auth calls: past it a request waits its turn, never gets refused. */
-export async function paceAuth(deps: Pick<Deps, "limiter" | "metrics">): Promise<void> {
-  const wait = deps.limiter.reserve("auth:global", LIMITS.authGlobal, AUTH_MAX_DELAY_MS);
+export async function paceAuth(deps: Pick<Deps, "limiter" | "metrics" | "config">): Promise<void> {
+  const n = deps.config.authCeilingPerMinute;
+  const wait = deps.limiter.reserve("auth:global", { burst: n, perMinute: n }, AUTH_MAX_DELAY_MS);
   if (wait === 0) return;
   deps.metrics.inc("cryptex_auth_delayed_total");
   await new Promise((r) => setTimeout(r, wait));

@@ -67,8 +67,6 @@ export const LIMITS = {
   challengePerIpEmail: { burst: 10, perMinute: 5 },
   signinPerIp: { burst: 30, perMinute: 30 },
   signinPerIpAccount: { burst: 10, perMinute: 5 },
-  /** all unauthenticated auth calls together; past it each waits its turn, up to AUTH_MAX_DELAY_MS */
-  authGlobal: { burst: 600, perMinute: 600 },
   mailPerAccount: { burst: 3, perMinute: 0.1 },
   actionPerAccount: { burst: 10, perMinute: 5 },
 } as const satisfies Record<string, Limit>;
