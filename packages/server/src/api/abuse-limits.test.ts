@@ -115,7 +115,6 @@ function sendPart(path: string, headers: Record<string, string>, part: string): 
     const req = httpsRequest(`${direct.url}${path}`, {
       method: "POST",
       ca: srv.caPem,
-      servername: "localhost",
       headers: { "content-type": "application/json", ...headers },
       timeout: 10_000,
     });

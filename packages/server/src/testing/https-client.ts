@@ -34,29 +34,26 @@ export function request(method: string, url: string, opts: RequestOptions = {}):
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
   Object.assign(headers, opts.headers);
+  const options = { method, headers, ca: opts.ca, timeout: opts.timeoutMs ?? 60_000, localAddress: opts.localAddress };
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      { method, headers, ca: opts.ca, timeout: opts.timeoutMs ?? 60_000, localAddress: opts.localAddress, servername: "localhost" },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const buf = Buffer.concat(chunks);
-          const text = buf.toString("utf8");
-          let json: unknown;
-          if (String(res.headers["content-type"] ?? "").startsWith("application/json")) {
-            try {
-              json = JSON.parse(text);
-            } catch {
-              json = undefined;
-            }
+    const req = httpsRequest(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const buf = Buffer.concat(chunks);
+        const text = buf.toString("utf8");
+        let json: unknown;
+        if (String(res.headers["content-type"] ?? "").startsWith("application/json")) {
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, bytes: buf.length });
-        });
-      },
-    );
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, bytes: buf.length });
+      });
+    });
     req.on("timeout", () => req.destroy(new Error(`timeout: ${method} ${url}`)));
     req.on("error", reject);
     req.end(body);
