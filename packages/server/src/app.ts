@@ -8,9 +8,11 @@ import { eventRoutes } from "./api/events.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
 import { sessionRoutes } from "./api/sessions.ts";
+import { clientKey } from "./auth/client-key.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { clientAddress } from "./http/client-address.ts";
+import { metricsAllowed } from "./http/metrics-access.ts";
 import { sendError, sendJson } from "./http/respond.ts";
 import { matchRoute, type Route } from "./http/router.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
@@ -27,8 +29,9 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
   ];
   const { log, metrics, config } = deps;
 
-  const clientIp = (req: IncomingMessage): string =>
-    clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), config.trustProxy);
+  /** The client's address: the socket peer, or behind a trusted proxy the address that proxy saw. */
+  const addressOf = (req: IncomingMessage): string =>
+    clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), config.trustProxy).slice(0, 64);
 
   function cors(req: IncomingMessage, res: ServerResponse): boolean {
     const origin = req.headers.origin;
@@ -46,6 +49,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     res: ServerResponse,
     url: URL,
     seen: { route: string },
+    client: string,
   ): Promise<{ route: string; status: number }> {
     const method = req.method ?? "GET";
     const path = url.pathname;
@@ -56,6 +60,8 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     }
     if (path === "/metrics") {
       if (method !== "GET") throw new ApiError("method_not_allowed", "use GET", { allow: "GET" });
+      if (!metricsAllowed(req, config.metricsToken))
+        throw new ApiError("forbidden", "metrics are served only to this machine (loopback) or with the metrics bearer token");
       const text = metrics.render();
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
       res.end(text);
@@ -74,7 +80,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
         throw new ApiError("not_found", "no such API endpoint");
       }
       seen.route = m.route.pattern;
-      const answer = await m.route.handler({ req, res, url, params: m.params, ip: clientIp(req) });
+      const answer = await m.route.handler({ req, res, url, params: m.params, ip: clientKey(client) });
       const route = m.route.pattern;
       if (answer === "streamed") return { route, status: 200 };
       sendJson(res, answer.status, answer.body, answer.headers);
@@ -98,7 +104,8 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     }
     const seen = { route: "unmatched" };
     let route = "unmatched";
-    handle(req, res, url, seen)
+    const client = addressOf(req);
+    handle(req, res, url, seen, client)
       .then((r) => {
         route = r.route;
         return r.status;
@@ -115,7 +122,8 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
         const seconds = (performance.now() - started) / 1000;
         metrics.inc("cryptex_http_requests_total", { method: req.method ?? "?", route, status });
         if (route !== "/api/v1/events") metrics.observe(route, seconds);
-        log.info("request", { id, method: req.method, route, status, ms: Math.round(seconds * 10000) / 10 });
+        // the client address, so abuse can be traced; never the raw path, query, headers or body
+        log.info("request", { id, client, method: req.method, route, status, ms: Math.round(seconds * 10000) / 10 });
       });
   };
 }

@@ -97,3 +97,61 @@ test("plain HTTP only behind a proxy on this host: a Unix socket or a loopback H
   assert.ok(!bad.ok);
   assert.match(bad.errors[0]!, /TRUST_PROXY: "nginx.local" is not an IP address/);
 });
+
+test("limits: session lifetimes, account quota, live stream caps, metrics token", () => {
+  const d = parseConfig({}, "/srv");
+  assert.ok(d.ok);
+  const DAY = 24 * 3600 * 1000;
+  assert.deepEqual(
+    [
+      d.config.sessionIdleMs,
+      d.config.sessionMaxMs,
+      d.config.accountQuotaBytes,
+      d.config.liveStreamsPerAccount,
+      d.config.liveStreamsPerAddress,
+    ],
+    [30 * DAY, 90 * DAY, 1024 ** 3, 20, 100],
+  );
+  assert.equal(d.config.metricsToken, undefined);
+  const r = parseConfig({
+    SESSION_IDLE_DAYS: "7",
+    SESSION_MAX_DAYS: "14",
+    ACCOUNT_QUOTA: "500MiB",
+    LIVE_STREAMS_PER_ACCOUNT: "5",
+    LIVE_STREAMS_PER_ADDRESS: "50",
+    METRICS_TOKEN: "0123456789abcdef0123456789abcdef",
+    AUTH_CEILING_PER_MINUTE: "120",
+  });
+  assert.ok(r.ok);
+  assert.equal(r.config.authCeilingPerMinute, 120);
+  assert.equal(d.config.authCeilingPerMinute, 600);
+  assert.deepEqual(
+    [
+      r.config.sessionIdleMs,
+      r.config.sessionMaxMs,
+      r.config.accountQuotaBytes,
+      r.config.liveStreamsPerAccount,
+      r.config.liveStreamsPerAddress,
+    ],
+    [7 * DAY, 14 * DAY, 500 * 1024 ** 2, 5, 50],
+  );
+  assert.equal(r.config.metricsToken, "0123456789abcdef0123456789abcdef");
+  const plainBytes = parseConfig({ ACCOUNT_QUOTA: "2097152" });
+  assert.ok(plainBytes.ok);
+  assert.equal(plainBytes.config.accountQuotaBytes, 2 * 1024 ** 2);
+  const bad = parseConfig({
+    SESSION_IDLE_DAYS: "0",
+    SESSION_MAX_DAYS: "x",
+    ACCOUNT_QUOTA: "12 parsecs",
+    LIVE_STREAMS_PER_ACCOUNT: "-3",
+    LIVE_STREAMS_PER_ADDRESS: "1.5",
+    METRICS_TOKEN: "short",
+    AUTH_CEILING_PER_MINUTE: "0",
+  });
+  assert.ok(!bad.ok);
+  assert.equal(bad.errors.length, 7, bad.errors.join("\n"));
+  const inverted = parseConfig({ SESSION_IDLE_DAYS: "60", SESSION_MAX_DAYS: "30" });
+  assert.ok(!inverted.ok);
+  assert.match(inverted.errors.join("\n"), /SESSION_IDLE_DAYS must not be above SESSION_MAX_DAYS/);
+  assert.ok(!parseConfig({ ACCOUNT_QUOTA: "1KiB" }).ok, "below 1 MiB");
+});

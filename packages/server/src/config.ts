@@ -38,6 +38,19 @@ export interface Config {
   readonly webDir: string;
   /** multiplies every rate limit (tests and trusted deployments may raise it) */
   readonly rateLimitScale: number;
+  /** lets GET /metrics be read from off the machine with this bearer token; undefined: loopback only */
+  readonly metricsToken: string | undefined;
+  /** a session unused this long ends, ms */
+  readonly sessionIdleMs: number;
+  /** a session ends this long after sign-in however much it is used, ms */
+  readonly sessionMaxMs: number;
+  /** item and manifest bytes one account may keep */
+  readonly accountQuotaBytes: number;
+  /** unauthenticated auth calls per minute, all clients together, before each waits its turn */
+  readonly authCeilingPerMinute: number;
+  /** open live streams per account, and per client address, in each process */
+  readonly liveStreamsPerAccount: number;
+  readonly liveStreamsPerAddress: number;
 }
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] };
@@ -97,6 +110,28 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   const rateLimitScale = rawScale === undefined ? 1 : Number(rawScale);
   if (!(rateLimitScale > 0 && rateLimitScale <= 1e6)) errors.push("RATE_LIMIT_SCALE must be a number above 0");
 
+  const metricsToken = get("METRICS_TOKEN");
+  if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{24,200}$/.test(metricsToken))
+    errors.push("METRICS_TOKEN must be 24 to 200 characters of A-Z a-z 0-9 . _ ~ + / = - (for example: openssl rand -hex 32)");
+
+  const int = (name: string, fallback: number, max: number): number => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < 1 || Number(v) > max) {
+      errors.push(`${name} must be a whole number 1..${max}, got "${v.slice(0, 40)}"`);
+      return fallback;
+    }
+    return Number(v);
+  };
+  const DAY = 24 * 3600 * 1000;
+  const sessionIdleMs = int("SESSION_IDLE_DAYS", 30, 3650) * DAY;
+  const sessionMaxMs = int("SESSION_MAX_DAYS", 90, 3650) * DAY;
+  if (sessionIdleMs > sessionMaxMs) errors.push("SESSION_IDLE_DAYS must not be above SESSION_MAX_DAYS");
+  const accountQuotaBytes = parseSize(get("ACCOUNT_QUOTA"), "ACCOUNT_QUOTA", 1024 ** 3, errors);
+  const authCeilingPerMinute = int("AUTH_CEILING_PER_MINUTE", 600, 10_000_000);
+  const liveStreamsPerAccount = int("LIVE_STREAMS_PER_ACCOUNT", 20, 100_000);
+  const liveStreamsPerAddress = int("LIVE_STREAMS_PER_ADDRESS", 100, 1_000_000);
+
   if (errors.length > 0) return { ok: false, errors };
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   return {
@@ -120,6 +155,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       corsOrigins: Object.freeze(corsOrigins),
       webDir: get("WEB_DIR") ? abs(get("WEB_DIR")!) : DEFAULT_WEB_DIR,
       rateLimitScale,
+      metricsToken,
+      sessionIdleMs,
+      sessionMaxMs,
+      accountQuotaBytes,
+      authCeilingPerMinute,
+      liveStreamsPerAccount,
+      liveStreamsPerAddress,
     }),
   };
 }
@@ -174,4 +216,19 @@ function parseTrustProxy(v: string | undefined, errors: string[]): string[] {
     .filter(Boolean);
   for (const a of list) if (!isIP(a)) errors.push(`TRUST_PROXY: "${a.slice(0, 60)}" is not an IP address (or use true for loopback)`);
   return list;
+}
+
+const UNITS: Record<string, number> = { "": 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+
+/** "1GiB", "500MiB", "64KiB" or plain bytes; at least 1 MiB so an account can hold something. */
+function parseSize(v: string | undefined, name: string, fallback: number, errors: string[]): number {
+  if (v === undefined) return fallback;
+  const m = /^(\d{1,15})\s*([A-Za-z]*)$/.exec(v.trim());
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  const bytes = m && unit ? Number(m[1]) * unit : Number.NaN;
+  if (!(bytes >= 1024 ** 2 && bytes <= Number.MAX_SAFE_INTEGER)) {
+    errors.push(`${name} must be a size of at least 1MiB such as 1GiB, 500MiB or a number of bytes, got "${v.slice(0, 40)}"`);
+    return fallback;
+  }
+  return bytes;
 }

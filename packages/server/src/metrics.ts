@@ -47,6 +47,7 @@ export class Metrics {
       cryptex_sync_conflicts_total: "pushes answered with a conflict",
       cryptex_mail_total: "QR mails by transport and result",
       cryptex_live_events_total: "live events sent to streams",
+      cryptex_auth_delayed_total: "auth calls slowed down by the global ceiling",
     };
     for (const [name, m] of this.#counters) {
       out.push(`# HELP ${name} ${counterHelp[name] ?? this.#help.get(name) ?? name}`, `# TYPE ${name} counter`);

@@ -1,12 +1,13 @@
 // Wires the server together from a parsed Config: certificate, store, mailer, live hub, HTTPS listener.
 // Returns a handle to stop it cleanly (SIGTERM): stop accepting, close live streams, close the store.
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect } from "node:net";
 import { createApp } from "./app.ts";
 import { RateLimiter } from "./auth/rate-limit.ts";
 import type { Config } from "./config.ts";
+import { DataDirError, secureDataDir } from "./data-dir.ts";
 import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
@@ -61,7 +62,18 @@ async function removeStaleSocket(path: string): Promise<void> {
 }
 
 export async function runServer(config: Config, log: Logger): Promise<RunningServer> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  let repaired: string[];
+  try {
+    repaired = secureDataDir(config.dataDir);
+  } catch (e) {
+    if (e instanceof DataDirError) throw new StartupError(e.message);
+    throw new StartupError(`cannot prepare DATA_DIR ${config.dataDir}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+  }
+  if (repaired.length > 0)
+    log.warn("repaired loose permissions in DATA_DIR (other users could read them)", {
+      count: repaired.length,
+      paths: repaired.slice(0, 20).join(", "),
+    });
   const { listen } = config;
   const cert = listen.kind === "https" ? loadOrCreateCertificate(config.tlsCert, config.tlsKey, config.tlsSelfSigned) : undefined;
   let store: Store;
@@ -76,7 +88,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     throw new StartupError(`cannot open the database (${config.databaseUrl ? "PostgreSQL" : config.sqliteFile}): ${why}`);
   }
   const metrics = new Metrics();
-  const hub = new LiveHub(metrics);
+  const hub = new LiveHub(metrics, { perAccount: config.liveStreamsPerAccount, perAddress: config.liveStreamsPerAddress });
   store.subscribe((e) => hub.handle(e));
   const deps = {
     config,
@@ -100,7 +112,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
   server.on("clientError", (_e, socket) => socket.destroy());
-  const where = listen.kind === "unix" ? listen.path : `${listen.host ?? "*"}:${listen.port}`;
+  const where = listen.kind === "unix" ? listen.path : listen.host ? `${listen.host}:${listen.port}` : `port ${listen.port}`;
   if (listen.kind === "unix") await removeStaleSocket(listen.path);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>

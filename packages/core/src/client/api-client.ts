@@ -13,6 +13,7 @@ import {
   type ConflictAnswer,
   challengeAnswer,
   conflictAnswer,
+  endSessionsAnswer,
   errorAnswer,
   manifestsAnswer,
   type PullAnswer,
@@ -70,6 +71,8 @@ export interface ApiClient {
   account(): Promise<AccountAnswer>;
   sessions(): Promise<SessionsAnswer>;
   revokeSession(id: string): Promise<void>;
+  /** Signs out every other device of the account (this session stays); the number ended. */
+  endOtherSessions(): Promise<number>;
   actionChallenge(): Promise<Infer<typeof actionChallengeAnswer>>;
   changePassword(req: ChangePasswordRequest): Promise<AccountAnswer>;
   resendMail(eakText: string): Promise<void>;
@@ -161,6 +164,7 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     account: () => call("GET", "/account", accountAnswer),
     sessions: () => call("GET", "/sessions", sessionsAnswer),
     revokeSession: (id) => callEmpty("DELETE", `/sessions/${encodeURIComponent(id)}`),
+    endOtherSessions: async () => (await call("DELETE", "/sessions", endSessionsAnswer)).ended,
     actionChallenge: () => call("POST", "/account/challenge", actionChallengeAnswer),
     changePassword: (req) => call("POST", "/account/password", accountAnswer, req),
     resendMail: (eakText) => callEmpty("POST", "/account/mail", { eakText }),

@@ -79,6 +79,10 @@ export const sessionsAnswer = obj({
 });
 export type SessionsAnswer = Infer<typeof sessionsAnswer>;
 
+/** DELETE /sessions: every other session of the account ended (after a password change, or on request). */
+export const endSessionsAnswer = obj({ ended: int(0, Number.MAX_SAFE_INTEGER) });
+export type EndSessionsAnswer = Infer<typeof endSessionsAnswer>;
+
 /** A fresh one-time challenge for signed account actions (change password, reset, delete). */
 export const actionChallengeAnswer = obj({ challenge, expiresAt: time, origin: str({ max: 300 }) });
 
@@ -185,6 +189,8 @@ export const ERROR_CODES = [
   "origin_mismatch",
   "revision_from_future",
   "rate_limited",
+  /** the write would take the account past its storage quota; nothing was applied (413) */
+  "quota_exceeded",
   "internal",
 ] as const;
 export type ApiErrorCode = (typeof ERROR_CODES)[number];

@@ -3,14 +3,14 @@
 import { randomUUID } from "node:crypto";
 import { challengeRequest, signinRequest, signupRequest } from "@cryptex/core/wire/api.ts";
 import { authMessage, SIGNUP_CHALLENGE } from "@cryptex/core/wire/auth-message.ts";
-import { authenticate, rateLimit } from "../auth/authenticate.ts";
+import { authenticate, paceAuth, rateLimit } from "../auth/authenticate.ts";
 import { fakeAccountId } from "../auth/fake-account.ts";
 import { LIMITS } from "../auth/rate-limit.ts";
 import { verifySignature } from "../auth/signature.ts";
-import { b64u, CHALLENGE_TTL_MS, fromB64u, hashToken, randomToken, SESSION_TTL_MS } from "../auth/tokens.ts";
+import { b64u, CHALLENGE_TTL_MS, fromB64u, hashToken, randomToken, sessionExpiry } from "../auth/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
-import { readJson, readNoBody } from "../http/body.ts";
+import { readJson, readNoBody, UNAUTHENTICATED_BODY } from "../http/body.ts";
 import type { Route } from "../http/router.ts";
 import type { Session } from "../store/store.ts";
 import { sendQrMail } from "./answers.ts";
@@ -21,7 +21,7 @@ export function newSession(deps: Deps, accountId: string, deviceName: string): {
   const now = deps.now();
   const token = b64u(randomToken());
   return {
-    session: { id: randomUUID(), accountId, deviceName, createdAt: now, lastSeenAt: now, expiresAt: now + SESSION_TTL_MS },
+    session: { id: randomUUID(), accountId, deviceName, createdAt: now, lastSeenAt: now, expiresAt: sessionExpiry(now, now, deps.config) },
     token,
     tokenHash: hashToken(token),
   };
@@ -35,7 +35,8 @@ export function authRoutes(deps: Deps): Route[] {
       pattern: "/api/v1/accounts",
       async handler({ req, ip }) {
         rateLimit(deps, `signup:${ip}`, LIMITS.signupPerIp);
-        const body = await readJson(req, signupRequest);
+        await paceAuth(deps);
+        const body = await readJson(req, signupRequest, UNAUTHENTICATED_BODY);
         const publicKey = fromB64u(body.authPublicKey, "authPublicKey");
         fromB64u(body.verifier, "verifier");
         fromB64u(body.wrappedEak, "wrappedEak");
@@ -69,8 +70,10 @@ export function authRoutes(deps: Deps): Route[] {
       pattern: "/api/v1/auth/challenge",
       async handler({ req, ip }) {
         rateLimit(deps, `challenge:${ip}`, LIMITS.challengePerIp);
-        const { email } = await readJson(req, challengeRequest);
-        rateLimit(deps, `challenge-email:${email.toLowerCase()}`, LIMITS.challengePerEmail);
+        await paceAuth(deps);
+        const { email } = await readJson(req, challengeRequest, UNAUTHENTICATED_BODY);
+        // never by e-mail alone: a stranger's flood must not lock the owner out
+        rateLimit(deps, `challenge-email:${ip}:${email.toLowerCase()}`, LIMITS.challengePerIpEmail);
         const account = await store.findAccountByEmail(email);
         const accountId = account?.id ?? fakeAccountId(deps.secret, email);
         const challenge = randomToken();
@@ -84,8 +87,9 @@ export function authRoutes(deps: Deps): Route[] {
       pattern: "/api/v1/auth/signin",
       async handler({ req, ip }) {
         rateLimit(deps, `signin:${ip}`, LIMITS.signinPerIp);
-        const body = await readJson(req, signinRequest);
-        rateLimit(deps, `signin-account:${body.accountId}`, LIMITS.signinPerAccount);
+        await paceAuth(deps);
+        const body = await readJson(req, signinRequest, UNAUTHENTICATED_BODY);
+        rateLimit(deps, `signin-account:${ip}:${body.accountId}`, LIMITS.signinPerIpAccount);
         const challenge = fromB64u(body.challenge, "challenge");
         const signature = fromB64u(body.signature, "signature");
         const fresh = await store.takeChallenge(challenge, body.accountId, "signin", deps.now());

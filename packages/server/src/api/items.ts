@@ -9,6 +9,7 @@ import { ApiError } from "../errors.ts";
 import { readJson } from "../http/body.ts";
 import type { Route } from "../http/router.ts";
 import type { PushWrite, StoredItem } from "../store/store.ts";
+import { quotaMessage } from "./quota-message.ts";
 
 const DEFAULT_PAGE = 500;
 
@@ -71,12 +72,14 @@ export function itemRoutes(deps: Deps): Route[] {
           const a = await store.getAccount(s.accountId);
           return { status: 200, body: { revision: a?.revision ?? 0, items: [] } };
         }
-        const r = await store.push(s.accountId, writes, s.id);
+        const r = await store.push(s.accountId, writes, s.id, deps.config.accountQuotaBytes);
         switch (r.kind) {
           case "no_account":
             throw new ApiError("unauthorized", "the account no longer exists");
           case "future":
             throw new ApiError("revision_from_future", "a baseRevision is above the account's revision");
+          case "quota":
+            throw new ApiError("quota_exceeded", quotaMessage(r.used, r.quota));
           case "conflict":
             metrics.inc("cryptex_sync_conflicts_total");
             return {

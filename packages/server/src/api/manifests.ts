@@ -7,6 +7,7 @@ import { ApiError } from "../errors.ts";
 import { readJson } from "../http/body.ts";
 import type { Route } from "../http/router.ts";
 import { MAX_MANIFESTS } from "../store/store.ts";
+import { quotaMessage } from "./quota-message.ts";
 
 export function manifestRoutes(deps: Deps): Route[] {
   const { store } = deps;
@@ -35,10 +36,17 @@ export function manifestRoutes(deps: Deps): Route[] {
         }
         const body = await readJson(req, manifestPut);
         const data = fromB64u(body.data, "data");
-        if (!(await store.putManifest(s.accountId, { deviceId: params.deviceId!, data, updatedAt: deps.now() }))) {
-          throw new ApiError("bad_request", `an account keeps at most ${MAX_MANIFESTS} device manifests`);
+        const quota = deps.config.accountQuotaBytes;
+        switch (await store.putManifest(s.accountId, { deviceId: params.deviceId!, data, updatedAt: deps.now() }, quota)) {
+          case "stored":
+            return { status: 204 };
+          case "too_many":
+            throw new ApiError("bad_request", `an account keeps at most ${MAX_MANIFESTS} device manifests`);
+          case "quota":
+            throw new ApiError("quota_exceeded", quotaMessage((await store.storageUsed(s.accountId)) ?? 0, quota));
+          case "no_account":
+            throw new ApiError("unauthorized", "the account no longer exists");
         }
-        return { status: 204 };
       },
     },
   ];

@@ -1,4 +1,5 @@
-// Signed-in devices: list them, revoke one (its next call gets 401 and its live stream closes at once).
+// Signed-in devices: list them, revoke one, or end all but this one (their next call gets 401 and their
+// live streams close at once).
 import { uuid } from "@cryptex/core/wire/api.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { Deps } from "../deps.ts";
@@ -28,6 +29,19 @@ export function sessionRoutes(deps: Deps): Route[] {
             })),
           },
         };
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: "/api/v1/sessions",
+      async handler({ req }) {
+        const s = await authenticate(deps, req);
+        await readNoBody(req);
+        const ended = await store.endOtherSessions(s.accountId, s.id);
+        // "all but this one" rather than the list: a NOTIFY payload must stay small however many there were
+        await store.publish({ type: "revoked", accountId: s.accountId, sessionIds: "all", except: s.id });
+        deps.log.info("other sessions ended", { session: s.id.slice(0, 8), ended: ended.length });
+        return { status: 200, body: { ended: ended.length } };
       },
     },
     {

@@ -3,7 +3,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ApiError } from "../errors.ts";
 
-export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+/** When a session used at `now` ends: after the idle time, but never past its absolute lifetime. */
+export function sessionExpiry(createdAt: number, now: number, lifetime: { sessionIdleMs: number; sessionMaxMs: number }): number {
+  return Math.min(now + lifetime.sessionIdleMs, createdAt + lifetime.sessionMaxMs);
+}
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
 export const randomToken = (): Uint8Array => new Uint8Array(randomBytes(32));

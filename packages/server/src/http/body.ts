@@ -5,6 +5,9 @@ import { parse, type Shape } from "@cryptex/core/schema/shape.ts";
 import { LIMITS } from "@cryptex/core/wire/api.ts";
 import { ApiError } from "../errors.ts";
 
+/** Routes anyone can call before signing in read at most this much: a stranger cannot make us buffer megabytes. */
+export const UNAUTHENTICATED_BODY = 16 * 1024;
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 async function readText(req: IncomingMessage, limit: number): Promise<string> {

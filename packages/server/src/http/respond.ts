@@ -19,6 +19,7 @@ export const STATUS: Readonly<Record<ApiErrorCode, number>> = {
   origin_mismatch: 400,
   revision_from_future: 400,
   rate_limited: 429,
+  quota_exceeded: 413,
   internal: 500,
 };
 

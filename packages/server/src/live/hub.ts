@@ -1,6 +1,8 @@
 // Live push over Server-Sent Events: streams per account, fed by store events (in-process for SQLite,
 // LISTEN/NOTIFY across processes for PostgreSQL). Revisions go to the account's other sessions; revoked
 // sessions' streams are closed at once. A comment ping every 25 s keeps proxies from closing idle streams.
+// Streams are capped per account and per client address, so one account or one address cannot hold
+// thousands of connections (each costs ~65 KB of TLS memory, docs/server.md).
 import type { ServerResponse } from "node:http";
 import type { Metrics } from "../metrics.ts";
 import type { LiveEvent } from "../store/store.ts";
@@ -10,14 +12,22 @@ interface Stream {
   readonly res: ServerResponse;
 }
 
+export interface StreamCaps {
+  readonly perAccount: number;
+  readonly perAddress: number;
+}
+
 export class LiveHub {
   readonly #byAccount = new Map<string, Set<Stream>>();
+  readonly #byAddress = new Map<string, number>();
   readonly #metrics: Metrics;
+  readonly #caps: StreamCaps;
   readonly #ping: NodeJS.Timeout;
   #count = 0;
 
-  constructor(metrics: Metrics, pingMs = 25_000) {
+  constructor(metrics: Metrics, caps: StreamCaps, pingMs = 25_000) {
     this.#metrics = metrics;
+    this.#caps = caps;
     this.#ping = setInterval(() => this.#broadcast(": ping\n\n"), pingMs);
     this.#ping.unref();
   }
@@ -26,7 +36,10 @@ export class LiveHub {
     return this.#count;
   }
 
-  open(accountId: string, sessionId: string, res: ServerResponse): void {
+  /** Opens a stream, or answers which cap is full (the caller refuses with 429; nothing is written then). */
+  open(accountId: string, sessionId: string, address: string, res: ServerResponse): "open" | "account_full" | "address_full" {
+    if ((this.#byAccount.get(accountId)?.size ?? 0) >= this.#caps.perAccount) return "account_full";
+    if ((this.#byAddress.get(address) ?? 0) >= this.#caps.perAddress) return "address_full";
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" });
     res.write(": connected\n\n");
     // Events are tiny and must not wait for Nagle; keep-alive probes find dead peers without our own timers.
@@ -39,6 +52,7 @@ export class LiveHub {
     }
     const stream = { sessionId, res };
     set.add(stream);
+    this.#byAddress.set(address, (this.#byAddress.get(address) ?? 0) + 1);
     this.#count++;
     this.#metrics.liveConnections(1);
     res.on("close", () => {
@@ -47,7 +61,11 @@ export class LiveHub {
       this.#count--;
       this.#metrics.liveConnections(-1);
       if (s.size === 0) this.#byAccount.delete(accountId);
+      const n = (this.#byAddress.get(address) ?? 1) - 1;
+      if (n > 0) this.#byAddress.set(address, n);
+      else this.#byAddress.delete(address);
     });
+    return "open";
   }
 
   handle(e: LiveEvent): void {

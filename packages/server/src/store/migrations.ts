@@ -60,6 +60,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
     `,
   },
+  {
+    // The storage quota: bytes each account holds, kept by every write; filled from what older databases hold.
+    version: 2,
+    name: "accounts.used_bytes",
+    sqlite: `
+      ALTER TABLE accounts ADD COLUMN used_bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE accounts SET used_bytes =
+        coalesce((SELECT sum(length(data)) FROM items WHERE account_seq = accounts.seq), 0) +
+        coalesce((SELECT sum(length(data)) FROM manifests WHERE account_seq = accounts.seq), 0);
+    `,
+    postgres: `
+      ALTER TABLE accounts ADD COLUMN used_bytes bigint NOT NULL DEFAULT 0;
+      UPDATE accounts SET used_bytes =
+        coalesce((SELECT sum(octet_length(data)) FROM items WHERE account_seq = accounts.seq), 0) +
+        coalesce((SELECT sum(octet_length(data)) FROM manifests WHERE account_seq = accounts.seq), 0);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -176,7 +176,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         const n = await c.query(
           `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
-             reset_epoch = reset_epoch + 1 WHERE seq = $6 RETURNING *`,
+             reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = $6 RETURNING *`,
           [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, r.seq],
         );
         return toAccount(n.rows[0]);
@@ -240,6 +240,10 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
       const r = await pool.query("DELETE FROM sessions WHERE account_id = $1 AND id = $2", [accountId, sessionId]);
       return (r.rowCount ?? 0) > 0;
     },
+    async endOtherSessions(accountId, keepSession) {
+      const r = await pool.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2 RETURNING id", [accountId, keepSession]);
+      return r.rows.map((x) => x.id as string);
+    },
 
     async pull(accountId, since, limit): Promise<PullPage | undefined> {
       // REPEATABLE READ: the items and the account revision come from one snapshot.
@@ -264,9 +268,9 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
       }, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     },
 
-    async push(accountId, writes: readonly PushWrite[], fromSession): Promise<PushResult> {
+    async push(accountId, writes: readonly PushWrite[], fromSession, quotaBytes = Number.POSITIVE_INFINITY): Promise<PushResult> {
       return tx(async (c): Promise<PushResult> => {
-        const a = (await c.query("SELECT seq, revision FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        const a = (await c.query("SELECT seq, revision, used_bytes FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
         if (!a) return { kind: "no_account" };
         let revision = a.revision as number;
         if (writes.some((w) => w.baseRevision > revision)) return { kind: "future" };
@@ -278,11 +282,15 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
           cur.set(r.id, toItem(r));
         }
         const conflicts: StoredItem[] = [];
+        let delta = 0;
         for (const w of writes) {
           const now = cur.get(w.id);
           if ((now?.revision ?? 0) !== w.baseRevision) conflicts.push(now ?? { id: w.id, revision: 0, deleted: true, data: undefined });
+          delta += (w.deleted ? 0 : (w.data?.length ?? 0)) - (now?.data?.length ?? 0);
         }
         if (conflicts.length > 0) return { kind: "conflict", conflicts };
+        const used = a.used_bytes as number;
+        if (delta > 0 && used + delta > quotaBytes) return { kind: "quota", used, quota: quotaBytes };
         const applied = writes.map((w) => ({ id: w.id, revision: ++revision }));
         await c.query(
           `INSERT INTO items (account_seq, id, revision, deleted, data)
@@ -296,13 +304,17 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
             writes.map((w) => (w.deleted || !w.data ? null : buf(w.data))),
           ],
         );
-        await c.query("UPDATE accounts SET revision = $1 WHERE seq = $2", [revision, a.seq]);
+        await c.query("UPDATE accounts SET revision = $1, used_bytes = used_bytes + $2 WHERE seq = $3", [revision, delta, a.seq]);
         const event: LiveEvent = { type: "revision", accountId, revision, fromSession };
         await c.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify(event)]); // delivered on commit only
         return { kind: "applied", revision, items: applied };
       });
     },
 
+    async storageUsed(accountId) {
+      const r = await one("SELECT used_bytes FROM accounts WHERE id = $1", [accountId]);
+      return r ? (r.used_bytes as number) : undefined;
+    },
     async listManifests(accountId) {
       const r = await pool.query(
         "SELECT m.device_id, m.data, m.updated_at FROM manifests m JOIN accounts a ON a.seq = m.account_seq WHERE a.id = $1 ORDER BY m.seq",
@@ -314,21 +326,26 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         updatedAt: x.updated_at as number,
       }));
     },
-    async putManifest(accountId, m) {
+    async putManifest(accountId, m, quotaBytes = Number.POSITIVE_INFINITY) {
       return tx(async (c) => {
-        const a = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
-        if (!a) return false;
-        const exists = (await c.query("SELECT 1 FROM manifests WHERE account_seq = $1 AND device_id = $2", [a.seq, m.deviceId])).rowCount;
-        if (!exists) {
+        const a = (await c.query("SELECT seq, used_bytes FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return "no_account" as const;
+        const old = (
+          await c.query("SELECT octet_length(data) AS size FROM manifests WHERE account_seq = $1 AND device_id = $2", [a.seq, m.deviceId])
+        ).rows[0];
+        if (!old) {
           const n = (await c.query("SELECT count(*)::int AS n FROM manifests WHERE account_seq = $1", [a.seq])).rows[0].n as number;
-          if (n >= MAX_MANIFESTS) return false;
+          if (n >= MAX_MANIFESTS) return "too_many" as const;
         }
+        const delta = m.data.length - ((old?.size as number | undefined) ?? 0);
+        if (delta > 0 && (a.used_bytes as number) + delta > quotaBytes) return "quota" as const;
+        await c.query("UPDATE accounts SET used_bytes = used_bytes + $1 WHERE seq = $2", [delta, a.seq]);
         await c.query(
           `INSERT INTO manifests (account_seq, device_id, data, updated_at) VALUES ($1, $2, $3, $4)
            ON CONFLICT (account_seq, device_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
           [a.seq, m.deviceId, buf(m.data), m.updatedAt],
         );
-        return true;
+        return "stored" as const;
       });
     },
 

@@ -182,7 +182,7 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
-             reset_epoch = reset_epoch + 1 WHERE seq = ?`,
+             reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = ?`,
         ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, seq);
         return getAccount(accountId);
       });
@@ -238,6 +238,11 @@ export function openSqliteStore(file: string): Store {
       const r = q("DELETE FROM sessions WHERE account_id = ? AND id = ?").run(accountId, sessionId);
       return Number(r.changes) > 0;
     },
+    async endOtherSessions(accountId, keepSession) {
+      return q("DELETE FROM sessions WHERE account_id = ? AND id <> ? RETURNING id")
+        .all(accountId, keepSession)
+        .map((r) => r.id as string);
+    },
 
     async pull(accountId, since, limit): Promise<PullPage | undefined> {
       // One read transaction: the items and the account revision come from the same snapshot.
@@ -262,21 +267,25 @@ export function openSqliteStore(file: string): Store {
       }
     },
 
-    async push(accountId, writes: readonly PushWrite[], fromSession): Promise<PushResult> {
+    async push(accountId, writes: readonly PushWrite[], fromSession, quotaBytes = Number.POSITIVE_INFINITY): Promise<PushResult> {
       const result = tx((): PushResult => {
-        const a = q("SELECT seq, revision FROM accounts WHERE id = ?").get(accountId);
+        const a = q("SELECT seq, revision, used_bytes FROM accounts WHERE id = ?").get(accountId);
         if (!a) return { kind: "no_account" };
         const seq = Number(a.seq);
         let revision = Number(a.revision);
         if (writes.some((w) => w.baseRevision > revision)) return { kind: "future" };
         const conflicts: StoredItem[] = [];
+        let delta = 0;
         const get = q("SELECT id, revision, deleted, data FROM items WHERE account_seq = ? AND id = ?");
         for (const w of writes) {
           const cur = get.get(seq, w.id);
           const current = cur ? Number(cur.revision) : 0;
           if (current !== w.baseRevision) conflicts.push(cur ? toItem(cur) : { id: w.id, revision: 0, deleted: true, data: undefined });
+          delta += (w.deleted ? 0 : (w.data?.length ?? 0)) - ((cur?.data as Uint8Array | null | undefined)?.length ?? 0);
         }
         if (conflicts.length > 0) return { kind: "conflict", conflicts };
+        const used = Number(a.used_bytes);
+        if (delta > 0 && used + delta > quotaBytes) return { kind: "quota", used, quota: quotaBytes };
         const put = q(
           `INSERT INTO items (account_seq, id, revision, deleted, data) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted, data = excluded.data`,
@@ -287,11 +296,16 @@ export function openSqliteStore(file: string): Store {
           put.run(seq, w.id, revision, w.deleted ? 1 : 0, w.deleted ? null : (w.data ?? null));
           applied.push({ id: w.id, revision });
         }
-        q("UPDATE accounts SET revision = ? WHERE seq = ?").run(revision, seq);
+        q("UPDATE accounts SET revision = ?, used_bytes = used_bytes + ? WHERE seq = ?").run(revision, delta, seq);
         return { kind: "applied", revision, items: applied };
       });
       if (result.kind === "applied") await store.publish({ type: "revision", accountId, revision: result.revision, fromSession });
       return result;
+    },
+
+    async storageUsed(accountId) {
+      const r = q("SELECT used_bytes FROM accounts WHERE id = ?").get(accountId);
+      return r ? Number(r.used_bytes) : undefined;
     },
 
     async listManifests(accountId) {
@@ -301,17 +315,22 @@ export function openSqliteStore(file: string): Store {
         .all(seq)
         .map((r) => ({ deviceId: r.device_id as string, data: r.data as Uint8Array, updatedAt: Number(r.updated_at) }));
     },
-    async putManifest(accountId, m: Manifest) {
+    async putManifest(accountId, m: Manifest, quotaBytes = Number.POSITIVE_INFINITY) {
       return tx(() => {
-        const seq = accountSeq(accountId);
-        if (seq === undefined) return false;
-        const exists = q("SELECT 1 FROM manifests WHERE account_seq = ? AND device_id = ?").get(seq, m.deviceId);
-        if (!exists && Number(q("SELECT count(*) AS n FROM manifests WHERE account_seq = ?").get(seq)!.n) >= MAX_MANIFESTS) return false;
+        const a = q("SELECT seq, used_bytes FROM accounts WHERE id = ?").get(accountId);
+        if (!a) return "no_account" as const;
+        const seq = Number(a.seq);
+        const old = q("SELECT length(data) AS size FROM manifests WHERE account_seq = ? AND device_id = ?").get(seq, m.deviceId);
+        if (!old && Number(q("SELECT count(*) AS n FROM manifests WHERE account_seq = ?").get(seq)!.n) >= MAX_MANIFESTS)
+          return "too_many" as const;
+        const delta = m.data.length - (old ? Number(old.size) : 0);
+        if (delta > 0 && Number(a.used_bytes) + delta > quotaBytes) return "quota" as const;
+        q("UPDATE accounts SET used_bytes = used_bytes + ? WHERE seq = ?").run(delta, seq);
         q(
           `INSERT INTO manifests (account_seq, device_id, data, updated_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (account_seq, device_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
         ).run(seq, m.deviceId, m.data, m.updatedAt);
-        return true;
+        return "stored" as const;
       });
     },
 

@@ -92,6 +92,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.revokeSession(a.id, s2.id), false);
   });
 
+  test(`${name}: ending the other sessions keeps this one and leaves other accounts alone`, async () => {
+    const a = sampleAccount();
+    const keep = sampleSession(a.id);
+    const hKeep = randomBytes(32);
+    await store.createAccount(a, keep, hKeep);
+    const others = [sampleSession(a.id, { deviceName: "phone" }), sampleSession(a.id, { deviceName: "tablet" })];
+    const hOthers = others.map(() => randomBytes(32));
+    for (const [i, s] of others.entries()) await store.createSession(s, hOthers[i]!);
+    const b = sampleAccount();
+    const bs = sampleSession(b.id);
+    const hb = randomBytes(32);
+    await store.createAccount(b, bs, hb);
+    assert.deepEqual((await store.endOtherSessions(a.id, keep.id)).sort(), others.map((s) => s.id).sort());
+    assert.deepEqual(await store.findSession(hKeep, now), keep);
+    for (const h of hOthers) assert.equal(await store.findSession(h, now), undefined);
+    assert.deepEqual(await store.findSession(hb, now), bs, "another account's session stays");
+    assert.deepEqual(await store.endOtherSessions(a.id, keep.id), [], "nothing left to end");
+  });
+
   test(`${name}: push assigns consecutive revisions; pull pages in order with the snapshot revision`, async () => {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
@@ -225,8 +244,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     await store.createSession(other, ho);
     await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("i") }], "s");
     const dev = randomUUID();
-    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m1"), updatedAt: now }), true);
-    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }), true);
+    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m1"), updatedAt: now }), "stored");
+    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }), "stored");
+    assert.equal(await store.storageUsed(a.id), 3);
     assert.deepEqual(await store.listManifests(a.id), [{ deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }]);
     const r = await store.resetAccount(
       a.id,
@@ -238,6 +258,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(r?.verifier, "dg");
     assert.equal((await store.pull(a.id, 0, 100))?.items.length, 0);
     assert.deepEqual(await store.listManifests(a.id), []);
+    assert.equal(await store.storageUsed(a.id), 0, "a reset frees the account's storage");
     assert.ok(await store.findSession(hk, now));
     assert.equal(await store.findSession(ho, now), undefined);
     assert.equal(await store.sessionEndedBy(ho, now), "reset", "a device whose session the reset ended is told so");
@@ -248,6 +269,49 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.getAccount(a.id), undefined);
     assert.equal(await store.findSession(hk, now), undefined);
     assert.equal(await store.deleteAccount(a.id), false);
+  });
+
+  test(`${name}: the storage quota counts item and manifest bytes, refuses growth past it, always lets an account shrink`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    const data = (n: number) => new Uint8Array(n).fill(7);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const first = await store.push(
+      a.id,
+      ids.map((id) => ({ id, baseRevision: 0, deleted: false, data: data(100) })),
+      "s",
+      350,
+    );
+    assert.equal(first.kind, "applied");
+    assert.equal(await store.storageUsed(a.id), 300);
+    // one more item would pass the quota: refused whole, nothing stored, no revision spent
+    const extra = { id: randomUUID(), baseRevision: 0, deleted: false, data: data(100) };
+    const shrinkToo = { id: ids[0]!, baseRevision: 1, deleted: false, data: data(60) };
+    assert.deepEqual(await store.push(a.id, [shrinkToo, extra], "s", 350), { kind: "quota", used: 300, quota: 350 });
+    assert.equal((await store.pull(a.id, 0, 100))?.revision, 3);
+    assert.equal(await store.storageUsed(a.id), 300);
+    // an update that grows the net total by less than what is left passes; exactly full is allowed
+    assert.equal((await store.push(a.id, [shrinkToo, { ...extra, data: data(90) }], "s", 350)).kind, "applied");
+    assert.equal(await store.storageUsed(a.id), 350);
+    const dev = randomUUID();
+    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: data(10), updatedAt: now }, 350), "quota");
+    assert.deepEqual(await store.listManifests(a.id), []);
+    // a tombstone frees its item's bytes; then the manifest fits
+    assert.equal((await store.push(a.id, [{ id: ids[1]!, baseRevision: 2, deleted: true, data: undefined }], "s", 350)).kind, "applied");
+    assert.equal(await store.storageUsed(a.id), 250);
+    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: data(10), updatedAt: now }, 350), "stored");
+    assert.equal(await store.putManifest(a.id, { deviceId: dev, data: data(4), updatedAt: now + 1 }, 350), "stored");
+    assert.equal(await store.storageUsed(a.id), 254);
+    // with a quota lowered below what it holds, an account can still shrink, not grow
+    assert.equal((await store.push(a.id, [{ id: ids[2]!, baseRevision: 3, deleted: false, data: data(50) }], "s", 100)).kind, "applied");
+    assert.equal(await store.storageUsed(a.id), 204);
+    assert.equal((await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: data(1) }], "s", 100)).kind, "quota");
+    assert.equal(
+      (await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: true, data: undefined }], "s", 100)).kind,
+      "applied",
+    );
+    assert.equal(await store.putManifest(randomUUID(), { deviceId: dev, data: data(1), updatedAt: now }), "no_account");
+    assert.equal(await store.storageUsed(randomUUID()), undefined);
   });
 
   test(`${name}: events reach subscribers; an applied push announces its revision`, async () => {

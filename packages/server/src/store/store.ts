@@ -43,6 +43,8 @@ export type PushResult =
   | { readonly kind: "applied"; readonly revision: number; readonly items: readonly { id: string; revision: number }[] }
   | { readonly kind: "conflict"; readonly conflicts: readonly StoredItem[] }
   | { readonly kind: "future" }
+  /** the writes would take the account past its storage quota; nothing was applied */
+  | { readonly kind: "quota"; readonly used: number; readonly quota: number }
   | { readonly kind: "no_account" };
 
 export interface PullPage {
@@ -109,14 +111,21 @@ export interface Store {
   touchSession(id: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   listSessions(accountId: string, now: number): Promise<Session[]>;
   revokeSession(accountId: string, sessionId: string): Promise<boolean>;
+  /** Ends every session of the account but `keepSession` (after a password change, or on request); the ids ended. */
+  endOtherSessions(accountId: string, keepSession: string): Promise<string[]>;
 
   pull(accountId: string, since: number, limit: number): Promise<PullPage | undefined>;
-  /** One transaction: every write applied with consecutive revisions, or nothing. */
-  push(accountId: string, writes: readonly PushWrite[], fromSession: string): Promise<PushResult>;
+  /**
+   * One transaction: every write applied with consecutive revisions, or nothing. Writes that would grow the
+   * account's stored bytes past `quotaBytes` are refused (`quota`); writes that shrink it always pass.
+   */
+  push(accountId: string, writes: readonly PushWrite[], fromSession: string, quotaBytes?: number): Promise<PushResult>;
+  /** Bytes the account keeps (item data and manifests), counted on every write; undefined for no account. */
+  storageUsed(accountId: string): Promise<number | undefined>;
 
   listManifests(accountId: string): Promise<Manifest[]>;
-  /** false when the account already has MAX_MANIFESTS other devices */
-  putManifest(accountId: string, manifest: Manifest): Promise<boolean>;
+  /** `too_many` when the account already has MAX_MANIFESTS other devices; `quota` as for push */
+  putManifest(accountId: string, manifest: Manifest, quotaBytes?: number): Promise<"stored" | "too_many" | "quota" | "no_account">;
 
   /** Announces an event to every server process sharing this store (after commit). */
   publish(event: LiveEvent): Promise<void>;

@@ -4,7 +4,8 @@
 //   const r = await request("POST", `${srv.url}/api/v1/items`, { ca: srv.caPem, token, body: { items } });
 //   r.status, r.headers, r.json (parsed when the answer is JSON), r.text, r.bytes (wire bytes of the body)
 //
-// `rawBody` sends a string as is (malformed JSON tests); `headers` adds or overrides headers.
+// `rawBody` sends a string as is (malformed JSON tests); `headers` adds or overrides headers; `localAddress`
+// binds the client socket to another loopback address (127.0.0.2 …) to act as a second client.
 import { request as httpsRequest } from "node:https";
 
 export interface HttpAnswer {
@@ -34,29 +35,26 @@ export function request(method: string, url: string, opts: RequestOptions = {}):
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
   Object.assign(headers, opts.headers);
+  const options = { method, headers, ca: opts.ca, timeout: opts.timeoutMs ?? 60_000, localAddress: opts.localAddress };
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      { method, headers, ca: opts.ca, timeout: opts.timeoutMs ?? 60_000, localAddress: opts.localAddress },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const buf = Buffer.concat(chunks);
-          const text = buf.toString("utf8");
-          let json: unknown;
-          if (String(res.headers["content-type"] ?? "").startsWith("application/json")) {
-            try {
-              json = JSON.parse(text);
-            } catch {
-              json = undefined;
-            }
+    const req = httpsRequest(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const buf = Buffer.concat(chunks);
+        const text = buf.toString("utf8");
+        let json: unknown;
+        if (String(res.headers["content-type"] ?? "").startsWith("application/json")) {
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, bytes: buf.length });
-        });
-      },
-    );
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, bytes: buf.length });
+      });
+    });
     req.on("timeout", () => req.destroy(new Error(`timeout: ${method} ${url}`)));
     req.on("error", reject);
     req.end(body);

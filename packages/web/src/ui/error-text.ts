@@ -27,6 +27,7 @@ const API: Record<string, string> = {
   bad_answer: "The server sent a malformed answer.",
   answer_too_large: "The server's answer is too large.",
   too_large: "The request is too large for the server.",
+  quota_exceeded: "The account's storage on the server is full. Delete items (and empty the trash) to make room.",
 };
 
 export function errorText(e: unknown): string {
