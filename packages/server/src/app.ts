@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { accountRoutes } from "./api/account.ts";
 import { authRoutes } from "./api/auth.ts";
+import { forgotRoutes } from "./api/forgot.ts";
+import { signupRoutes } from "./api/signup.ts";
 import { eventRoutes } from "./api/events.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
@@ -17,7 +19,9 @@ import { serveStatic } from "./http/static-files.ts";
 
 export function createApp(deps: Deps): (req: IncomingMessage, res: ServerResponse) => void {
   const routes: Route[] = [
+    ...signupRoutes(deps),
     ...authRoutes(deps),
+    ...forgotRoutes(deps),
     ...accountRoutes(deps),
     ...sessionRoutes(deps),
     ...itemRoutes(deps),
