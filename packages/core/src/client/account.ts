@@ -325,3 +325,18 @@ export async function deleteAccount(api: ApiClient, unlocked: Unlocked, email: s
     confirm,
   });
 }
+
+/** Forgotten password, step 1: the server mails a code to the address if it has an account (same answer if not). */
+export async function requestAccountErase(api: ApiClient, email: string): Promise<void> {
+  await api.forgot(email);
+}
+
+/**
+ * Forgotten password, step 2: the mailed code erases the account's server copy. Nothing can bring the data
+ * back (only the lost password and Account Key could open it); the address can then sign up again.
+ */
+export async function confirmAccountErase(api: ApiClient, email: string, codeText: string): Promise<void> {
+  const code = normalizeMailCode(codeText);
+  if (!code) throw new CryptexError("invalid_input", "the code is the 8 digits from the mail");
+  await api.forgotConfirm(email, code);
+}
