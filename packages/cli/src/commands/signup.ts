@@ -1,9 +1,14 @@
-// `cryptex signup --server URL --email E [--no-email] [--emergency-kit FILE.png]` (DESIGN.md §3 sign up).
-import { signUp } from "@cryptex/core/client/account.ts";
+// `cryptex signup --server URL --email E [--no-email] [--emergency-kit FILE.png]`: new keys on this device, then
+// the code the server mails to the address (asked on the terminal, or the next stdin line with --password-stdin).
+import { confirmSignUp, type OpenedAccount, type PendingSignUp, startSignUp } from "@cryptex/core/client/account.ts";
+import type { ApiClient } from "@cryptex/core/client/api-client.ts";
+import { EMAIL_PATTERN } from "@cryptex/core/wire/api.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { assertWritable, writePrivateAtomic } from "../io/files.ts";
-import { askNewPassword } from "../io/password.ts";
+import { askLine, askNewPassword } from "../io/password.ts";
+import { readStdinLine } from "../io/stdin.ts";
 import { apiFor, defaultDeviceName } from "../net/api.ts";
+import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
 import { assertNoAccount, writeNewVault } from "../vault/new-vault.ts";
 
@@ -16,7 +21,8 @@ export function requireFlag(values: Record<string, unknown>, name: string): stri
 export const run: CommandRun = async (ctx, args) => {
   const server = requireFlag(args.values, "server");
   const email = requireFlag(args.values, "email").trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new CliError("usage", `"${email}" is not an e-mail address`);
+  if (!EMAIL_PATTERN.test(email) || email.length > 254)
+    throw new CliError("usage", `"${email.slice(0, 254)}" is not one plain e-mail address (like name@example.org)`);
   await assertNoAccount(ctx);
   const kit = args.values["emergency-kit"] as string | undefined;
   const kitTxt = kit === undefined ? undefined : (await import("../kit/emergency-kit.ts")).kitTextPath(kit);
@@ -31,13 +37,13 @@ export const run: CommandRun = async (ctx, args) => {
     if (!ctx.passwordStdin) ctx.err(`Strength ${s.score}/4, offline cracking time: ${s.crackTime}.`);
   });
   const sendEmail = args.values["no-email"] !== true;
-  const account = await signUp({
+  const pending = await startSignUp({
     api,
     email,
     password,
     deviceName: (args.values["device-name"] as string | undefined) ?? defaultDeviceName(),
-    sendEmail,
   });
+  const account = await confirmWithCode(ctx, api, pending, sendEmail);
   const store = await writeNewVault(ctx, account, email, api.baseUrl);
   await store.close();
   const { qrToTerminal } = await import("@cryptex/core/formats/qr.ts");
@@ -65,9 +71,33 @@ export const run: CommandRun = async (ctx, args) => {
     [
       `Account ${email} created (${account.accountId}).`,
       "This QR code holds your encrypted Account Key: with your Account Password it signs in a new device.",
-      sendEmail ? `It was mailed to ${email} ("IMPORTANT: Cryptex Account QR Code").` : "It was not mailed (--no-email).",
+      sendEmail
+        ? `It was mailed to ${email} ("IMPORTANT: Cryptex Account QR Code for your new account").`
+        : "It was not mailed (--no-email).",
       ...(kit ? [`Emergency Kit written to ${kit} (and its text to ${kitTxt}): print it or keep it offline.`] : []),
       "Show it again at any time: cryptex account qr",
     ].join("\n"),
   );
 };
+
+/** Asks for the mailed code: on the terminal up to 5 tries (the server's limit), from stdin once. */
+async function confirmWithCode(ctx: Context, api: ApiClient, pending: PendingSignUp, sendEmail: boolean): Promise<OpenedAccount> {
+  ctx.err(
+    `A confirmation code was mailed to ${pending.email} ("Cryptex: your code to confirm your e-mail address"). ` +
+      "The account exists once the code is entered; it works for 24 hours.",
+  );
+  for (let attempt = 1; ; attempt++) {
+    let code: string | undefined;
+    if (ctx.passwordStdin) code = await readStdinLine();
+    else if (ctx.stdinIsTty) code = await askLine("Code from the mail: ");
+    else throw new CliError("usage", "no terminal to ask for the code from the mail: use --password-stdin and give it as the next line");
+    if (code === undefined || code.trim() === "") throw new CliError("usage", "expected the code from the mail (8 digits)");
+    try {
+      return await confirmSignUp(api, pending, code, sendEmail);
+    } catch (e) {
+      const retry = ctx.stdinIsTty && !ctx.passwordStdin && attempt < 5;
+      if (!retry || !["invalid_input", "code_invalid"].includes((e as { code?: string }).code ?? "")) throw e;
+      ctx.err(`${(e as Error).message}. Try again.`);
+    }
+  }
+}
