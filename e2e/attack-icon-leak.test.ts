@@ -11,8 +11,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { runCli } from "@cryptex/cli/src/testing/run-cli.ts";
+import { runCli, runCliWithCode } from "@cryptex/cli/src/testing/run-cli.ts";
 import { freePort } from "@cryptex/server/src/testing/free-port.ts";
+import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "@cryptex/server/src/testing/start-server.ts";
 import { type Browser, chromium, type Request } from "playwright-core";
 import { buildWebIfNeeded, CHROMIUM, spkiHash } from "../packages/web/src/testing/browser.ts";
@@ -198,21 +199,23 @@ test("attack 6 (CLI): get, list, search, totp and unlock make no network attempt
   let stopped = false;
   const recording = { NODE_OPTIONS: `--import ${RECORDER}`, CRYPTEX_TEST_NET_LOG: log };
   try {
-    await ok(
+    const email = `cli-${hex(4)}@example.test`;
+    const up = await runCliWithCode(
       [
         "signup",
         "--server",
         server.url,
         "--email",
-        `cli-${hex(4)}@example.test`,
+        email,
         "--password-stdin",
         "--no-email",
         "--emergency-kit",
         join(home, "..", `kit-${hex(4)}.png`),
       ],
-      online,
-      `${PASSWORD}\n`,
+      { home, stdin: `${PASSWORD}\n`, env: online },
+      () => outboxMailbox(server.outboxDir).code(email, "signup"),
     );
+    assert.equal(up.code, 0, up.stderr);
     session = (await ok(["unlock", "--raw", "--password-stdin"], {}, `${PASSWORD}\n`)).stdout.trim();
     await ok(
       [
