@@ -86,11 +86,14 @@ test("attack 6 (web): viewing, editing and searching items with canary URLs requ
   const origin = new URL(srv.url).origin;
 
   await page.goto(srv.url);
-  await page.getByLabel("Email").fill(`icon-${hex(4)}@example.test`);
+  const email = `icon-${hex(4)}@example.test`;
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm account password").fill(PASSWORD);
   await page.getByText(/Strong|Very strong/).waitFor();
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByLabel("Code from the mail").fill(await outboxMailbox(srv.outboxDir).code(email, "signup", 30_000));
+  await page.getByRole("button", { name: "Confirm" }).click();
   await page
     .getByRole("heading", { name: "Your account QR code" })
     .waitFor({ timeout: 30_000 })

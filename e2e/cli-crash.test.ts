@@ -9,10 +9,10 @@ import { after, before, test } from "node:test";
 import { unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";
+import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { startServer } from "@cryptex/server/src/testing/start-server.ts";
 import { openSqliteStore } from "../packages/cli/src/store/sqlite-store.ts";
 import { makeOfflineVault } from "../packages/cli/src/testing/offline-vault.ts";
-import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { collect, runCli, runCliWithCode, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
 
 const PW = "tangerine orbit 42 velvet";

@@ -136,7 +136,8 @@ function parseSmtpUrl(raw: string | undefined, errors: string[]): { url: string 
   if (plainValue !== null && !/^(1|true)$/.test(plainValue)) errors.push("SMTP_URL: plain must be plain=1");
   u.searchParams.delete("plain");
   for (const k of u.searchParams.keys())
-    if (/tls|secure/i.test(k)) errors.push(`SMTP_URL: "${k.slice(0, 40)}" is not allowed; TLS is required (use plain=1 only for a loopback test server)`);
+    if (/tls|secure/i.test(k))
+      errors.push(`SMTP_URL: "${k.slice(0, 40)}" is not allowed; TLS is required (use plain=1 only for a loopback test server)`);
   return { url: u.toString(), plain: plainValue !== null };
 }
 

@@ -29,8 +29,8 @@ import {
   type SignupAnswer,
   type SignupRequest,
   sessionAnswer,
-  signupAnswer,
   sessionsAnswer,
+  signupAnswer,
 } from "../wire/api.ts";
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;

@@ -104,33 +104,39 @@ export type SessionsAnswer = Infer<typeof sessionsAnswer>;
 /** A fresh one-time challenge for signed account actions (change password, reset, delete). */
 export const actionChallengeAnswer = obj({ challenge, expiresAt: time, origin: str({ max: 300 }) });
 
-export const changePasswordRequest = obj({
-  challenge,
-  /** by the current auth key over authMessage("change-password", …, changePasswordPayload(…)) */
-  signature,
-  authPublicKey: publicKey,
-  wrappedEak: b64u(512, 1),
-  eakGeneration: int(1, 2 ** 31),
-  /** only with `sendEmail: true`, for the QR mail; never stored */
-  eakText,
-  sendEmail: bool,
-}, ["eakText"]);
+export const changePasswordRequest = obj(
+  {
+    challenge,
+    /** by the current auth key over authMessage("change-password", …, changePasswordPayload(…)) */
+    signature,
+    authPublicKey: publicKey,
+    wrappedEak: b64u(512, 1),
+    eakGeneration: int(1, 2 ** 31),
+    /** only with `sendEmail: true`, for the QR mail; never stored */
+    eakText,
+    sendEmail: bool,
+  },
+  ["eakText"],
+);
 export type ChangePasswordRequest = Infer<typeof changePasswordRequest>;
 
 export const resendMailRequest = obj({ eakText });
 
-export const resetRequest = obj({
-  challenge,
-  signature, // over authMessage("reset", …, utf8(confirm) ‖ new public key)
-  /** must equal `RESET ${email}` */
-  confirm: str({ max: 300 }),
-  authPublicKey: publicKey,
-  verifier: b64u(512, 1),
-  wrappedEak: b64u(512, 1),
-  /** only with `sendEmail: true`, for the QR mail; never stored */
-  eakText,
-  sendEmail: bool,
-}, ["eakText"]);
+export const resetRequest = obj(
+  {
+    challenge,
+    signature, // over authMessage("reset", …, utf8(confirm) ‖ new public key)
+    /** must equal `RESET ${email}` */
+    confirm: str({ max: 300 }),
+    authPublicKey: publicKey,
+    verifier: b64u(512, 1),
+    wrappedEak: b64u(512, 1),
+    /** only with `sendEmail: true`, for the QR mail; never stored */
+    eakText,
+    sendEmail: bool,
+  },
+  ["eakText"],
+);
 export type ResetRequest = Infer<typeof resetRequest>;
 
 export const deleteAccountRequest = obj({ challenge, signature, confirm: str({ max: 300 }) });

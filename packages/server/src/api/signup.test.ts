@@ -78,11 +78,19 @@ describe("sign-up", () => {
     assert.notEqual(ch.json.accountId, body.accountId);
     const code = await outboxMailbox(srv.outboxDir).code(email, "signup");
     const wrong = code === "00000000" ? "11111111" : "00000000";
-    assertError(await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code: wrong, sendEmail: false } }), 400, "code_invalid");
+    assertError(
+      await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code: wrong, sendEmail: false } }),
+      400,
+      "code_invalid",
+    );
     const ok = await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code, sendEmail: false } });
     assert.equal(ok.status, 201, ok.text);
     assert.equal((await api("GET", "/account", { token: ok.json.token })).json.accountId, body.accountId);
-    assertError(await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code, sendEmail: false } }), 400, "code_invalid");
+    assertError(
+      await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code, sendEmail: false } }),
+      400,
+      "code_invalid",
+    );
   });
 
   test("a taken address gets the same answer; its owner gets a 'someone tried' mail and no code", async () => {
@@ -96,7 +104,11 @@ describe("sign-up", () => {
     assert.match(mail.text, /already has an account/);
     assert.doesNotMatch(mail.text, /\d{4} \d{4}/);
     for (const code of ["00000000", "12345678"])
-      assertError(await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code, sendEmail: false } }), 400, "code_invalid");
+      assertError(
+        await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code, sendEmail: false } }),
+        400,
+        "code_invalid",
+      );
   });
 
   test("pending sign-ups never block the address: the first confirmed wins", async () => {
@@ -106,7 +118,10 @@ describe("sign-up", () => {
     const squatterCode = await box.code(email, "signup");
     const owner = await api("POST", "/accounts", { body: signupBody(email) });
     const ownerCode = await box.code(email, "signup");
-    assert.equal((await api("POST", "/accounts/confirm", { body: { pendingId: owner.json.pendingId, code: ownerCode, sendEmail: false } })).status, 201);
+    assert.equal(
+      (await api("POST", "/accounts/confirm", { body: { pendingId: owner.json.pendingId, code: ownerCode, sendEmail: false } })).status,
+      201,
+    );
     assertError(
       await api("POST", "/accounts/confirm", { body: { pendingId: squatter.json.pendingId, code: squatterCode, sendEmail: false } }),
       409,
@@ -119,8 +134,13 @@ describe("sign-up", () => {
     const r = await api("POST", "/accounts", { body: signupBody(email) });
     const code = await outboxMailbox(srv.outboxDir).code(email, "signup");
     const wrong = code === "99999999" ? "99999998" : "99999999";
-    for (let i = 0; i < 5; i++) await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code: wrong, sendEmail: false } });
-    assertError(await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code, sendEmail: false } }), 400, "code_invalid");
+    for (let i = 0; i < 5; i++)
+      await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code: wrong, sendEmail: false } });
+    assertError(
+      await api("POST", "/accounts/confirm", { body: { pendingId: r.json.pendingId, code, sendEmail: false } }),
+      400,
+      "code_invalid",
+    );
   });
 
   test("the EAK text comes only with a mail request, and then the QR mail has its own subject", async () => {

@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startServer } from "../testing/start-server.ts";
 import { startSmtp } from "../testing/smtp.ts";
+import { startServer } from "../testing/start-server.ts";
 import { createMailer } from "./mailer.ts";
 import { buildNoticeMail } from "./notice-mail.ts";
 

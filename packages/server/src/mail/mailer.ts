@@ -40,7 +40,9 @@ export function createMailer(opts: MailerOptions): Mailer {
     subject: m.subject,
     text: m.text,
     html: m.html,
-    attachments: m.image ? [{ filename: m.image.filename, content: Buffer.from(m.image.png), contentType: "image/png", cid: m.image.cid }] : [],
+    attachments: m.image
+      ? [{ filename: m.image.filename, content: Buffer.from(m.image.png), contentType: "image/png", cid: m.image.cid }]
+      : [],
   });
   if (opts.smtpUrl) {
     const secure = new URL(opts.smtpUrl).protocol === "smtps:";

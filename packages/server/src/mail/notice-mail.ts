@@ -35,7 +35,7 @@ function lines(m: NoticeMail, publicUrl: string, hours: number): string[] {
       return [
         `Someone tried to create a Cryptex account at ${publicUrl} with your e-mail address, which already has an account.`,
         "Nothing changed: your account and its data are as they were.",
-        "If it was you: sign in instead. If you forgot your Account Password, use \"Forgot password?\" on the sign-in screen",
+        'If it was you: sign in instead. If you forgot your Account Password, use "Forgot password?" on the sign-in screen',
         "(it erases the old data, which no one can recover without the password and Account QR Code).",
         "If it was not you, you need not do anything.",
       ];

@@ -268,7 +268,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
   test(`${name}: mailed codes are one-use, bound to purpose, die after MAX_CODE_ATTEMPTS wrong guesses and expire`, async () => {
     const hash = new Uint8Array(randomBytes(32));
-    const code = { id: randomUUID(), purpose: "signup" as const, email: "a@example.org", codeHash: hash, payload: "{}", expiresAt: now + 1000 };
+    const code = {
+      id: randomUUID(),
+      purpose: "signup" as const,
+      email: "a@example.org",
+      codeHash: hash,
+      payload: "{}",
+      expiresAt: now + 1000,
+    };
     await store.putMailCode(code);
     assert.equal(await store.takeMailCode(code.id, "forgot", hash, now), undefined, "wrong purpose");
     assert.equal(await store.takeMailCode(code.id, "signup", hash, now + 1000), undefined, "expired");

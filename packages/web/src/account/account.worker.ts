@@ -9,7 +9,10 @@ async function run(req: AccountRequest): Promise<AccountResult> {
   switch (req.op) {
     case "startSignUp": {
       const api = createApiClient({ baseUrl: req.baseUrl });
-      return { op: "startSignUp", pending: await startSignUp({ api, email: req.email, password: req.password, deviceName: req.deviceName }) };
+      return {
+        op: "startSignUp",
+        pending: await startSignUp({ api, email: req.email, password: req.password, deviceName: req.deviceName }),
+      };
     }
     case "confirmSignUp": {
       const api = createApiClient({ baseUrl: req.baseUrl });

@@ -54,17 +54,24 @@ export function ForgotScreen({ onSignUp, onBack }: { onSignUp: () => void; onBac
       <h1 class="brand">Cryptex</h1>
       <h2>Forgot your password?</h2>
       <p>
-        Cryptex cannot recover your data: it is encrypted with keys that only your Account Password and Account Key open, and no one
-        (not you, not the server's operator) has them.
+        Cryptex cannot recover your data: it is encrypted with keys that only your Account Password and Account Key open, and no one (not
+        you, not the server's operator) has them.
       </p>
       <p>
-        What you can do is <strong>erase the account</strong> on the server and create a new one with the same address. Every item
-        stored there is then gone for good. Devices that are still signed in keep their own copy: export it there first.
+        What you can do is <strong>erase the account</strong> on the server and create a new one with the same address. Every item stored
+        there is then gone for good. Devices that are still signed in keep their own copy: export it there first.
       </p>
       {step === "ask" ? (
         <form onSubmit={(ev) => run(ev, () => requestAccountErase(api(), email.trim()), "code")} class="stack">
           <label for="fg-email">Email</label>
-          <input id="fg-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          <input
+            id="fg-email"
+            type="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
           {alert}
           <button type="submit" class="primary" disabled={busy}>
             {busy ? "Sending…" : "Mail me a code"}
@@ -73,8 +80,7 @@ export function ForgotScreen({ onSignUp, onBack }: { onSignUp: () => void; onBac
       ) : (
         <form onSubmit={(ev) => run(ev, () => confirmAccountErase(api(), email.trim(), code), "erased")} class="stack">
           <p role="status">
-            If <strong>{email.trim()}</strong> has an account here, a code was mailed to it ("Cryptex: your code to reset your
-            account").
+            If <strong>{email.trim()}</strong> has an account here, a code was mailed to it ("Cryptex: your code to reset your account").
           </p>
           <label for="fg-code">Code from the mail</label>
           <input

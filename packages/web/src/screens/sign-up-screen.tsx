@@ -80,7 +80,15 @@ export function SignUpScreen({
   );
 }
 
-function ConfirmStep({ pending, onConfirm, onBack }: { pending: PendingSignUp; onConfirm: (code: string) => Promise<void>; onBack: () => void }) {
+function ConfirmStep({
+  pending,
+  onConfirm,
+  onBack,
+}: {
+  pending: PendingSignUp;
+  onConfirm: (code: string) => Promise<void>;
+  onBack: () => void;
+}) {
   const [code, setCode] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; text: string } | undefined>();
@@ -102,8 +110,8 @@ function ConfirmStep({ pending, onConfirm, onBack }: { pending: PendingSignUp; o
       <h1 class="brand">Cryptex</h1>
       <h2>Confirm your e-mail address</h2>
       <p>
-        We sent a code to <strong>{pending.email}</strong> ("Cryptex: your code to confirm your e-mail address"). Your account is
-        created when you enter it; it works for 24 hours.
+        We sent a code to <strong>{pending.email}</strong> ("Cryptex: your code to confirm your e-mail address"). Your account is created
+        when you enter it; it works for 24 hours.
       </p>
       <form onSubmit={submit} class="stack">
         <label for="su-code">Code from the mail</label>
