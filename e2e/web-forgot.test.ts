@@ -69,7 +69,7 @@ test("Forgot password? erases the account by a mailed code; the address signs up
   await other.getByLabel("Code from the mail").fill(code);
   await other.getByRole("button", { name: "Erase my account for good" }).click();
   await other.getByRole("heading", { name: "Account erased" }).waitFor();
-  assert.match(await other.getByRole("status").innerText(), /cannot be recovered by anyone/);
+  assert.match((await other.getByRole("status").textContent()) ?? "", /cannot be recovered by anyone/);
   await other.screenshot({ path: join(OUT, "21-forgot-erased.png") });
 
   // the laptop that was signed in is told, and keeps its local copy (it can still export it)

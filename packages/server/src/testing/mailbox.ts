@@ -49,8 +49,8 @@ const seenOverSmtp = new WeakMap<RunningSmtp, Set<string>>();
 
 /** Mails in a server's outbox folder, in the order they were written (file names start with the time). */
 export function outboxMailbox(outboxDir: string): Mailbox {
-  let seen = seenInOutbox.get(outboxDir);
-  if (!seen) seenInOutbox.set(outboxDir, (seen = new Set()));
+  const seen = seenInOutbox.get(outboxDir) ?? new Set<string>();
+  seenInOutbox.set(outboxDir, seen);
   return mailbox(async () => {
     let names: string[];
     try {
@@ -89,7 +89,7 @@ export function outboxMailbox(outboxDir: string): Mailbox {
 
 /** Mails the in-process SMTP server received, in arrival order. */
 export function smtpMailbox(smtp: RunningSmtp): Mailbox {
-  let seen = seenOverSmtp.get(smtp);
-  if (!seen) seenOverSmtp.set(smtp, (seen = new Set()));
+  const seen = seenOverSmtp.get(smtp) ?? new Set<string>();
+  seenOverSmtp.set(smtp, seen);
   return mailbox(async () => smtp.messages.map((mail, i) => ({ key: String(i), mail })), seen);
 }
