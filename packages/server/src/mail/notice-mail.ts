@@ -45,7 +45,7 @@ function lines(m: NoticeMail, publicUrl: string, hours: number): string[] {
         "",
         "If this was you, all is well.",
         `If not, someone has your Account Password and your Account QR Code: sign in at ${publicUrl},`,
-        "remove the device under Settings, change your Account Password and rotate your Account Key.",
+        "remove the device under Settings and change your Account Password.",
       ];
     case "forgot-code":
       return [
