@@ -1,4 +1,4 @@
-// `cryptex account forgot --server URL --email E`: the forgotten-password way out. Mails a code; the code erases
+// `cryptex account forgot --server URL --email E [--code CODE]`: the forgotten-password way out. Mails a code; the code erases
 // the account's server copy so the address can sign up again. Says before and after that no one can recover it.
 import { confirmAccountErase, requestAccountErase } from "@cryptex/core/client/account.ts";
 import { EMAIL_PATTERN } from "@cryptex/core/wire/api.ts";
@@ -22,13 +22,20 @@ export const run: CommandRun = async (ctx, args) => {
   const email = requireFlag(args.values, "email").trim().toLowerCase();
   if (!EMAIL_PATTERN.test(email) || email.length > 254)
     throw new CliError("usage", `"${email.slice(0, 254)}" is not one plain e-mail address`);
-  if (!ctx.stdinIsTty && !ctx.passwordStdin)
-    throw new CliError("usage", "no terminal to ask for the code from the mail: use --password-stdin and give it as the next line");
   const api = apiFor(ctx, server);
-  if (!ctx.json) ctx.err(BEFORE);
-  await requestAccountErase(api, email);
-  ctx.err(`If ${email} has an account on ${api.baseUrl}, a code was mailed to it ("Cryptex: your code to reset your account").`);
-  const code = ctx.passwordStdin ? await readStdinLine() : await askLine("Code from the mail (entering it erases the account): ");
+  let code = args.values.code as string | undefined;
+  if (code === undefined) {
+    if (!ctx.json) ctx.err(BEFORE);
+    await requestAccountErase(api, email);
+    ctx.err(`If ${email} has an account on ${api.baseUrl}, a code was mailed to it ("Cryptex: your code to reset your account").`);
+    if (!ctx.stdinIsTty && !ctx.passwordStdin) {
+      // a script without a terminal: the code is given in a second run
+      ctx.err(`To erase the account, run again with --code CODE (it works once, for 24 hours).`);
+      if (ctx.json) ctx.out(JSON.stringify({ mailed: true, email, server: api.baseUrl }));
+      return;
+    }
+    code = ctx.passwordStdin ? await readStdinLine() : await askLine("Code from the mail (entering it erases the account): ");
+  }
   if (code === undefined || code.trim() === "") throw new CliError("usage", "expected the code from the mail (8 digits)");
   await confirmAccountErase(api, email, code);
   if (ctx.json) return ctx.out(JSON.stringify({ erased: true, email, server: api.baseUrl }));

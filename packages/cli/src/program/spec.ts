@@ -247,7 +247,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     minArgs: 0,
     maxArgs: 0,
     summary: "forgotten password: erase the account by a mailed code, then sign up again",
-    options: [SERVER, EMAIL],
+    options: [SERVER, EMAIL, o("code", "the code from the mail (a second run, without a terminal)", { value: "CODE" })],
     load: cmd("account-forgot"),
   },
   {
