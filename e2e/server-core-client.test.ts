@@ -76,6 +76,9 @@ test("core client flows work against the server, and no secret reaches its datab
   const changed = await changePassword(laptopApi, unlocked, 0, newPassword, true);
   assert.equal(changed.account.eakGeneration, 1);
   const second = await box.next(email, /QR Code after your password change/);
+  // the Account Key did not change, so the mail must not claim the old QR code stopped working
+  assert.doesNotMatch(second.text, /no longer works/);
+  assert.match(second.text, /an older QR code\s+opens the account only with the old password\. Your Account Key did not change\./);
   assert.equal(decodeQrImage(second!.attachments.find((a) => a.contentType === "image/png")!.content), changed.eakText);
   const again = await signIn({
     api: createApiClient({ baseUrl: srv.url, fetch: fetchWithCa }),
