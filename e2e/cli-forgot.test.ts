@@ -89,6 +89,31 @@ test("account forgot erases the account by the mailed code; the old device keeps
   assert.equal((await signup(join(dir, "a2"), email)).code, 0, "the address signs up again");
 });
 
+test("signup in two runs: stdin ends before the code, then --code finishes it", async () => {
+  const email = "finn@example.org";
+  const home = join(dir, "two-runs");
+  const first = await runCli(["signup", "--server", srv.url, "--email", email, "--password-stdin"], { home, stdin: `${PW}\n`, env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /cryptex signup --code CODE --password-stdin/);
+  assert.equal(existsSync(join(home, "vault.sqlite")), false, "no account yet");
+  const code = await outboxMailbox(srv.outboxDir).code(email, "signup");
+  const wrongPw = await runCli(["signup", "--code", code, "--password-stdin"], { home, stdin: "not the password at all 1\n", env });
+  assert.equal(wrongPw.code, 6, wrongPw.stderr);
+  const done = await runCli(["signup", "--code", code, "--password-stdin", "--emergency-kit", join(dir, "finn.png")], {
+    home,
+    stdin: `${PW}\n`,
+    env,
+  });
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stdout, /Account finn@example.org created/);
+  assert.match(done.stdout, /mailed to finn@example.org/);
+  assert.equal(existsSync(join(home, "signup-pending.json")), false, "the pending file is gone");
+  assert.equal((await runCli(["unlock", "--raw", "--password-stdin"], { home, stdin: `${PW}\n`, env })).code, 0);
+  const again = await runCli(["signup", "--code", code, "--password-stdin"], { home: join(dir, "none"), stdin: `${PW}\n`, env });
+  assert.equal(again.code, 2, again.stderr);
+  assert.match(again.stderr, /no sign-up is waiting/);
+});
+
 test("account forgot with --password-stdin reads the code as the next line", async () => {
   const email = "eve@example.org";
   assert.equal((await signup(join(dir, "e"), email)).code, 0);

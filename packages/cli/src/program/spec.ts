@@ -62,6 +62,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       o("no-email", "do not mail the QR code (keep the Emergency Kit instead); a confirmation code is mailed anyway"),
       o("emergency-kit", "write the Emergency Kit PNG (and its .txt) here", { value: "FILE.png" }),
       o("device-name", "name of this device on the server", { value: "NAME" }),
+      o("code", "finish a sign-up kept by an earlier run with the code from the mail", { value: "CODE" }),
     ],
     load: cmd("signup"),
   },

@@ -113,6 +113,40 @@ export async function confirmSignUp(api: ApiClient, pending: PendingSignUp, code
   return { accountId, accountKey, keys, eak, eakText, eakGeneration: 0, resetEpoch: 0, session, passwordChanged: false };
 }
 
+/** What a device may keep of a pending sign-up to finish it in a later run: nothing opens without the password. */
+export interface SavedSignUp {
+  readonly accountId: string;
+  readonly email: string;
+  /** the EAK, encrypted under the Account Password (as every device stores it) */
+  readonly eak: Uint8Array;
+  readonly pendingId: string;
+  readonly expiresAt: number;
+}
+
+export const toSavedSignUp = (p: PendingSignUp): SavedSignUp => ({
+  accountId: p.accountId,
+  email: p.email,
+  eak: p.eak.bytes,
+  pendingId: p.pendingId,
+  expiresAt: p.expiresAt,
+});
+
+/** Reopens a saved pending sign-up with the password (one Argon2id run), ready for confirmSignUp. */
+export async function resumeSignUp(saved: SavedSignUp, password: string): Promise<PendingSignUp> {
+  const { accountKey, keys } = await unlockWithPassword({ accountId: saved.accountId, eak: saved.eak }, password);
+  const eak = parseEak(saved.eak);
+  return {
+    accountId: keys.accountId,
+    accountKey,
+    keys,
+    eak,
+    eakText: eakToText(eak),
+    email: saved.email,
+    pendingId: saved.pendingId,
+    expiresAt: saved.expiresAt,
+  };
+}
+
 /** Both steps, with the code from `readCode` (a prompt, a mailbox in tests). */
 export async function signUp(
   input: SignUpInput & { sendEmail: boolean; readCode: (pending: PendingSignUp) => Promise<string> },
