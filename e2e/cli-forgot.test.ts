@@ -3,12 +3,14 @@
 // cannot be recovered, erases the account with the mailed code (also in two runs with --code), the device that
 // held it is told the account was reset and keeps its items for export, and the address signs up again.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "@cryptex/server/src/testing/start-server.ts";
+import { CLI_BIN } from "../packages/cli/src/testing/offline-vault.ts";
 import { runCli, runCliWithCode } from "../packages/cli/src/testing/run-cli.ts";
 
 const PW = "quartz meadow 64 lantern ferry";
@@ -124,4 +126,45 @@ test("account forgot with --password-stdin reads the code as the next line", asy
   );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /cannot be recovered by anyone/);
+});
+
+test("signup on a terminal asks for the code after the password, and again after a wrong one", async () => {
+  const email = "gil@example.org";
+  const home = join(dir, "tty");
+  const cmd = [process.execPath, CLI_BIN, "signup", "--server", srv.url, "--email", email, "--no-email"]
+    .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+    .join(" ");
+  const child = spawn("script", ["-qefc", cmd, "/dev/null"], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, CRYPTEX_HOME: home, ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  let seen = 0;
+  child.stdout.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+  /** Waits for the next occurrence of `text` after the last one answered, then types `line`. */
+  const answer = async (text: string, line: string) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const at = out.indexOf(text, seen);
+      if (at >= 0) {
+        seen = at + text.length;
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`no "${text}" on the terminal; got: ${out}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.stdin.write(`${line}\r`);
+  };
+  await answer("Choose an Account Password:", PW);
+  await answer("Repeat it:", PW);
+  await answer("Code from the mail:", "11111111");
+  const code = await outboxMailbox(srv.outboxDir).code(email, "signup");
+  await answer("Code from the mail:", code === "22222222" ? "33333333" : "22222222"); // wrong once more: still asked
+  await answer("Code from the mail:", code);
+  assert.equal(await exited, 0, out);
+  assert.match(out, /the code is wrong, used or expired.*Try again/);
+  assert.match(out, /Account gil@example.org created/);
 });
