@@ -11,8 +11,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { runCli } from "@cryptex/cli/src/testing/run-cli.ts";
+import { runCli, runCliWithCode } from "@cryptex/cli/src/testing/run-cli.ts";
 import { freePort } from "@cryptex/server/src/testing/free-port.ts";
+import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "@cryptex/server/src/testing/start-server.ts";
 import { type Browser, chromium, type Request } from "playwright-core";
 import { buildWebIfNeeded, CHROMIUM, spkiHash } from "../packages/web/src/testing/browser.ts";
@@ -85,11 +86,14 @@ test("attack 6 (web): viewing, editing and searching items with canary URLs requ
   const origin = new URL(srv.url).origin;
 
   await page.goto(srv.url);
-  await page.getByLabel("Email").fill(`icon-${hex(4)}@example.test`);
+  const email = `icon-${hex(4)}@example.test`;
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm account password").fill(PASSWORD);
   await page.getByText(/Strong|Very strong/).waitFor();
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByLabel("Code from the mail").fill(await outboxMailbox(srv.outboxDir).code(email, "signup", 30_000));
+  await page.getByRole("button", { name: "Confirm" }).click();
   await page
     .getByRole("heading", { name: "Your account QR code" })
     .waitFor({ timeout: 30_000 })
@@ -198,21 +202,23 @@ test("attack 6 (CLI): get, list, search, totp and unlock make no network attempt
   let stopped = false;
   const recording = { NODE_OPTIONS: `--import ${RECORDER}`, CRYPTEX_TEST_NET_LOG: log };
   try {
-    await ok(
+    const email = `cli-${hex(4)}@example.test`;
+    const up = await runCliWithCode(
       [
         "signup",
         "--server",
         server.url,
         "--email",
-        `cli-${hex(4)}@example.test`,
+        email,
         "--password-stdin",
         "--no-email",
         "--emergency-kit",
         join(home, "..", `kit-${hex(4)}.png`),
       ],
-      online,
-      `${PASSWORD}\n`,
+      { home, stdin: `${PASSWORD}\n`, env: online },
+      () => outboxMailbox(server.outboxDir).code(email, "signup"),
     );
+    assert.equal(up.code, 0, up.stderr);
     session = (await ok(["unlock", "--raw", "--password-stdin"], {}, `${PASSWORD}\n`)).stdout.trim();
     await ok(
       [

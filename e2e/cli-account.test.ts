@@ -15,7 +15,8 @@ import { createItem } from "@cryptex/core/vault/item.ts";
 import { startServer } from "@cryptex/server/src/testing/start-server.ts";
 import { openSqliteStore } from "../packages/cli/src/store/sqlite-store.ts";
 import { CLI_BIN } from "../packages/cli/src/testing/offline-vault.ts";
-import { collect, runCli, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
+import { collect, runCli, runCliWithCode, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
+import { smtpMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningSmtp, startSmtp } from "../packages/server/src/testing/smtp.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -44,8 +45,9 @@ const unlock = async (home: string, password: string) => {
 const titles = async (home: string) =>
   (JSON.parse((await ok(home, ["list", "--json"])).stdout) as { title: string }[]).map((e) => e.title).sort();
 const eakTextOf = async (home: string) => (JSON.parse((await ok(home, ["account", "qr", "--json"])).stdout) as { eakText: string }).eakText;
-const qrOfMail = (n: number) => {
-  const m = smtp.messages[n]!;
+/** The next QR mail (skipping code and sign-in notices), decoded. */
+const qrMail = async () => {
+  const m = await smtpMailbox(smtp).next(EMAIL, /QR Code/);
   const png = m.attachments.find((a) => a.contentType === "image/png");
   assert.ok(png, "the mail carries the QR code as PNG");
   return { to: m.to, subject: m.subject, text: decodeQrImage(png.content) };
@@ -103,11 +105,12 @@ test("signup writes an Emergency Kit: its QR code signs in a second device; the 
     join(dir, "kit.jpg"),
   ]);
   assert.equal(bad.code, 2, bad.stderr);
-  const r = await ok(
-    A,
+  const r = await runCliWithCode(
     ["signup", "--server", srv.url, "--email", EMAIL, "--password-stdin", "--emergency-kit", kit, "--device-name", "A-laptop"],
-    `${PW}\n`,
+    { home: A, stdin: `${PW}\n`, env: envFor(A) },
+    () => smtpMailbox(smtp).code(EMAIL, "signup"),
   );
+  assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Emergency Kit written to .*kit\.png/);
   await unlock(A, PW);
   const eak = await eakTextOf(A);
@@ -115,8 +118,7 @@ test("signup writes an Emergency Kit: its QR code signs in a second device; the 
   const txt = readFileSync(join(dir, "kit.txt"), "utf8");
   assert.ok(txt.includes(EMAIL) && txt.includes(srv.url), "the kit text names the account and the server");
   assert.equal(/CRYPTEX:[A-Z2-7 \n]+/.exec(txt)![0].replace(/\s+/g, ""), eak, "the kit text holds the EAK text");
-  await smtp.waitFor(1);
-  const mail = qrOfMail(0);
+  const mail = await qrMail();
   assert.match(mail.to, /carol@example\.org/);
   assert.equal(mail.text, eak);
   await ok(B, ["signin", "--server", srv.url, "--email", EMAIL, "--qr", kit, "--password-stdin", "--device-name", "B-phone"], `${PW}\n`);
@@ -234,10 +236,8 @@ test("a password change: resend-email mails the current QR; a locked device lear
   await ok(A, ["account", "change-password", "--password-stdin", "--no-email"], `${PW}\n${PW2}\n`);
   const current = await eakTextOf(A);
   assert.notEqual(current, before);
-  const n = smtp.messages.length;
   assert.match((await ok(A, ["account", "resend-email"])).stdout, /sent again to carol@example\.org/);
-  await smtp.waitFor(n + 1);
-  assert.equal(qrOfMail(n).text, current, "the mail holds the current QR code, not the old one");
+  assert.equal((await qrMail()).text, current, "the mail holds the current QR code, not the old one");
 
   // B is locked and still holds the old key: the new password does not open it, and the message says what to do
   const withNew = await cli(B, ["sync", "--password-stdin"], `${PW2}\n`);
@@ -261,7 +261,6 @@ test("account reset: confirmation required; a watching device stops with exit 16
   const watching = collect(watcher);
   await waitForOutput(watcher, "stderr", /Watching for changes/);
   const old = await eakTextOf(A);
-  const n = smtp.messages.length;
   await ok(A, ["account", "reset", "--password-stdin", "--confirm", `RESET ${EMAIL}`], `${PW2}\n${PW3}\n`);
   const w = await watching;
   assert.equal(w.code, 16, `a watching device learns of the reset: ${w.stderr}`);
@@ -272,8 +271,7 @@ test("account reset: confirmation required; a watching device stops with exit 16
   assert.deepEqual(await titles(A), [], "the reset device starts empty");
   const fresh = await eakTextOf(A);
   assert.notEqual(fresh, old);
-  await smtp.waitFor(n + 1);
-  assert.equal(qrOfMail(n).text, fresh, "the reset mail holds the new QR code");
+  assert.equal((await qrMail()).text, fresh, "the reset mail holds the new QR code");
 
   // B's session was ended by the reset: the server says so (401 account_reset), and the message gives the way out
   const s = await cli(B, ["sync", "--password-stdin"], `${PW2}\n`);

@@ -9,10 +9,11 @@ import { after, before, test } from "node:test";
 import { unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";
+import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { startServer } from "@cryptex/server/src/testing/start-server.ts";
 import { openSqliteStore } from "../packages/cli/src/store/sqlite-store.ts";
 import { makeOfflineVault } from "../packages/cli/src/testing/offline-vault.ts";
-import { collect, runCli, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
+import { collect, runCli, runCliWithCode, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
 
 const PW = "tangerine orbit 42 velvet";
 let dir: string;
@@ -78,7 +79,7 @@ test("kill -9 during sync: the next sync resumes and converges; nothing is lost 
     const env = { NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") };
     const A = join(dir, "sync-a");
     const B = join(dir, "sync-b");
-    const up = await runCli(
+    const up = await runCliWithCode(
       [
         "signup",
         "--server",
@@ -95,6 +96,7 @@ test("kill -9 during sync: the next sync resumes and converges; nothing is lost 
         stdin: `${PW}\n`,
         env,
       },
+      () => outboxMailbox(srv.outboxDir).code("crash@example.org", "signup"),
     );
     assert.equal(up.code, 0, up.stderr);
     // 1,200 local items written through the engine, as `add` does (more than one push batch)

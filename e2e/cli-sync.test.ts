@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { startServer } from "@cryptex/server/src/testing/start-server.ts";
-import { qrPngFromOutbox, runCli } from "../packages/cli/src/testing/run-cli.ts";
+import { qrPngFromOutbox, runCli, runCliWithCode } from "../packages/cli/src/testing/run-cli.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 let srv: Server;
@@ -25,6 +26,16 @@ const cli = (home: string, args: string[], stdin = "") =>
 const ok = async (home: string, args: string[], stdin = "") => {
   const r = await cli(home, args, stdin);
   assert.equal(r.code, 0, `cryptex ${args.join(" ")} failed (${r.code}): ${r.stderr}`);
+  return r;
+};
+/** `cryptex signup …`, with the code from the outbox mail as the next stdin line. */
+const signup = async (home: string, args: string[], email: string) => {
+  const r = await runCliWithCode(
+    ["signup", "--server", srv.url, "--email", email, "--password-stdin", ...args],
+    { home, stdin: `${PW}\n`, env },
+    () => outboxMailbox(srv.outboxDir).code(email, "signup"),
+  );
+  assert.equal(r.code, 0, `cryptex signup failed (${r.code}): ${r.stderr}`);
   return r;
 };
 const unlock = async (home: string, password = PW) => {
@@ -54,11 +65,8 @@ test("device A signs up; the mail carries the QR code; a weak password is refuse
     "password1\n",
   );
   assert.equal(weak.code, 10, weak.stderr);
-  const r = await ok(
-    A,
-    ["signup", "--server", srv.url, "--email", EMAIL, "--password-stdin", "--emergency-kit", join(dir, "kit.png")],
-    `${PW}\n`,
-  );
+  const r = await signup(A, ["--emergency-kit", join(dir, "kit.png")], EMAIL);
+  assert.match(r.stderr, /A confirmation code was mailed to alice@example.org/);
   assert.match(r.stdout, /mailed to alice@example.org/);
   writeFileSync(join(dir, "qr.png"), qrPngFromOutbox(srv.outboxDir, EMAIL));
   assert.ok(existsSync(join(dir, "kit.png")));
@@ -75,21 +83,7 @@ test("wrong password, a foreign QR code and an unreadable image each fail clearl
   assert.equal(wrong.code, 6, wrong.stderr);
   assert.match(wrong.stderr, /wrong account password/i);
   const other = join(dir, "other");
-  await ok(
-    other,
-    [
-      "signup",
-      "--server",
-      srv.url,
-      "--email",
-      "bob@example.org",
-      "--password-stdin",
-      "--no-email",
-      "--emergency-kit",
-      join(dir, "bob.png"),
-    ],
-    `${PW}\n`,
-  );
+  await signup(other, ["--no-email", "--emergency-kit", join(dir, "bob.png")], "bob@example.org");
   const foreign = await cli(
     C,
     ["signin", "--server", srv.url, "--email", EMAIL, "--qr", join(dir, "bob.png"), "--password-stdin"],

@@ -19,7 +19,7 @@ import { type RunningServer, startServer } from "../packages/server/src/testing/
 let pg: RunningPostgres;
 let tcp: RunningServer;
 let sock: RunningServer;
-let front: RunningNginx;
+let front: RunningNginx & { outboxDir: string };
 const dir = mkdtempSync(join(tmpdir(), "cryptex-deploy-"));
 
 before(async () => {
@@ -27,11 +27,14 @@ before(async () => {
   const port = await freePort();
   const socket = join(dir, "cryptex.sock");
   const common = { PUBLIC_URL: `https://localhost:${port}`, RATE_LIMIT_SCALE: "1" };
+  // one DATA_DIR for both (its outbox is where either process writes the sign-up mail), as on one host
+  const dataDir = join(dir, "data");
   [tcp, sock] = await Promise.all([
-    startServer({ databaseUrl: pg.url, env: { ...common, TLS: "off", HOST: "127.0.0.1", TRUST_PROXY: "127.0.0.1" } }),
-    startServer({ databaseUrl: pg.url, env: { ...common, LISTEN: `unix:${socket}`, TRUST_PROXY: "true" } }),
+    startServer({ dataDir, databaseUrl: pg.url, env: { ...common, TLS: "off", HOST: "127.0.0.1", TRUST_PROXY: "127.0.0.1" } }),
+    startServer({ dataDir, databaseUrl: pg.url, env: { ...common, LISTEN: `unix:${socket}`, TRUST_PROXY: "true" } }),
   ]);
-  front = await startNginx([tcp.url.slice("http://".length), `unix:${socket}`], { port });
+  const nginx = await startNginx([tcp.url.slice("http://".length), `unix:${socket}`], { port });
+  front = { ...nginx, outboxDir: tcp.outboxDir };
 });
 
 after(async () => {

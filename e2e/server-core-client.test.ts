@@ -10,6 +10,7 @@ import { changePassword, signIn, signUp, unlockWithPassword } from "@cryptex/cor
 import { createApiClient, type FetchLike } from "@cryptex/core/client/api-client.ts";
 import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
 import { request } from "../packages/server/src/testing/https-client.ts";
+import { smtpMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningSmtp, startSmtp } from "../packages/server/src/testing/smtp.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
 
@@ -40,10 +41,18 @@ test("core client flows work against the server, and no secret reaches its datab
   const password = "correct horse battery staple 7!";
   const email = "alice@example.org";
   const laptopApi = createApiClient({ baseUrl: srv.url, fetch: fetchWithCa });
-  const laptop = await signUp({ api: laptopApi, email, password, deviceName: "laptop", sendEmail: true });
+  const box = smtpMailbox(smtp);
+  const laptop = await signUp({
+    api: laptopApi,
+    email,
+    password,
+    deviceName: "laptop",
+    sendEmail: true,
+    readCode: () => box.code(email, "signup"),
+  });
 
-  const [mail] = await smtp.waitFor(1);
-  assert.equal(mail!.subject, "IMPORTANT: Cryptex Account QR Code");
+  const mail = await box.next(email, /QR Code/);
+  assert.equal(mail!.subject, "IMPORTANT: Cryptex Account QR Code for your new account");
   assert.equal(mail!.to, email);
   assert.ok(mail!.text.includes(laptop.eakText));
   const png = mail!.attachments.find((a) => a.contentType === "image/png");
@@ -66,7 +75,10 @@ test("core client flows work against the server, and no secret reaches its datab
   const unlocked = await unlockWithPassword({ accountId: laptop.accountId, eak: laptop.eak.bytes }, password);
   const changed = await changePassword(laptopApi, unlocked, 0, newPassword, true);
   assert.equal(changed.account.eakGeneration, 1);
-  const [, second] = await smtp.waitFor(2);
+  const second = await box.next(email, /QR Code after your password change/);
+  // the Account Key did not change, so the mail must not claim the old QR code stopped working
+  assert.doesNotMatch(second.text, /no longer works/);
+  assert.match(second.text, /an older QR code\s+opens the account only with the old password\. Your Account Key did not change\./);
   assert.equal(decodeQrImage(second!.attachments.find((a) => a.contentType === "image/png")!.content), changed.eakText);
   const again = await signIn({
     api: createApiClient({ baseUrl: srv.url, fetch: fetchWithCa }),

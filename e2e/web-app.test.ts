@@ -9,8 +9,8 @@ import { createEak, eakToText } from "@cryptex/core/formats/eak.ts";
 import { qrToPng } from "@cryptex/core/formats/qr.ts";
 import { generateAccountKey } from "@cryptex/core/keys/account-key.ts";
 import { newAccountId } from "@cryptex/core/keys/ids.ts";
-import { simpleParser } from "mailparser";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
 import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
 
@@ -70,6 +70,13 @@ test("sign up shows the QR code and mails it", async () => {
   await pageA.getByText(/Strong|Very strong/).waitFor();
   await shot(pageA, "01-sign-up");
   await pageA.getByRole("button", { name: "Create account" }).click();
+  await pageA.getByRole("heading", { name: "Confirm your e-mail address" }).waitFor({ timeout: 30_000 });
+  await shot(pageA, "01b-confirm-code");
+  await pageA.getByLabel("Code from the mail").fill("0000 0000");
+  await pageA.getByRole("button", { name: "Confirm" }).click();
+  await pageA.getByText(/That code is wrong/).waitFor();
+  await pageA.getByLabel("Code from the mail").fill(await outboxMailbox(server.outboxDir).code(EMAIL, "signup"));
+  await pageA.getByRole("button", { name: "Confirm" }).click();
   await pageA.getByRole("heading", { name: "Your account QR code" }).waitFor({ timeout: 30_000 });
   assert.ok(await pageA.getByRole("img", { name: /Account QR code/ }).isVisible());
   await shot(pageA, "02-account-qr");
@@ -93,24 +100,16 @@ test("items are added, viewed, revealed and copied", async () => {
   await shot(pageA, "04-item-view");
 });
 
-async function outboxQr(): Promise<{ png: Buffer; subject: string }> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const files = readdirSync(server.outboxDir).filter((f) => f.endsWith(".eml"));
-    if (files.length > 0) {
-      const mail = await simpleParser(readFileSync(join(server.outboxDir, files[0]!)));
-      const png = mail.attachments.find((x) => x.contentType === "image/png");
-      assert.ok(png, "the mail carries the QR code as a PNG");
-      return { png: png.content, subject: mail.subject ?? "" };
-    }
-    if (Date.now() > deadline) throw new Error("no mail in the outbox");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+async function outboxQr(): Promise<{ png: Uint8Array; subject: string }> {
+  const mail = await outboxMailbox(server.outboxDir).next(EMAIL, /QR Code/);
+  const png = mail.attachments.find((x) => x.contentType === "image/png");
+  assert.ok(png, "the mail carries the QR code as a PNG");
+  return { png: png.content, subject: mail.subject };
 }
 
 test("a second device signs in with the QR image from the mail; clear messages for bad inputs", async () => {
   const { png, subject } = await outboxQr();
-  assert.match(subject, /IMPORTANT: Cryptex Account QR Code/);
+  assert.equal(subject, "IMPORTANT: Cryptex Account QR Code for your new account");
   const qrPath = join(OUT, "mail-qr.png");
   writeFileSync(qrPath, png);
 

@@ -1,7 +1,7 @@
 // Test devices: the real core engine over the CLI's real node:sqlite store, talking HTTPS to a (hostile) server.
 //
 //   const world = await startWorld();                  // real server behind a hostile proxy
-//   const a = await world.signUpDevice("laptop");       // one Argon2id run; then
+//   const a = await world.signUpDevice("laptop");       // one Argon2id run, confirmed with the outbox code; then
 //   const b = await world.signInDevice(a, "phone");     // another device of the same account
 //   await a.vault.save(createItem({...})); await a.vault.sync(a.api);
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +14,7 @@ import { type ApiClient, createApiClient } from "@cryptex/core/client/api-client
 import { newUuid } from "@cryptex/core/keys/ids.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { freePort } from "@cryptex/server/src/testing/free-port.ts";
+import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { type RunningServer, type StartOptions, startServer } from "@cryptex/server/src/testing/start-server.ts";
 import { type HostileProxy, startHostileProxy } from "./hostile-proxy.ts";
 
@@ -80,7 +81,14 @@ export async function startWorld(opts: StartOptions = {}): Promise<World> {
       const email = o.email ?? `${newUuid()}@example.test`;
       const password = o.password ?? STRONG_PASSWORD;
       const client = api();
-      const account = await signUp({ api: client, email, password, deviceName: name, sendEmail: o.sendEmail ?? false });
+      const account = await signUp({
+        api: client,
+        email,
+        password,
+        deviceName: name,
+        sendEmail: o.sendEmail ?? false,
+        readCode: () => outboxMailbox(server.outboxDir).code(email, "signup"),
+      });
       return device(name, account, email, password, client);
     },
     async signInDevice(from, name, eakText) {

@@ -5,12 +5,16 @@ import { join } from "node:path";
 import { base32Encode } from "@cryptex/core/encoding/base32.ts";
 
 /** Every byte pattern `secret` could leave behind. Encoded forms drop the edge characters that depend on neighbours. */
-export function encodings(secret: string): { name: string; bytes: Buffer }[] {
-  const raw = Buffer.from(secret, "utf8");
+export function encodings(secret: string | Uint8Array): { name: string; bytes: Buffer }[] {
+  const raw = typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret);
   const out = [
-    { name: "utf8", bytes: raw },
-    { name: "utf16le", bytes: Buffer.from(secret, "utf16le") },
-    { name: "utf16be", bytes: Buffer.from(secret, "utf16le").swap16() },
+    { name: typeof secret === "string" ? "utf8" : "raw", bytes: raw },
+    ...(typeof secret === "string"
+      ? [
+          { name: "utf16le", bytes: Buffer.from(secret, "utf16le") },
+          { name: "utf16be", bytes: Buffer.from(secret, "utf16le").swap16() },
+        ]
+      : []),
     { name: "hex", bytes: Buffer.from(raw.toString("hex")) },
     { name: "HEX", bytes: Buffer.from(raw.toString("hex").toUpperCase()) },
   ];
@@ -30,12 +34,12 @@ export function encodings(secret: string): { name: string; bytes: Buffer }[] {
 }
 
 export interface Hit {
-  readonly secret: string;
+  readonly secret: string | Uint8Array;
   readonly encoding: string;
   readonly where: string;
 }
 
-export function scan(sources: { where: string; bytes: Buffer }[], secrets: readonly string[]): Hit[] {
+export function scan(sources: { where: string; bytes: Buffer }[], secrets: readonly (string | Uint8Array)[]): Hit[] {
   const hits: Hit[] = [];
   for (const secret of secrets) {
     const forms = encodings(secret);

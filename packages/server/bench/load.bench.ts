@@ -27,7 +27,10 @@ const { freePort } = await import("../src/testing/free-port.ts");
 const port = await freePort();
 const env = { LOG_LEVEL: "warn", RATE_LIMIT_SCALE: "1000000", PUBLIC_URL: `https://localhost:${port}`, TRUST_PROXY: "true" };
 const servers = await Promise.all(
-  [0, 1].map((i) => startServer({ databaseUrl: pg.url, env: { ...env, LISTEN: `unix:${join(dir, `s${i}.sock`)}` } })),
+  // one DATA_DIR for both: the outbox where either process writes the sign-up codes
+  [0, 1].map((i) =>
+    startServer({ dataDir: join(dir, "data"), databaseUrl: pg.url, env: { ...env, LISTEN: `unix:${join(dir, `s${i}.sock`)}` } }),
+  ),
 );
 const front = await startNginx(
   [0, 1].map((i) => `unix:${join(dir, `s${i}.sock`)}`),
@@ -39,7 +42,11 @@ try {
   let t = performance.now();
   const accounts: TestAccount[] = [];
   for (let i = 0; i < ACCOUNTS; i += 50) {
-    accounts.push(...(await Promise.all(Array.from({ length: Math.min(50, ACCOUNTS - i) }, () => signUp(front)))));
+    accounts.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(50, ACCOUNTS - i) }, () => signUp({ ...front, outboxDir: servers[0]!.outboxDir })),
+      )),
+    );
   }
   const store = await openPostgresStore(pg.url);
   const payload = () => randomBytes(300);

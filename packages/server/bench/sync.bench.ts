@@ -340,16 +340,20 @@ async function idleMemoryBehindNginx() {
       LISTEN: `unix:${socket}`,
       TRUST_PROXY: "true",
       PUBLIC_URL: `https://localhost:${port}`,
+      METRICS_TOKEN: "bench-metrics-token",
     },
   });
   const front = await startNginx([`unix:${socket}`], { port, connections: N + 100, workers: 2 });
   try {
-    const a = await signUp(front);
+    const a = await signUp({ ...front, outboxDir: srv.outboxDir });
     await new Promise((r) => setTimeout(r, 500));
     const base = rssOf(srv.pid);
     const close = await openIdle(`${front.url}/api/v1/events`, N, a.token);
     await new Promise((r) => setTimeout(r, 1000));
     const grown = rssOf(srv.pid) - base;
+    const metrics = (await call(`${front.url}/metrics`, front.caPem, "GET", "bench-metrics-token")).body.toString();
+    const live = Number(/^cryptex_live_connections (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+    if (!(live >= N)) throw new Error(`only ${live} of ${N} live connections reached the server through nginx`);
     close();
     const target = 200 * 1024 * 1024 * (N / 10_000);
     line(

@@ -5,10 +5,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { accountRoutes } from "./api/account.ts";
 import { authRoutes } from "./api/auth.ts";
 import { eventRoutes } from "./api/events.ts";
+import { forgotRoutes } from "./api/forgot.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import { clientKey } from "./auth/client-key.ts";
+import { signupRoutes } from "./api/signup.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { clientAddress } from "./http/client-address.ts";
@@ -20,7 +22,9 @@ import { serveStatic } from "./http/static-files.ts";
 
 export function createApp(deps: Deps): (req: IncomingMessage, res: ServerResponse) => void {
   const routes: Route[] = [
+    ...signupRoutes(deps),
     ...authRoutes(deps),
+    ...forgotRoutes(deps),
     ...accountRoutes(deps),
     ...sessionRoutes(deps),
     ...itemRoutes(deps),

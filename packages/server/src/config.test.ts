@@ -155,3 +155,28 @@ test("limits: session lifetimes, account quota, live stream caps, metrics token"
   assert.match(inverted.errors.join("\n"), /SESSION_IDLE_DAYS must not be above SESSION_MAX_DAYS/);
   assert.ok(!parseConfig({ ACCOUNT_QUOTA: "1KiB" }).ok, "below 1 MiB");
 });
+
+test("SMTP needs TLS unless the URL says plain=1; TLS options cannot be set in the query; outbox retention", () => {
+  const ok = (env: Record<string, string>) => {
+    const r = parseConfig(env);
+    assert.ok(r.ok, r.ok ? "" : r.errors.join("\n"));
+    return r.config;
+  };
+  assert.deepEqual([ok({}).smtpPlain, ok({}).outboxRetentionMs], [false, 24 * 3_600_000]);
+  const tls = ok({ SMTP_URL: "smtp://mail.example.org:587" });
+  assert.deepEqual([tls.smtpUrl, tls.smtpPlain], ["smtp://mail.example.org:587", false]);
+  const plain = ok({ SMTP_URL: "smtp://127.0.0.1:2525?plain=1" });
+  assert.deepEqual([plain.smtpUrl, plain.smtpPlain], ["smtp://127.0.0.1:2525", true]);
+  assert.equal(ok({ OUTBOX_RETENTION_HOURS: "0.5" }).outboxRetentionMs, 1_800_000);
+  for (const env of [
+    { SMTP_URL: "smtp://mail.example.org?ignoreTLS=true" },
+    { SMTP_URL: "smtp://mail.example.org?requireTLS=false" },
+    { SMTP_URL: "smtp://mail.example.org?secure=false" },
+    { SMTP_URL: "smtp://mail.example.org?plain=yes-please" },
+    { OUTBOX_RETENTION_HOURS: "0" },
+    { OUTBOX_RETENTION_HOURS: "forever" },
+  ]) {
+    const r = parseConfig(env);
+    assert.ok(!r.ok, JSON.stringify(env));
+  }
+});

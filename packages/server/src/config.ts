@@ -19,8 +19,12 @@ export interface Config {
   /** undefined: SQLite in dataDir */
   readonly databaseUrl: string | undefined;
   readonly sqliteFile: string;
-  /** undefined: mail is written to outboxDir */
+  /** undefined: mail is written to outboxDir (a development transport) */
   readonly smtpUrl: string | undefined;
+  /** SMTP_URL carried plain=1: clear-text SMTP allowed (a loopback test server); otherwise TLS is required */
+  readonly smtpPlain: boolean;
+  /** outbox files are removed after this long (OUTBOX_RETENTION_HOURS) */
+  readonly outboxRetentionMs: number;
   readonly mailFrom: string;
   readonly outboxDir: string;
   /** the origin clients sign (wire/auth-message.ts) */
@@ -77,8 +81,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./.test(databaseUrl))
     errors.push("DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)");
 
-  const smtpUrl = get("SMTP_URL");
-  if (smtpUrl !== undefined && !isUrl(smtpUrl, ["smtp:", "smtps:"])) errors.push("SMTP_URL must be an smtp:// or smtps:// URL");
+  const smtp = parseSmtpUrl(get("SMTP_URL"), errors);
+  const rawRetention = get("OUTBOX_RETENTION_HOURS");
+  const retentionHours = rawRetention === undefined ? 24 : Number(rawRetention);
+  if (!(retentionHours > 0 && retentionHours <= 24 * 365)) errors.push("OUTBOX_RETENTION_HOURS must be a number of hours above 0");
   const mailFrom = get("MAIL_FROM") ?? "Cryptex <cryptex@localhost>";
   if (!/^[^\r\n]{3,200}$/.test(mailFrom) || !mailFrom.includes("@"))
     errors.push("MAIL_FROM must be an e-mail address, optionally with a name");
@@ -142,7 +148,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       dataDir,
       databaseUrl,
       sqliteFile: join(dataDir, "cryptex.db"),
-      smtpUrl,
+      smtpUrl: smtp.url,
+      smtpPlain: smtp.plain,
+      outboxRetentionMs: retentionHours * 3_600_000,
       mailFrom,
       outboxDir: join(dataDir, "outbox"),
       origin,
@@ -164,6 +172,26 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       liveStreamsPerAddress,
     }),
   };
+}
+
+/**
+ * SMTP_URL: smtps:// (TLS) or smtp:// (STARTTLS required). `plain=1` allows clear text, for a test server on
+ * loopback; it is taken off the URL. TLS options in the query are refused, so nothing else can turn TLS off.
+ */
+function parseSmtpUrl(raw: string | undefined, errors: string[]): { url: string | undefined; plain: boolean } {
+  if (raw === undefined) return { url: undefined, plain: false };
+  if (!isUrl(raw, ["smtp:", "smtps:"])) {
+    errors.push("SMTP_URL must be an smtp:// or smtps:// URL");
+    return { url: undefined, plain: false };
+  }
+  const u = new URL(raw);
+  const plainValue = u.searchParams.get("plain");
+  if (plainValue !== null && !/^(1|true)$/.test(plainValue)) errors.push("SMTP_URL: plain must be plain=1");
+  u.searchParams.delete("plain");
+  for (const k of u.searchParams.keys())
+    if (/tls|secure/i.test(k))
+      errors.push(`SMTP_URL: "${k.slice(0, 40)}" is not allowed; TLS is required (use plain=1 only for a loopback test server)`);
+  return { url: u.toString(), plain: plainValue !== null };
 }
 
 function isUrl(s: string, protocols: string[]): boolean {

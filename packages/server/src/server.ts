@@ -93,7 +93,13 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   const deps = {
     config,
     store,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir }),
+    mailer: createMailer({
+      smtpUrl: config.smtpUrl,
+      smtpPlain: config.smtpPlain,
+      from: config.mailFrom,
+      outboxDir: config.outboxDir,
+      outboxRetentionMs: config.outboxRetentionMs,
+    }),
     log,
     metrics,
     hub,
@@ -130,8 +136,15 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   });
   // the proxy (another user, such as www-data, in the same group) must be able to connect; nobody else
   if (listen.kind === "unix") chmodSync(listen.path, 0o660);
+
+  const sweepOutbox = () => {
+    const removed = deps.mailer.sweep(Date.now());
+    if (removed > 0) log.info("outbox files removed", { count: removed });
+  };
+  sweepOutbox();
   const sweeper = setInterval(() => {
     deps.limiter.sweep();
+    sweepOutbox();
     store.sweep(Date.now()).catch((e) => log.warn("sweep failed", { error: (e as Error).name }));
   }, 600_000);
   sweeper.unref();
@@ -143,6 +156,13 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     mail: deps.mailer.transport,
     tlsFingerprint: cert?.fingerprint,
   });
+  if (deps.mailer.transport === "outbox")
+    log.warn("no SMTP_URL: mail goes to the outbox folder, a development transport", {
+      outbox: config.outboxDir,
+      keptHours: config.outboxRetentionMs / 3_600_000,
+      note: "the files hold sign-up codes and QR mails (the EAK, encrypted under the password) until removed; set SMTP_URL in production",
+    });
+  else if (config.smtpPlain) log.warn("SMTP_URL allows plain text (plain=1): mail is sent without TLS");
   return {
     server,
     fingerprint: cert?.fingerprint,

@@ -2,6 +2,7 @@
 // and included), and search keystroke latency, next to this browser's raw limits for the same bytes
 // (one AES-GCM decrypt + one JSON.parse of the index). Items are seeded in the page through core's encryption
 // and the IndexedDB store (?testhooks), then every measurement is a fresh navigation.
+import { outboxMailbox } from "../../server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../../server/src/testing/start-server.ts";
 import { buildWebIfNeeded, launchChromium } from "../src/testing/browser.ts";
 
@@ -26,11 +27,14 @@ try {
   const page = await ctx.newPage();
   const url = `${server.url}/?testhooks`;
   await page.goto(url);
-  await page.getByLabel("Email").fill(`bench-${Date.now()}@example.test`);
+  const email = `bench-${Date.now()}@example.test`;
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm account password").fill(PASSWORD);
   await page.getByText(/Strong|Very strong/).waitFor();
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByLabel("Code from the mail").fill(await outboxMailbox(server.outboxDir).code(email, "signup", 60_000));
+  await page.getByRole("button", { name: "Confirm" }).click();
   await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 60_000 });
 
   const rows: string[] = [];

@@ -4,6 +4,7 @@ import { newUuid } from "@cryptex/core/keys/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useState } from "preact/hooks";
 import { AccountKeyScreen } from "./screens/account-key-screen.tsx";
+import { ForgotScreen } from "./screens/forgot-screen.tsx";
 import { SignInScreen } from "./screens/sign-in-screen.tsx";
 import { SignUpScreen } from "./screens/sign-up-screen.tsx";
 import { UnlockScreen } from "./screens/unlock-screen.tsx";
@@ -16,6 +17,7 @@ type View =
   | { name: "loading" }
   | { name: "signup" }
   | { name: "signin" }
+  | { name: "forgot" }
   | { name: "locked"; meta: VaultMeta; note?: string }
   | { name: "new-key"; session: VaultSession; eakText: string; mailed: boolean }
   | { name: "vault"; session: VaultSession };
@@ -54,6 +56,7 @@ export function App() {
       loading: "Cryptex",
       signup: "Create account — Cryptex",
       signin: "Sign in — Cryptex",
+      forgot: "Forgot password — Cryptex",
       locked: "Locked — Cryptex",
       "new-key": "Your account QR code — Cryptex",
       vault: "Vault — Cryptex",
@@ -123,8 +126,11 @@ export function App() {
         <SignInScreen
           onDone={async (a, email) => setView({ name: "vault", session: await adopt(a, email) })}
           onSignUp={() => setView({ name: "signup" })}
+          onForgot={() => setView({ name: "forgot" })}
         />
       );
+    case "forgot":
+      return <ForgotScreen onSignUp={() => setView({ name: "signup" })} onBack={() => setView({ name: "signin" })} />;
     case "locked":
       return (
         <UnlockScreen

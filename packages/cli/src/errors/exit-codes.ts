@@ -32,6 +32,7 @@ const EXIT: Record<string, number> = {
   unauthorized: 13,
   forbidden: 13,
   email_taken: 13,
+  code_invalid: 13,
   signed_out: 13,
   store_unavailable: 17,
   file: 17,
@@ -48,6 +49,8 @@ const HINT: Record<string, string> = {
   unauthorized:
     "The server refused this device's session (signed out from another device, or expired): cryptex sync signs in again with the Account Password.",
   email_taken: "An account with this e-mail already exists on the server.",
+  code_invalid: "The code from the mail was not accepted.",
+  mail_failed: "The server could not send the mail.",
   network: "Cannot reach the server (a self-signed server needs --ca FILE or NODE_EXTRA_CA_CERTS).",
   tampered: "Data failed its integrity check (damaged or altered).",
 };

@@ -59,9 +59,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       SERVER,
       EMAIL,
-      o("no-email", "do not mail the QR code (keep the Emergency Kit instead)"),
+      o("no-email", "do not mail the QR code (keep the Emergency Kit instead); a confirmation code is mailed anyway"),
       o("emergency-kit", "write the Emergency Kit PNG (and its .txt) here", { value: "FILE.png" }),
       o("device-name", "name of this device on the server", { value: "NAME" }),
+      o("code", "finish a sign-up kept by an earlier run with the code from the mail", { value: "CODE" }),
     ],
     load: cmd("signup"),
   },
@@ -240,6 +241,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "wipe the server copy; new Account Key",
     options: [o("confirm", "type RESET <email> to confirm", { value: "TEXT" }), o("no-email", "do not mail the new QR code")],
     load: cmd("account"),
+  },
+  {
+    name: "account forgot",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "forgotten password: erase the account by a mailed code, then sign up again",
+    options: [SERVER, EMAIL, o("code", "the code from the mail (a second run, without a terminal)", { value: "CODE" })],
+    load: cmd("account-forgot"),
   },
   {
     name: "export",

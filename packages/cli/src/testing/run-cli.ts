@@ -1,5 +1,9 @@
 // Test helper: runs the real `cryptex` program as a child process (the Node running the tests), and reads
 // the QR code PNG out of a server outbox mail.
+//
+//   await runCli(["list"], { home, stdin: `${password}\n` });
+//   await runCliWithCode(["signup", "--server", url, "--email", e, "--password-stdin"], { home, stdin: `${pw}\n` },
+//     () => outboxMailbox(srv.outboxDir).code(e, "signup"));   // the code is written as the next stdin line
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +22,7 @@ export interface CliOptions {
   readonly env?: Record<string, string>;
 }
 
-export function spawnCli(args: readonly string[], opts: CliOptions): ChildProcess {
+export function spawnCli(args: readonly string[], opts: CliOptions, keepStdinOpen = false): ChildProcess {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: opts.home,
@@ -27,7 +31,8 @@ export function spawnCli(args: readonly string[], opts: CliOptions): ChildProces
     ...opts.env,
   };
   const child = spawn(process.execPath, [CLI_BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-  child.stdin!.end(opts.stdin ?? "");
+  if (keepStdinOpen) child.stdin!.write(opts.stdin ?? "");
+  else child.stdin!.end(opts.stdin ?? "");
   return child;
 }
 
@@ -45,6 +50,26 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 
 export function runCli(args: readonly string[], opts: CliOptions): Promise<CliResult> {
   return collect(spawnCli(args, opts));
+}
+
+/**
+ * Runs a command that asks for a mailed code after its first stdin lines (signup, account forgot): writes
+ * `opts.stdin`, then the code from `code()` (read from the mail meanwhile) and `after`, then ends stdin.
+ */
+export async function runCliWithCode(
+  args: readonly string[],
+  opts: CliOptions,
+  code: () => Promise<string>,
+  after = "",
+): Promise<CliResult> {
+  const child = spawnCli(args, opts, true);
+  const result = collect(child);
+  const exited = result.then(() => "exited" as const);
+  const pending = code();
+  pending.catch(() => {}); // the command may exit before any mail (a refused password): not an error here
+  const got = await Promise.race([pending, exited]);
+  if (got !== "exited") child.stdin!.end(`${got}\n${after}`);
+  return result;
 }
 
 /** The QR PNG attached to the newest outbox mail sent to `email`. */

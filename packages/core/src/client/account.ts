@@ -1,5 +1,6 @@
 // Account flows of DESIGN.md §3 on the client: sign up, sign in on a new device, unlock, change password,
-// reset. Secrets stay in this module's locals and the returned key objects; nothing secret is sent.
+// reset. Secrets stay in this module's locals and the returned key objects; nothing secret is sent, and the
+// EAK text (encrypted under the password) only in a request that asks the server to mail it.
 // The password strength check is the caller's (it loads large dictionaries: keys/password-strength.ts).
 import type { SigningKeyPair } from "../crypto/ed25519.ts";
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
@@ -50,31 +51,108 @@ export interface SignUpInput {
   email: string;
   password: string;
   deviceName: string;
-  sendEmail: boolean;
   kdf?: KdfParams;
 }
 
-export async function signUp(input: SignUpInput): Promise<OpenedAccount> {
+/**
+ * A sign-up waiting for the code mailed to the address. Holds the new keys on this device only; nothing
+ * secret was sent (the server got the auth public key, the verifier and the wrapped EAK).
+ */
+export interface PendingSignUp {
+  readonly accountId: AccountId;
+  readonly accountKey: AccountKey;
+  readonly keys: AccountKeys;
+  readonly eak: Eak;
+  readonly eakText: string;
+  readonly email: string;
+  readonly pendingId: string;
+  readonly expiresAt: number;
+}
+
+/** Step 1: new keys, then ask the server to mail a confirmation code. No EAK leaves the device. */
+export async function startSignUp(input: SignUpInput): Promise<PendingSignUp> {
   const { api } = input;
   const accountId = newAccountId();
   const accountKey = generateAccountKey();
   const { eak, stretched } = await createEak(input.password, accountKey, accountId, input.kdf ?? KDF_DEFAULT);
   const keys = await deriveAccountKeys(accountKey, accountId);
   const auth = await deriveAuthKey(stretched, accountKey, accountId);
-  const eakText = eakToText(eak);
-  const session = await api.signup({
+  const answer = await api.signup({
     accountId,
     email: input.email,
     authPublicKey: b64uEncode(auth.publicKey),
     signature: b64uEncode(auth.sign(authMessage("signup", api.origin, accountId, SIGNUP_CHALLENGE, auth.publicKey))),
     verifier: await createVerifier(keys),
     wrappedEak: await wrapEak(keys, eak, 0),
-    eakText,
-    sendEmail: input.sendEmail,
     deviceName: input.deviceName,
   });
+  return { accountId, accountKey, keys, eak, eakText: eakToText(eak), email: input.email, ...answer };
+}
+
+/** Reads a mailed code as people type it ("1234 5678", "1234-5678"); undefined when it is not 8 digits. */
+export function normalizeMailCode(text: string): string | undefined {
+  const code = text.replace(/[\s-]/g, "");
+  return /^[0-9]{8}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Step 2: the mailed code creates the account and this device's session. With `sendEmail`, the EAK text goes
+ * in this one request so the server can mail the QR code (it keeps no copy).
+ */
+export async function confirmSignUp(api: ApiClient, pending: PendingSignUp, codeText: string, sendEmail: boolean): Promise<OpenedAccount> {
+  const code = normalizeMailCode(codeText);
+  if (!code) throw new CryptexError("invalid_input", "the confirmation code is the 8 digits from the mail");
+  const session = await api.confirmSignup({
+    pendingId: pending.pendingId,
+    code,
+    sendEmail,
+    ...(sendEmail ? { eakText: pending.eakText } : {}),
+  });
   api.token = session.token;
+  const { accountId, accountKey, keys, eak, eakText } = pending;
   return { accountId, accountKey, keys, eak, eakText, eakGeneration: 0, resetEpoch: 0, session, passwordChanged: false };
+}
+
+/** What a device may keep of a pending sign-up to finish it in a later run: nothing opens without the password. */
+export interface SavedSignUp {
+  readonly accountId: string;
+  readonly email: string;
+  /** the EAK, encrypted under the Account Password (as every device stores it) */
+  readonly eak: Uint8Array;
+  readonly pendingId: string;
+  readonly expiresAt: number;
+}
+
+export const toSavedSignUp = (p: PendingSignUp): SavedSignUp => ({
+  accountId: p.accountId,
+  email: p.email,
+  eak: p.eak.bytes,
+  pendingId: p.pendingId,
+  expiresAt: p.expiresAt,
+});
+
+/** Reopens a saved pending sign-up with the password (one Argon2id run), ready for confirmSignUp. */
+export async function resumeSignUp(saved: SavedSignUp, password: string): Promise<PendingSignUp> {
+  const { accountKey, keys } = await unlockWithPassword({ accountId: saved.accountId, eak: saved.eak }, password);
+  const eak = parseEak(saved.eak);
+  return {
+    accountId: keys.accountId,
+    accountKey,
+    keys,
+    eak,
+    eakText: eakToText(eak),
+    email: saved.email,
+    pendingId: saved.pendingId,
+    expiresAt: saved.expiresAt,
+  };
+}
+
+/** Both steps, with the code from `readCode` (a prompt, a mailbox in tests). */
+export async function signUp(
+  input: SignUpInput & { sendEmail: boolean; readCode: (pending: PendingSignUp) => Promise<string> },
+): Promise<OpenedAccount> {
+  const pending = await startSignUp(input);
+  return confirmSignUp(input.api, pending, await input.readCode(pending), input.sendEmail);
 }
 
 export interface SignInInput {
@@ -212,8 +290,8 @@ export async function changePassword(
     authPublicKey: b64uEncode(next.publicKey),
     wrappedEak,
     eakGeneration: generation,
-    eakText,
     sendEmail,
+    ...(sendEmail ? { eakText } : {}), // the EAK goes out only to be mailed
   });
   return { eak, eakText, eakGeneration: generation, account };
 }
@@ -254,8 +332,8 @@ export async function resetAccount(
     authPublicKey: b64uEncode(next.publicKey),
     verifier: await createVerifier(keys),
     wrappedEak: await wrapEak(keys, eak, 0),
-    eakText,
     sendEmail,
+    ...(sendEmail ? { eakText } : {}), // the EAK goes out only to be mailed
   });
   return {
     accountId,
@@ -280,4 +358,19 @@ export async function deleteAccount(api: ApiClient, unlocked: Unlocked, email: s
     signature: b64uEncode(auth.sign(authMessage("delete", api.origin, accountId, ch.bytes, new TextEncoder().encode(confirm)))),
     confirm,
   });
+}
+
+/** Forgotten password, step 1: the server mails a code to the address if it has an account (same answer if not). */
+export async function requestAccountErase(api: ApiClient, email: string): Promise<void> {
+  await api.forgot(email);
+}
+
+/**
+ * Forgotten password, step 2: the mailed code erases the account's server copy. Nothing can bring the data
+ * back (only the lost password and Account Key could open it); the address can then sign up again.
+ */
+export async function confirmAccountErase(api: ApiClient, email: string, codeText: string): Promise<void> {
+  const code = normalizeMailCode(codeText);
+  if (!code) throw new CryptexError("invalid_input", "the code is the 8 digits from the mail");
+  await api.forgotConfirm(email, code);
 }

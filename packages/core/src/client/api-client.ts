@@ -10,6 +10,7 @@ import {
   actionChallengeAnswer,
   type ChallengeAnswer,
   type ChangePasswordRequest,
+  type ConfirmSignupRequest,
   type ConflictAnswer,
   challengeAnswer,
   conflictAnswer,
@@ -26,9 +27,11 @@ import {
   type SessionAnswer,
   type SessionsAnswer,
   type SigninRequest,
+  type SignupAnswer,
   type SignupRequest,
   sessionAnswer,
   sessionsAnswer,
+  signupAnswer,
 } from "../wire/api.ts";
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -64,7 +67,13 @@ export interface ApiClient {
   readonly baseUrl: string;
   readonly origin: string;
   token: string | undefined;
-  signup(req: SignupRequest): Promise<SessionAnswer>;
+  /** Starts a sign-up: the account exists only after confirmSignup with the mailed code. */
+  signup(req: SignupRequest): Promise<SignupAnswer>;
+  confirmSignup(req: ConfirmSignupRequest): Promise<SessionAnswer>;
+  /** Forgotten password: mails a reset code to the address if it has an account (the answer is the same either way). */
+  forgot(email: string): Promise<void>;
+  /** Wipes the account's server copy when the code is right; the address can then sign up again. */
+  forgotConfirm(email: string, code: string): Promise<void>;
   challenge(email: string): Promise<ChallengeAnswer>;
   signin(req: SigninRequest): Promise<SessionAnswer>;
   signout(): Promise<void>;
@@ -157,7 +166,10 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     baseUrl: base,
     origin: parsed.origin,
     token: opts.token,
-    signup: (req) => call("POST", "/accounts", sessionAnswer, req),
+    signup: (req) => call("POST", "/accounts", signupAnswer, req, [202]),
+    confirmSignup: (req) => call("POST", "/accounts/confirm", sessionAnswer, req),
+    forgot: (email) => callEmpty("POST", "/auth/forgot", { email }),
+    forgotConfirm: (email, code) => callEmpty("POST", "/auth/forgot/confirm", { email, code }),
     challenge: (email) => call("POST", "/auth/challenge", challengeAnswer, { email }),
     signin: (req) => call("POST", "/auth/signin", sessionAnswer, req),
     signout: () => callEmpty("POST", "/auth/signout"),

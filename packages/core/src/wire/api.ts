@@ -9,7 +9,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const B64U = /^[A-Za-z0-9_-]*$/;
 export const uuid = str({ max: 36, pattern: UUID });
 export const b64u = (maxChars: number, minChars = 0) => str({ min: minChars, max: maxChars, pattern: B64U });
-const email = str({ min: 3, max: 254, pattern: /^[^\s@]+@[^\s@]+$/ });
+/**
+ * One plain addr-spec (RFC 5322 dot-atom local part and domain), nothing else: no display name, no list,
+ * no quotes, comments or angle brackets, so a mail can only ever go to the one address typed.
+ */
+export const EMAIL_PATTERN =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const email = str({ min: 3, max: 254, pattern: EMAIL_PATTERN });
+/** The code mailed to prove an address: 8 digits. */
+export const MAIL_CODE_PATTERN = /^[0-9]{8}$/;
+const mailCode = str({ min: 8, max: 8, pattern: MAIL_CODE_PATTERN });
 const deviceName = str({ min: 1, max: 100 });
 const eakText = str({ min: 1, max: 512, pattern: /^CRYPTEX:[A-Z2-7]+$/ });
 const revision = int(0, Number.MAX_SAFE_INTEGER);
@@ -40,14 +49,27 @@ export const signupRequest = obj(
     signature,
     verifier: b64u(512, 1),
     wrappedEak: b64u(512, 1),
-    /** the EAK text for the QR mail only; never stored */
-    eakText,
-    sendEmail: bool,
     deviceName,
   },
   [],
 );
 export type SignupRequest = Infer<typeof signupRequest>;
+
+/**
+ * 202 to every well-formed sign-up, whether or not the address has an account: a code goes to the address
+ * (or, for an existing account, a "someone tried" mail) and the account exists only once the code is confirmed.
+ */
+export const signupAnswer = obj({ pendingId: b64u(43, 43), expiresAt: time });
+export type SignupAnswer = Infer<typeof signupAnswer>;
+
+/** POST /accounts/confirm: the mailed code. `eakText` only with `sendEmail: true`, for the QR mail; never stored. */
+export const confirmSignupRequest = obj({ pendingId: b64u(43, 43), code: mailCode, sendEmail: bool, eakText }, ["eakText"]);
+export type ConfirmSignupRequest = Infer<typeof confirmSignupRequest>;
+
+/** POST /auth/forgot: always 202; an existing account's address gets a reset code. */
+export const forgotRequest = obj({ email });
+/** POST /auth/forgot/confirm: the mailed code; wipes the account's server copy so the address can sign up again. */
+export const forgotConfirmRequest = obj({ email, code: mailCode });
 
 export const sessionAnswer = obj({ token: b64u(64, 43), sessionId: uuid, expiresAt: time });
 export type SessionAnswer = Infer<typeof sessionAnswer>;
@@ -86,31 +108,39 @@ export type EndSessionsAnswer = Infer<typeof endSessionsAnswer>;
 /** A fresh one-time challenge for signed account actions (change password, reset, delete). */
 export const actionChallengeAnswer = obj({ challenge, expiresAt: time, origin: str({ max: 300 }) });
 
-export const changePasswordRequest = obj({
-  challenge,
-  /** by the current auth key over authMessage("change-password", …, changePasswordPayload(…)) */
-  signature,
-  authPublicKey: publicKey,
-  wrappedEak: b64u(512, 1),
-  eakGeneration: int(1, 2 ** 31),
-  eakText,
-  sendEmail: bool,
-});
+export const changePasswordRequest = obj(
+  {
+    challenge,
+    /** by the current auth key over authMessage("change-password", …, changePasswordPayload(…)) */
+    signature,
+    authPublicKey: publicKey,
+    wrappedEak: b64u(512, 1),
+    eakGeneration: int(1, 2 ** 31),
+    /** only with `sendEmail: true`, for the QR mail; never stored */
+    eakText,
+    sendEmail: bool,
+  },
+  ["eakText"],
+);
 export type ChangePasswordRequest = Infer<typeof changePasswordRequest>;
 
 export const resendMailRequest = obj({ eakText });
 
-export const resetRequest = obj({
-  challenge,
-  signature, // over authMessage("reset", …, utf8(confirm) ‖ new public key)
-  /** must equal `RESET ${email}` */
-  confirm: str({ max: 300 }),
-  authPublicKey: publicKey,
-  verifier: b64u(512, 1),
-  wrappedEak: b64u(512, 1),
-  eakText,
-  sendEmail: bool,
-});
+export const resetRequest = obj(
+  {
+    challenge,
+    signature, // over authMessage("reset", …, utf8(confirm) ‖ new public key)
+    /** must equal `RESET ${email}` */
+    confirm: str({ max: 300 }),
+    authPublicKey: publicKey,
+    verifier: b64u(512, 1),
+    wrappedEak: b64u(512, 1),
+    /** only with `sendEmail: true`, for the QR mail; never stored */
+    eakText,
+    sendEmail: bool,
+  },
+  ["eakText"],
+);
 export type ResetRequest = Infer<typeof resetRequest>;
 
 export const deleteAccountRequest = obj({ challenge, signature, confirm: str({ max: 300 }) });
@@ -185,6 +215,10 @@ export const ERROR_CODES = [
   "method_not_allowed",
   "conflict",
   "email_taken",
+  /** a mailed code that is wrong, used, expired or guessed too often (400) */
+  "code_invalid",
+  /** the mail with a code could not be sent (503) */
+  "mail_failed",
   "challenge_invalid",
   "origin_mismatch",
   "revision_from_future",

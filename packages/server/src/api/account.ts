@@ -14,6 +14,12 @@ import type { Route } from "../http/router.ts";
 import type { Account } from "../store/store.ts";
 import { sendQrMail, toAccountAnswer } from "./answers.ts";
 
+/** The EAK text travels only in a request that asks for the QR mail (it is mailed, never kept). */
+function requireMailMatch(body: { sendEmail: boolean; eakText?: string | undefined }): void {
+  if (body.sendEmail !== (body.eakText !== undefined))
+    throw new ApiError("bad_request", "eakText is sent with sendEmail: true only (it is mailed, never kept)");
+}
+
 export function accountRoutes(deps: Deps): Route[] {
   const { store, config } = deps;
   const current = async (accountId: string): Promise<Account> => {
@@ -61,6 +67,7 @@ export function accountRoutes(deps: Deps): Route[] {
       async handler({ req }) {
         const s = await authenticate(deps, req);
         const body = await readJson(req, changePasswordRequest);
+        requireMailMatch(body);
         const a = await current(s.accountId);
         const publicKey = fromB64u(body.authPublicKey, "authPublicKey");
         const wrapped = fromB64u(body.wrappedEak, "wrappedEak");
@@ -76,7 +83,7 @@ export function accountRoutes(deps: Deps): Route[] {
         if (updated === "stale") throw new ApiError("conflict", `eakGeneration must be ${a.eakGeneration + 1}`);
         if (!updated) throw new ApiError("unauthorized", "the account no longer exists");
         await store.publish({ type: "account", accountId: a.id, eakGeneration: updated.eakGeneration, resetEpoch: updated.resetEpoch });
-        if (body.sendEmail) await sendQrMail(deps, a.email, body.eakText, "password");
+        if (body.eakText !== undefined) await sendQrMail(deps, a.email, body.eakText, "password");
         deps.log.info("password changed", { generation: updated.eakGeneration });
         return { status: 200, body: toAccountAnswer(updated) };
       },
@@ -99,6 +106,7 @@ export function accountRoutes(deps: Deps): Route[] {
       async handler({ req }) {
         const s = await authenticate(deps, req);
         const body = await readJson(req, resetRequest);
+        requireMailMatch(body);
         const a = await current(s.accountId);
         if (body.confirm !== `RESET ${a.email}`)
           throw new ApiError("bad_request", "confirm must be exactly RESET followed by a space and the account's e-mail");
@@ -122,7 +130,7 @@ export function accountRoutes(deps: Deps): Route[] {
         if (!updated) throw new ApiError("unauthorized", "the account no longer exists");
         await store.publish({ type: "account", accountId: a.id, eakGeneration: updated.eakGeneration, resetEpoch: updated.resetEpoch });
         await store.publish({ type: "revoked", accountId: a.id, sessionIds: "all", except: s.id });
-        if (body.sendEmail) await sendQrMail(deps, a.email, body.eakText, "reset");
+        if (body.eakText !== undefined) await sendQrMail(deps, a.email, body.eakText, "reset");
         deps.log.info("account reset", { resetEpoch: updated.resetEpoch });
         return { status: 200, body: toAccountAnswer(updated) };
       },

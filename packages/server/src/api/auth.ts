@@ -1,8 +1,8 @@
-// Sign-up, challenge-response sign-in with the Ed25519 auth key, and sign-out (docs/api.md).
+// Challenge-response sign-in with the Ed25519 auth key, and sign-out (docs/api.md); sign-up is in signup.ts.
 // Unknown e-mails get a stable fake account id and fail sign-in exactly like a bad signature.
 import { randomUUID } from "node:crypto";
-import { challengeRequest, signinRequest, signupRequest } from "@cryptex/core/wire/api.ts";
-import { authMessage, SIGNUP_CHALLENGE } from "@cryptex/core/wire/auth-message.ts";
+import { challengeRequest, signinRequest } from "@cryptex/core/wire/api.ts";
+import { authMessage } from "@cryptex/core/wire/auth-message.ts";
 import { authenticate, paceAuth, rateLimit } from "../auth/authenticate.ts";
 import { fakeAccountId } from "../auth/fake-account.ts";
 import { LIMITS } from "../auth/rate-limit.ts";
@@ -13,7 +13,7 @@ import { ApiError } from "../errors.ts";
 import { readJson, readNoBody, UNAUTHENTICATED_BODY } from "../http/body.ts";
 import type { Route } from "../http/router.ts";
 import type { Session } from "../store/store.ts";
-import { sendQrMail } from "./answers.ts";
+import { sendNotice } from "./answers.ts";
 
 const SIGNIN_FAILED = "sign-in failed: wrong e-mail, Account Password or Account Key, or the challenge expired";
 
@@ -30,41 +30,6 @@ export function newSession(deps: Deps, accountId: string, deviceName: string): {
 export function authRoutes(deps: Deps): Route[] {
   const { store, config } = deps;
   return [
-    {
-      method: "POST",
-      pattern: "/api/v1/accounts",
-      async handler({ req, ip }) {
-        rateLimit(deps, `signup:${ip}`, LIMITS.signupPerIp);
-        await paceAuth(deps);
-        const body = await readJson(req, signupRequest, UNAUTHENTICATED_BODY);
-        const publicKey = fromB64u(body.authPublicKey, "authPublicKey");
-        fromB64u(body.verifier, "verifier");
-        fromB64u(body.wrappedEak, "wrappedEak");
-        const message = authMessage("signup", config.origin, body.accountId, SIGNUP_CHALLENGE, publicKey);
-        if (!verifySignature(publicKey, message, fromB64u(body.signature, "signature"))) {
-          throw new ApiError("forbidden", "the sign-up signature does not match the auth public key");
-        }
-        const { session, token, tokenHash } = newSession(deps, body.accountId, body.deviceName);
-        const account = {
-          id: body.accountId,
-          email: body.email,
-          authPublicKey: body.authPublicKey,
-          verifier: body.verifier,
-          wrappedEak: body.wrappedEak,
-          eakGeneration: 0,
-          resetEpoch: 0,
-          revision: 0,
-          emailEnabled: body.sendEmail,
-          createdAt: session.createdAt,
-        };
-        if ((await store.createAccount(account, session, tokenHash)) === "taken") {
-          throw new ApiError("email_taken", "an account with this e-mail address (or account id) exists already");
-        }
-        if (body.sendEmail) await sendQrMail(deps, body.email, body.eakText, "signup");
-        deps.log.info("account created", { session: session.id.slice(0, 8) });
-        return { status: 201, body: { token, sessionId: session.id, expiresAt: session.expiresAt } };
-      },
-    },
     {
       method: "POST",
       pattern: "/api/v1/auth/challenge",
@@ -101,6 +66,7 @@ export function authRoutes(deps: Deps): Route[] {
         const { session, token, tokenHash } = newSession(deps, account.id, body.deviceName);
         await store.createSession(session, tokenHash);
         deps.log.info("signed in", { session: session.id.slice(0, 8) });
+        await sendNotice(deps, account.email, { kind: "signin", deviceName: body.deviceName, at: session.createdAt });
         return { status: 200, body: { token, sessionId: session.id, expiresAt: session.expiresAt } };
       },
     },

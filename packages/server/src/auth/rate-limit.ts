@@ -68,6 +68,8 @@ export const LIMITS = {
   signinPerIp: { burst: 30, perMinute: 30 },
   signinPerIpAccount: { burst: 10, perMinute: 5 },
   mailPerAccount: { burst: 3, perMinute: 0.1 },
+  /** code and "someone tried" mails to one address, whoever asks: 5 an hour */
+  mailPerRecipient: { burst: 5, perMinute: 5 / 60 },
   actionPerAccount: { burst: 10, perMinute: 5 },
 } as const satisfies Record<string, Limit>;
 

@@ -15,6 +15,8 @@ export const STATUS: Readonly<Record<ApiErrorCode, number>> = {
   method_not_allowed: 405,
   conflict: 409,
   email_taken: 409,
+  code_invalid: 400,
+  mail_failed: 503,
   challenge_invalid: 403,
   origin_mismatch: 400,
   revision_from_future: 400,

@@ -1,25 +1,27 @@
-// The "IMPORTANT: Cryptex Account QR Code" mail: the EAK as a QR code (inline PNG) and as text, with short
-// instructions. The EAK is encrypted under the Account Password, so mailing it is by design (DESIGN.md §2–§3).
+// The Account QR Code mail: the EAK as a QR code (inline PNG) and as text, with short instructions and a
+// subject that says why it was sent. The EAK is encrypted under the Account Password, so mailing it is by
+// design; the server sends it only when the client asked for the mail, and keeps no copy.
 import { qrToPng } from "@cryptex/core/formats/qr.ts";
+import type { Mail } from "./mailer.ts";
 
-export const QR_MAIL_SUBJECT = "IMPORTANT: Cryptex Account QR Code";
+export type QrMailReason = "signup" | "password" | "resend" | "reset";
+
+export const QR_MAIL_SUBJECTS: Readonly<Record<QrMailReason, string>> = {
+  signup: "IMPORTANT: Cryptex Account QR Code for your new account",
+  password: "IMPORTANT: Cryptex Account QR Code after your password change",
+  resend: "IMPORTANT: Cryptex Account QR Code, sent again as you asked",
+  reset: "IMPORTANT: Cryptex Account QR Code after your account reset",
+};
 const CID = "cryptex-account-qr@cryptex";
 
-export interface QrMail {
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  readonly png: Uint8Array;
-  readonly cid: string;
-}
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-export function buildQrMail(to: string, eakText: string, publicUrl: string, reason: "signup" | "password" | "resend" | "reset"): QrMail {
+export function buildQrMail(to: string, eakText: string, publicUrl: string, reason: QrMailReason): Mail {
   const why = {
     signup: "Your Cryptex account was created.",
-    password: "Your Account Password was changed, so your Account QR Code changed too. The old one no longer works.",
+    password:
+      "Your Account Password was changed. Use this QR code with your new password from now on; an older QR code " +
+      "opens the account only with the old password. Your Account Key did not change.",
     resend: "You asked for your Account QR Code again.",
     reset: "Your Cryptex account was reset. This QR code replaces every earlier one.",
   }[reason];
@@ -48,5 +50,11 @@ The code is encrypted with your Account Password: it is useless without it. Neve
 <ol>${steps.map((s) => `<li>${escapeHtml(s.slice(3))}</li>`).join("")}</ol>
 <p>Account QR Code as text:<br><code>${escapeHtml(eakText)}</code></p>
 </body></html>`;
-  return { to, subject: QR_MAIL_SUBJECT, text, html, png: qrToPng(eakText, 6), cid: CID };
+  return {
+    to,
+    subject: QR_MAIL_SUBJECTS[reason],
+    text,
+    html,
+    image: { filename: "cryptex-account-qr.png", png: qrToPng(eakText, 6), cid: CID },
+  };
 }

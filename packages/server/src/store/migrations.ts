@@ -77,6 +77,21 @@ export const MIGRATIONS: readonly Migration[] = [
         coalesce((SELECT sum(octet_length(data)) FROM manifests WHERE account_seq = accounts.seq), 0);
     `,
   },
+  {
+    // Codes mailed to confirm a sign-up or a forgotten-password erase: one use, bounded attempts, expiry.
+    version: 3,
+    name: "mail_codes",
+    sqlite: `
+      CREATE TABLE mail_codes (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, purpose TEXT NOT NULL, email TEXT NOT NULL, code_hash BLOB NOT NULL,
+        payload TEXT NOT NULL, attempts INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+    `,
+    postgres: `
+      CREATE TABLE mail_codes (
+        id text PRIMARY KEY, purpose text NOT NULL, email text NOT NULL, code_hash bytea NOT NULL, payload text NOT NULL,
+        attempts integer NOT NULL, expires_at bigint NOT NULL);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

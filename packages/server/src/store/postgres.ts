@@ -1,11 +1,11 @@
 // The shared store: PostgreSQL (pg), so many stateless server processes can serve one database.
 // Revisions are race-free by a row lock on the account (SELECT … FOR UPDATE) for the whole push
 // transaction; live events travel between processes by NOTIFY, sent inside the same transaction.
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
-import type { Account, LiveEvent, PullPage, PushResult, PushWrite, Session, Store, StoredItem } from "./store.ts";
-import { MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
+import type { Account, LiveEvent, MailCode, PullPage, PushResult, PushWrite, Session, Store, StoredItem } from "./store.ts";
+import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
 
 const CHANNEL = "cryptex_live";
 // int8 values here are revisions and millisecond times: always below 2^53.
@@ -182,17 +182,48 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         return toAccount(n.rows[0]);
       });
     },
-    async deleteAccount(accountId) {
+    async deleteAccount(accountId, endedBy) {
       return tx(async (c) => {
         const r = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
         if (!r) return false;
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
+        if (endedBy === "reset")
+          await c.query(
+            `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
+               SELECT token_hash, account_id, 'reset', expires_at FROM sessions WHERE account_id = $1 ON CONFLICT DO NOTHING`,
+            [accountId],
+          );
+        else await c.query("DELETE FROM ended_sessions WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM sessions WHERE account_id = $1", [accountId]);
-        await c.query("DELETE FROM ended_sessions WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM accounts WHERE seq = $1", [r.seq]);
         return true;
+      });
+    },
+
+    async putMailCode(m: MailCode) {
+      await pool.query(
+        `INSERT INTO mail_codes (id, purpose, email, code_hash, payload, attempts, expires_at) VALUES ($1, $2, $3, $4, $5, 0, $6)
+           ON CONFLICT (id) DO UPDATE SET purpose = excluded.purpose, email = excluded.email, code_hash = excluded.code_hash,
+             payload = excluded.payload, attempts = 0, expires_at = excluded.expires_at`,
+        [m.id, m.purpose, m.email, buf(m.codeHash), m.payload, m.expiresAt],
+      );
+    },
+    async takeMailCode(id, purpose, codeHash, now) {
+      return tx(async (c) => {
+        const r = (
+          await c.query("SELECT * FROM mail_codes WHERE id = $1 AND purpose = $2 AND expires_at > $3 FOR UPDATE", [id, purpose, now])
+        ).rows[0];
+        if (!r) return undefined;
+        const stored = r.code_hash as Buffer;
+        if (stored.length !== codeHash.length || !timingSafeEqual(stored, codeHash)) {
+          if ((r.attempts as number) + 1 >= MAX_CODE_ATTEMPTS) await c.query("DELETE FROM mail_codes WHERE id = $1", [id]);
+          else await c.query("UPDATE mail_codes SET attempts = attempts + 1 WHERE id = $1", [id]);
+          return undefined;
+        }
+        await c.query("DELETE FROM mail_codes WHERE id = $1", [id]);
+        return { id, purpose, email: r.email as string, codeHash, payload: r.payload as string, expiresAt: r.expires_at as number };
       });
     },
 
@@ -359,6 +390,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
       await pool.query("DELETE FROM challenges WHERE expires_at <= $1", [now]);
       await pool.query("DELETE FROM sessions WHERE expires_at <= $1", [now]);
       await pool.query("DELETE FROM ended_sessions WHERE expires_at <= $1", [now]);
+      await pool.query("DELETE FROM mail_codes WHERE expires_at <= $1", [now]);
     },
     async close() {
       closed = true;

@@ -1,7 +1,7 @@
 // The embedded store: one SQLite file (node:sqlite) in WAL mode with synchronous=FULL, so an acknowledged
 // commit survives kill -9 and power loss. Rowid tables with indexed UUIDs (DESIGN.md §4: 9× faster than
 // WITHOUT ROWID text keys). One server process per file; live events stay inside the process.
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
@@ -10,6 +10,7 @@ import type {
   Account,
   ChallengePurpose,
   LiveEvent,
+  MailCode,
   Manifest,
   PullPage,
   PushResult,
@@ -19,7 +20,7 @@ import type {
   Store,
   StoredItem,
 } from "./store.ts";
-import { MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
+import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
 
 type Row = Record<string, SQLInputValue>;
 
@@ -187,17 +188,44 @@ export function openSqliteStore(file: string): Store {
         return getAccount(accountId);
       });
     },
-    async deleteAccount(accountId) {
+    async deleteAccount(accountId, endedBy) {
       return tx(() => {
         const seq = accountSeq(accountId);
         if (seq === undefined) return false;
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
+        if (endedBy === "reset")
+          q(
+            `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
+               SELECT token_hash, account_id, 'reset', expires_at FROM sessions WHERE account_id = ?`,
+          ).run(accountId);
+        else q("DELETE FROM ended_sessions WHERE account_id = ?").run(accountId);
         q("DELETE FROM sessions WHERE account_id = ?").run(accountId);
-        q("DELETE FROM ended_sessions WHERE account_id = ?").run(accountId);
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q("DELETE FROM accounts WHERE seq = ?").run(seq);
         return true;
+      });
+    },
+
+    async putMailCode(c: MailCode) {
+      q(
+        `INSERT INTO mail_codes (id, purpose, email, code_hash, payload, attempts, expires_at) VALUES (?, ?, ?, ?, ?, 0, ?)
+           ON CONFLICT (id) DO UPDATE SET purpose = excluded.purpose, email = excluded.email, code_hash = excluded.code_hash,
+             payload = excluded.payload, attempts = 0, expires_at = excluded.expires_at`,
+      ).run(c.id, c.purpose, c.email, c.codeHash, c.payload, c.expiresAt);
+    },
+    async takeMailCode(id, purpose, codeHash, now) {
+      return tx(() => {
+        const r = q("SELECT * FROM mail_codes WHERE id = ? AND purpose = ? AND expires_at > ?").get(id, purpose, now);
+        if (!r) return undefined;
+        const stored = r.code_hash as Uint8Array;
+        if (stored.length !== codeHash.length || !timingSafeEqual(stored, codeHash)) {
+          if (Number(r.attempts) + 1 >= MAX_CODE_ATTEMPTS) q("DELETE FROM mail_codes WHERE id = ?").run(id);
+          else q("UPDATE mail_codes SET attempts = attempts + 1 WHERE id = ?").run(id);
+          return undefined;
+        }
+        q("DELETE FROM mail_codes WHERE id = ?").run(id);
+        return { id, purpose, email: r.email as string, codeHash, payload: r.payload as string, expiresAt: Number(r.expires_at) };
       });
     },
 
@@ -344,6 +372,7 @@ export function openSqliteStore(file: string): Store {
       q("DELETE FROM challenges WHERE expires_at <= ?").run(now);
       q("DELETE FROM sessions WHERE expires_at <= ?").run(now);
       q("DELETE FROM ended_sessions WHERE expires_at <= ?").run(now);
+      q("DELETE FROM mail_codes WHERE expires_at <= ?").run(now);
     },
     async close() {
       if (db.isOpen) db.close();

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { test } from "node:test";
-import type { Account, Session, Store } from "./store.ts";
+import { type Account, MAX_CODE_ATTEMPTS, type Session, type Store } from "./store.ts";
 
 const now = 1_700_000_000_000;
 export function sampleAccount(over: Partial<Account> = {}): Account {
@@ -328,6 +328,53 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       { type: "revision", accountId: a.id, revision: 1, fromSession: "sess" },
       { type: "account", accountId: a.id, eakGeneration: 1, resetEpoch: 0 },
     ]);
+  });
+
+  test(`${name}: mailed codes are one-use, bound to purpose, die after MAX_CODE_ATTEMPTS wrong guesses and expire`, async () => {
+    const hash = new Uint8Array(randomBytes(32));
+    const code = {
+      id: randomUUID(),
+      purpose: "signup" as const,
+      email: "a@example.org",
+      codeHash: hash,
+      payload: "{}",
+      expiresAt: now + 1000,
+    };
+    await store.putMailCode(code);
+    assert.equal(await store.takeMailCode(code.id, "forgot", hash, now), undefined, "wrong purpose");
+    assert.equal(await store.takeMailCode(code.id, "signup", hash, now + 1000), undefined, "expired");
+    const taken = await store.takeMailCode(code.id, "signup", hash, now);
+    assert.equal(taken?.email, "a@example.org");
+    assert.equal(taken?.payload, "{}");
+    assert.equal(await store.takeMailCode(code.id, "signup", hash, now), undefined, "one use");
+
+    await store.putMailCode(code);
+    const wrong = new Uint8Array(randomBytes(32));
+    for (let i = 0; i < MAX_CODE_ATTEMPTS - 1; i++) assert.equal(await store.takeMailCode(code.id, "signup", wrong, now), undefined);
+    assert.ok(await store.takeMailCode(code.id, "signup", hash, now), "the right code still works before the last attempt");
+    await store.putMailCode(code);
+    for (let i = 0; i < MAX_CODE_ATTEMPTS; i++) await store.takeMailCode(code.id, "signup", wrong, now);
+    assert.equal(await store.takeMailCode(code.id, "signup", hash, now), undefined, "gone after too many wrong guesses");
+
+    await store.putMailCode(code);
+    await store.putMailCode({ ...code, codeHash: wrong }); // a new code replaces the old one
+    assert.equal(await store.takeMailCode(code.id, "signup", hash, now), undefined);
+    assert.ok(await store.takeMailCode(code.id, "signup", wrong, now));
+    await store.putMailCode(code);
+    await store.sweep(now + 1000);
+    await store.putMailCode({ ...code, id: randomUUID() });
+    assert.equal(await store.takeMailCode(code.id, "signup", hash, now), undefined, "swept");
+  });
+
+  test(`${name}: deleting with endedBy "reset" remembers the sessions as ended by a reset`, async () => {
+    const a = sampleAccount();
+    const hash = new Uint8Array(randomBytes(32));
+    await store.createAccount(a, sampleSession(a.id, { expiresAt: now + 10_000 }), hash);
+    assert.ok(await store.deleteAccount(a.id, "reset"));
+    assert.equal(await store.getAccount(a.id), undefined);
+    assert.equal(await store.findSession(hash, now), undefined);
+    assert.equal(await store.sessionEndedBy(hash, now), "reset");
+    assert.equal(await store.createAccount({ ...sampleAccount(), email: a.email }, sampleSession(a.id), randomBytes(32)), "created");
   });
 
   test(`${name}: sweep drops expired challenges and sessions`, async () => {

@@ -79,7 +79,21 @@ export interface Manifest {
   readonly updatedAt: number;
 }
 
+/** A code mailed to prove an address: a pending sign-up or a forgotten-password reset. */
+export interface MailCode {
+  /** random (sign-up) or derived from the address (forgot), chosen by the caller */
+  readonly id: string;
+  readonly purpose: "signup" | "forgot";
+  readonly email: string;
+  readonly codeHash: Uint8Array;
+  /** what confirming does, opaque to the store (the pending account for a sign-up) */
+  readonly payload: string;
+  readonly expiresAt: number;
+}
+
 export const MAX_MANIFESTS = 1000;
+/** Wrong guesses a mailed code survives; then it is gone and a new one must be asked for. */
+export const MAX_CODE_ATTEMPTS = 5;
 /** A pull page stops early past this many data bytes so one answer stays bounded. */
 export const PULL_PAGE_BYTES = 8 * 1024 * 1024;
 
@@ -97,7 +111,16 @@ export interface Store {
   setEmailEnabled(accountId: string, enabled: boolean): Promise<void>;
   /** Wipes items and manifests, bumps resetEpoch, revokes every session but `keepSession`. */
   resetAccount(accountId: string, update: ResetUpdate, keepSession: string): Promise<Account | undefined>;
-  deleteAccount(accountId: string): Promise<boolean>;
+  /** `endedBy: "reset"` remembers its sessions, so those devices are told `account_reset` (forgotten password). */
+  deleteAccount(accountId: string, endedBy?: "reset"): Promise<boolean>;
+
+  /** Stores a mailed code, replacing one with the same id. */
+  putMailCode(code: MailCode): Promise<void>;
+  /**
+   * One use: the code when id, purpose and hash match and it has not expired (it is deleted); otherwise undefined,
+   * and a wrong hash counts an attempt (the code is deleted at MAX_CODE_ATTEMPTS).
+   */
+  takeMailCode(id: string, purpose: MailCode["purpose"], codeHash: Uint8Array, now: number): Promise<MailCode | undefined>;
 
   putChallenge(challenge: Uint8Array, accountId: string, purpose: ChallengePurpose, expiresAt: number): Promise<void>;
   /** One use: deletes it; true only when it existed for this account and purpose and had not expired. */
@@ -131,7 +154,7 @@ export interface Store {
   publish(event: LiveEvent): Promise<void>;
   subscribe(listener: (event: LiveEvent) => void): void;
 
-  /** Drops expired challenges and sessions. */
+  /** Drops expired challenges, sessions and mailed codes. */
   sweep(now: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,12 +2,14 @@
 // Ed25519 auth key, random opaque verifier / wrapped-EAK bytes, and signatures over wire/auth-message.ts.
 //
 //   const a = await signUp(srv);                       // { accountId, email, token, sessionId, publicKey, sign, eakText, ... }
+//                                                      // (confirmed with the code from srv.outboxDir, or over.mailbox)
 //   const t = await signIn(srv, a, "phone");           // a new session token for the same account
 //   const c = await actionChallenge(srv, a.token);     // bytes + text of a fresh /account/challenge
 import { randomBytes, randomUUID } from "node:crypto";
 import { authMessage, SIGNUP_CHALLENGE } from "@cryptex/core/wire/auth-message.ts";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { request } from "./https-client.ts";
+import { type Mailbox, outboxMailbox } from "./mailbox.ts";
 
 export interface TestAccount {
   readonly accountId: string;
@@ -25,6 +27,7 @@ export interface TestAccount {
 interface Srv {
   readonly url: string;
   readonly caPem: string;
+  readonly outboxDir: string;
 }
 
 export const b64u = (b: Uint8Array) => Buffer.from(b).toString("base64url");
@@ -36,7 +39,10 @@ export function newKeyPair() {
   return { secretKey, publicKey: ed25519.getPublicKey(secretKey) };
 }
 
-export async function signUp(srv: Srv, over: { email?: string; sendEmail?: boolean; deviceName?: string } = {}): Promise<TestAccount> {
+export async function signUp(
+  srv: Srv,
+  over: { email?: string; sendEmail?: boolean; deviceName?: string; mailbox?: Mailbox } = {},
+): Promise<TestAccount> {
   const accountId = randomUUID();
   const email = over.email ?? `user-${randomUUID().slice(0, 8)}@example.org`;
   const { secretKey, publicKey } = newKeyPair();
@@ -53,17 +59,22 @@ export async function signUp(srv: Srv, over: { email?: string; sendEmail?: boole
       signature: b64u(ed25519.sign(authMessage("signup", origin, accountId, SIGNUP_CHALLENGE, publicKey), secretKey)),
       verifier,
       wrappedEak,
-      eakText,
-      sendEmail: over.sendEmail ?? false,
       deviceName: over.deviceName ?? "laptop",
     },
   });
-  if (r.status !== 201) throw new Error(`sign-up failed: ${r.status} ${r.text}`);
+  if (r.status !== 202) throw new Error(`sign-up failed: ${r.status} ${r.text}`);
+  const code = await (over.mailbox ?? outboxMailbox(srv.outboxDir)).code(email, "signup");
+  const sendEmail = over.sendEmail ?? false;
+  const c = await request("POST", `${srv.url}/api/v1/accounts/confirm`, {
+    ca: srv.caPem,
+    body: { pendingId: r.json.pendingId, code, sendEmail, ...(sendEmail ? { eakText } : {}) },
+  });
+  if (c.status !== 201) throw new Error(`sign-up confirmation failed: ${c.status} ${c.text}`);
   return {
     accountId,
     email,
-    token: r.json.token,
-    sessionId: r.json.sessionId,
+    token: c.json.token,
+    sessionId: c.json.sessionId,
     secretKey,
     publicKey,
     eakText,

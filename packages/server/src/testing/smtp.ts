@@ -1,6 +1,6 @@
 // Test harness: a real SMTP server in-process (smtp-server) that parses every message (mailparser).
 //
-//   const smtp = await startSmtp();          // smtp.url = smtp://127.0.0.1:PORT (no TLS, no auth)
+//   const smtp = await startSmtp();          // smtp.url = smtp://127.0.0.1:PORT?plain=1 (no TLS, no auth: loopback only)
 //   await startServer({ env: { SMTP_URL: smtp.url } });
 //   const [mail] = await smtp.waitFor(1);    // { raw, subject, to, text, html, attachments: [{ filename, contentType, content, cid }] }
 //   await smtp.stop();
@@ -61,7 +61,7 @@ export async function startSmtp(): Promise<RunningSmtp> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const port = (server.server.address() as { port: number }).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${port}?plain=1`,
     messages,
     async waitFor(n, ms = 10_000) {
       const deadline = Date.now() + ms;

@@ -1,5 +1,5 @@
 // The page's side of the account worker: one long-lived worker; errors come back as core's typed errors.
-import type { OpenedAccount, Unlocked } from "@cryptex/core/client/account.ts";
+import type { OpenedAccount, PendingSignUp, Unlocked } from "@cryptex/core/client/account.ts";
 import { ApiError } from "@cryptex/core/client/api-client.ts";
 import { CryptexError, type ErrorCode } from "@cryptex/core/errors.ts";
 import type { AccountRequest, AccountResponse, AccountResult } from "./account-protocol.ts";
@@ -44,9 +44,16 @@ export function warmUpWorker(): void {
   getWorker();
 }
 
-export async function signUpInWorker(email: string, password: string, sendEmail: boolean): Promise<OpenedAccount> {
-  const r = await call({ op: "signUp", baseUrl: location.origin, email, password, sendEmail, deviceName: deviceName() });
-  if (r.op !== "signUp") throw new Error("unexpected worker answer");
+/** Makes the keys and asks the server to mail a confirmation code; the account exists once it is confirmed. */
+export async function startSignUpInWorker(email: string, password: string): Promise<PendingSignUp> {
+  const r = await call({ op: "startSignUp", baseUrl: location.origin, email, password, deviceName: deviceName() });
+  if (r.op !== "startSignUp") throw new Error("unexpected worker answer");
+  return r.pending;
+}
+
+export async function confirmSignUpInWorker(pending: PendingSignUp, code: string, sendEmail: boolean): Promise<OpenedAccount> {
+  const r = await call({ op: "confirmSignUp", baseUrl: location.origin, pending, code, sendEmail });
+  if (r.op !== "confirmSignUp") throw new Error("unexpected worker answer");
   return r.account;
 }
 

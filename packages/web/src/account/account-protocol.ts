@@ -1,9 +1,10 @@
 // Messages between the page and the account worker (Argon2id and the account flows run there).
-import type { OpenedAccount, Unlocked } from "@cryptex/core/client/account.ts";
+import type { OpenedAccount, PendingSignUp, Unlocked } from "@cryptex/core/client/account.ts";
 import type { AccountAnswer } from "@cryptex/core/wire/api.ts";
 
 export type AccountRequest =
-  | { op: "signUp"; baseUrl: string; email: string; password: string; sendEmail: boolean; deviceName: string }
+  | { op: "startSignUp"; baseUrl: string; email: string; password: string; deviceName: string }
+  | { op: "confirmSignUp"; baseUrl: string; pending: PendingSignUp; code: string; sendEmail: boolean }
   | { op: "signIn"; baseUrl: string; email: string; password: string; eakText: string; deviceName: string }
   | { op: "unlock"; accountId: string; eak: Uint8Array; password: string }
   | {
@@ -18,7 +19,8 @@ export type AccountRequest =
   | { op: "reset"; baseUrl: string; token: string; unlocked: Unlocked; email: string; newPassword: string; sendEmail: boolean };
 
 export type AccountResult =
-  | { op: "signUp" | "signIn"; account: OpenedAccount }
+  | { op: "startSignUp"; pending: PendingSignUp }
+  | { op: "confirmSignUp" | "signIn"; account: OpenedAccount }
   | { op: "unlock"; unlocked: Unlocked }
   | { op: "changePassword"; eak: Uint8Array; eakText: string; eakGeneration: number; account: AccountAnswer }
   | { op: "reset"; account: Omit<OpenedAccount, "session" | "eak"> & { eak: Uint8Array } };

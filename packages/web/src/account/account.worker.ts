@@ -1,18 +1,22 @@
 // Web Worker running core's account flows, whose Argon2id runs would otherwise freeze the page for a second.
 // Results (CryptoKeys, bytes) come back by structured clone; nothing leaves the device.
-import { changePassword, resetAccount, signIn, signUp, unlockWithPassword } from "@cryptex/core/client/account.ts";
+import { changePassword, confirmSignUp, resetAccount, signIn, startSignUp, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
 import type { AccountRequest, AccountResponse, AccountResult } from "./account-protocol.ts";
 
 async function run(req: AccountRequest): Promise<AccountResult> {
   switch (req.op) {
-    case "signUp": {
+    case "startSignUp": {
       const api = createApiClient({ baseUrl: req.baseUrl });
       return {
-        op: "signUp",
-        account: await signUp({ api, email: req.email, password: req.password, deviceName: req.deviceName, sendEmail: req.sendEmail }),
+        op: "startSignUp",
+        pending: await startSignUp({ api, email: req.email, password: req.password, deviceName: req.deviceName }),
       };
+    }
+    case "confirmSignUp": {
+      const api = createApiClient({ baseUrl: req.baseUrl });
+      return { op: "confirmSignUp", account: await confirmSignUp(api, req.pending, req.code, req.sendEmail) };
     }
     case "signIn": {
       const api = createApiClient({ baseUrl: req.baseUrl });

@@ -7,7 +7,15 @@ import { readQrFile, scanCamera } from "../qr/read-qr.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 
-export function SignInScreen({ onDone, onSignUp }: { onDone: (a: OpenedAccount, email: string) => void; onSignUp: () => void }) {
+export function SignInScreen({
+  onDone,
+  onSignUp,
+  onForgot,
+}: {
+  onDone: (a: OpenedAccount, email: string) => void;
+  onSignUp: () => void;
+  onForgot: () => void;
+}) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [eakText, setEakText] = useState("");
@@ -106,6 +114,11 @@ export function SignInScreen({ onDone, onSignUp }: { onDone: (a: OpenedAccount, 
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      <p>
+        <button type="button" class="link" onClick={onForgot}>
+          Forgot password?
+        </button>
+      </p>
       <p>
         New to Cryptex?{" "}
         <button type="button" class="link" onClick={onSignUp}>

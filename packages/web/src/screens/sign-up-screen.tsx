@@ -1,8 +1,9 @@
 // Sign-up screen: e-mail, Account Password with live strength and confirmation; the key is made on this device.
-import type { OpenedAccount } from "@cryptex/core/client/account.ts";
+// Then the code the server mailed to the address: the account exists only once it is confirmed.
+import type { OpenedAccount, PendingSignUp } from "@cryptex/core/client/account.ts";
 import { useEffect, useState } from "preact/hooks";
-import { signUpInWorker, warmUpWorker } from "../account/account-client.ts";
-import { errorText } from "../ui/error-text.ts";
+import { confirmSignUpInWorker, startSignUpInWorker, warmUpWorker } from "../account/account-client.ts";
+import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 
@@ -20,6 +21,7 @@ export function SignUpScreen({
   const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
+  const [pending, setPending] = useState<PendingSignUp | undefined>();
   useEffect(warmUpWorker, []);
 
   async function submit(ev: Event): Promise<void> {
@@ -29,12 +31,21 @@ export function SignUpScreen({
     if (password !== confirm) return setError("The two passwords do not match.");
     setBusy(true);
     try {
-      onDone(await signUpInWorker(email.trim(), password, sendEmail), email.trim(), sendEmail);
+      setPending(await startSignUpInWorker(email.trim(), password));
     } catch (e) {
       setError(errorText(e));
-      setBusy(false);
     }
+    setBusy(false);
   }
+
+  if (pending)
+    return (
+      <ConfirmStep
+        pending={pending}
+        onConfirm={async (code) => onDone(await confirmSignUpInWorker(pending, code, sendEmail), pending.email, sendEmail)}
+        onBack={() => setPending(undefined)}
+      />
+    );
 
   return (
     <main class="center-card">
@@ -65,6 +76,68 @@ export function SignUpScreen({
           Sign in on this device
         </button>
       </p>
+    </main>
+  );
+}
+
+function ConfirmStep({
+  pending,
+  onConfirm,
+  onBack,
+}: {
+  pending: PendingSignUp;
+  onConfirm: (code: string) => Promise<void>;
+  onBack: () => void;
+}) {
+  const [code, setCode] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code: string; text: string } | undefined>();
+
+  async function submit(ev: Event): Promise<void> {
+    ev.preventDefault();
+    setError(undefined);
+    setBusy(true);
+    try {
+      await onConfirm(code);
+    } catch (e) {
+      setError({ code: errorCode(e), text: errorText(e) });
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="center-card">
+      <h1 class="brand">Cryptex</h1>
+      <h2>Confirm your e-mail address</h2>
+      <p>
+        We sent a code to <strong>{pending.email}</strong> ("Cryptex: your code to confirm your e-mail address"). Your account is created
+        when you enter it; it works for 24 hours.
+      </p>
+      <form onSubmit={submit} class="stack">
+        <label for="su-code">Code from the mail</label>
+        <input
+          id="su-code"
+          inputMode="numeric"
+          autocomplete="one-time-code"
+          required
+          maxLength={12}
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value)}
+          aria-describedby={error ? "su-code-error" : undefined}
+        />
+        {error && (
+          <p id="su-code-error" class="error" role="alert" data-code={error.code}>
+            {error.text}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? "Confirming…" : "Confirm"}
+        </button>
+      </form>
+      <p class="muted">No mail? Check the spam folder, or go back and start again for a new code.</p>
+      <button type="button" class="link" onClick={onBack}>
+        Back
+      </button>
     </main>
   );
 }

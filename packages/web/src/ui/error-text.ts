@@ -20,6 +20,9 @@ const CORE: Record<string, string> = {
 const API: Record<string, string> = {
   network: "The server cannot be reached. Check your connection.",
   email_taken: "An account with this e-mail already exists. Sign in instead.",
+  code_invalid: "That code is wrong, used or expired. Check the mail, or start again for a new code.",
+  mail_failed: "The server could not send the mail. Try again later.",
+  bad_request: "The server refused this input. Check the e-mail address: one plain address like name@example.org.",
   unauthorized: "Sign-in failed: the account password or QR code does not match this e-mail.",
   forbidden: "The server refused the request.",
   rate_limited: "Too many attempts. Wait a minute and try again.",

@@ -118,6 +118,11 @@ export class VaultSession {
       this.setState("idle", `Synced${note}`);
     } catch (e) {
       if (e instanceof ApiError && e.code === "network") this.setState("offline", "Offline: changes are kept on this device");
+      else if (e instanceof ApiError && e.code === "account_reset")
+        this.setState(
+          "error",
+          "The account was reset or erased on another device. Your items are kept here: export them, then sign in again.",
+        );
       else if (e instanceof ApiError && e.status === 401) this.setState("signed-out", "This device was signed out. Changes are kept here.");
       else if (isCryptexError(e, "account_reset"))
         this.setState("error", "The account was reset on another device. Sign out and sign in again.");
