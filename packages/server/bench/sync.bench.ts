@@ -105,6 +105,7 @@ async function openIdle(url: string, n: number, token?: string) {
         url,
         { headers: token ? { authorization: `Bearer ${token}` } : {}, rejectUnauthorized: false, agent: a },
         (res) => {
+          if (res.statusCode !== 200) reject(new Error(`an idle stream was answered ${res.statusCode}`));
           res.once("data", () => resolve()); // the SSE comment sent on open, or the trivial body
           res.on("error", () => {});
         },
@@ -335,12 +336,13 @@ async function idleMemoryBehindNginx() {
   const port = await freePort();
   const srv = await startServer({
     env: {
+      ...MANY_STREAMS,
       LOG_LEVEL: "warn",
       RATE_LIMIT_SCALE: "100000",
       LISTEN: `unix:${socket}`,
       TRUST_PROXY: "true",
       PUBLIC_URL: `https://localhost:${port}`,
-      METRICS_TOKEN: "bench-metrics-token",
+      METRICS_TOKEN: "bench-metrics-token-0123456789abcdef",
     },
   });
   const front = await startNginx([`unix:${socket}`], { port, connections: N + 100, workers: 2 });
@@ -351,7 +353,7 @@ async function idleMemoryBehindNginx() {
     const close = await openIdle(`${front.url}/api/v1/events`, N, a.token);
     await new Promise((r) => setTimeout(r, 1000));
     const grown = rssOf(srv.pid) - base;
-    const metrics = (await call(`${front.url}/metrics`, front.caPem, "GET", "bench-metrics-token")).body.toString();
+    const metrics = (await call(`${front.url}/metrics`, front.caPem, "GET", "bench-metrics-token-0123456789abcdef")).body.toString();
     const live = Number(/^cryptex_live_connections (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
     if (!(live >= N)) throw new Error(`only ${live} of ${N} live connections reached the server through nginx`);
     close();

@@ -50,12 +50,14 @@ export async function startNginx(
   site = swap(site, "/etc/letsencrypt/live/vault.example.org/privkey.pem", join(dir, "tls", "key.pem"));
   writeFileSync(join(dir, "cryptex.conf"), site);
   mkdirSync(join(dir, "tmp"));
-  const perWorker = Math.ceil((opts.connections ?? 1024) / workers) * 2 + 100;
+  // each stream holds a client and an upstream connection; reuseport spreads clients unevenly, so each worker
+  // may take them all, within the per-process file limit of this machine (20,000 here)
+  const perWorker = Math.min((opts.connections ?? 1024) * 2 + 100, 19_000);
   writeFileSync(
     join(dir, "nginx.conf"),
     `${process.getuid?.() === 0 ? "user root;\n" : ""}daemon off;
 worker_processes ${workers};
-worker_rlimit_nofile ${perWorker + 100};
+worker_rlimit_nofile ${perWorker + 500};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections ${perWorker}; }
