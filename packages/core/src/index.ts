@@ -24,3 +24,8 @@ export * from "./schema/shape.ts";
 export * from "./vault/item.ts";
 export * from "./vault/search.ts";
 export * from "./vault/templates.ts";
+export * from "./pairing/device-pairing.ts";
+export * from "./pairing/pair-relay.ts";
+export * from "./pairing/pairing-channel.ts";
+export * from "./pairing/pairing-code.ts";
+export { createPairRelayClient } from "./client/pair-relay-client.ts";

@@ -7,6 +7,7 @@ import { authRoutes } from "./api/auth.ts";
 import { eventRoutes } from "./api/events.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
+import { pairRoutes } from "./api/pair.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -23,6 +24,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     ...itemRoutes(deps),
     ...manifestRoutes(deps),
     ...eventRoutes(deps),
+    ...pairRoutes(deps, deps.pairRelay),
   ];
   const { log, metrics, config } = deps;
 

@@ -9,6 +9,7 @@ import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { Metrics } from "./metrics.ts";
+import { PairRelay } from "./pair/relay.ts";
 import { openPostgresStore } from "./store/postgres.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/store.ts";
@@ -52,7 +53,9 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   }
   const metrics = new Metrics();
   const hub = new LiveHub(metrics);
-  store.subscribe((e) => hub.handle(e));
+  const pairRelay = new PairRelay((e) => store.publish(e), Date.now);
+  metrics.pairChannels = () => pairRelay.size;
+  store.subscribe((e) => (e.type === "pair" ? pairRelay.apply(e) : hub.handle(e)));
   const deps = {
     config,
     store,
@@ -60,6 +63,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     log,
     metrics,
     hub,
+    pairRelay,
     limiter: new RateLimiter(config.rateLimitScale),
     secret: await store.serverSecret(),
     now: Date.now,
@@ -103,6 +107,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     async stop() {
       clearInterval(sweeper);
       hub.close();
+      pairRelay.close();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 2000).unref();

@@ -48,4 +48,8 @@ export const LIMITS = {
   signinPerAccount: { burst: 10, perMinute: 5 },
   mailPerAccount: { burst: 3, perMinute: 0.1 },
   actionPerAccount: { burst: 10, perMinute: 5 },
+  // Pairing relay (unauthenticated): a person pairs a device now and then; a long-poll returns every 25 s.
+  pairOpenPerIp: { burst: 10, perMinute: 10 },
+  pairClaimPerIp: { burst: 10, perMinute: 10 },
+  pairMessagePerIp: { burst: 120, perMinute: 120 },
 } as const satisfies Record<string, Limit>;
