@@ -1,8 +1,9 @@
 // The two ends of "approve a new device from one you already have": the approving device sends the account's
 // current EAK (never the Account Key) after its user confirms; the new device then runs the ordinary sign-in
 // (account check → Argon2id → challenge sign-in → verifier → newest EAK), so the password stays required.
-import type { ApiClient } from "../client/api-client.ts";
+
 import { type OpenedAccount, signIn } from "../client/account.ts";
+import type { ApiClient } from "../client/api-client.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
 import { eakToText } from "../formats/eak.ts";
 import { unwrapEak } from "../formats/wrapped-eak.ts";
@@ -42,7 +43,12 @@ export async function approveDevice(input: ApproveInput): Promise<ApproveOutcome
     await channel.send("answer", refusal);
     throw new CryptexError("pair_rejected", `the new device asks for another account (${request.email.slice(0, 254)}); nothing was sent`);
   }
-  const ok = await input.confirm({ deviceName: request.deviceName, platform: request.platform, email: request.email, comparison: channel.comparison });
+  const ok = await input.confirm({
+    deviceName: request.deviceName,
+    platform: request.platform,
+    email: request.email,
+    comparison: channel.comparison,
+  });
   if (!ok) {
     await channel.send("answer", refusal);
     return { approved: false, request };
@@ -83,7 +89,8 @@ export async function signInByPairing(input: RequestInput): Promise<OpenedAccoun
     throw new CryptexError("pair_rejected", "the other device did not approve this sign-in");
   let account: OpenedAccount;
   try {
-    if (answer.origin !== api.origin) throw new CryptexError("origin_mismatch", `the approving device uses ${answer.origin?.slice(0, 200)}`);
+    if (answer.origin !== api.origin)
+      throw new CryptexError("origin_mismatch", `the approving device uses ${answer.origin?.slice(0, 200)}`);
     if (answer.email?.trim().toLowerCase() !== input.email.trim().toLowerCase())
       throw new CryptexError("foreign_key", "the approving device is signed in to another account");
     account = await signIn({ api, email: input.email, password: input.password, eakText: answer.eakText, deviceName: input.deviceName });

@@ -114,4 +114,3 @@ async function receiveOrTimeout(relay: PairRelay, channel: string, side: PairSid
     throw e;
   }
 }
-

@@ -2,8 +2,9 @@
 // "Approving a new device"): the relay channel id (the server sees only this), the Noise PSK and prologue.
 //   QR code:  CRYPTEX-PAIR1:<28 base32 characters>@<server origin>
 //   typed:    the 28 characters, in groups of four (case, spaces and dashes do not matter)
-import { randomBytes } from "../crypto/random.ts";
+
 import { hkdfBytes } from "../crypto/hkdf.ts";
+import { randomBytes } from "../crypto/random.ts";
 import { base32Decode, base32Encode } from "../encoding/base32.ts";
 import { b64uEncode } from "../encoding/base64.ts";
 import { concat, utf8 } from "../encoding/bytes.ts";
@@ -23,7 +24,9 @@ export function newPairingSecret(): PairingSecret {
 
 /** The 28 characters to type, grouped by four: "AEXX-XXXX-…". */
 export function pairingCodeText(secret: PairingSecret): string {
-  return base32Encode(concat(Uint8Array.of(PAIR_VERSION), secret)).match(/.{1,4}/g)!.join("-");
+  return base32Encode(concat(Uint8Array.of(PAIR_VERSION), secret))
+    .match(/.{1,4}/g)!
+    .join("-");
 }
 
 /** The QR code's text: the code and the server it belongs to. */
