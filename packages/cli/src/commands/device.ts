@@ -1,6 +1,7 @@
 // `cryptex device approve CODE` (flow A/C: the new device shows the code) and `cryptex device add` (flow B:
 // this device shows it): approve a new device, which then signs in with the account's EAK and its password.
 import { approveDevice, PairingChannel as Channel, newPairingSecret, type PairingChannel, parsePairingCode } from "@cryptex/core";
+import { CliError } from "../errors/cli-error.ts";
 import { confirmPairing, printComparison, printPairingCode } from "../io/pairing-output.ts";
 import { apiFor, relayFor } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
@@ -30,6 +31,8 @@ async function approve(ctx: Context, v: UnlockedVault, channel: PairingChannel, 
 
 export const run: CommandRun = async (ctx, args) => {
   const yes = args.values.yes === true;
+  // Checked first: a question that cannot be asked must not leave the other device waiting.
+  if (!yes && !ctx.stdinIsTty) throw new CliError("usage", "no terminal to ask: compare the comparison code yourself and pass --yes");
   const v = await unlockVault(ctx);
   try {
     const origin = new URL(v.meta.serverUrl).origin;

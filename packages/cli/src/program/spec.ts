@@ -288,12 +288,13 @@ export const EXIT_CODES_HELP = `Exit codes:
   8 unreadable QR      9 invalid or damaged data                  10 weak or mismatched password
   11 no vault here     12 network / TLS      13 server refused (sign in again)
   14 server error      15 password changed elsewhere              16 account reset elsewhere
-  17 file error        130 interrupted`;
+  17 file error        18 pairing failed (code unknown, used, refused or expired)
+  130 interrupted`;
 
 export function findCommand(words: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {
   const [a, b] = words;
-  if (a === "account" && b !== undefined) {
-    const spec = COMMANDS.find((c) => c.name === `account ${b}`);
+  if ((a === "account" || a === "device") && b !== undefined) {
+    const spec = COMMANDS.find((c) => c.name === `${a} ${b}`);
     return spec && { spec, rest: words.slice(2) };
   }
   const spec = COMMANDS.find((c) => c.name === a);
