@@ -17,7 +17,7 @@ import {
   parsePairingCode,
   signInByPairing,
 } from "@cryptex/core";
-import { changePassword, unlockWithPassword } from "@cryptex/core/client/account.ts";
+import { changePassword, signIn, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { type Device, STRONG_PASSWORD, startWorld, type World } from "./support/devices.ts";
 
 let world: World;
@@ -61,12 +61,13 @@ async function pair(
     nChannel().then((channel) => {
       shown.n = channel.comparison;
       return signInByPairing({
-        api: newApi,
+        origin,
         channel,
         email: approver.email,
-        password: o.password ?? approver.password,
         deviceName: "phone",
         platform: "test",
+        signIn: (eakText) =>
+          signIn({ api: newApi, email: approver.email, password: o.password ?? approver.password, eakText, deviceName: "phone" }),
       });
     }),
     eChannel().then((channel) =>

@@ -44,7 +44,13 @@ export const run: CommandRun = async (ctx, args) => {
     } else {
       const secret = newPairingSecret();
       const opened = await Channel.open({ relay, secret, origin });
-      await printPairingCode(ctx, secret, origin, "the new device (cryptex signin --pair-code CODE)");
+      await printPairingCode(
+        ctx,
+        secret,
+        origin,
+        "the new device (cryptex signin --pair-code CODE)",
+        args.values.png as string | undefined,
+      );
       channel = await opened.connect();
       printComparison(ctx, channel.comparison);
     }

@@ -16,7 +16,15 @@ import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { requireFlag } from "./signup.ts";
 
 /** Flows A (--pair: this device shows the code) and B/C (--pair-code: it was shown on the other device). */
-async function signInByPairing(ctx: Context, api: ApiClient, server: string, email: string, deviceName: string, code?: string) {
+async function signInByPairing(
+  ctx: Context,
+  api: ApiClient,
+  server: string,
+  email: string,
+  deviceName: string,
+  code: string | undefined,
+  png: string | undefined,
+) {
   const core = await import("@cryptex/core");
   const { printComparison, printPairingCode } = await import("../io/pairing-output.ts");
   const relay = relayFor(ctx, server);
@@ -26,14 +34,21 @@ async function signInByPairing(ctx: Context, api: ApiClient, server: string, ema
   let channel: PairingChannel;
   if (code === undefined) {
     const opened = await core.PairingChannel.open({ relay, secret, origin });
-    await printPairingCode(ctx, secret, origin, "a signed-in device (cryptex device approve CODE)");
+    await printPairingCode(ctx, secret, origin, "a signed-in device (cryptex device approve CODE)", png);
     channel = await opened.connect();
   } else {
     channel = await core.PairingChannel.join({ relay, secret, origin });
   }
   printComparison(ctx, channel.comparison);
   if (!ctx.json) ctx.err("Waiting for the other device to approve…");
-  return core.signInByPairing({ api, channel, email, password, deviceName, platform: `cryptex CLI (${process.platform})` });
+  return core.signInByPairing({
+    origin,
+    channel,
+    email,
+    deviceName,
+    platform: `cryptex CLI (${process.platform})`,
+    signIn: (eakText) => signIn({ api, email, password, eakText, deviceName }),
+  });
 }
 
 export const run: CommandRun = async (ctx, args) => {
@@ -50,7 +65,7 @@ export const run: CommandRun = async (ctx, args) => {
   const deviceName = (args.values["device-name"] as string | undefined) ?? defaultDeviceName();
   let account: Awaited<ReturnType<typeof signIn>>;
   if (pair || pairCode !== undefined) {
-    account = await signInByPairing(ctx, api, server, email, deviceName, pairCode);
+    account = await signInByPairing(ctx, api, server, email, deviceName, pairCode, args.values.png as string | undefined);
   } else {
     let eakText = qrText;
     const { parseEakText } = await import("@cryptex/core/formats/eak.ts");

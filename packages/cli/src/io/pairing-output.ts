@@ -3,11 +3,16 @@
 import { type PairingRequestView, type PairingSecret, pairingCodeText, pairingUri } from "@cryptex/core";
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";
+import { writePrivateAtomic } from "./files.ts";
 import { askLine } from "./password.ts";
 
-export async function printPairingCode(ctx: Context, secret: PairingSecret, origin: string, other: string): Promise<void> {
+export async function printPairingCode(ctx: Context, secret: PairingSecret, origin: string, other: string, png?: string): Promise<void> {
   const code = pairingCodeText(secret);
   const uri = pairingUri(secret, origin);
+  if (png) {
+    const { qrToPng } = await import("@cryptex/core/formats/qr.ts");
+    writePrivateAtomic(png, qrToPng(uri));
+  }
   if (ctx.json) {
     ctx.out(JSON.stringify({ pairingCode: code, pairingUri: uri }));
     return;

@@ -78,6 +78,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       o("qr-text", "the CRYPTEX:… text from the mail or kit", { value: "EAK_TEXT" }),
       o("pair", "show a pairing code for a signed-in device to approve (cryptex device approve)"),
       o("pair-code", "the pairing code shown by a signed-in device (cryptex device add)", { value: "CODE" }),
+      o("png", "with --pair, also write the pairing QR code as PNG", { value: "FILE" }),
       o("device-name", "name of this device on the server", { value: "NAME" }),
     ],
     load: cmd("signin"),
@@ -249,7 +250,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     minArgs: 0,
     maxArgs: 0,
     summary: "show a pairing code for a new device, then approve it",
-    options: [o("yes", "approve without asking (you compared the comparison code yourself)")],
+    options: [
+      o("yes", "approve without asking (you compared the comparison code yourself)"),
+      o("png", "also write the pairing QR code as PNG", { value: "FILE" }),
+    ],
     load: cmd("device"),
   },
   {

@@ -2,7 +2,7 @@
 // current EAK (never the Account Key) after its user confirms; the new device then runs the ordinary sign-in
 // (account check → Argon2id → challenge sign-in → verifier → newest EAK), so the password stays required.
 
-import { type OpenedAccount, signIn } from "../client/account.ts";
+import type { OpenedAccount } from "../client/account.ts";
 import type { ApiClient } from "../client/api-client.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
 import { eakToText } from "../formats/eak.ts";
@@ -71,29 +71,30 @@ export async function approveDevice(input: ApproveInput): Promise<ApproveOutcome
 }
 
 export interface RequestInput {
-  /** not signed in; the origin the pairing code belongs to */
-  readonly api: ApiClient;
+  /** the server origin the pairing code belongs to */
+  readonly origin: string;
   readonly channel: PairingChannel;
   readonly email: string;
-  readonly password: string;
   readonly deviceName: string;
   readonly platform: string;
+  /** the ordinary new-device sign-in with the EAK text received (client/account.ts signIn, or a worker running it) */
+  readonly signIn: (eakText: string) => Promise<OpenedAccount>;
 }
 
-/** The new device's side: ask, wait for the answer, then sign in with the EAK it carries. */
+/** The new device's side: ask, wait for the answer, then sign in with the EAK it carries (the caller's signIn). */
 export async function signInByPairing(input: RequestInput): Promise<OpenedAccount> {
-  const { channel, api } = input;
+  const { channel } = input;
   await channel.send("request", { v: 1, deviceName: input.deviceName, platform: input.platform, email: input.email } satisfies PairRequest);
   const answer = await channel.receive("answer", pairAnswer);
   if (!answer.approved || answer.eakText === undefined)
     throw new CryptexError("pair_rejected", "the other device did not approve this sign-in");
   let account: OpenedAccount;
   try {
-    if (answer.origin !== api.origin)
+    if (answer.origin !== input.origin)
       throw new CryptexError("origin_mismatch", `the approving device uses ${answer.origin?.slice(0, 200)}`);
     if (answer.email?.trim().toLowerCase() !== input.email.trim().toLowerCase())
       throw new CryptexError("foreign_key", "the approving device is signed in to another account");
-    account = await signIn({ api, email: input.email, password: input.password, eakText: answer.eakText, deviceName: input.deviceName });
+    account = await input.signIn(answer.eakText);
     if (account.accountId !== answer.accountId) throw new CryptexError("foreign_key", "the approving device sent another account's key");
     // signIn adopts the server's newest authentic EAK; one older than the approver saw means a server rollback.
     if (account.eakGeneration < (answer.eakGeneration ?? 0))
