@@ -23,6 +23,7 @@ import { type Device, STRONG_PASSWORD, startWorld, type World } from "./support/
 let world: World;
 let e: Device;
 const TTL = 5000; // short lifetimes so a pairing the relay sabotaged ends quickly
+const HONEST_TTL = 120_000; // long enough for Argon2id on a loaded machine
 
 before(async () => {
   world = await startWorld();
@@ -45,13 +46,13 @@ interface Run {
 /** Flow A (the new device shows the code, the approver scans it) or B (the approver shows it). */
 async function pair(
   approver: Device,
-  o: { flow?: "A" | "B"; password?: string; confirm?: (r: PairingRequestView) => boolean } = {},
+  o: { flow?: "A" | "B"; password?: string; confirm?: (r: PairingRequestView) => boolean; ttlMs?: number } = {},
 ): Promise<Run> {
   const origin = approver.api.origin;
   const secret = newPairingSecret();
   const shown: Run["shown"] = {};
   const newApi = world.api();
-  const opts = { relay: relay(), origin, ttlMs: TTL };
+  const opts = { relay: relay(), origin, ttlMs: o.ttlMs ?? HONEST_TTL };
   const opened = await PairingChannel.open({ ...opts, secret });
   const scanned = parsePairingCode(pairingUri(secret, origin), origin);
   const joined = () => PairingChannel.join({ ...opts, relay: relay(), secret: scanned });
@@ -174,7 +175,7 @@ const failsClearly = (run: Run) => {
 
 test("a relay that injects random bytes as the new device's request: the approver aborts, N fails clearly", async () => {
   forge("a/1", () => Buffer.from(crypto.getRandomValues(new Uint8Array(90))).toString("base64url"));
-  const run = await pair(e);
+  const run = await pair(e, { ttlMs: TTL });
   honest();
   assert.equal(reason(run.e), "tampered");
   failsClearly(run);
@@ -182,7 +183,7 @@ test("a relay that injects random bytes as the new device's request: the approve
 
 test("a relay that replays the handshake message in place of the request: tampered", async () => {
   forge("a/1", (x) => fromServer(x.path.replace(/\/a\/1$/, "/a/0")));
-  const run = await pair(e);
+  const run = await pair(e, { ttlMs: TTL });
   honest();
   assert.equal(reason(run.e), "tampered");
   failsClearly(run);
@@ -190,7 +191,7 @@ test("a relay that replays the handshake message in place of the request: tamper
 
 test("a relay that reorders (the request handed over as the handshake answer): tampered", async () => {
   forge("a/0", (x) => fromServer(x.path.replace(/\/a\/0$/, "/a/1")));
-  const run = await pair(e);
+  const run = await pair(e, { ttlMs: TTL });
   honest();
   assert.equal(reason(run.e), "tampered");
   failsClearly(run);
@@ -201,7 +202,7 @@ test("a relay that swaps in another pairing's handshake message: tampered, no ke
   assert.equal(reason(first.n), "fulfilled");
   const theirs = await fromServer(`/api/v1/pair/${first.channel}/a/0`);
   forge("a/0", () => theirs);
-  const run = await pair(e);
+  const run = await pair(e, { ttlMs: TTL });
   honest();
   assert.equal(reason(run.e), "tampered");
   failsClearly(run);
