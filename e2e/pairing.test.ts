@@ -149,6 +149,16 @@ test("a relay that drops a long-poll once and delays every post: pairing still c
   assert.equal(reason(run.e), "fulfilled");
 });
 
+test("a relay that loses the answer to a stored message: the sender retries and the pairing completes", async () => {
+  let lost = 0;
+  world.proxy.onAnswer((x) => (x.method === "PUT" && /\/a\/1$/.test(x.path) && lost++ === 0 ? { drop: true } : undefined));
+  const run = await pair(e);
+  honest();
+  assert.equal(lost > 0, true);
+  assert.equal(reason(run.n), "fulfilled");
+  assert.equal(reason(run.e), "fulfilled");
+});
+
 /** Makes the proxy answer the long-poll for `slot` ("a/1" …) with `body` (base64url) once. */
 function forge(slot: string, body: (x: { path: string }) => string | Promise<string>) {
   let done = false;

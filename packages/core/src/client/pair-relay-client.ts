@@ -48,7 +48,28 @@ export function createPairRelayClient(opts: { baseUrl: string; fetch?: FetchLike
   return {
     open: async (channel) => expect(await call("POST", `/pair/${encodeURIComponent(channel)}`), 201),
     claim: async (channel) => expect(await call("POST", `/pair/${encodeURIComponent(channel)}/claim`), 200),
-    send: async (channel, side, index, body) => expect(await call("PUT", at(channel, side, index), { body: b64uEncode(body) }), 201),
+    async send(channel, side, index, body) {
+      const text = b64uEncode(body);
+      for (let attempt = 0; ; attempt++) {
+        let res: Response;
+        try {
+          res = await call("PUT", at(channel, side, index), { body: text });
+        } catch (e) {
+          // A lost answer may hide a stored message: retry, and accept "taken" if the slot holds ours.
+          if (!(e instanceof ApiError && e.code === "network") || attempt >= 3) throw e;
+          await new Promise((r) => setTimeout(r, RETRY_MS));
+          continue;
+        }
+        if (res.status === 409 && attempt > 0) {
+          await res.body?.cancel().catch(() => {});
+          const held = await call("GET", at(channel, side, index));
+          const same = held.status === 200 && (await held.text()) === JSON.stringify({ body: text });
+          if (same) return;
+          throw taken();
+        }
+        return expect(res, 201);
+      }
+    },
     async receive(channel, side, index, signal) {
       for (;;) {
         if (signal.aborted) throw signal.reason;

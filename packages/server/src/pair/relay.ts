@@ -155,7 +155,13 @@ export class PairRelay {
         resolve(o);
       });
     });
-    await this.#publish(e);
+    outcome.catch(() => {}); // handled by the caller's await; never an unhandled rejection if publishing fails
+    try {
+      await this.#publish(e);
+    } catch (err) {
+      this.#pending.delete(e.id);
+      throw err;
+    }
     return outcome;
   }
 }
