@@ -67,7 +67,13 @@ export function PairSignIn({ onDone, onBack }: Props) {
       <h1 class="brand">Cryptex</h1>
       <h2>Sign in with another device</h2>
       <p class="muted small">A device where you are signed in approves this one. You still need your account password.</p>
-      <form class="stack" onSubmit={(ev) => (ev.preventDefault(), run(false))}>
+      <form
+        class="stack"
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          run(false);
+        }}
+      >
         <label for="ps-email">Email</label>
         <input id="ps-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         <PasswordField id="ps-password" label="Account password" autocomplete="current-password" value={password} onValue={setPassword} />
