@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   "rollback", // a ciphertext older than one already seen
   "origin_mismatch", // the server calls itself by another origin than the one we connected to
   "account_reset", // the account was reset elsewhere: local state is stale and must be replaced
+  "pair_unknown", // no device waits under this pairing code (mistyped, expired or never shown)
+  "pair_used", // the pairing code was already claimed by another device
+  "pair_rejected", // the other device's user refused, or the other device gave up
+  "pair_timeout", // the other device did not answer within the pairing's lifetime
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

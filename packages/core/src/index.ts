@@ -2,6 +2,7 @@
 // their own paths ("@cryptex/core/keys/password-strength.ts", "@cryptex/core/formats/qr.ts") so that the
 // unlock path of a CLI or page does not pay for them.
 
+export { createPairRelayClient } from "./client/pair-relay-client.ts";
 export { type SigningKeyPair, verifySignature } from "./crypto/ed25519.ts";
 export { randomBytes } from "./crypto/random.ts";
 export { sha256 } from "./crypto/sha256.ts";
@@ -20,6 +21,10 @@ export * from "./keys/auth-key.ts";
 export * from "./keys/derive.ts";
 export * from "./keys/ids.ts";
 export * from "./keys/kdf.ts";
+export * from "./pairing/device-pairing.ts";
+export * from "./pairing/pair-relay.ts";
+export * from "./pairing/pairing-channel.ts";
+export * from "./pairing/pairing-code.ts";
 export * from "./ports.ts";
 export * from "./schema/shape.ts";
 export * from "./vault/item.ts";

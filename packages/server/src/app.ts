@@ -8,6 +8,7 @@ import { eventRoutes } from "./api/events.ts";
 import { forgotRoutes } from "./api/forgot.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
+import { pairRoutes } from "./api/pair.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import { signupRoutes } from "./api/signup.ts";
 import { clientKey } from "./auth/client-key.ts";
@@ -30,6 +31,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     ...itemRoutes(deps),
     ...manifestRoutes(deps),
     ...eventRoutes(deps),
+    ...pairRoutes(deps, deps.pairRelay),
   ];
   const { log, metrics, config } = deps;
 

@@ -6,6 +6,7 @@ import type { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./log.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import type { Metrics } from "./metrics.ts";
+import type { PairRelay } from "./pair/relay.ts";
 import type { Store } from "./store/store.ts";
 
 export interface Deps {
@@ -15,6 +16,7 @@ export interface Deps {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly hub: LiveHub;
+  readonly pairRelay: PairRelay;
   readonly limiter: RateLimiter;
   /** the server secret (fake account ids) */
   readonly secret: Uint8Array;

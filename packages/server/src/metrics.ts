@@ -8,6 +8,8 @@ export class Metrics {
   readonly #help = new Map<string, string>();
   readonly #hist = new Map<string, { counts: number[]; sum: number; n: number }>();
   #liveConnections = 0;
+  /** read when rendering: the pairing relay's open channels */
+  pairChannels: () => number = () => 0;
 
   inc(name: string, labels: Record<string, string | number> = {}, by = 1): void {
     let m = this.#counters.get(name);
@@ -69,6 +71,9 @@ export class Metrics {
       "# HELP cryptex_live_connections open live-push (SSE) streams",
       "# TYPE cryptex_live_connections gauge",
       `cryptex_live_connections ${this.#liveConnections}`,
+      "# HELP cryptex_pair_channels pairing relay channels held in memory",
+      "# TYPE cryptex_pair_channels gauge",
+      `cryptex_pair_channels ${this.pairChannels()}`,
       "# HELP process_resident_memory_bytes resident memory",
       "# TYPE process_resident_memory_bytes gauge",
       `process_resident_memory_bytes ${mem.rss}`,

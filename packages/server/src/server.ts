@@ -12,6 +12,7 @@ import { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { Metrics } from "./metrics.ts";
+import { PairRelay } from "./pair/relay.ts";
 import { openPostgresStore } from "./store/postgres.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/store.ts";
@@ -89,7 +90,9 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   }
   const metrics = new Metrics();
   const hub = new LiveHub(metrics, { perAccount: config.liveStreamsPerAccount, perAddress: config.liveStreamsPerAddress });
-  store.subscribe((e) => hub.handle(e));
+  const pairRelay = new PairRelay((e) => store.publish(e), Date.now);
+  metrics.pairChannels = () => pairRelay.size;
+  store.subscribe((e) => (e.type === "pair" ? pairRelay.apply(e) : hub.handle(e)));
   const deps = {
     config,
     store,
@@ -103,6 +106,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     log,
     metrics,
     hub,
+    pairRelay,
     limiter: new RateLimiter(config.rateLimitScale),
     secret: await store.serverSecret(),
     now: Date.now,
@@ -170,6 +174,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     async stop() {
       clearInterval(sweeper);
       hub.close();
+      pairRelay.close();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 2000).unref();

@@ -4,7 +4,7 @@ import type { CommandRun } from "../program/spec.ts";
 import { COMMANDS, GLOBAL_OPTIONS } from "../program/spec.ts";
 
 const top = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0]!))];
-const subs = COMMANDS.filter((c) => c.name.startsWith("account ")).map((c) => c.name.slice(8));
+const subsOf = (group: string) => COMMANDS.filter((c) => c.name.startsWith(`${group} `)).map((c) => c.name.slice(group.length + 1));
 const flagsOf = (name: string) =>
   [...(COMMANDS.find((c) => c.name === name)?.options ?? []), ...GLOBAL_OPTIONS].map((o) => `--${o.name}`).join(" ");
 
@@ -14,8 +14,9 @@ function bash(): string {
 _cryptex() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" cmd="\${COMP_WORDS[1]}" flags=""
   if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "${top.join(" ")}" -- "$cur")); return; fi
-  if [ "$cmd" = account ] && [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${subs.join(" ")}" -- "$cur")); return; fi
-  [ "$cmd" = account ] && cmd="account \${COMP_WORDS[2]}"
+  if [ "$cmd" = account ] && [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${subsOf("account").join(" ")}" -- "$cur")); return; fi
+  if [ "$cmd" = device ] && [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${subsOf("device").join(" ")}" -- "$cur")); return; fi
+  { [ "$cmd" = account ] || [ "$cmd" = device ]; } && cmd="$cmd \${COMP_WORDS[2]}"
   case "$cmd" in
 ${cases}
   esac

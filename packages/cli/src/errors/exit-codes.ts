@@ -38,6 +38,10 @@ const EXIT: Record<string, number> = {
   file: 17,
   password_changed: 15,
   account_reset: 16,
+  pair_unknown: 18,
+  pair_used: 18,
+  pair_rejected: 18,
+  pair_timeout: 18,
   interrupted: 130,
 };
 
@@ -53,6 +57,10 @@ const HINT: Record<string, string> = {
   mail_failed: "The server could not send the mail.",
   network: "Cannot reach the server (a self-signed server needs --ca FILE or NODE_EXTRA_CA_CERTS).",
   tampered: "Data failed its integrity check (damaged or altered).",
+  pair_unknown: "Pairing failed.",
+  pair_used: "Pairing failed.",
+  pair_rejected: "Pairing failed.",
+  pair_timeout: "Pairing failed.",
 };
 
 export function toExitInfo(e: unknown): ExitInfo {

@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { type ApiClient, createApiClient, type FetchLike } from "@cryptex/core/client/api-client.ts";
+import { createPairRelayClient } from "@cryptex/core/client/pair-relay-client.ts";
+import type { PairRelay } from "@cryptex/core/pairing/pair-relay.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";
 import { createHttpsFetch } from "./https-fetch.ts";
@@ -11,7 +13,7 @@ export interface ApiHooks {
   readonly onEventsOpen?: () => void;
 }
 
-export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: ApiHooks = {}): ApiClient {
+function fetchFor(ctx: Context): FetchLike {
   let ca: string | undefined;
   if (ctx.caFile) {
     try {
@@ -21,7 +23,11 @@ export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: A
     }
     if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new CliError("file", `--ca ${ctx.caFile} is not a PEM certificate`);
   }
-  const httpsFetch = createHttpsFetch(ca);
+  return createHttpsFetch(ca);
+}
+
+export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: ApiHooks = {}): ApiClient {
+  const httpsFetch = fetchFor(ctx);
   const onOpen = hooks.onEventsOpen;
   const fetch: FetchLike = onOpen
     ? async (url, init) => {
@@ -31,6 +37,11 @@ export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: A
       }
     : httpsFetch;
   return createApiClient({ baseUrl: serverUrl, token, fetch });
+}
+
+/** The server's pairing relay, with the same certificate trust as the API client. */
+export function relayFor(ctx: Context, serverUrl: string): PairRelay {
+  return createPairRelayClient({ baseUrl: serverUrl, fetch: fetchFor(ctx) });
 }
 
 export const defaultDeviceName = (): string => `cryptex CLI on ${hostname()}`.slice(0, 100);

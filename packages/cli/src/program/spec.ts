@@ -71,12 +71,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "",
     minArgs: 0,
     maxArgs: 0,
-    summary: "sign in on a new device with the QR code (image) or its text",
+    summary: "sign in on a new device: QR code (image or text), or approval from a signed-in device",
     options: [
       SERVER,
       EMAIL,
       o("qr", "QR code image (PNG or JPEG)", { value: "IMAGE" }),
       o("qr-text", "the CRYPTEX:… text from the mail or kit", { value: "EAK_TEXT" }),
+      o("pair", "show a pairing code for a signed-in device to approve (cryptex device approve)"),
+      o("pair-code", "the pairing code shown by a signed-in device (cryptex device add)", { value: "CODE" }),
+      o("png", "with --pair, also write the pairing QR code as PNG", { value: "FILE" }),
       o("device-name", "name of this device on the server", { value: "NAME" }),
     ],
     load: cmd("signin"),
@@ -234,6 +237,27 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: "account devices", args: "", minArgs: 0, maxArgs: 0, summary: "list signed-in devices", options: [], load: cmd("account") },
   { name: "account revoke", args: "DEVICE", minArgs: 1, maxArgs: 1, summary: "sign a device out", options: [], load: cmd("account") },
   {
+    name: "device approve",
+    args: "CODE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "approve a new device that shows a pairing code",
+    options: [o("yes", "approve without asking (you compared the comparison code yourself)")],
+    load: cmd("device"),
+  },
+  {
+    name: "device add",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "show a pairing code for a new device, then approve it",
+    options: [
+      o("yes", "approve without asking (you compared the comparison code yourself)"),
+      o("png", "also write the pairing QR code as PNG", { value: "FILE" }),
+    ],
+    load: cmd("device"),
+  },
+  {
     name: "account reset",
     args: "",
     minArgs: 0,
@@ -278,12 +302,13 @@ export const EXIT_CODES_HELP = `Exit codes:
   8 unreadable QR      9 invalid or damaged data                  10 weak or mismatched password
   11 no vault here     12 network / TLS      13 server refused (sign in again)
   14 server error      15 password changed elsewhere              16 account reset elsewhere
-  17 file error        130 interrupted`;
+  17 file error        18 pairing failed (code unknown, used, refused or expired)
+  130 interrupted`;
 
 export function findCommand(words: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {
   const [a, b] = words;
-  if (a === "account" && b !== undefined) {
-    const spec = COMMANDS.find((c) => c.name === `account ${b}`);
+  if ((a === "account" || a === "device") && b !== undefined) {
+    const spec = COMMANDS.find((c) => c.name === `${a} ${b}`);
     return spec && { spec, rest: words.slice(2) };
   }
   const spec = COMMANDS.find((c) => c.name === a);

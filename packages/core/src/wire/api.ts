@@ -202,6 +202,11 @@ export const accountEvent = obj({ eakGeneration: int(0, 2 ** 31), resetEpoch: in
 
 // ---- errors ----
 
+/** A pairing relay message (docs/api.md "Pairing relay"): at most 4 KiB of opaque bytes. */
+export const PAIR_MESSAGE_BYTES = 4096;
+export const pairMessage = obj({ body: b64u(Math.ceil((PAIR_MESSAGE_BYTES * 4) / 3), 1) });
+export const PAIR_CHANNEL = /^[A-Za-z0-9_-]{22}$/;
+
 export const ERROR_CODES = [
   "bad_request",
   "invalid_json",

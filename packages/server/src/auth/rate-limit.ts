@@ -71,6 +71,10 @@ export const LIMITS = {
   /** code and "someone tried" mails to one address, whoever asks: 5 an hour */
   mailPerRecipient: { burst: 5, perMinute: 5 / 60 },
   actionPerAccount: { burst: 10, perMinute: 5 },
+  // Pairing relay (unauthenticated): a person pairs a device now and then; a long-poll returns every 25 s.
+  pairOpenPerIp: { burst: 10, perMinute: 10 },
+  pairClaimPerIp: { burst: 10, perMinute: 10 },
+  pairMessagePerIp: { burst: 120, perMinute: 120 },
 } as const satisfies Record<string, Limit>;
 
 /** The longest the global ceiling makes one request wait. */

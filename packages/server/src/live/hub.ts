@@ -69,6 +69,7 @@ export class LiveHub {
   }
 
   handle(e: LiveEvent): void {
+    if (e.type === "pair") return; // the pairing relay's own traffic (pair/relay.ts)
     const set = this.#byAccount.get(e.accountId);
     if (!set) return;
     for (const s of [...set]) {

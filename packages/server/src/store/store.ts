@@ -60,7 +60,22 @@ export type ChallengePurpose = "signin" | "action";
 export type LiveEvent =
   | { readonly type: "revision"; readonly accountId: string; readonly revision: number; readonly fromSession: string }
   | { readonly type: "account"; readonly accountId: string; readonly eakGeneration: number; readonly resetEpoch: number }
-  | { readonly type: "revoked"; readonly accountId: string; readonly sessionIds: readonly string[] | "all"; readonly except?: string };
+  | { readonly type: "revoked"; readonly accountId: string; readonly sessionIds: readonly string[] | "all"; readonly except?: string }
+  | PairEvent;
+
+/** One operation on the pairing relay, applied by every process in the order the bus delivers it (pair/relay.ts). */
+export type PairEvent =
+  | { readonly type: "pair"; readonly op: "open" | "claim"; readonly id: string; readonly at: number; readonly channel: string }
+  | {
+      readonly type: "pair";
+      readonly op: "message";
+      readonly id: string;
+      readonly at: number;
+      readonly channel: string;
+      readonly side: "a" | "b";
+      readonly index: number;
+      readonly body: string;
+    };
 
 export interface AccountUpdate {
   readonly authPublicKey: string;

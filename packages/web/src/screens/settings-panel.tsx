@@ -11,6 +11,7 @@ import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
+import { AddDevicePanel } from "./add-device-panel.tsx";
 
 type Props = {
   session: VaultSession;
@@ -254,6 +255,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
       </section>
       <AccountQr session={session} />
       <Devices session={session} />
+      <AddDevicePanel session={session} />
       <section aria-labelledby="s-export">
         <h3 id="s-export">Export</h3>
         <p class="muted small">

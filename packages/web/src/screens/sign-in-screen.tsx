@@ -6,6 +6,7 @@ import { signInInWorker, warmUpWorker } from "../account/account-client.ts";
 import { readQrFile, scanCamera } from "../qr/read-qr.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
+import { PairSignIn } from "./pair-sign-in.tsx";
 
 export function SignInScreen({
   onDone,
@@ -23,6 +24,7 @@ export function SignInScreen({
   const [error, setError] = useState<{ code: string; text: string } | undefined>();
   const [qrNote, setQrNote] = useState("");
   const [scanning, setScanning] = useState<AbortController | undefined>();
+  const [withDevice, setWithDevice] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
   useEffect(warmUpWorker, []);
 
@@ -73,10 +75,16 @@ export function SignInScreen({
     }
   }
 
+  if (withDevice) return <PairSignIn onDone={onDone} onBack={() => setWithDevice(false)} />;
   return (
     <main class="center-card">
       <h1 class="brand">Cryptex</h1>
       <h2>Sign in on this device</h2>
+      <p>
+        <button type="button" class="link" onClick={() => setWithDevice(true)}>
+          Sign in with another device
+        </button>
+      </p>
       <form onSubmit={submit} class="stack">
         <label for="si-email">Email</label>
         <input id="si-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
