@@ -18,7 +18,7 @@ export const run: CommandRun = async (ctx, args) => {
     for (const item of items) {
       if (present.has(item.id)) continue; // this vault already has it (same account's own export)
       // a fresh id: the original may still exist on the server (as a tombstone), which would conflict
-      await vault.save({ ...item, id: newItemId(), rev: 1 });
+      await vault.save({ ...item, id: newItemId(), rev: 1 }, null);
       added++;
     }
     const skipped = items.length - added;

@@ -5,7 +5,7 @@ import { type ApiClient, ApiError, createApiClient } from "@cryptex/core/client/
 import { isCryptexError } from "@cryptex/core/errors.ts";
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
-import { type ConflictNote, Vault } from "@cryptex/core/sync/engine.ts";
+import { type ConflictNote, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
 import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 
@@ -68,16 +68,20 @@ export class VaultSession {
     return this.vault.get(id);
   }
 
-  async save(item: Item): Promise<void> {
-    await this.vault.save(item);
+  /** Saves `item`, made from `base` (null for a new item): a newer version saved meanwhile is merged or kept. */
+  async save(item: Item, base: Item | null): Promise<SaveResult> {
+    const result = await this.vault.save(item, base);
     this.emit();
     void this.sync();
+    return result;
   }
 
-  async purge(id: ItemId): Promise<void> {
-    await this.vault.purge(id);
+  /** Deletes for good the version `base` the person chose; a newer version saved meanwhile survives as a copy. */
+  async purge(id: ItemId, base: Item): Promise<SaveResult> {
+    const result = await this.vault.purge(id, base);
     this.emit();
     void this.sync();
+    return result;
   }
 
   private setState(status: SyncStatus, message: string): void {
