@@ -95,10 +95,14 @@ async function run(c: Command, l: Ledger): Promise<void> {
       forms[c.d] = undefined;
       const fields: Record<string, string> = {};
       const what = c.kind === "save" ? c.what : "password";
-      if (what !== "username") l.passwords.add((fields.password = value("p")));
+      if (what !== "username") {
+        fields.password = value("p");
+        l.passwords.add(fields.password);
+      }
       if (what !== "password") {
         l.replacedUsernames.add(fieldValue(base, "username") ?? "");
-        l.usernames.add((fields.username = value("u")));
+        fields.username = value("u");
+        l.usernames.add(fields.username);
       }
       await d.vault.save(editItem(base, { fields }), base);
       return;
