@@ -19,7 +19,7 @@ export const run: CommandRun = async (ctx, args) => {
         ? await vault.purge(entry.id, base)
         : await vault.save(action === "rm" ? trashItem(base) : restoreItem(base), base);
     const done = { rm: "Moved to the trash:", restore: "Restored:", purge: "Deleted for good:" }[action];
-    printSaveOutcome(ctx, done, entry.title, entry.id, result);
+    printSaveOutcome(ctx, done, entry.title, entry.id, result, { action });
   } finally {
     await v.store.close();
   }

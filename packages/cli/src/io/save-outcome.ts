@@ -3,10 +3,17 @@ import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import type { SaveResult } from "@cryptex/core/sync/engine.ts";
 import type { Context } from "../program/context.ts";
 
-export function printSaveOutcome(ctx: Context, done: string, title: string, id: ItemId, result: SaveResult): void {
+export function printSaveOutcome(
+  ctx: Context,
+  done: string,
+  title: string,
+  id: ItemId,
+  result: SaveResult,
+  json: Record<string, unknown> = { saved: true },
+): void {
   const copyId = result.kind === "conflict" ? result.copyId : undefined;
   if (ctx.json) {
-    ctx.out(JSON.stringify({ id, saved: true, result: result.kind, ...(copyId ? { copyId } : {}) }));
+    ctx.out(JSON.stringify({ id, ...json, result: result.kind, ...(copyId ? { copyId } : {}) }));
     return;
   }
   const head = `${done} "${title}" (${id})`;

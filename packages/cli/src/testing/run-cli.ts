@@ -15,6 +15,8 @@ export interface CliResult {
 export interface CliOptions {
   readonly home: string;
   readonly stdin?: string;
+  /** leave stdin open after `stdin` (the test writes and ends it later) */
+  readonly keepStdinOpen?: boolean;
   readonly env?: Record<string, string>;
 }
 
@@ -27,7 +29,8 @@ export function spawnCli(args: readonly string[], opts: CliOptions): ChildProces
     ...opts.env,
   };
   const child = spawn(process.execPath, [CLI_BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-  child.stdin!.end(opts.stdin ?? "");
+  if (opts.keepStdinOpen) child.stdin!.write(opts.stdin ?? "");
+  else child.stdin!.end(opts.stdin ?? "");
   return child;
 }
 
