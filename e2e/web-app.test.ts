@@ -177,10 +177,67 @@ test("trash, restore and delete forever; the delete reaches the other device", a
   await pageA.getByRole("button", { name: "Delete forever…" }).click();
   await pageA.getByRole("alert").filter({ hasText: "cannot be undone" }).waitFor();
   await pageA.getByRole("button", { name: "Delete forever", exact: true }).click();
+  // (the Restore button is hidden while the confirmation shows: the list is what tells the delete is done)
+  await listItem(pageA, "Short-lived").waitFor({ state: "detached" });
   await pageA.getByRole("button", { name: "Restore" }).waitFor({ state: "detached" });
-  assert.equal(await listItem(pageA, "Short-lived").count(), 0);
   await pageA.getByRole("button", { name: "All items" }).click();
   await listItem(pageB, "Short-lived").waitFor({ state: "detached", timeout: 15_000 });
+});
+
+async function openEdit(page: Page, title: string): Promise<void> {
+  await listItem(page, title).click();
+  await page.getByRole("heading", { name: title }).waitFor();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  await page.getByRole("heading", { name: "Edit item" }).waitFor();
+}
+
+test("a stale edit form: the newer password from the other device survives as a conflict copy and in the history", async () => {
+  await addLogin(pageA, "Stale form", "sf-user", "sf-pw-1");
+  await listItem(pageB, "Stale form").waitFor({ timeout: 15_000 });
+  await openEdit(pageA, "Stale form");
+  await openEdit(pageB, "Stale form");
+  await pageB.getByLabel("Username").fill("sf-user-B");
+  await pageB.getByLabel("Password", { exact: true }).fill("sf-pw-from-B");
+  await pageB.getByRole("button", { name: "Save", exact: true }).click();
+  await pageB.getByRole("heading", { name: "Stale form" }).waitFor();
+  // A's list shows B's username: B's version reached A by live sync while A's form stays open on the old one
+  await listItem(pageA, "sf-user-B").waitFor({ timeout: 15_000 });
+  await pageA.getByLabel("Password", { exact: true }).fill("sf-pw-from-A");
+  await pageA.getByRole("button", { name: "Save", exact: true }).click();
+  const note = pageA.locator(".save-note");
+  await note.waitFor();
+  assert.match((await note.textContent()) ?? "", /kept as a conflict copy/);
+  await shot(pageA, "14-conflict-notice");
+  await pageA.getByRole("button", { name: "Reveal Password" }).click();
+  await pageA.getByText("sf-pw-from-A").waitFor();
+  await pageA.getByRole("button", { name: /Password history/ }).click();
+  await pageA.locator(".history").getByText("sf-pw-from-B").waitFor();
+  await pageA.getByRole("button", { name: "Open the conflict copy" }).click();
+  await pageA.getByRole("heading", { name: "Stale form (conflict copy)" }).waitFor();
+  await pageA.getByRole("button", { name: "Copy Password" }).click();
+  assert.equal(await pageA.evaluate(() => navigator.clipboard.readText()), "sf-pw-from-B");
+  await listItem(pageB, "Stale form (conflict copy)").waitFor({ timeout: 15_000 });
+});
+
+test("a stale edit form of another field merges: both changes are kept and the page says so", async () => {
+  await openEdit(pageA, "Stale form");
+  await openEdit(pageB, "Stale form");
+  await pageB.getByLabel("Username").fill("sf-user-B2");
+  await pageB.getByRole("button", { name: "Save", exact: true }).click();
+  await listItem(pageA, "sf-user-B2").waitFor({ timeout: 15_000 });
+  await pageA.getByLabel("Password", { exact: true }).fill("sf-pw-merged-A");
+  await pageA.getByRole("button", { name: "Save", exact: true }).click();
+  const note = pageA.locator(".save-note");
+  await note.waitFor();
+  assert.match((await note.textContent()) ?? "", /merged with a newer version/);
+  await pageA.locator(".item-view").getByText("sf-user-B2", { exact: true }).waitFor();
+  await pageA.getByRole("button", { name: "Copy Password" }).click();
+  assert.equal(await pageA.evaluate(() => navigator.clipboard.readText()), "sf-pw-merged-A");
+  await shot(pageA, "15-merge-notice");
+  await pageB.getByRole("heading", { name: "Stale form" }).waitFor();
+  await pageB.locator(".item-view").getByText("version 5").waitFor({ timeout: 15_000 });
+  await pageB.getByRole("button", { name: "Copy Password" }).click();
+  assert.equal(await pageB.evaluate(() => navigator.clipboard.readText()), "sf-pw-merged-A");
 });
 
 test("lock and unlock; a wrong password is refused", async () => {
