@@ -20,6 +20,7 @@ const EXIT: Record<string, number> = {
   tampered: 9,
   kdf_params_rejected: 9,
   invalid_item: 9,
+  too_large: 9,
   rollback: 9,
   bad_answer: 9,
   answer_too_large: 9,
@@ -50,6 +51,7 @@ const HINT: Record<string, string> = {
   email_taken: "An account with this e-mail already exists on the server.",
   network: "Cannot reach the server (a self-signed server needs --ca FILE or NODE_EXTRA_CA_CERTS).",
   tampered: "Data failed its integrity check (damaged or altered).",
+  too_large: "The item is too large to save and sync: shorten its notes or fields.",
 };
 
 export function toExitInfo(e: unknown): ExitInfo {

@@ -4,7 +4,7 @@
 // conflicting edits are both kept (the other version becomes a conflict copy).
 
 import { adoptNewEak } from "../client/account.ts";
-import type { ApiClient } from "../client/api-client.ts";
+import { type ApiClient, ApiError } from "../client/api-client.ts";
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
 import { decryptItem, encryptItem } from "../formats/item-envelope.ts";
@@ -12,7 +12,7 @@ import { titleTag } from "../formats/title-tag.ts";
 import { type IndexEntry, type IndexSegment, toIndexEntry, VaultIndex } from "../formats/vault-index.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import { type ItemId, newItemId } from "../keys/ids.ts";
-import { type Item, LIMITS } from "../vault/item.ts";
+import { checkItemSize, type Item, LIMITS } from "../vault/item.ts";
 import { mergeItems, replacedSecrets, sameContent, unionHistory } from "../vault/merge-item.ts";
 import type { WireItem } from "../wire/api.ts";
 import { checkManifest, entriesOf, type ManifestProblem, openManifest, sealManifest } from "./manifest.ts";
@@ -57,9 +57,18 @@ export interface ConflictNote {
   readonly kind: "both-edited" | "edited-vs-deleted";
 }
 
+/** A local change the server would not take (too large, or refused for it alone): kept here, pending. */
+export interface RefusedItem {
+  readonly id: ItemId;
+  /** `too_large`, or the server's error code */
+  readonly reason: string;
+}
+
 export interface SyncReport {
   pulled: number;
   pushed: number;
+  /** local changes not sent (they stay on this device, pending, and are tried again on the next sync) */
+  refused: RefusedItem[];
   conflicts: ConflictNote[];
   quarantined: QuarantineEntry[];
   /** the account's EAK changed on another device: ask for the new password */
@@ -76,6 +85,8 @@ const PUSH_BATCH = 500;
  */
 const MANIFEST_RECHECK_MS = 10 * 60 * 1000;
 const MAX_PUSH_ROUNDS = 20;
+/** server answers that refuse a push request itself (not a conflict): split the batch to find the item */
+const REFUSALS = new Set(["too_large", "bad_request", "invalid_json"]);
 
 /** A tiny async mutex: local saves and sync writes never interleave inside one process. */
 function createLock() {
@@ -155,6 +166,7 @@ export class Vault {
    * the id and the stored version survives as a conflict copy (docs/web.md, "Conflicts").
    */
   async save(item: Item, base: Item | null): Promise<SaveResult> {
+    checkItemSize(item);
     return this.lock(async () => {
       const prev = await this.store.readItem(item.id);
       const at = this.now();
@@ -196,6 +208,7 @@ export class Vault {
 
   /** Writes items (the first may replace `prev`, the rest are new), pending sync, with their index entries. */
   private async writeItems(prev: StoredItem | undefined, items: readonly Item[]): Promise<void> {
+    checkItemSize(items[0]!); // a merge adds history: the saved result must fit too
     const put = await this.pendingNew(items);
     if (prev) put[0] = { ...put[0]!, revision: prev.revision, seenRev: prev.seenRev };
     await this.store.write({ putItems: put, ...(await this.indexChange(items.map(toIndexEntry), [])) });
@@ -263,7 +276,15 @@ export class Vault {
   /** Pull then push, until the server and this device agree. */
   async sync(api: ApiClient, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
     const meta = await this.requireMeta();
-    const report: SyncReport = { pulled: 0, pushed: 0, conflicts: [], quarantined: [], passwordChanged: false, revision: meta.cursor };
+    const report: SyncReport = {
+      pulled: 0,
+      pushed: 0,
+      refused: [],
+      conflicts: [],
+      quarantined: [],
+      passwordChanged: false,
+      revision: meta.cursor,
+    };
     const account = await api.account();
     if (account.accountId !== meta.accountId) throw new CryptexError("foreign_key", "the server answered with another account");
     if (account.resetEpoch !== meta.resetEpoch)
@@ -485,43 +506,79 @@ export class Vault {
   }
 
   private async push(api: ApiClient, report: SyncReport, onProgress?: (p: SyncProgress) => void): Promise<void> {
+    const refused = new Map<ItemId, string>();
     for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
-      const pending = await this.store.readPending(PUSH_BATCH);
-      if (pending.length === 0) return;
-      const revs = new Map<ItemId, number>();
-      for (const p of pending) if (p.data) revs.set(p.id, openedRev(await openItemOrTombstone(this.keys, p.id, p.data)));
-      // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
-      const result = await api.push(
-        pending.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: !p.data, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
-      );
-      if (!result.ok) {
-        const before = report.quarantined.length;
-        await this.lock(() => this.applyRemote(result.conflicts, report));
-        if (report.quarantined.length > before)
-          throw new CryptexError("rollback", "the server answered a push with versions this device refuses (see quarantine)");
-        continue;
+      const pending = (await this.store.readPending(PUSH_BATCH + refused.size)).filter((p) => !refused.has(p.id)).slice(0, PUSH_BATCH);
+      if (pending.length === 0) {
+        report.refused.push(...[...refused].map(([id, reason]) => ({ id, reason })));
+        return;
       }
-      const acked = new Map(result.answer.items.map((x) => [x.id as ItemId, x.revision]));
-      await this.lock(async () => {
-        const meta = await this.requireMeta();
-        const now = await this.store.readItems(pending.map((p) => p.id));
-        const put: StoredItem[] = [];
-        for (const p of pending) {
-          const revision = acked.get(p.id);
-          if (revision === undefined) throw new CryptexError("invalid_input", "the server did not acknowledge every pushed item");
-          const cur = now.get(p.id);
-          // saved again while the push was in flight: keep it pending, based on the new revision
-          const changed = !cur || cur.deleted !== p.deleted || !sameBytes(cur.data, p.data);
-          put.push({ ...(cur ?? p), revision, pending: changed, seenRev: Math.max(p.seenRev, revs.get(p.id) ?? 0) });
-        }
-        // our own writes took exactly the next revisions: nobody else wrote, so skip their echo on pull
-        const sorted = [...acked.values()].sort((a, b) => a - b);
-        const contiguous = sorted[0] === meta.cursor + 1 && sorted.every((r, i) => r === meta.cursor + 1 + i);
-        await this.store.write({ putItems: put, ...(contiguous ? { meta: { cursor: result.answer.revision } } : {}) });
-      });
-      report.pushed += pending.length;
+      // a ciphertext over the wire limit (saved before the limit, or grown since) is never sent: the server
+      // would refuse the whole batch, and with it every other change
+      for (const p of pending) if (p.data && Math.ceil((p.data.length * 4) / 3) > LIMITS.itemData) refused.set(p.id, "too_large");
+      const batch = pending.filter((p) => !refused.has(p.id));
+      if (batch.length > 0 && (await this.pushParts(api, batch, refused, report)) === "conflict") continue;
       onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + (pending.length === PUSH_BATCH ? PUSH_BATCH : 0) });
     }
     throw new CryptexError("invalid_input", "sync did not settle: the server keeps answering with conflicts");
+  }
+
+  /**
+   * Pushes one batch; when the server refuses the request itself (too large, or invalid for one item), the
+   * batch is split in halves until the refused item stands alone: it is reported, every other one is sent.
+   */
+  private async pushParts(
+    api: ApiClient,
+    batch: StoredItem[],
+    refused: Map<ItemId, string>,
+    report: SyncReport,
+  ): Promise<"ok" | "conflict"> {
+    let revs: Map<ItemId, number>;
+    let result: Awaited<ReturnType<ApiClient["push"]>>;
+    try {
+      revs = new Map();
+      for (const p of batch) if (p.data) revs.set(p.id, openedRev(await openItemOrTombstone(this.keys, p.id, p.data)));
+      // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
+      result = await api.push(
+        batch.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: !p.data, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
+      );
+    } catch (e) {
+      if (!(e instanceof ApiError) || !REFUSALS.has(e.code)) throw e;
+      if (batch.length === 1) {
+        refused.set(batch[0]!.id, e.code);
+        return "ok";
+      }
+      const half = Math.ceil(batch.length / 2);
+      const first = await this.pushParts(api, batch.slice(0, half), refused, report);
+      const second = await this.pushParts(api, batch.slice(half), refused, report);
+      return first === "conflict" || second === "conflict" ? "conflict" : "ok";
+    }
+    if (!result.ok) {
+      const before = report.quarantined.length;
+      await this.lock(() => this.applyRemote(result.conflicts, report));
+      if (report.quarantined.length > before)
+        throw new CryptexError("rollback", "the server answered a push with versions this device refuses (see quarantine)");
+      return "conflict";
+    }
+    const acked = new Map(result.answer.items.map((x) => [x.id as ItemId, x.revision]));
+    await this.lock(async () => {
+      const meta = await this.requireMeta();
+      const now = await this.store.readItems(batch.map((p) => p.id));
+      const put: StoredItem[] = [];
+      for (const p of batch) {
+        const revision = acked.get(p.id);
+        if (revision === undefined) throw new CryptexError("invalid_input", "the server did not acknowledge every pushed item");
+        const cur = now.get(p.id);
+        // saved again while the push was in flight: keep it pending, based on the new revision
+        const changed = !cur || cur.deleted !== p.deleted || !sameBytes(cur.data, p.data);
+        put.push({ ...(cur ?? p), revision, pending: changed, seenRev: Math.max(p.seenRev, revs.get(p.id) ?? 0) });
+      }
+      // our own writes took exactly the next revisions: nobody else wrote, so skip their echo on pull
+      const sorted = [...acked.values()].sort((a, b) => a - b);
+      const contiguous = sorted[0] === meta.cursor + 1 && sorted.every((r, i) => r === meta.cursor + 1 + i);
+      await this.store.write({ putItems: put, ...(contiguous ? { meta: { cursor: result.answer.revision } } : {}) });
+    });
+    report.pushed += batch.length;
+    return "ok";
   }
 }

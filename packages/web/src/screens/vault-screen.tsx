@@ -235,6 +235,16 @@ export function VaultScreen({
             {session.conflicts.length} conflicting edit(s) were kept as “conflict copy” items: review and delete the one you do not need.
           </p>
         )}
+        {session.refused.length > 0 && (
+          <p class="error" role="alert">
+            {session.refused.length} item(s) could not be sent to the server (too large to sync, or refused). They stay on this device:{" "}
+            {session.refused.slice(0, 5).map((r) => (
+              <button key={r.id} type="button" class="link" onClick={() => void openItem(r.id)}>
+                {session.entries.get(r.id)?.title || r.id}
+              </button>
+            ))}
+          </p>
+        )}
         {session.quarantined.length > 0 && (
           <p class="error" role="alert">
             {session.quarantined.length} item(s) from the server failed verification and were not shown.

@@ -5,7 +5,7 @@ import { type ApiClient, ApiError, createApiClient } from "@cryptex/core/client/
 import { isCryptexError } from "@cryptex/core/errors.ts";
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
-import { type ConflictNote, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
+import { type ConflictNote, type RefusedItem, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
 import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 
@@ -28,6 +28,8 @@ export class VaultSession {
   syncState: SyncState = { status: "idle", message: "Not synced yet", at: 0 };
   conflicts: ConflictNote[] = [];
   quarantined: QuarantineEntry[] = [];
+  /** local changes the last sync could not send (too large, or refused by the server): kept here, pending */
+  refused: RefusedItem[] = [];
   /** set when another device changed the password: the next unlock needs the new one */
   passwordChanged = false;
   private listeners = new Set<() => void>();
@@ -118,6 +120,7 @@ export class VaultSession {
       if (report.conflicts.length) this.conflicts = [...this.conflicts, ...report.conflicts];
       if (report.quarantined.length) this.quarantined = [...this.quarantined, ...report.quarantined];
       if (report.passwordChanged) this.passwordChanged = true;
+      this.refused = report.refused;
       const note = report.conflicts.length ? ` · ${report.conflicts.length} conflict(s) kept as copies` : "";
       this.setState("idle", `Synced${note}`);
     } catch (e) {
