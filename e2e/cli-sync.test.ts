@@ -223,6 +223,18 @@ test("a stale edit of another field merges: A's new username and B's new passwor
   }
 });
 
+test("add and edit refuse an item over the size limit with a clear message and save nothing", async () => {
+  const huge = { title: "Huge", notes: "€".repeat(262144), fields: { a: "€".repeat(65536), b: "€".repeat(65536) } };
+  const add = await cli(A, ["add", "secure-note"], JSON.stringify(huge));
+  assert.equal(add.code, 9, add.stderr);
+  assert.match(add.stderr, /Too large to save and sync: .*over the limit of \d+/);
+  const edit = await cli(A, ["edit", "Mail", "--stdin"], JSON.stringify({ notes: huge.notes, fields: huge.fields }));
+  assert.equal(edit.code, 9, edit.stderr);
+  assert.match(edit.stderr, /Too large to save and sync: .*over the limit of \d+/);
+  assert.deepEqual(await titles(A), ["Mail", "Visa"]);
+  assert.equal((await ok(A, ["get", "Mail", "--field", "password"])).stdout, "merge-from-B");
+});
+
 test("A changes the password; B learns it on its next sync and works with the new one", async () => {
   await ok(A, ["account", "change-password", "--password-stdin", "--no-email"], `${PW}\n${PW2}\n`);
   // B is unlocked by its session (the AK is unchanged); sync adopts the new EAK and checks the new password

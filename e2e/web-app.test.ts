@@ -240,6 +240,21 @@ test("a stale edit form of another field merges: both changes are kept and the p
   assert.equal(await pageB.evaluate(() => navigator.clipboard.readText()), "sf-pw-merged-A");
 });
 
+test("the item form refuses an item over the size limit with a clear message and keeps what was typed", async () => {
+  await pageA.getByRole("button", { name: "Add item", exact: true }).click();
+  await pageA.getByLabel("Title").fill("Huge note");
+  await pageA.getByLabel("Username").fill("€".repeat(65536));
+  await pageA.getByLabel("Password", { exact: true }).fill("€".repeat(65536));
+  await pageA.getByLabel("Notes").fill("€".repeat(262144));
+  await pageA.getByRole("button", { name: "Save", exact: true }).click();
+  const alert = pageA.getByRole("alert").filter({ hasText: "too large" });
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? "", /too large to save and sync: [\d,]+ KB, the limit is [\d,]+ KB/);
+  assert.equal(await pageA.getByLabel("Title").inputValue(), "Huge note", "the form stays open with what was typed");
+  await pageA.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await listItem(pageA, "Huge note").count(), 0);
+});
+
 test("lock and unlock; a wrong password is refused", async () => {
   await pageA.getByRole("button", { name: "Lock", exact: true }).click();
   await pageA.getByRole("heading", { name: "Vault locked" }).waitFor();

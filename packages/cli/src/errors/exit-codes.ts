@@ -51,7 +51,7 @@ const HINT: Record<string, string> = {
   email_taken: "An account with this e-mail already exists on the server.",
   network: "Cannot reach the server (a self-signed server needs --ca FILE or NODE_EXTRA_CA_CERTS).",
   tampered: "Data failed its integrity check (damaged or altered).",
-  too_large: "The item is too large to save and sync: shorten its notes or fields.",
+  too_large: "Too large to save and sync: shorten its notes or fields.",
 };
 
 export function toExitInfo(e: unknown): ExitInfo {

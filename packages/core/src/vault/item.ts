@@ -104,7 +104,10 @@ export function itemSize(item: Item): number {
 export function checkItemSize(item: Item): void {
   const size = itemSize(item);
   if (size > LIMITS.itemBytes)
-    throw new CryptexError("too_large", `the item is ${size} bytes; the limit is ${LIMITS.itemBytes}`, { size, limit: LIMITS.itemBytes });
+    throw new CryptexError("too_large", `the item has ${size} bytes, over the limit of ${LIMITS.itemBytes}`, {
+      size,
+      limit: LIMITS.itemBytes,
+    });
 }
 
 export function fieldValue(item: Item, name: string): string | undefined {
