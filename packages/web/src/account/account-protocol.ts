@@ -1,11 +1,12 @@
 // Messages between the page and the account worker (Argon2id and the account flows run there).
 import type { OpenedAccount, Unlocked } from "@cryptex/core/client/account.ts";
-import type { AccountAnswer } from "@cryptex/core/wire/api.ts";
+import type { AccountAnswer, SessionAnswer } from "@cryptex/core/wire/api.ts";
 
 export type AccountRequest =
   | { op: "signUp"; baseUrl: string; email: string; password: string; sendEmail: boolean; deviceName: string }
   | { op: "signIn"; baseUrl: string; email: string; password: string; eakText: string; deviceName: string }
   | { op: "unlock"; accountId: string; eak: Uint8Array; password: string }
+  | { op: "signInAgain"; baseUrl: string; email: string; accountId: string; eak: Uint8Array; password: string; deviceName: string }
   | {
       op: "changePassword";
       baseUrl: string;
@@ -20,6 +21,7 @@ export type AccountRequest =
 export type AccountResult =
   | { op: "signUp" | "signIn"; account: OpenedAccount }
   | { op: "unlock"; unlocked: Unlocked }
+  | { op: "signInAgain"; session: SessionAnswer }
   | { op: "changePassword"; eak: Uint8Array; eakText: string; eakGeneration: number; account: AccountAnswer }
   | { op: "reset"; account: Omit<OpenedAccount, "session" | "eak"> & { eak: Uint8Array } };
 

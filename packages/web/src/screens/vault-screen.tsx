@@ -14,6 +14,7 @@ import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { ItemView } from "./item-view.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
+import { SignedOutNotice } from "./signed-out-notice.tsx";
 
 type Pane =
   | { kind: "none" }
@@ -45,7 +46,7 @@ export function VaultScreen({
   session: VaultSession;
   store: IdbStore;
   onLock: (note?: string) => void;
-  onSignedOut: () => void;
+  onSignedOut: () => Promise<void>;
 }) {
   const [version, setVersion] = useState(session.version);
   const [query, setQuery] = useState("");
@@ -230,6 +231,7 @@ export function VaultScreen({
             {filterLabel}: {count.toLocaleString()} {count === 1 ? "item" : "items"}
           </span>
         </div>
+        {session.syncState.status === "signed-out" && <SignedOutNotice session={session} />}
         {session.conflicts.length > 0 && (
           <p class="note" role="status">
             {session.conflicts.length} conflicting edit(s) were kept as “conflict copy” items: review and delete the one you do not need.

@@ -86,6 +86,22 @@ export class VaultSession {
     return result;
   }
 
+  /** Local changes not yet on the server (new, edited, deleted): what signing out would lose. */
+  async unsyncedCount(): Promise<number> {
+    return (await this.vault.store.readPending(1_000_000)).length;
+  }
+
+  /** After signing in again (the device had been signed out): the new session token, then sync. */
+  async resume(token: string): Promise<void> {
+    await this.vault.store.write({ meta: { sessionToken: token } });
+    this.meta = (await this.vault.store.readMeta()) ?? this.meta;
+    this.api = createApiClient({ baseUrl: this.meta.serverUrl, token });
+    this.live?.abort();
+    this.live = undefined;
+    this.startLive();
+    await this.sync();
+  }
+
   private setState(status: SyncStatus, message: string): void {
     this.syncState = { status, message, at: Date.now() };
     this.emit();
