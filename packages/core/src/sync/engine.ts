@@ -171,8 +171,8 @@ export class Vault {
       const prev = await this.store.readItem(item.id);
       const at = this.now();
       if (!prev) {
-        if (base) throw new CryptexError("invalid_input", "no such item: it was deleted for good");
-        await this.writeItems(prev, [item]);
+        // new, or deleted for good here before it ever synced while a form had it open: the edit survives
+        await this.writeItems(undefined, [item]);
         return { kind: "saved" };
       }
       if (!base) throw new CryptexError("invalid_input", "an item with this id exists already");

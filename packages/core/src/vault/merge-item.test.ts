@@ -1,6 +1,7 @@
 // The three-way item merge, table-driven: which pairs of changes combine and which are conflicts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { createItem, editItem, fieldValue, type Item, restoreItem, trashItem } from "./item.ts";
 import { mergeItems, replacedSecrets, unionHistory } from "./merge-item.ts";
 
@@ -183,4 +184,79 @@ test("unionHistory: each entry once, newest first", () => {
   const a = { field: "password", value: "a", changedAt: 1 };
   const b = { field: "password", value: "b", changedAt: 2 };
   assert.deepEqual(unionHistory([a], [b, a]), [b, a]);
+});
+
+// ---- property: for any two sets of changes made from one base, the merge keeps every change or says conflict ----
+
+type Slot = "title" | "notes" | "favorite" | "trash" | "username" | "password" | "pin";
+const SLOTS: Slot[] = ["title", "notes", "favorite", "trash", "username", "password", "pin"];
+type Changes = Partial<Record<Slot, string | boolean | null>>;
+
+function apply(it: Item, c: Changes): Item {
+  let out = editItem(
+    it,
+    {
+      ...(c.title !== undefined ? { title: c.title as string } : {}),
+      ...(c.notes !== undefined ? { notes: c.notes as string } : {}),
+      ...(c.favorite !== undefined ? { favorite: c.favorite as boolean } : {}),
+      fields: Object.fromEntries(
+        (["username", "password", "pin"] as const).filter((k) => c[k] !== undefined).map((k) => [k, c[k] as string | null]),
+      ),
+    },
+    2000,
+  );
+  if (c.trash !== undefined) out = c.trash ? trashItem(out, 3000) : restoreItem(out, 3000);
+  return out;
+}
+
+const read = (it: Item, s: Slot): string | boolean | null =>
+  s === "title"
+    ? it.title
+    : s === "notes"
+      ? it.notes
+      : s === "favorite"
+        ? it.favorite
+        : s === "trash"
+          ? it.trashedAt !== null
+          : (fieldValue(it, s) ?? null);
+
+const value = fc.constantFrom("a", "b", "c");
+const changes: fc.Arbitrary<Changes> = fc.record(
+  {
+    title: value,
+    notes: value,
+    favorite: fc.boolean(),
+    trash: fc.boolean(),
+    username: value,
+    password: value,
+    pin: fc.option(value, { nil: null }),
+  },
+  { requiredKeys: [] },
+);
+
+test("merge property: changes on different slots all survive; a conflict only when both changed one slot differently", () => {
+  fc.assert(
+    fc.property(changes, changes, (mc, tc) => {
+      const mine = apply(base, mc);
+      const theirs = apply(base, tc);
+      const out = mergeItems(base, theirs, mine, 9000);
+      const changed = (it: Item, s: Slot) => read(it, s) !== read(base, s);
+      const clash = SLOTS.filter((s) => changed(mine, s) && changed(theirs, s) && read(mine, s) !== read(theirs, s));
+      if (clash.length > 0) {
+        assert.equal(out.kind, "conflict");
+        return;
+      }
+      assert.equal(out.kind, "merged");
+      if (out.kind !== "merged") return;
+      for (const s of SLOTS) {
+        const want = changed(mine, s) ? read(mine, s) : read(theirs, s);
+        assert.deepEqual(read(out.item, s), want, `slot ${s}`);
+      }
+      // no password either side ever held is lost: it is the item's password or in its history
+      const held = new Set([fieldValue(out.item, "password"), ...out.item.history.map((h) => h.value)]);
+      for (const v of [read(base, "password"), read(mine, "password"), read(theirs, "password")])
+        assert.ok(held.has(v as string), `password ${v} kept`);
+    }),
+    { numRuns: 500 },
+  );
 });

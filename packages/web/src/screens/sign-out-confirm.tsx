@@ -35,7 +35,7 @@ export function SignOutConfirm({
   };
   const changes = count === 1 ? "1 change made on this device is" : `${count} changes made on this device are`;
   return (
-    <div class="confirm stack" role="alertdialog" aria-labelledby="so-title" aria-describedby="so-text">
+    <div class="note confirm stack" role="alertdialog" aria-labelledby="so-title" aria-describedby="so-text">
       <h3 id="so-title">Sign out and remove this device's copy?</h3>
       <p id="so-text">
         {count === undefined
