@@ -1,7 +1,8 @@
 // Size limits end to end (issue 9): one LIMITS for schema, wire, server and editors. An item over the limit
 // is refused by the engine before it is saved; one already stored (saved before the limit) is never sent,
-// is reported, stays on the device, and does not stop the other changes; a batch whose request body is over
-// the server's bound is split until the server takes it. Real engine, real SQLite, real server process.
+// is reported, stays on the device, and does not stop the other changes; pushes stay within the body bound;
+// a push refused as a request (one bad item, a smaller body limit in front) is split until the refused item
+// stands alone. Real engine, real SQLite, real server process (behind the test proxy for the refusals).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { isCryptexError } from "@cryptex/core/errors.ts";
@@ -82,7 +83,7 @@ test("a stored item over the wire limit is reported and kept; the other changes 
   assert.equal((await b.vault.get(legacy.id)).notes, "shortened");
 });
 
-test("a batch whose request is over the server's body bound is split until it is taken: every item arrives", async () => {
+test("large items go in several push requests, each within the body bound: every item arrives", async () => {
   // each item under the item limit, together well over the request body bound
   const n = Math.ceil(LIMITS.body / (LIMITS.itemBytes * (4 / 3))) + 2;
   const saved: string[] = [];
@@ -91,14 +92,70 @@ test("a batch whose request is over the server's body bound is split until it is
     await a.vault.save(it, null);
     saved.push(it.id);
   }
+  const from = world.proxy.captured.length;
   const r = await a.vault.sync(a.api);
   assert.deepEqual(r.refused, []);
   assert.equal(r.pushed, n);
-  const pushes = world.proxy.captured.filter((x) => x.method === "POST" && x.path === "/api/v1/items");
-  assert.ok(
-    pushes.some((x) => x.status === 413),
-    "the server refused the whole batch first",
-  );
+  const pushes = world.proxy.captured.slice(from).filter((x) => x.method === "POST" && x.path === "/api/v1/items");
+  assert.ok(pushes.length >= 2, `${pushes.length} push requests`);
+  for (const x of pushes) {
+    assert.equal(x.status, 200);
+    assert.ok(x.requestBody.length <= LIMITS.body, `a push of ${x.requestBody.length} bytes`);
+  }
   await b.vault.sync(b.api);
   for (const id of saved) assert.ok(fieldValue(await b.vault.get(id as never), "part0")?.startsWith("€"));
+});
+
+test("a push the server refuses because of one item: that item is reported and kept, the others are sent", async () => {
+  const items = ["ok 1", "poisoned", "ok 2", "ok 3", "ok 4"].map((title) =>
+    createItem({ type: "login", title, fields: { password: `${title}-pw` } }),
+  );
+  for (const it of items) await a.vault.save(it, null);
+  const poison = items[1]!.id;
+  // the server (here: the proxy in front of it, without forwarding) refuses every request that carries it
+  world.proxy.onRequest((x) =>
+    x.method === "POST" && x.path === "/api/v1/items" && x.body.includes(poison)
+      ? { status: 400, json: { code: "bad_request", message: "items[1]: refused" } }
+      : undefined,
+  );
+  try {
+    const r = await a.vault.sync(a.api);
+    assert.deepEqual(r.refused, [{ id: poison, reason: "bad_request" }]);
+    assert.equal(r.pushed, 4);
+    assert.ok((await a.store.readItem(poison))?.pending, "the refused item stays, pending");
+  } finally {
+    world.proxy.onRequest(undefined);
+  }
+  await b.vault.sync(b.api);
+  const titles = new Set(b.vault.list().map((e) => e.title));
+  assert.ok(["ok 1", "ok 2", "ok 3", "ok 4"].every((t) => titles.has(t)) && !titles.has("poisoned"));
+  const later = await a.vault.sync(a.api);
+  assert.deepEqual(later.refused, []);
+  assert.equal(later.pushed, 1, "once the server takes it, it is sent");
+});
+
+test("a front proxy with a smaller body limit (413): the batch is split until each part passes", async () => {
+  const CAP = 3 * 1024 * 1024;
+  const saved: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const it = bigItem(`capped ${i}`, 900 * 1024);
+    await a.vault.save(it, null);
+    saved.push(it.id);
+  }
+  let refusedBodies = 0;
+  world.proxy.onRequest((x) => {
+    if (x.method !== "POST" || x.path !== "/api/v1/items" || x.body.length <= CAP) return undefined;
+    refusedBodies++;
+    return { status: 413, json: { code: "too_large", message: `request body is larger than ${CAP} bytes` } };
+  });
+  try {
+    const r = await a.vault.sync(a.api);
+    assert.deepEqual(r.refused, []);
+    assert.equal(r.pushed, 6);
+    assert.ok(refusedBodies > 0, "the whole batch was refused first");
+  } finally {
+    world.proxy.onRequest(undefined);
+  }
+  await b.vault.sync(b.api);
+  for (const id of saved) assert.equal((await b.vault.get(id as never)).id, id);
 });

@@ -85,6 +85,22 @@ const PUSH_BATCH = 500;
  */
 const MANIFEST_RECHECK_MS = 10 * 60 * 1000;
 const MAX_PUSH_ROUNDS = 20;
+const b64uLength = (bytes: Uint8Array) => Math.ceil((bytes.length * 4) / 3);
+/** JSON around one pushed item (id, base revision, flags, quotes) is well under this many characters */
+const PUSH_ITEM_OVERHEAD = 200;
+
+/** The longest prefix of `items` whose push request stays within the wire's body limit (at least one item). */
+function byBodySize(items: StoredItem[]): StoredItem[] {
+  let size = 64;
+  let n = 0;
+  for (const p of items) {
+    size += PUSH_ITEM_OVERHEAD + (p.data ? b64uLength(p.data) : 0);
+    if (n > 0 && size > LIMITS.body) break;
+    n++;
+  }
+  return items.slice(0, n);
+}
+
 /** server answers that refuse a push request itself (not a conflict): split the batch to find the item */
 const REFUSALS = new Set(["too_large", "bad_request", "invalid_json"]);
 
@@ -507,7 +523,8 @@ export class Vault {
 
   private async push(api: ApiClient, report: SyncReport, onProgress?: (p: SyncProgress) => void): Promise<void> {
     const refused = new Map<ItemId, string>();
-    for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
+    let conflictRounds = 0;
+    for (;;) {
       const pending = (await this.store.readPending(PUSH_BATCH + refused.size)).filter((p) => !refused.has(p.id)).slice(0, PUSH_BATCH);
       if (pending.length === 0) {
         report.refused.push(...[...refused].map(([id, reason]) => ({ id, reason })));
@@ -515,12 +532,15 @@ export class Vault {
       }
       // a ciphertext over the wire limit (saved before the limit, or grown since) is never sent: the server
       // would refuse the whole batch, and with it every other change
-      for (const p of pending) if (p.data && Math.ceil((p.data.length * 4) / 3) > LIMITS.itemData) refused.set(p.id, "too_large");
-      const batch = pending.filter((p) => !refused.has(p.id));
-      if (batch.length > 0 && (await this.pushParts(api, batch, refused, report)) === "conflict") continue;
-      onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + (pending.length === PUSH_BATCH ? PUSH_BATCH : 0) });
+      for (const p of pending) if (p.data && b64uLength(p.data) > LIMITS.itemData) refused.set(p.id, "too_large");
+      const batch = byBodySize(pending.filter((p) => !refused.has(p.id)));
+      if (batch.length > 0 && (await this.pushParts(api, batch, refused, report)) === "conflict") {
+        if (++conflictRounds >= MAX_PUSH_ROUNDS)
+          throw new CryptexError("invalid_input", "sync did not settle: the server keeps answering with conflicts");
+        continue;
+      }
+      onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + (pending.length > batch.length ? pending.length - batch.length : 0) });
     }
-    throw new CryptexError("invalid_input", "sync did not settle: the server keeps answering with conflicts");
   }
 
   /**
