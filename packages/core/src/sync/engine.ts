@@ -539,7 +539,7 @@ export class Vault {
           throw new CryptexError("invalid_input", "sync did not settle: the server keeps answering with conflicts");
         continue;
       }
-      onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + (pending.length > batch.length ? pending.length - batch.length : 0) });
+      onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + pending.length - batch.length });
     }
   }
 
