@@ -208,6 +208,9 @@ test("a stale edit form: the newer password from the other device survives as a 
   await note.waitFor();
   assert.match((await note.textContent()) ?? "", /kept as a conflict copy/);
   await shot(pageA, "14-conflict-notice");
+  await pageA.setViewportSize({ width: 375, height: 812 });
+  await shot(pageA, "14-conflict-notice-375");
+  await pageA.setViewportSize({ width: 1280, height: 800 });
   await pageA.getByRole("button", { name: "Reveal Password" }).click();
   await pageA.getByText("sf-pw-from-A").waitFor();
   await pageA.getByRole("button", { name: /Password history/ }).click();
