@@ -138,7 +138,9 @@ test("stale forms: saves made from old versions on three devices converge and lo
       runs++;
       // every run starts with a form open on each device; commands open more as they go
       for (const [i, d] of devices.entries()) forms[i] = await pickItem(d, 1);
-      for (const c of cmds) {
+      // at the end, Save is pressed on every form still open: the staler, the better
+      const flush: Command[] = devices.map((_, d) => ({ kind: "save", d, what: "password" }));
+      for (const c of [...cmds, ...flush]) {
         const base = c.kind === "save" ? forms[c.d] : undefined;
         if (base) {
           const now = (await devices[c.d]!.store.readItem(base.id))?.data ? await devices[c.d]!.vault.get(base.id) : undefined;
@@ -162,5 +164,5 @@ test("stale forms: saves made from old versions on three devices converge and lo
     { numRuns: RUNS, interruptAfterTimeLimit: 150_000 * Math.max(1, RUNS / 30), markInterruptAsFailure: false },
   );
   assert.ok(runs >= Math.min(10, RUNS), `enough runs (${runs})`);
-  assert.ok(stale >= 8, `forms were saved after their item moved (${stale} stale saves)`);
+  assert.ok(stale >= 15, `forms were saved after their item moved (${stale} stale saves)`);
 });

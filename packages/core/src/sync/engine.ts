@@ -25,7 +25,10 @@ import {
   type VaultMeta,
   type VaultStore,
 } from "./ports.ts";
+import { pushPending, type RefusedItem } from "./push.ts";
 import { encryptTombstone, openedRev, openItemOrTombstone } from "./tombstone.ts";
+
+export type { RefusedItem };
 
 /** What a local write did: saved as is, merged with a newer version, or kept both (the other as a copy). */
 export type SaveResult = { readonly kind: "saved" } | { readonly kind: "merged" } | { readonly kind: "conflict"; readonly copyId: ItemId };
@@ -57,13 +60,6 @@ export interface ConflictNote {
   readonly kind: "both-edited" | "edited-vs-deleted";
 }
 
-/** A local change the server would not take (too large, or refused for it alone): kept here, pending. */
-export interface RefusedItem {
-  readonly id: ItemId;
-  /** `too_large`, or the server's error code */
-  readonly reason: string;
-}
-
 export interface SyncReport {
   pulled: number;
   pushed: number;
@@ -76,7 +72,6 @@ export interface SyncReport {
   revision: number;
 }
 
-const PUSH_BATCH = 500;
 /**
  * Manifests are fetched and verified whenever this device's state moved since the last successful check
  * (a pull, or a failed check), and otherwise at least this often. A sync with nothing new has nothing to
@@ -84,25 +79,6 @@ const PUSH_BATCH = 500;
  * the delta sync itself (docs/security.md §4.1).
  */
 const MANIFEST_RECHECK_MS = 10 * 60 * 1000;
-const MAX_PUSH_ROUNDS = 20;
-const b64uLength = (bytes: Uint8Array) => Math.ceil((bytes.length * 4) / 3);
-/** JSON around one pushed item (id, base revision, flags, quotes) is well under this many characters */
-const PUSH_ITEM_OVERHEAD = 200;
-
-/** The longest prefix of `items` whose push request stays within the wire's body limit (at least one item). */
-function byBodySize(items: StoredItem[]): StoredItem[] {
-  let size = 64;
-  let n = 0;
-  for (const p of items) {
-    size += PUSH_ITEM_OVERHEAD + (p.data ? b64uLength(p.data) : 0);
-    if (n > 0 && size > LIMITS.body) break;
-    n++;
-  }
-  return items.slice(0, n);
-}
-
-/** server answers that refuse a push request itself (not a conflict): split the batch to find the item */
-const REFUSALS = new Set(["too_large", "bad_request", "invalid_json"]);
 
 /** A tiny async mutex: local saves and sync writes never interleave inside one process. */
 function createLock() {
@@ -320,7 +296,17 @@ export class Vault {
     if (account.revision > meta.cursor || from < meta.cursor) await this.pull(api, from, report, onProgress, { floor: meta.cursor, retry });
     const { cursor, manifestCheck: last } = await this.requireMeta();
     if (!last || last.cursor !== cursor || this.now() - last.at > MANIFEST_RECHECK_MS) await this.checkManifests(api);
-    await this.push(api, report, onProgress);
+    await pushPending(
+      {
+        api,
+        store: this.store,
+        keys: this.keys,
+        locked: this.lock,
+        applyConflicts: (items) => this.lock(() => this.applyRemote(items, report)),
+      },
+      report,
+      onProgress,
+    );
     const after = await this.requireMeta();
     if (report.pushed > 0 || after.manifestsSeen?.[after.deviceId] === undefined) await this.publishManifest(api);
     report.revision = after.cursor;
@@ -519,86 +505,5 @@ export class Vault {
       ...(quarantine.length ? { quarantine } : {}),
       ...(cursor !== undefined ? { meta: { cursor } } : {}),
     });
-  }
-
-  private async push(api: ApiClient, report: SyncReport, onProgress?: (p: SyncProgress) => void): Promise<void> {
-    const refused = new Map<ItemId, string>();
-    let conflictRounds = 0;
-    for (;;) {
-      const pending = (await this.store.readPending(PUSH_BATCH + refused.size)).filter((p) => !refused.has(p.id)).slice(0, PUSH_BATCH);
-      if (pending.length === 0) {
-        report.refused.push(...[...refused].map(([id, reason]) => ({ id, reason })));
-        return;
-      }
-      // a ciphertext over the wire limit (saved before the limit, or grown since) is never sent: the server
-      // would refuse the whole batch, and with it every other change
-      for (const p of pending) if (p.data && b64uLength(p.data) > LIMITS.itemData) refused.set(p.id, "too_large");
-      const batch = byBodySize(pending.filter((p) => !refused.has(p.id)));
-      if (batch.length > 0 && (await this.pushParts(api, batch, refused, report)) === "conflict") {
-        if (++conflictRounds >= MAX_PUSH_ROUNDS)
-          throw new CryptexError("invalid_input", "sync did not settle: the server keeps answering with conflicts");
-        continue;
-      }
-      onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + pending.length - batch.length });
-    }
-  }
-
-  /**
-   * Pushes one batch; when the server refuses the request itself (too large, or invalid for one item), the
-   * batch is split in halves until the refused item stands alone: it is reported, every other one is sent.
-   */
-  private async pushParts(
-    api: ApiClient,
-    batch: StoredItem[],
-    refused: Map<ItemId, string>,
-    report: SyncReport,
-  ): Promise<"ok" | "conflict"> {
-    let revs: Map<ItemId, number>;
-    let result: Awaited<ReturnType<ApiClient["push"]>>;
-    try {
-      revs = new Map();
-      for (const p of batch) if (p.data) revs.set(p.id, openedRev(await openItemOrTombstone(this.keys, p.id, p.data)));
-      // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
-      result = await api.push(
-        batch.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: !p.data, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
-      );
-    } catch (e) {
-      if (!(e instanceof ApiError) || !REFUSALS.has(e.code)) throw e;
-      if (batch.length === 1) {
-        refused.set(batch[0]!.id, e.code);
-        return "ok";
-      }
-      const half = Math.ceil(batch.length / 2);
-      const first = await this.pushParts(api, batch.slice(0, half), refused, report);
-      const second = await this.pushParts(api, batch.slice(half), refused, report);
-      return first === "conflict" || second === "conflict" ? "conflict" : "ok";
-    }
-    if (!result.ok) {
-      const before = report.quarantined.length;
-      await this.lock(() => this.applyRemote(result.conflicts, report));
-      if (report.quarantined.length > before)
-        throw new CryptexError("rollback", "the server answered a push with versions this device refuses (see quarantine)");
-      return "conflict";
-    }
-    const acked = new Map(result.answer.items.map((x) => [x.id as ItemId, x.revision]));
-    await this.lock(async () => {
-      const meta = await this.requireMeta();
-      const now = await this.store.readItems(batch.map((p) => p.id));
-      const put: StoredItem[] = [];
-      for (const p of batch) {
-        const revision = acked.get(p.id);
-        if (revision === undefined) throw new CryptexError("invalid_input", "the server did not acknowledge every pushed item");
-        const cur = now.get(p.id);
-        // saved again while the push was in flight: keep it pending, based on the new revision
-        const changed = !cur || cur.deleted !== p.deleted || !sameBytes(cur.data, p.data);
-        put.push({ ...(cur ?? p), revision, pending: changed, seenRev: Math.max(p.seenRev, revs.get(p.id) ?? 0) });
-      }
-      // our own writes took exactly the next revisions: nobody else wrote, so skip their echo on pull
-      const sorted = [...acked.values()].sort((a, b) => a - b);
-      const contiguous = sorted[0] === meta.cursor + 1 && sorted.every((r, i) => r === meta.cursor + 1 + i);
-      await this.store.write({ putItems: put, ...(contiguous ? { meta: { cursor: result.answer.revision } } : {}) });
-    });
-    report.pushed += batch.length;
-    return "ok";
   }
 }
