@@ -39,11 +39,12 @@ const rewritePulls = (f: (p: PullAnswer) => PullAnswer) =>
 
 async function addItem(title: string, password: string): Promise<Item> {
   const item = createItem({ type: "login", title, fields: { username: "me", password } });
-  await a.vault.save(item);
+  await a.vault.save(item, null);
   return item;
 }
 async function edit(id: ItemId, password: string): Promise<void> {
-  await a.vault.save(editItem(await a.vault.get(id), { fields: { password } }));
+  const base = await a.vault.get(id);
+  await a.vault.save(editItem(base, { fields: { password } }), base);
 }
 const status = async () => JSON.parse((await ok(["status", "--json"])).stdout) as { quarantined: number; revision: number };
 /** Everything `cryptex get` shows of an item: the one field, and the whole item revealed. */

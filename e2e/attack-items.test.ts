@@ -32,12 +32,13 @@ const honest = () => {
 
 async function addItem(d: Device, title: string, password = `p4ss-${title}`): Promise<Item> {
   const item = createItem({ type: "login", title, fields: { username: "me", password, url: "https://example.test" } });
-  await d.vault.save(item);
+  await d.vault.save(item, null);
   return item;
 }
 async function edit(d: Device, id: ItemId, password: string): Promise<Item> {
-  const next = editItem(await d.vault.get(id), { fields: { password } });
-  await d.vault.save(next);
+  const base = await d.vault.get(id);
+  const next = editItem(base, { fields: { password } });
+  await d.vault.save(next, base);
   return next;
 }
 const password = (it: Item) => it.fields.find((f) => f.name === "password")?.value;
@@ -145,7 +146,7 @@ test("attack 2b: a deleted item replayed → quarantined `rollback`, stays delet
   const x = await addItem(a, "replay-x");
   await a.vault.sync(a.api);
   const old = (await a.api.pull(0)).items.find((w) => w.id === x.id)!;
-  await a.vault.purge(x.id);
+  await a.vault.purge(x.id, await a.vault.get(x.id));
   await a.vault.sync(a.api);
   const b = await freshDevice();
   assert.ok(!b.vault.list().some((e) => e.id === x.id));

@@ -21,7 +21,7 @@ before(async () => {
   world = await startWorld();
   a = await world.signUpDevice("laptop");
   other = await world.signUpDevice("intruder");
-  await a.vault.save(createItem({ type: "login", title: "k1", fields: { password: "k1-secret" } }));
+  await a.vault.save(createItem({ type: "login", title: "k1", fields: { password: "k1-secret" } }), null);
   await a.vault.sync(a.api);
 });
 after(() => world.stop());
@@ -77,7 +77,7 @@ test("attack 3d: an unknown format version or an 'unencrypted legacy' item → q
   await b.vault.sync(b.api);
   const count = b.vault.list().length;
   const legacy = createItem({ type: "login", title: "legacy-plain", fields: { password: "planted" } });
-  await a.vault.save(createItem({ type: "secure-note", title: "trigger" }));
+  await a.vault.save(createItem({ type: "secure-note", title: "trigger" }), null);
   await a.vault.sync(a.api);
   world.proxy.onAnswer((x) => {
     if (x.method !== "GET" || !x.path.startsWith("/api/v1/items?")) return undefined;

@@ -300,7 +300,7 @@ test("sync progress bar: on a terminal when more than 300 items move; never on a
     const meta = (await store.readMeta())!;
     const vault = await Vault.open(store, (await unlockWithPassword(meta, PW3)).keys);
     for (let i = from; i < from + 301; i++)
-      await vault.save(createItem({ type: "password", title: `bulk-${i}`, fields: { password: `p${i}` } }));
+      await vault.save(createItem({ type: "password", title: `bulk-${i}`, fields: { password: `p${i}` } }), null);
     await store.close();
   };
   await seed(0);

@@ -104,7 +104,8 @@ test("kill -9 during sync: the next sync resumes and converges; nothing is lost 
     const meta = (await store.readMeta())!;
     const { keys } = await unlockWithPassword(meta, PW);
     const vault = await Vault.open(store, keys);
-    for (let i = 0; i < 1200; i++) await vault.save(createItem({ type: "password", title: `bulk-${i}`, fields: { password: `v-${i}` } }));
+    for (let i = 0; i < 1200; i++)
+      await vault.save(createItem({ type: "password", title: `bulk-${i}`, fields: { password: `v-${i}` } }), null);
     await store.close();
     const session = await unlock(A, env);
     const aEnv = { ...env, CRYPTEX_SESSION: session };

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { startServer } from "@cryptex/server/src/testing/start-server.ts";
-import { qrPngFromOutbox, runCli, runCliWithCode } from "../packages/cli/src/testing/run-cli.ts";
+import { collect, qrPngFromOutbox, runCli, runCliWithCode, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 let srv: Server;
@@ -151,6 +151,84 @@ test("trash, restore and purge: a purge travels to the other device as a tombsto
   assert.equal(trash.length, 0);
 });
 
+/** Starts `cryptex edit ITEM --stdin` on `home` and waits until it has read the item (its base version). */
+async function startStaleEdit(home: string, item: string) {
+  const child = spawnCli(["edit", item, "--stdin"], {
+    home,
+    keepStdinOpen: true,
+    env: { ...env, CRYPTEX_SESSION: sessions[home]! },
+  });
+  const done = collect(child);
+  await new Promise<void>((resolve, reject) => {
+    let err = "";
+    child.stderr!.on("data", (c: Buffer) => {
+      err += c.toString("utf8");
+      if (/reading the changes/.test(err)) resolve();
+    });
+    child.once("close", () => reject(new Error(`edit ended early: ${err}`)));
+  });
+  return {
+    finish: (json: string) => {
+      child.stdin!.end(json);
+      return done;
+    },
+  };
+}
+
+test("a stale edit on A (B changed the same password meanwhile, A synced it): both values survive, history holds B's", async () => {
+  const edit = await startStaleEdit(A, "Mail");
+  await ok(B, ["edit", "Mail", "--field", "password=stale-from-B"]);
+  await ok(B, ["sync"]);
+  await ok(A, ["sync"]); // a second process on A receives B's version while the edit still waits
+  assert.equal((await ok(A, ["get", "Mail", "--field", "password"])).stdout, "stale-from-B");
+  const r = await edit.finish(JSON.stringify({ fields: { password: "stale-from-A" } }));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /changed the same field, so it was kept as a conflict copy/);
+  assert.equal((await ok(A, ["get", "Mail", "--field", "password"])).stdout, "stale-from-A");
+  assert.equal((await ok(A, ["get", "Mail (conflict copy)", "--field", "password"])).stdout, "stale-from-B");
+  const hist = JSON.parse((await ok(A, ["history", "Mail", "--json", "--reveal"])).stdout) as { history: { value: string }[] };
+  assert.ok(
+    hist.history.some((h) => h.value === "stale-from-B"),
+    "the replaced password is in the history",
+  );
+  await ok(A, ["sync"]);
+  await ok(B, ["sync"]);
+  assert.deepEqual(await titles(B), ["Mail", "Mail (conflict copy)", "Visa"]);
+  await ok(B, ["rm", "Mail (conflict copy)"]);
+  await ok(B, ["purge", "Mail (conflict copy)"]);
+  await ok(B, ["sync"]);
+  await ok(A, ["sync"]);
+});
+
+test("a stale edit of another field merges: A's new username and B's new password are both kept", async () => {
+  const edit = await startStaleEdit(A, "Mail");
+  await ok(B, ["edit", "Mail", "--field", "password=merge-from-B"]);
+  await ok(B, ["sync"]);
+  await ok(A, ["sync"]);
+  const r = await edit.finish(JSON.stringify({ fields: { username: "alice-from-A" } }));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /merged with a newer version/);
+  await ok(A, ["sync"]);
+  await ok(B, ["sync"]);
+  for (const home of [A, B]) {
+    assert.deepEqual(await titles(home), ["Mail", "Visa"]);
+    assert.equal((await ok(home, ["get", "Mail", "--field", "password"])).stdout, "merge-from-B");
+    assert.equal((await ok(home, ["get", "Mail", "--field", "username"])).stdout, "alice-from-A");
+  }
+});
+
+test("add and edit refuse an item over the size limit with a clear message and save nothing", async () => {
+  const huge = { title: "Huge", notes: "€".repeat(262144), fields: { a: "€".repeat(65536), b: "€".repeat(65536) } };
+  const add = await cli(A, ["add", "secure-note"], JSON.stringify(huge));
+  assert.equal(add.code, 9, add.stderr);
+  assert.match(add.stderr, /Too large to save and sync: .*over the limit of \d+/);
+  const edit = await cli(A, ["edit", "Mail", "--stdin"], JSON.stringify({ notes: huge.notes, fields: huge.fields }));
+  assert.equal(edit.code, 9, edit.stderr);
+  assert.match(edit.stderr, /Too large to save and sync: .*over the limit of \d+/);
+  assert.deepEqual(await titles(A), ["Mail", "Visa"]);
+  assert.equal((await ok(A, ["get", "Mail", "--field", "password"])).stdout, "merge-from-B");
+});
+
 test("A changes the password; B learns it on its next sync and works with the new one", async () => {
   await ok(A, ["account", "change-password", "--password-stdin", "--no-email"], `${PW}\n${PW2}\n`);
   // B is unlocked by its session (the AK is unchanged); sync adopts the new EAK and checks the new password
@@ -167,7 +245,7 @@ test("A changes the password; B learns it on its next sync and works with the ne
 
 test("secrets never reach the server: its database, logs and mail hold none of the planted values", async () => {
   const { readdirSync, readFileSync, statSync } = await import("node:fs");
-  const planted = ["first-secret", "from-A", "from-B", "4111111111111111", PW, PW2, "Visa"];
+  const planted = ["first-secret", "from-A", "from-B", "stale-from-A", "stale-from-B", "merge-from-B", "4111111111111111", PW, PW2, "Visa"];
   const files: string[] = [];
   const walk = (d: string) => {
     for (const f of readdirSync(d)) {

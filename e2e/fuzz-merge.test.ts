@@ -61,7 +61,7 @@ async function run(c: Command, saved: Set<string>, replaced: Set<string>): Promi
     case "add": {
       const v = value();
       saved.add(v);
-      await d.vault.save(createItem({ type: "login", title: `t${counter}`, fields: { username: "u", [PW]: v } }));
+      await d.vault.save(createItem({ type: "login", title: `t${counter}`, fields: { username: "u", [PW]: v } }), null);
       return;
     }
     case "edit": {
@@ -70,20 +70,20 @@ async function run(c: Command, saved: Set<string>, replaced: Set<string>): Promi
       const v = value();
       replaced.add(fieldValue(it, PW) ?? "");
       saved.add(v);
-      await d.vault.save(editItem(it, { fields: { [PW]: v } }));
+      await d.vault.save(editItem(it, { fields: { [PW]: v } }), it);
       return;
     }
     case "trash":
     case "restore": {
       const it = await pickItem(d, c.pick, c.kind === "restore");
-      if (it) await d.vault.save(c.kind === "trash" ? trashItem(it) : restoreItem(it));
+      if (it) await d.vault.save(c.kind === "trash" ? trashItem(it) : restoreItem(it), it);
       return;
     }
     case "purge": {
       const it = await pickItem(d, c.pick);
       if (!it) return;
       replaced.add(fieldValue(it, PW) ?? "");
-      await d.vault.purge(it.id);
+      await d.vault.purge(it.id, it);
       return;
     }
     case "sync":

@@ -60,7 +60,7 @@ async function lifeCycle(databaseUrl?: string) {
         at,
       );
       items.push(item);
-      await a.vault.save(item);
+      await a.vault.save(item, null);
     }
     await a.vault.sync(a.api);
 
@@ -72,12 +72,14 @@ async function lifeCycle(databaseUrl?: string) {
 
     // edits on both sides of one item: a conflict, both versions kept
     const first = items[0]!;
-    await a.vault.save(editItem(await a.vault.get(first.id), { title: plant("edit-a"), notes: plant("edit-a-notes") }));
-    await b.vault.save(editItem(await b.vault.get(first.id), { title: plant("edit-b"), fields: { password: plant("edit-b-pw") } }));
+    const baseA = await a.vault.get(first.id);
+    await a.vault.save(editItem(baseA, { title: plant("edit-a"), notes: plant("edit-a-notes") }), baseA);
+    const baseB = await b.vault.get(first.id);
+    await b.vault.save(editItem(baseB, { title: plant("edit-b"), fields: { password: plant("edit-b-pw") } }), baseB);
     await a.vault.sync(a.api);
     const r = await b.vault.sync(b.api);
     assert.equal(r.conflicts.length, 1);
-    await b.vault.purge(items[1]!.id);
+    await b.vault.purge(items[1]!.id, await b.vault.get(items[1]!.id));
     await b.vault.sync(b.api);
     await a.vault.sync(a.api);
 

@@ -176,10 +176,171 @@ test("trash, restore and delete forever; the delete reaches the other device", a
   await pageA.getByRole("button", { name: "Delete forever…" }).click();
   await pageA.getByRole("alert").filter({ hasText: "cannot be undone" }).waitFor();
   await pageA.getByRole("button", { name: "Delete forever", exact: true }).click();
+  // (the Restore button is hidden while the confirmation shows: the list is what tells the delete is done)
+  await listItem(pageA, "Short-lived").waitFor({ state: "detached" });
   await pageA.getByRole("button", { name: "Restore" }).waitFor({ state: "detached" });
-  assert.equal(await listItem(pageA, "Short-lived").count(), 0);
   await pageA.getByRole("button", { name: "All items" }).click();
   await listItem(pageB, "Short-lived").waitFor({ state: "detached", timeout: 15_000 });
+});
+
+async function openEdit(page: Page, title: string): Promise<void> {
+  await listItem(page, title).click();
+  await page.getByRole("heading", { name: title }).waitFor();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  await page.getByRole("heading", { name: "Edit item" }).waitFor();
+}
+
+test("a stale edit form: the newer password from the other device survives as a conflict copy and in the history", async () => {
+  await addLogin(pageA, "Stale form", "sf-user", "sf-pw-1");
+  await listItem(pageB, "Stale form").waitFor({ timeout: 15_000 });
+  await openEdit(pageA, "Stale form");
+  await openEdit(pageB, "Stale form");
+  await pageB.getByLabel("Username").fill("sf-user-B");
+  await pageB.getByLabel("Password", { exact: true }).fill("sf-pw-from-B");
+  await pageB.getByRole("button", { name: "Save", exact: true }).click();
+  await pageB.getByRole("heading", { name: "Stale form" }).waitFor();
+  // A's list shows B's username: B's version reached A by live sync while A's form stays open on the old one
+  await listItem(pageA, "sf-user-B").waitFor({ timeout: 15_000 });
+  await pageA.getByLabel("Password", { exact: true }).fill("sf-pw-from-A");
+  await pageA.getByRole("button", { name: "Save", exact: true }).click();
+  const note = pageA.locator(".save-note");
+  await note.waitFor();
+  assert.match((await note.textContent()) ?? "", /kept as a conflict copy/);
+  await shot(pageA, "14-conflict-notice");
+  await pageA.setViewportSize({ width: 375, height: 812 });
+  await shot(pageA, "14-conflict-notice-375");
+  await pageA.setViewportSize({ width: 1280, height: 800 });
+  await pageA.getByRole("button", { name: "Reveal Password" }).click();
+  await pageA.getByText("sf-pw-from-A").waitFor();
+  await pageA.getByRole("button", { name: /Password history/ }).click();
+  await pageA.locator(".history").getByText("sf-pw-from-B").waitFor();
+  await pageA.getByRole("button", { name: "Open the conflict copy" }).click();
+  await pageA.getByRole("heading", { name: "Stale form (conflict copy)" }).waitFor();
+  await pageA.getByRole("button", { name: "Copy Password" }).click();
+  assert.equal(await pageA.evaluate(() => navigator.clipboard.readText()), "sf-pw-from-B");
+  await listItem(pageB, "Stale form (conflict copy)").waitFor({ timeout: 15_000 });
+});
+
+test("a stale edit form of another field merges: both changes are kept and the page says so", async () => {
+  await openEdit(pageA, "Stale form");
+  await openEdit(pageB, "Stale form");
+  await pageB.getByLabel("Username").fill("sf-user-B2");
+  await pageB.getByRole("button", { name: "Save", exact: true }).click();
+  await listItem(pageA, "sf-user-B2").waitFor({ timeout: 15_000 });
+  await pageA.getByLabel("Password", { exact: true }).fill("sf-pw-merged-A");
+  await pageA.getByRole("button", { name: "Save", exact: true }).click();
+  const note = pageA.locator(".save-note");
+  await note.waitFor();
+  assert.match((await note.textContent()) ?? "", /merged with a newer version/);
+  await pageA.locator(".item-view").getByText("sf-user-B2", { exact: true }).waitFor();
+  await pageA.getByRole("button", { name: "Copy Password" }).click();
+  assert.equal(await pageA.evaluate(() => navigator.clipboard.readText()), "sf-pw-merged-A");
+  await shot(pageA, "15-merge-notice");
+  await pageB.getByRole("heading", { name: "Stale form" }).waitFor();
+  await pageB.locator(".item-view").getByText("version 5").waitFor({ timeout: 15_000 });
+  await pageB.getByRole("button", { name: "Copy Password" }).click();
+  assert.equal(await pageB.evaluate(() => navigator.clipboard.readText()), "sf-pw-merged-A");
+});
+
+test("the item form refuses an item over the size limit with a clear message and keeps what was typed", async () => {
+  await pageA.getByRole("button", { name: "Add item", exact: true }).click();
+  await pageA.getByLabel("Title").fill("Huge note");
+  await pageA.getByLabel("Username").fill("€".repeat(65536));
+  await pageA.getByLabel("Password", { exact: true }).fill("€".repeat(65536));
+  await pageA.getByLabel("Notes").fill("€".repeat(262144));
+  await pageA.getByRole("button", { name: "Save", exact: true }).click();
+  const alert = pageA.getByRole("alert").filter({ hasText: "too large" });
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? "", /too large to save and sync: [\d,]+ KB, the limit is [\d,]+ KB/);
+  assert.equal(await pageA.getByLabel("Title").inputValue(), "Huge note", "the form stays open with what was typed");
+  await pageA.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await listItem(pageA, "Huge note").count(), 0);
+});
+
+// A third device, told apart in the device list by its browser's name.
+let ctxC: BrowserContext;
+let pageC: Page;
+const C_NAME = "Web · Firefox on Linux";
+
+/** The device list as Settings shows it, freshly loaded (the pane is opened anew). */
+async function devicesOf(page: Page): Promise<string[]> {
+  await page.getByRole("button", { name: "Generator" }).click();
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("heading", { name: "Devices" }).waitFor();
+  await page.locator(".devices li").first().waitFor();
+  return page.locator(".devices li").allTextContents();
+}
+
+test("a revoked device is told it was signed out, keeps its unsynced item, signs in again and syncs it", async () => {
+  ctxC = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+  });
+  pageC = await ctxC.newPage();
+  await pageC.goto(server.url);
+  await pageC.getByRole("button", { name: "Sign in on this device" }).click();
+  await pageC.getByLabel("Email").fill(EMAIL);
+  await pageC.getByLabel("QR code image").setInputFiles(join(OUT, "mail-qr.png"));
+  await pageC.getByText("QR code read.").waitFor();
+  await pageC.getByLabel("Account password", { exact: true }).fill(PASSWORD);
+  await pageC.getByRole("button", { name: "Sign in", exact: true }).click();
+  await listItem(pageC, "Bank of Example").waitFor({ timeout: 30_000 });
+
+  await pageA.getByRole("button", { name: "Settings" }).click();
+  await pageA.getByRole("button", { name: `Revoke ${C_NAME}` }).click();
+  await pageA.getByRole("button", { name: `Revoke ${C_NAME}` }).waitFor({ state: "detached" });
+
+  await addLogin(pageC, "Made while revoked", "rv", "rv-password-5");
+  const notice = pageC.locator(".signed-out");
+  await notice.waitFor({ timeout: 15_000 });
+  assert.match(
+    (await notice.textContent()) ?? "",
+    /This device was signed out.*1 change made here is not synced yet and kept on this device/,
+  );
+  await shot(pageC, "16-signed-out-notice");
+  await pageC.getByRole("button", { name: "Settings" }).click();
+  const devicesError = pageC.locator("section[aria-labelledby='s-dev'] [role='alert']");
+  await devicesError.waitFor();
+  assert.match((await devicesError.textContent()) ?? "", /This device was signed out/);
+  assert.doesNotMatch((await devicesError.textContent()) ?? "", /password or QR code/);
+
+  await pageC.getByRole("button", { name: "Sign in again…" }).click();
+  await pageC.locator("#so-password").fill(PASSWORD);
+  await pageC.getByRole("button", { name: "Sign in again", exact: true }).click();
+  await notice.waitFor({ state: "detached", timeout: 30_000 });
+  await listItem(pageA, "Made while revoked").waitFor({ timeout: 15_000 });
+  assert.ok(
+    (await devicesOf(pageA)).some((d) => d.includes(C_NAME)),
+    "C is back in the device list",
+  );
+});
+
+test("signing out asks first, names the unsynced changes, and the device leaves the device list", async () => {
+  await ctxC.setOffline(true);
+  await addLogin(pageC, "Unsynced on C", "uc", "uc-password-6");
+  await pageC.locator('[data-status="offline"]').waitFor({ timeout: 15_000 });
+  await pageC.getByRole("button", { name: "Lock", exact: true }).click();
+  await pageC.getByRole("button", { name: "Sign out and remove this device's copy" }).click();
+  const dialog = pageC.getByRole("alertdialog");
+  await dialog.waitFor();
+  await dialog.getByText(/1 change made on this device is not synced yet/).waitFor();
+  assert.match((await dialog.textContent()) ?? "", /unlock to sync or export first/);
+  await shot(pageC, "17-sign-out-unsynced");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await ctxC.setOffline(false);
+  await pageC.getByLabel("Account password").fill(PASSWORD);
+  await pageC.getByRole("button", { name: "Unlock" }).click();
+  await listItem(pageA, "Unsynced on C").waitFor({ timeout: 30_000 });
+
+  await pageC.getByRole("button", { name: "Settings" }).click();
+  await pageC.getByRole("button", { name: "Sign out of this device" }).click();
+  await dialog.getByText(/Every change made here is on the server/).waitFor({ timeout: 15_000 });
+  await dialog.getByRole("button", { name: "Sign out and remove" }).click();
+  await pageC.getByRole("heading", { name: "Sign in on this device" }).waitFor();
+  const names = await devicesOf(pageA);
+  assert.ok(!names.some((d) => d.includes(C_NAME)), `C left the device list: ${names.join(" | ")}`);
+  await ctxC.close();
 });
 
 test("lock and unlock; a wrong password is refused", async () => {

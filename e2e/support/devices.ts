@@ -3,7 +3,7 @@
 //   const world = await startWorld();                  // real server behind a hostile proxy
 //   const a = await world.signUpDevice("laptop");       // one Argon2id run, confirmed with the outbox code; then
 //   const b = await world.signInDevice(a, "phone");     // another device of the same account
-//   await a.vault.save(createItem({...})); await a.vault.sync(a.api);
+//   await a.vault.save(createItem({...}), null); await a.vault.sync(a.api);
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

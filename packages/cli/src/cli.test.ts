@@ -1,12 +1,14 @@
 // The `cryptex` program offline (real processes, real SQLite file, no server): exit codes, JSON input and
 // output, sessions, export/import, totp, generate.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { createItem, LIMITS } from "@cryptex/core/vault/item.ts";
 import { makeOfflineVault } from "./testing/offline-vault.ts";
 import { runCli } from "./testing/run-cli.ts";
+import { writeExport } from "./vault/export-file.ts";
 
 const PW = "offline pass 42 walnut";
 let dir: string;
@@ -67,6 +69,24 @@ test("totp, generate, lock", async () => {
   assert.match((await run(["generate", "--length", "32", "--no-symbols"])).stdout, /^[A-Za-z0-9]{32}$/);
   assert.equal((await run(["generate", "--words", "5", "--separator", "."])).stdout.split(".").length, 5);
   assert.equal((await run(["generate", "--length", "2"])).code, 9);
+});
+
+test("import names an item over the size limit and imports the others", async () => {
+  const small = createItem({ type: "login", title: "Small", fields: { password: "fits" } });
+  const huge = createItem({
+    type: "secure-note",
+    title: "Huge",
+    notes: "€".repeat(LIMITS.notes),
+    fields: { a: "€".repeat(LIMITS.fieldValue), b: "€".repeat(LIMITS.fieldValue) },
+  });
+  const file = join(dir, "huge.cxex");
+  writeFileSync(file, await writeExport([small, huge], "export pass 77 harbour"));
+  const fresh = join(dir, "fresh");
+  await makeOfflineVault(fresh, PW, 0);
+  const imp = await runCli(["import", file, "--password-stdin", "--json"], { home: fresh, stdin: `${PW}\nexport pass 77 harbour\n` });
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.equal(JSON.parse(imp.stdout).imported, 1);
+  assert.match(imp.stderr, /Not imported: "Huge" is too large to save and sync/);
 });
 
 test("export then import into a new vault; the file's password is its own", async () => {

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   "pair_used", // the pairing code was already claimed by another device
   "pair_rejected", // the other device's user refused, or the other device gave up
   "pair_timeout", // the other device did not answer within the pairing's lifetime
+  "too_large", // an item larger than LIMITS.itemBytes: it could not sync, so it is not saved
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

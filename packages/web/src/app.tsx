@@ -1,5 +1,6 @@
 // The app's top level: which screen shows, from the device's stored account and the unlocked session.
 import type { OpenedAccount } from "@cryptex/core/client/account.ts";
+import { createApiClient } from "@cryptex/core/client/api-client.ts";
 import { newUuid } from "@cryptex/core/keys/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useState } from "preact/hooks";
@@ -91,8 +92,15 @@ export function App() {
     setView({ name: "locked", meta: session.meta, ...(note ? { note } : {}) });
   }
 
+  /** Signs this device out: ends its server session (it leaves the device list), then removes its copy. */
   async function forget(): Promise<void> {
+    const meta = await store?.readMeta();
     if (view.name === "vault") view.session.close();
+    // offline, the session stays listed until it expires or another device revokes it
+    if (meta?.sessionToken)
+      await createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken })
+        .signout()
+        .catch(() => undefined);
     await store?.wipe();
     setView({ name: "signin" });
   }
@@ -138,6 +146,7 @@ export function App() {
           note={view.note}
           onDone={async (u, meta) => setView({ name: "vault", session: await open(u, meta) })}
           onForget={forget}
+          countUnsynced={async () => (await store!.readPending(1_000_000)).length}
         />
       );
     case "new-key":

@@ -38,7 +38,7 @@ export const run: CommandRun = async (ctx, args) => {
     const item = createItem(input);
     const { Vault } = await import("@cryptex/core/sync/engine.ts");
     const vault = await Vault.open(v.store, v.keys);
-    await vault.save(item);
+    await vault.save(item, null);
     ctx.out(ctx.json ? JSON.stringify({ id: item.id, saved: true }) : `Saved "${item.title}" (${item.id}).`);
   } finally {
     await v.store.close();

@@ -139,7 +139,7 @@ async function watch(ctx: Context, v: UnlockedVault, api: ApiClient, serverUrl: 
   const syncAndReport = async () => {
     if (stop.signal.aborted) return;
     const r = await syncOnce(ctx, v, api);
-    if (r.pulled || r.pushed || r.conflicts.length || r.quarantined.length || r.passwordChanged) reportSync(ctx, r);
+    if (r.pulled || r.pushed || r.conflicts.length || r.quarantined.length || r.refused.length || r.passwordChanged) reportSync(ctx, r);
     if (r.passwordChanged && !ctx.json)
       ctx.err("The Account Password was changed on another device; unlock with the new password from now on.");
   };

@@ -1,5 +1,6 @@
 // `cryptex rm | restore | purge ID_OR_TITLE`: trash and restore are edits that sync; purge is a tombstone.
 import { restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
+import { printSaveOutcome } from "../io/save-outcome.ts";
 import type { CommandRun } from "../program/spec.ts";
 import { findEntry, readItem } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
@@ -11,13 +12,14 @@ export const run: CommandRun = async (ctx, args) => {
     const { Vault } = await import("@cryptex/core/sync/engine.ts");
     const vault = await Vault.open(v.store, v.keys);
     const entry = findEntry(vault.list(), args.positionals[0]!, { trashed: action !== "rm" });
-    if (action === "purge") await vault.purge(entry.id);
-    else {
-      const item = await readItem(v, entry.id);
-      await vault.save(action === "rm" ? trashItem(item) : restoreItem(item));
-    }
-    const done = { rm: "Moved to the trash", restore: "Restored", purge: "Deleted for good" }[action];
-    ctx.out(ctx.json ? JSON.stringify({ id: entry.id, action }) : `${done}: "${entry.title}" (${entry.id}).`);
+    // each write names the version it acts on: a newer one saved meanwhile is merged or kept, never lost
+    const base = await readItem(v, entry.id);
+    const result =
+      action === "purge"
+        ? await vault.purge(entry.id, base)
+        : await vault.save(action === "rm" ? trashItem(base) : restoreItem(base), base);
+    const done = { rm: "Moved to the trash:", restore: "Restored:", purge: "Deleted for good:" }[action];
+    printSaveOutcome(ctx, done, entry.title, entry.id, result, { action });
   } finally {
     await v.store.close();
   }

@@ -20,6 +20,7 @@ const EXIT: Record<string, number> = {
   tampered: 9,
   kdf_params_rejected: 9,
   invalid_item: 9,
+  too_large: 9,
   rollback: 9,
   bad_answer: 9,
   answer_too_large: 9,
@@ -61,6 +62,7 @@ const HINT: Record<string, string> = {
   pair_used: "Pairing failed.",
   pair_rejected: "Pairing failed.",
   pair_timeout: "Pairing failed.",
+  too_large: "Too large to save and sync: shorten its notes or fields.",
 };
 
 export function toExitInfo(e: unknown): ExitInfo {

@@ -149,6 +149,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       TAG,
       o("favorite", "mark as favourite"),
       o("notes", "notes", { value: "TEXT" }),
+      o("stdin", "read the changes as JSON from stdin (secrets stay off the command line)"),
     ],
     load: cmd("edit"),
   },

@@ -19,6 +19,8 @@ export interface CliResult {
 export interface CliOptions {
   readonly home: string;
   readonly stdin?: string;
+  /** leave stdin open after `stdin` (the test writes and ends it later) */
+  readonly keepStdinOpen?: boolean;
   readonly env?: Record<string, string>;
 }
 
@@ -31,7 +33,7 @@ export function spawnCli(args: readonly string[], opts: CliOptions, keepStdinOpe
     ...opts.env,
   };
   const child = spawn(process.execPath, [CLI_BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-  if (keepStdinOpen) child.stdin!.write(opts.stdin ?? "");
+  if (keepStdinOpen || opts.keepStdinOpen) child.stdin!.write(opts.stdin ?? "");
   else child.stdin!.end(opts.stdin ?? "");
   return child;
 }

@@ -52,3 +52,34 @@ const stdinItem = obj(
 export function parseItemJson(text: string) {
   return parseJson(stdinItem, text, 4 * 1024 * 1024);
 }
+
+const changedFields: Shape<Record<string, string | null>> = (v, p) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new CliError("usage", `${p}: expected an object of NAME: VALUE or null`);
+  const entries = Object.entries(v);
+  if (entries.length > LIMITS.fields) throw new CliError("usage", `${p}: too many fields`);
+  return Object.fromEntries(
+    entries.map(([k, x]) => [
+      str({ min: 1, max: LIMITS.fieldName })(k, p),
+      x === null ? null : str({ max: LIMITS.fieldValue })(x, `${p}.${k}`),
+    ]),
+  );
+};
+
+const stdinChanges = obj(
+  {
+    title: str({ max: LIMITS.title }),
+    fields: changedFields,
+    notes: str({ max: LIMITS.notes }),
+    tags: arr(str({ min: 1, max: LIMITS.tag }), LIMITS.tags),
+    favorite: bool,
+  },
+  ["title", "fields", "notes", "tags", "favorite"],
+);
+
+/** `cryptex edit --stdin`: the changes as JSON ({"fields": {"password": "…", "pin": null}, "title": …}). */
+export function parseChangesJson(text: string) {
+  const changes = parseJson(stdinChanges, text, 4 * 1024 * 1024);
+  if (Object.keys(changes).length === 0) throw new CliError("usage", "nothing to change: the JSON on stdin names no change");
+  return changes;
+}

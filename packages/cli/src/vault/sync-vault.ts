@@ -35,6 +35,7 @@ export function reportSync(ctx: Context, r: SyncReport, extra: Record<string, un
         revision: r.revision,
         conflicts: r.conflicts,
         quarantined: r.quarantined,
+        refused: r.refused,
         passwordChanged: r.passwordChanged,
       }),
     );
@@ -53,4 +54,10 @@ export function reportSync(ctx: Context, r: SyncReport, extra: Record<string, un
       `Warning: the server's copy of item ${q.id} (revision ${q.revision}) failed verification (${q.reason}) and was not accepted.`,
     );
   ctx.out(lines.join("\n"));
+  for (const x of r.refused)
+    ctx.err(
+      x.reason === "too_large"
+        ? `Not sent: item ${x.id} is too large to sync; it stays on this device (shorten its notes or fields, or export it).`
+        : `Not sent: the server refused item ${x.id} (${x.reason}); it stays on this device and is tried again on the next sync.`,
+    );
 }

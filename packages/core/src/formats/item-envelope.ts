@@ -7,11 +7,12 @@ import type { AccountKeys } from "../keys/derive.ts";
 import type { ItemId } from "../keys/ids.ts";
 import { parse } from "../schema/shape.ts";
 import { type Item, itemShape } from "../vault/item.ts";
+import { LIMITS } from "../wire/limits.ts";
 import { aad } from "./aad.ts";
 import { openEnvelope, sealEnvelope } from "./envelope.ts";
 
-/** Upper bound of one item ciphertext: the item limits allow a few MiB; anything larger is hostile. */
-export const MAX_ITEM_CIPHERTEXT = 4 * 1024 * 1024;
+/** Upper bound of one item ciphertext a device opens; anything larger is hostile. */
+export const MAX_ITEM_CIPHERTEXT = LIMITS.itemCiphertextRead;
 
 export async function encryptItem(keys: AccountKeys, item: Item): Promise<Uint8Array> {
   return sealEnvelope(keys.item, utf8(JSON.stringify(parse(itemShape, item))), aad("item", keys.accountId, item.id));

@@ -12,7 +12,8 @@ import { titleTag } from "../formats/title-tag.ts";
 import { type IndexEntry, type IndexSegment, toIndexEntry, VaultIndex } from "../formats/vault-index.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import { type ItemId, newItemId } from "../keys/ids.ts";
-import type { Item } from "../vault/item.ts";
+import { checkItemSize, type Item, LIMITS } from "../vault/item.ts";
+import { mergeItems, replacedSecrets, sameContent, unionHistory } from "../vault/merge-item.ts";
 import type { WireItem } from "../wire/api.ts";
 import { checkManifest, entriesOf, type ManifestProblem, openManifest, sealManifest } from "./manifest.ts";
 import {
@@ -24,7 +25,26 @@ import {
   type VaultMeta,
   type VaultStore,
 } from "./ports.ts";
+import { pushPending, type RefusedItem } from "./push.ts";
 import { encryptTombstone, openedRev, openItemOrTombstone } from "./tombstone.ts";
+
+export type { RefusedItem };
+
+/** What a local write did: saved as is, merged with a newer version, or kept both (the other as a copy). */
+export type SaveResult = { readonly kind: "saved" } | { readonly kind: "merged" } | { readonly kind: "conflict"; readonly copyId: ItemId };
+
+/** The other version of a conflict as a new item, so both survive; it names the item it came from. */
+function conflictCopy(item: Item, at: number): Item {
+  return {
+    ...item,
+    id: newItemId(),
+    rev: 1,
+    title: `${item.title} (conflict copy)`.slice(0, LIMITS.title),
+    conflictOf: item.id,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
 
 export interface SyncProgress {
   readonly phase: "pull" | "push";
@@ -43,6 +63,8 @@ export interface ConflictNote {
 export interface SyncReport {
   pulled: number;
   pushed: number;
+  /** local changes not sent (they stay on this device, pending, and are tried again on the next sync) */
+  refused: RefusedItem[];
   conflicts: ConflictNote[];
   quarantined: QuarantineEntry[];
   /** the account's EAK changed on another device: ask for the new password */
@@ -50,7 +72,6 @@ export interface SyncReport {
   revision: number;
 }
 
-const PUSH_BATCH = 500;
 /**
  * Manifests are fetched and verified whenever this device's state moved since the last successful check
  * (a pull, or a failed check), and otherwise at least this often. A sync with nothing new has nothing to
@@ -58,7 +79,6 @@ const PUSH_BATCH = 500;
  * the delta sync itself (docs/security.md §4.1).
  */
 const MANIFEST_RECHECK_MS = 10 * 60 * 1000;
-const MAX_PUSH_ROUNDS = 20;
 
 /** A tiny async mutex: local saves and sync writes never interleave inside one process. */
 function createLock() {
@@ -131,39 +151,107 @@ export class Vault {
     return decryptItem(this.keys, id, s.data);
   }
 
-  /** Saves a new or edited item locally (encrypted, pending sync) with its index entry, in one write. */
-  async save(item: Item): Promise<void> {
-    const data = await encryptItem(this.keys, item);
-    await this.lock(async () => {
+  /**
+   * Saves a new or edited item locally (encrypted, pending sync) with its index entry, in one write.
+   * `base` is the version the editor started from (null for a new item). When the stored item moved since
+   * then, the two changes are merged field by field, or, where both changed the same field, this save keeps
+   * the id and the stored version survives as a conflict copy (docs/web.md, "Conflicts").
+   */
+  async save(item: Item, base: Item | null): Promise<SaveResult> {
+    checkItemSize(item);
+    return this.lock(async () => {
       const prev = await this.store.readItem(item.id);
-      const stored: StoredItem = {
-        id: item.id,
-        data,
-        deleted: false,
-        revision: prev?.revision ?? 0,
-        pending: true,
-        seenRev: prev?.seenRev ?? 0,
+      const at = this.now();
+      if (!prev) {
+        // new, or deleted for good here before it ever synced while a form had it open: the edit survives
+        await this.writeItems(undefined, [item]);
+        return { kind: "saved" };
+      }
+      if (!base) throw new CryptexError("invalid_input", "an item with this id exists already");
+      const cur = prev.data ? await openItemOrTombstone(this.keys, item.id, prev.data) : undefined;
+      if (!cur || cur.kind === "tombstone") {
+        // deleted for good elsewhere while edited here: the edit survives, above the delete's version
+        const floor = Math.max(prev.seenRev, cur ? cur.rev : 0);
+        await this.writeItems(prev, [{ ...item, rev: Math.max(item.rev, floor + 1) }]);
+        return { kind: "saved" };
+      }
+      const stored = cur.item;
+      if (stored.rev === base.rev) {
+        await this.writeItems(prev, [{ ...item, rev: Math.max(item.rev, stored.rev + 1) }]);
+        return { kind: "saved" };
+      }
+      const merged = mergeItems(base, stored, item, at);
+      if (merged.kind === "merged") {
+        await this.writeItems(prev, [merged.item]);
+        return { kind: "merged" };
+      }
+      // both changed one field: this save wins the id, the stored version is kept whole as a copy, and any
+      // secret it held that this save replaces lands in the history
+      const winner: Item = {
+        ...item,
+        rev: Math.max(stored.rev, item.rev) + 1,
+        history: unionHistory(replacedSecrets(stored, item, at), unionHistory(item.history, stored.history)),
       };
-      await this.store.write({ putItems: [stored], ...(await this.indexChange([toIndexEntry(item)], [])) });
+      const copy = conflictCopy(stored, at);
+      await this.writeItems(prev, [winner, copy]);
+      return { kind: "conflict", copyId: copy.id };
     });
   }
 
-  /** Deletes an item for good (a tombstone that syncs); trash is an edit (trashItem), not this. */
-  async purge(id: ItemId): Promise<void> {
-    await this.lock(async () => {
+  /** Writes items (the first may replace `prev`, the rest are new), pending sync, with their index entries. */
+  private async writeItems(prev: StoredItem | undefined, items: readonly Item[]): Promise<void> {
+    checkItemSize(items[0]!); // a merge adds history: the saved result must fit too
+    const put = await this.pendingNew(items);
+    if (prev) put[0] = { ...put[0]!, revision: prev.revision, seenRev: prev.seenRev };
+    await this.store.write({ putItems: put, ...(await this.indexChange(items.map(toIndexEntry), [])) });
+  }
+
+  /**
+   * Deletes an item for good (a tombstone that syncs); trash is an edit (trashItem), not this. `base` is the
+   * version the person chose to delete: a version that moved since then with other content is not deleted
+   * unseen, it survives as a conflict copy.
+   */
+  async purge(id: ItemId, base: Item): Promise<SaveResult> {
+    return this.lock(async () => {
       const prev = await this.store.readItem(id);
       if (!prev) throw new CryptexError("invalid_input", "no such item");
+      const cur = prev.data ? await openItemOrTombstone(this.keys, id, prev.data) : undefined;
+      const moved = cur?.kind === "item" && cur.item.rev !== base.rev && !sameContent(base, cur.item) ? cur.item : undefined;
+      const copy = moved ? conflictCopy(moved, this.now()) : undefined;
+      const extra = { put: copy ? [copy] : [] };
       if (prev.revision === 0) {
         // never reached the server: nothing to tell it
-        await this.store.write({ removeItems: [id], ...(await this.indexChange([], [id])) });
-        return;
+        await this.store.write({
+          removeItems: [id],
+          putItems: await this.pendingNew(extra.put),
+          ...(await this.indexChange(extra.put.map(toIndexEntry), [id])),
+        });
+      } else {
+        // the tombstone is a ciphertext with a version above every one seen, so no device takes it for a replay
+        const rev = Math.max(prev.seenRev, cur ? openedRev(cur) : 0) + 1;
+        const data = await encryptTombstone(this.keys, id, rev);
+        const stored: StoredItem = { id, data, deleted: true, revision: prev.revision, pending: true, seenRev: prev.seenRev };
+        await this.store.write({
+          putItems: [stored, ...(await this.pendingNew(extra.put))],
+          ...(await this.indexChange(extra.put.map(toIndexEntry), [id])),
+        });
       }
-      // the tombstone is a ciphertext with a version above every one seen, so no device takes it for a replay
-      const rev = Math.max(prev.seenRev, prev.data ? openedRev(await openItemOrTombstone(this.keys, id, prev.data)) : 0) + 1;
-      const data = await encryptTombstone(this.keys, id, rev);
-      const stored: StoredItem = { id, data, deleted: true, revision: prev.revision, pending: true, seenRev: prev.seenRev };
-      await this.store.write({ putItems: [stored], ...(await this.indexChange([], [id])) });
+      return copy ? { kind: "conflict", copyId: copy.id } : { kind: "saved" };
     });
+  }
+
+  /** Encrypts items as local changes pending sync (never on the server yet). */
+  private async pendingNew(items: readonly Item[]): Promise<StoredItem[]> {
+    return Promise.all(
+      items.map(async (it) => ({
+        id: it.id,
+        data: await encryptItem(this.keys, it),
+        deleted: false,
+        revision: 0,
+        pending: true,
+        seenRev: 0,
+      })),
+    );
   }
 
   /** The index segment (or compaction) and the title-lookup tags of one change, to write with it. */
@@ -180,7 +268,15 @@ export class Vault {
   /** Pull then push, until the server and this device agree. */
   async sync(api: ApiClient, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
     const meta = await this.requireMeta();
-    const report: SyncReport = { pulled: 0, pushed: 0, conflicts: [], quarantined: [], passwordChanged: false, revision: meta.cursor };
+    const report: SyncReport = {
+      pulled: 0,
+      pushed: 0,
+      refused: [],
+      conflicts: [],
+      quarantined: [],
+      passwordChanged: false,
+      revision: meta.cursor,
+    };
     const account = await api.account();
     if (account.accountId !== meta.accountId) throw new CryptexError("foreign_key", "the server answered with another account");
     if (account.resetEpoch !== meta.resetEpoch)
@@ -200,7 +296,17 @@ export class Vault {
     if (account.revision > meta.cursor || from < meta.cursor) await this.pull(api, from, report, onProgress, { floor: meta.cursor, retry });
     const { cursor, manifestCheck: last } = await this.requireMeta();
     if (!last || last.cursor !== cursor || this.now() - last.at > MANIFEST_RECHECK_MS) await this.checkManifests(api);
-    await this.push(api, report, onProgress);
+    await pushPending(
+      {
+        api,
+        store: this.store,
+        keys: this.keys,
+        locked: this.lock,
+        applyConflicts: (items) => this.lock(() => this.applyRemote(items, report)),
+      },
+      report,
+      onProgress,
+    );
     const after = await this.requireMeta();
     if (report.pushed > 0 || after.manifestsSeen?.[after.deviceId] === undefined) await this.publishManifest(api);
     report.revision = after.cursor;
@@ -367,16 +473,12 @@ export class Vault {
       if (local?.pending && !local.deleted && local.data && !sameBytes(local.data, data)) {
         // both edited: this device's version keeps the id, the other becomes a conflict copy
         const mine = await decryptItem(this.keys, id, local.data);
-        const winner: Item = { ...mine, rev: Math.max(mine.rev, item.rev) + 1 };
-        const copy: Item = {
-          ...item,
-          id: newItemId(),
-          rev: 1,
-          title: `${item.title} (conflict copy)`.slice(0, 512),
-          conflictOf: id,
-          createdAt: at,
-          updatedAt: at,
+        const winner: Item = {
+          ...mine,
+          rev: Math.max(mine.rev, item.rev) + 1,
+          history: unionHistory(replacedSecrets(item, mine, at), mine.history),
         };
+        const copy = conflictCopy(item, at);
         put.push({
           id,
           data: await encryptItem(this.keys, winner),
@@ -403,46 +505,5 @@ export class Vault {
       ...(quarantine.length ? { quarantine } : {}),
       ...(cursor !== undefined ? { meta: { cursor } } : {}),
     });
-  }
-
-  private async push(api: ApiClient, report: SyncReport, onProgress?: (p: SyncProgress) => void): Promise<void> {
-    for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
-      const pending = await this.store.readPending(PUSH_BATCH);
-      if (pending.length === 0) return;
-      const revs = new Map<ItemId, number>();
-      for (const p of pending) if (p.data) revs.set(p.id, openedRev(await openItemOrTombstone(this.keys, p.id, p.data)));
-      // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
-      const result = await api.push(
-        pending.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: !p.data, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
-      );
-      if (!result.ok) {
-        const before = report.quarantined.length;
-        await this.lock(() => this.applyRemote(result.conflicts, report));
-        if (report.quarantined.length > before)
-          throw new CryptexError("rollback", "the server answered a push with versions this device refuses (see quarantine)");
-        continue;
-      }
-      const acked = new Map(result.answer.items.map((x) => [x.id as ItemId, x.revision]));
-      await this.lock(async () => {
-        const meta = await this.requireMeta();
-        const now = await this.store.readItems(pending.map((p) => p.id));
-        const put: StoredItem[] = [];
-        for (const p of pending) {
-          const revision = acked.get(p.id);
-          if (revision === undefined) throw new CryptexError("invalid_input", "the server did not acknowledge every pushed item");
-          const cur = now.get(p.id);
-          // saved again while the push was in flight: keep it pending, based on the new revision
-          const changed = !cur || cur.deleted !== p.deleted || !sameBytes(cur.data, p.data);
-          put.push({ ...(cur ?? p), revision, pending: changed, seenRev: Math.max(p.seenRev, revs.get(p.id) ?? 0) });
-        }
-        // our own writes took exactly the next revisions: nobody else wrote, so skip their echo on pull
-        const sorted = [...acked.values()].sort((a, b) => a - b);
-        const contiguous = sorted[0] === meta.cursor + 1 && sorted.every((r, i) => r === meta.cursor + 1 + i);
-        await this.store.write({ putItems: put, ...(contiguous ? { meta: { cursor: result.answer.revision } } : {}) });
-      });
-      report.pushed += pending.length;
-      onProgress?.({ phase: "push", done: report.pushed, total: report.pushed + (pending.length === PUSH_BATCH ? PUSH_BATCH : 0) });
-    }
-    throw new CryptexError("invalid_input", "sync did not settle: the server keeps answering with conflicts");
   }
 }

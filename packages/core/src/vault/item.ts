@@ -1,19 +1,12 @@
 // The vault item: the plaintext that exists only on devices. Its schema bounds every size, so a hostile
 // ciphertext that decrypts (a buggy or old client of ours) still cannot crash or flood a device.
+import { CryptexError } from "../errors.ts";
 import { type ItemId, newItemId } from "../keys/ids.ts";
 import { arr, bool, type Infer, int, nullable, obj, oneOf, str } from "../schema/shape.ts";
+import { LIMITS } from "../wire/limits.ts";
 import { FIELD_KINDS, ITEM_TYPES, type ItemType, template } from "./templates.ts";
 
-export const LIMITS = Object.freeze({
-  title: 512,
-  fieldName: 128,
-  fieldValue: 65536,
-  fields: 256,
-  notes: 262144,
-  tags: 64,
-  tag: 128,
-  history: 100,
-});
+export { LIMITS };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const time = int(0, 8.64e15);
@@ -100,6 +93,21 @@ export function createItem(input: NewItem, now = Date.now()): Item {
     updatedAt: now,
     history: [],
   };
+}
+
+/** The size that counts against `LIMITS.itemBytes`: the item's JSON in UTF-8 bytes. */
+export function itemSize(item: Item): number {
+  return new TextEncoder().encode(JSON.stringify(item)).length;
+}
+
+/** Refuses an item too large to sync (typed `too_large`, with its size and the limit in the detail). */
+export function checkItemSize(item: Item): void {
+  const size = itemSize(item);
+  if (size > LIMITS.itemBytes)
+    throw new CryptexError("too_large", `the item has ${size} bytes, over the limit of ${LIMITS.itemBytes}`, {
+      size,
+      limit: LIMITS.itemBytes,
+    });
 }
 
 export function fieldValue(item: Item, name: string): string | undefined {

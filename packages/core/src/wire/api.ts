@@ -2,6 +2,9 @@
 // The server imports only this folder from core. Binary values travel as unpadded base64url.
 // Every shape is strict (unknown keys rejected) and bounded.
 import { arr, bool, type Infer, int, literal, nullable, obj, oneOf, str } from "../schema/shape.ts";
+import { LIMITS } from "./limits.ts";
+
+export { LIMITS };
 
 export const API_PREFIX = "/api/v1";
 
@@ -23,16 +26,6 @@ const deviceName = str({ min: 1, max: 100 });
 const eakText = str({ min: 1, max: 512, pattern: /^CRYPTEX:[A-Z2-7]+$/ });
 const revision = int(0, Number.MAX_SAFE_INTEGER);
 const time = int(0, 8.64e15);
-
-export const LIMITS = Object.freeze({
-  /** one item ciphertext, base64url characters (1 MiB of bytes) */
-  itemData: Math.ceil((1024 * 1024 * 4) / 3),
-  pushBatch: 1000,
-  pullPage: 1000,
-  /** request body bytes */
-  body: 24 * 1024 * 1024,
-  manifest: Math.ceil((16 * 1024 * 1024 * 4) / 3),
-});
 
 const publicKey = b64u(43, 43); // 32 bytes
 const signature = b64u(86, 86); // 64 bytes

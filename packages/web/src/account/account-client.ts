@@ -2,6 +2,8 @@
 import type { OpenedAccount, PendingSignUp, Unlocked } from "@cryptex/core/client/account.ts";
 import { ApiError } from "@cryptex/core/client/api-client.ts";
 import { CryptexError, type ErrorCode } from "@cryptex/core/errors.ts";
+import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
+import type { SessionAnswer } from "@cryptex/core/wire/api.ts";
 import type { AccountRequest, AccountResponse, AccountResult } from "./account-protocol.ts";
 import { deviceName } from "./device-name.ts";
 
@@ -61,6 +63,21 @@ export async function signInInWorker(email: string, password: string, eakText: s
   const r = await call({ op: "signIn", baseUrl: location.origin, email, password, eakText, deviceName: deviceName() });
   if (r.op !== "signIn") throw new Error("unexpected worker answer");
   return r.account;
+}
+
+/** A new server session for this device (it was signed out), from its stored account key and the password. */
+export async function signInAgainInWorker(meta: VaultMeta, password: string): Promise<SessionAnswer> {
+  const r = await call({
+    op: "signInAgain",
+    baseUrl: meta.serverUrl,
+    email: meta.email,
+    accountId: meta.accountId,
+    eak: meta.eak,
+    password,
+    deviceName: deviceName(),
+  });
+  if (r.op !== "signInAgain") throw new Error("unexpected worker answer");
+  return r.session;
 }
 
 export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string): Promise<Unlocked> {

@@ -1,12 +1,13 @@
 // Messages between the page and the account worker (Argon2id and the account flows run there).
 import type { OpenedAccount, PendingSignUp, Unlocked } from "@cryptex/core/client/account.ts";
-import type { AccountAnswer } from "@cryptex/core/wire/api.ts";
+import type { AccountAnswer, SessionAnswer } from "@cryptex/core/wire/api.ts";
 
 export type AccountRequest =
   | { op: "startSignUp"; baseUrl: string; email: string; password: string; deviceName: string }
   | { op: "confirmSignUp"; baseUrl: string; pending: PendingSignUp; code: string; sendEmail: boolean }
   | { op: "signIn"; baseUrl: string; email: string; password: string; eakText: string; deviceName: string }
   | { op: "unlock"; accountId: string; eak: Uint8Array; password: string }
+  | { op: "signInAgain"; baseUrl: string; email: string; accountId: string; eak: Uint8Array; password: string; deviceName: string }
   | {
       op: "changePassword";
       baseUrl: string;
@@ -22,6 +23,7 @@ export type AccountResult =
   | { op: "startSignUp"; pending: PendingSignUp }
   | { op: "confirmSignUp" | "signIn"; account: OpenedAccount }
   | { op: "unlock"; unlocked: Unlocked }
+  | { op: "signInAgain"; session: SessionAnswer }
   | { op: "changePassword"; eak: Uint8Array; eakText: string; eakGeneration: number; account: AccountAnswer }
   | { op: "reset"; account: Omit<OpenedAccount, "session" | "eak"> & { eak: Uint8Array } };
 

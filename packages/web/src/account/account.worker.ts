@@ -1,6 +1,14 @@
 // Web Worker running core's account flows, whose Argon2id runs would otherwise freeze the page for a second.
 // Results (CryptoKeys, bytes) come back by structured clone; nothing leaves the device.
-import { changePassword, confirmSignUp, resetAccount, signIn, startSignUp, unlockWithPassword } from "@cryptex/core/client/account.ts";
+import {
+  changePassword,
+  confirmSignUp,
+  resetAccount,
+  signIn,
+  signInAgain,
+  startSignUp,
+  unlockWithPassword,
+} from "@cryptex/core/client/account.ts";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
 import type { AccountRequest, AccountResponse, AccountResult } from "./account-protocol.ts";
@@ -27,6 +35,12 @@ async function run(req: AccountRequest): Promise<AccountResult> {
     }
     case "unlock":
       return { op: "unlock", unlocked: await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password) };
+    case "signInAgain": {
+      // a signed-out device keeps its vault: only its server session is new
+      const unlocked = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
+      const api = createApiClient({ baseUrl: req.baseUrl });
+      return { op: "signInAgain", session: await signInAgain(api, req.email, unlocked, req.deviceName) };
+    }
     case "changePassword": {
       const api = createApiClient({ baseUrl: req.baseUrl, token: req.token });
       const r = await changePassword(api, req.unlocked, req.generation, req.newPassword, req.sendEmail);

@@ -1,5 +1,5 @@
 // Add and edit forms per template, with custom fields and the generator inside password fields.
-import { createItem, editItem, type Field, type Item, LIMITS } from "@cryptex/core/vault/item.ts";
+import { createItem, editItem, type Field, type Item, itemSize, LIMITS } from "@cryptex/core/vault/item.ts";
 import { FIELD_KINDS, type FieldKind, type ItemType, TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
 import { useState } from "preact/hooks";
 import { Generator } from "../ui/generator.tsx";
@@ -136,9 +136,17 @@ export function ItemForm({
   async function submit(ev: Event): Promise<void> {
     ev.preventDefault();
     setError("");
+    const built = build();
+    const size = itemSize(built);
+    if (size > LIMITS.itemBytes) {
+      // the engine refuses it too; saying it here keeps the form (and what was typed) open
+      const kb = (n: number) => `${Math.ceil(n / 1024).toLocaleString()} KB`;
+      setError(`This item is too large to save and sync: ${kb(size)}, the limit is ${kb(LIMITS.itemBytes)}. Shorten its notes or fields.`);
+      return;
+    }
     setBusy(true);
     try {
-      await onSave(build());
+      await onSave(built);
     } catch (e) {
       setError(e instanceof Error ? `The item was not saved: ${e.message}` : "The item was not saved.");
       setBusy(false);

@@ -5,13 +5,14 @@ import { useEffect, useState } from "preact/hooks";
 import { changePasswordInWorker, resetInWorker, unlockInWorker } from "../account/account-client.ts";
 import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
 import type { IdbStore } from "../store/idb-store.ts";
-import { errorText } from "../ui/error-text.ts";
+import { sessionErrorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { AddDevicePanel } from "./add-device-panel.tsx";
+import { SignOutConfirm } from "./sign-out-confirm.tsx";
 
 type Props = {
   session: VaultSession;
@@ -20,7 +21,7 @@ type Props = {
   onLockMinutes: (m: number) => void;
   onClose: () => void;
   onLock: (note?: string) => void;
-  onSignedOut: () => void;
+  onSignedOut: () => Promise<void>;
 };
 
 function AccountQr({ session }: { session: VaultSession }) {
@@ -34,7 +35,7 @@ function AccountQr({ session }: { session: VaultSession }) {
       await session.api.resendMail(eakText);
       setMsg(`The mail was sent again to ${session.meta.email}.`);
     } catch (e) {
-      setMsg(errorText(e));
+      setMsg(sessionErrorText(e));
     }
   }
   return (
@@ -66,7 +67,7 @@ function Devices({ session }: { session: VaultSession }) {
   const load = () =>
     session.api.sessions().then(
       (r) => setList(r.sessions),
-      (e) => setMsg(errorText(e)),
+      (e) => setMsg(sessionErrorText(e)),
     );
   useEffect(() => void load(), []);
   return (
@@ -95,7 +96,7 @@ function Devices({ session }: { session: VaultSession }) {
                     await session.api.revokeSession(d.id);
                     await load();
                   } catch (e) {
-                    setMsg(errorText(e));
+                    setMsg(sessionErrorText(e));
                   }
                 }}
               >
@@ -133,7 +134,7 @@ function ChangePassword({ session, store }: { session: VaultSession; store: IdbS
       setConfirm("");
       setMsg("Password changed. A new QR code was mailed; your old Emergency Kit no longer works.");
     } catch (e) {
-      setMsg(errorText(e));
+      setMsg(sessionErrorText(e));
     } finally {
       setBusy(false);
     }
@@ -192,7 +193,7 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
         "The account was reset: every item was deleted and a new Account Key was made (mailed as a new QR code). Unlock with the new password.",
       );
     } catch (e) {
-      setMsg(errorText(e));
+      setMsg(sessionErrorText(e));
       setBusy(false);
     }
   }
@@ -225,6 +226,7 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
 
 export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut }: Props) {
   const [exportMsg, setExportMsg] = useState("");
+  const [signingOut, setSigningOut] = useState(false);
   return (
     <div class="settings">
       <header class="item-head">
@@ -269,7 +271,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
               await exportVault(session);
               setExportMsg("Export downloaded.");
             } catch (e) {
-              setExportMsg(errorText(e));
+              setExportMsg(sessionErrorText(e));
             }
           }}
         >
@@ -280,16 +282,19 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
       <ChangePassword session={session} store={store} />
       <section aria-labelledby="s-out">
         <h3 id="s-out">This device</h3>
-        <button
-          type="button"
-          onClick={async () => {
-            if (!window.confirm("Sign out and remove this device's copy of the vault? Unsynced changes would be lost.")) return;
-            await session.api.signout().catch(() => undefined);
-            onSignedOut();
-          }}
-        >
-          Sign out of this device
-        </button>
+        {signingOut ? (
+          <SignOutConfirm
+            countUnsynced={() => session.unsyncedCount()}
+            onSync={() => session.sync()}
+            onExport={() => exportVault(session)}
+            onConfirm={onSignedOut}
+            onCancel={() => setSigningOut(false)}
+          />
+        ) : (
+          <button type="button" onClick={() => setSigningOut(true)}>
+            Sign out of this device
+          </button>
+        )}
       </section>
       <Reset session={session} store={store} onLock={onLock} />
     </div>

@@ -6,18 +6,22 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { unlockInWorker, warmUpWorker } from "../account/account-client.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
+import { SignOutConfirm } from "./sign-out-confirm.tsx";
 
 export function UnlockScreen({
   meta,
   note,
   onDone,
   onForget,
+  countUnsynced,
 }: {
   meta: VaultMeta;
   note: string | undefined;
   onDone: (u: Unlocked, meta: VaultMeta) => void;
-  onForget: () => void;
+  onForget: () => Promise<void>;
+  countUnsynced: () => Promise<number>;
 }) {
+  const [signingOut, setSigningOut] = useState(false);
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; text: string } | undefined>();
@@ -72,11 +76,15 @@ export function UnlockScreen({
           {busy ? "Unlocking…" : "Unlock"}
         </button>
       </form>
-      <p>
-        <button type="button" class="link" onClick={onForget}>
-          Sign out and remove this device's copy
-        </button>
-      </p>
+      {signingOut ? (
+        <SignOutConfirm countUnsynced={countUnsynced} onConfirm={onForget} onCancel={() => setSigningOut(false)} />
+      ) : (
+        <p>
+          <button type="button" class="link" onClick={() => setSigningOut(true)}>
+            Sign out and remove this device's copy
+          </button>
+        </p>
+      )}
     </main>
   );
 }

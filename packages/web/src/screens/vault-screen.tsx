@@ -1,6 +1,7 @@
 // The vault: filters, instant search, a virtualised list and the item pane; sync status and lock in the bar.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { SaveResult } from "@cryptex/core/sync/engine.ts";
 import { type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
 import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -13,6 +14,7 @@ import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { ItemView } from "./item-view.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
+import { SignedOutNotice } from "./signed-out-notice.tsx";
 
 type Pane =
   | { kind: "none" }
@@ -44,13 +46,15 @@ export function VaultScreen({
   session: VaultSession;
   store: IdbStore;
   onLock: (note?: string) => void;
-  onSignedOut: () => void;
+  onSignedOut: () => Promise<void>;
 }) {
   const [version, setVersion] = useState(session.version);
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<Filter>({ kind: "all" });
   const [pane, setPane] = useState<Pane>({ kind: "none" });
   const [error, setError] = useState("");
+  /** what the last write of the open item did, when it was more than a plain save */
+  const [saveNote, setSaveNote] = useState<SaveResult | undefined>();
   const [lockMinutes, setLockMinutes] = useState(autoLockMinutes());
   const typedAt = useRef(0);
   const search = useMemo(createNarrowingSearch, [session]);
@@ -108,6 +112,7 @@ export function VaultScreen({
 
   async function openItem(id: ItemId): Promise<void> {
     setError("");
+    setSaveNote(undefined);
     try {
       setPane({ kind: "view", item: await session.readItem(id) });
     } catch {
@@ -115,9 +120,17 @@ export function VaultScreen({
     }
   }
 
-  async function save(item: Item): Promise<void> {
-    await session.save(item);
-    setPane({ kind: "view", item });
+  /** Every write names the version it was made from (`base`): the engine merges or keeps a newer one. */
+  async function save(item: Item, base: Item | null): Promise<void> {
+    const result = await session.save(item, base);
+    setSaveNote(result.kind === "saved" ? undefined : result);
+    setPane({ kind: "view", item: result.kind === "saved" ? item : await session.readItem(item.id) });
+  }
+
+  async function purge(base: Item): Promise<void> {
+    const result = await session.purge(base.id, base);
+    setSaveNote(result.kind === "saved" ? undefined : result);
+    setPane({ kind: "none" });
   }
 
   const syncLabel = session.syncState.message;
@@ -218,9 +231,20 @@ export function VaultScreen({
             {filterLabel}: {count.toLocaleString()} {count === 1 ? "item" : "items"}
           </span>
         </div>
+        {session.syncState.status === "signed-out" && <SignedOutNotice session={session} />}
         {session.conflicts.length > 0 && (
           <p class="note" role="status">
             {session.conflicts.length} conflicting edit(s) were kept as “conflict copy” items: review and delete the one you do not need.
+          </p>
+        )}
+        {session.refused.length > 0 && (
+          <p class="error" role="alert">
+            {session.refused.length} item(s) could not be sent to the server (too large to sync, or refused). They stay on this device:{" "}
+            {session.refused.slice(0, 5).map((r) => (
+              <button key={r.id} type="button" class="link" onClick={() => void openItem(r.id)}>
+                {session.entries.get(r.id)?.title || r.id}
+              </button>
+            ))}
           </p>
         )}
         {session.quarantined.length > 0 && (
@@ -272,21 +296,38 @@ export function VaultScreen({
         )}
       </section>
       <section class="detail-pane" aria-label="Details">
+        {saveNote && (pane.kind === "view" || pane.kind === "none") && (
+          <p class="note save-note" role="status">
+            {saveNote.kind === "merged"
+              ? "Saved and merged with a newer version from another device: each of you changed different fields, both changes are kept."
+              : "Saved. Another device changed the same field meanwhile: its version was kept as a conflict copy. "}
+            {saveNote.kind === "conflict" && (
+              <button type="button" class="link" onClick={() => void openItem(saveNote.copyId)}>
+                Open the conflict copy
+              </button>
+            )}
+          </p>
+        )}
         {pane.kind === "view" && (
           <ItemView
             item={pane.item}
             onClose={() => setPane({ kind: "none" })}
-            onEdit={() => setPane({ kind: "edit", item: pane.item })}
-            onFavorite={() => void save({ ...pane.item, favorite: !pane.item.favorite, rev: pane.item.rev + 1, updatedAt: Date.now() })}
-            onTrash={() => void save(trashItem(pane.item))}
-            onRestore={() => void save(restoreItem(pane.item))}
-            onPurge={() => void session.purge(pane.item.id).then(() => setPane({ kind: "none" }))}
+            onEdit={() => {
+              setSaveNote(undefined);
+              setPane({ kind: "edit", item: pane.item });
+            }}
+            onFavorite={() =>
+              void save({ ...pane.item, favorite: !pane.item.favorite, rev: pane.item.rev + 1, updatedAt: Date.now() }, pane.item)
+            }
+            onTrash={() => void save(trashItem(pane.item), pane.item)}
+            onRestore={() => void save(restoreItem(pane.item), pane.item)}
+            onPurge={() => void purge(pane.item)}
           />
         )}
         {pane.kind === "edit" && (
           <ItemForm
             item={pane.item}
-            onSave={save}
+            onSave={(edited) => save(edited, pane.item ?? null)}
             onCancel={() => setPane(pane.item ? { kind: "view", item: pane.item } : { kind: "none" })}
           />
         )}

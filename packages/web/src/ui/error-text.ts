@@ -42,6 +42,16 @@ export function errorText(e: unknown): string {
   return "Something went wrong. Please try again.";
 }
 
+/**
+ * Words for a failed request of an unlocked device: a 401 there means this device's session was ended
+ * (revoked from another device, or expired), not a wrong password.
+ */
+export function sessionErrorText(e: unknown): string {
+  if (e instanceof ApiError && e.status === 401 && e.code === "unauthorized")
+    return "This device was signed out (removed from the account's devices, or its session expired). Items on this device are kept: sign in again to sync them.";
+  return errorText(e);
+}
+
 /** A stable code for tests and for choosing a message's style. */
 export function errorCode(e: unknown): string {
   return e instanceof CryptexError || e instanceof ApiError ? e.code : "internal";

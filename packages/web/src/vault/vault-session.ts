@@ -5,7 +5,7 @@ import { type ApiClient, ApiError, createApiClient } from "@cryptex/core/client/
 import { isCryptexError } from "@cryptex/core/errors.ts";
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
-import { type ConflictNote, Vault } from "@cryptex/core/sync/engine.ts";
+import { type ConflictNote, type RefusedItem, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
 import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 
@@ -28,6 +28,8 @@ export class VaultSession {
   syncState: SyncState = { status: "idle", message: "Not synced yet", at: 0 };
   conflicts: ConflictNote[] = [];
   quarantined: QuarantineEntry[] = [];
+  /** local changes the last sync could not send (too large, or refused by the server): kept here, pending */
+  refused: RefusedItem[] = [];
   /** set when another device changed the password: the next unlock needs the new one */
   passwordChanged = false;
   private listeners = new Set<() => void>();
@@ -68,16 +70,36 @@ export class VaultSession {
     return this.vault.get(id);
   }
 
-  async save(item: Item): Promise<void> {
-    await this.vault.save(item);
+  /** Saves `item`, made from `base` (null for a new item): a newer version saved meanwhile is merged or kept. */
+  async save(item: Item, base: Item | null): Promise<SaveResult> {
+    const result = await this.vault.save(item, base);
     this.emit();
     void this.sync();
+    return result;
   }
 
-  async purge(id: ItemId): Promise<void> {
-    await this.vault.purge(id);
+  /** Deletes for good the version `base` the person chose; a newer version saved meanwhile survives as a copy. */
+  async purge(id: ItemId, base: Item): Promise<SaveResult> {
+    const result = await this.vault.purge(id, base);
     this.emit();
     void this.sync();
+    return result;
+  }
+
+  /** Local changes not yet on the server (new, edited, deleted): what signing out would lose. */
+  async unsyncedCount(): Promise<number> {
+    return (await this.vault.store.readPending(1_000_000)).length;
+  }
+
+  /** After signing in again (the device had been signed out): the new session token, then sync. */
+  async resume(token: string): Promise<void> {
+    await this.vault.store.write({ meta: { sessionToken: token } });
+    this.meta = (await this.vault.store.readMeta()) ?? this.meta;
+    this.api = createApiClient({ baseUrl: this.meta.serverUrl, token });
+    this.live?.abort();
+    this.live = undefined;
+    this.startLive();
+    await this.sync();
   }
 
   private setState(status: SyncStatus, message: string): void {
@@ -114,6 +136,7 @@ export class VaultSession {
       if (report.conflicts.length) this.conflicts = [...this.conflicts, ...report.conflicts];
       if (report.quarantined.length) this.quarantined = [...this.quarantined, ...report.quarantined];
       if (report.passwordChanged) this.passwordChanged = true;
+      this.refused = report.refused;
       const note = report.conflicts.length ? ` · ${report.conflicts.length} conflict(s) kept as copies` : "";
       this.setState("idle", `Synced${note}`);
     } catch (e) {
