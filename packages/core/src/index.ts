@@ -21,6 +21,7 @@ export * from "./keys/derive.ts";
 export * from "./keys/ids.ts";
 export * from "./keys/kdf.ts";
 export * from "./schema/shape.ts";
+export * from "./vault/compare-titles.ts";
 export * from "./vault/item.ts";
 export * from "./vault/search.ts";
 export * from "./vault/templates.ts";
