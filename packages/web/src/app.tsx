@@ -2,7 +2,8 @@
 import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { newUuid } from "@cryptex/core/keys/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { OUTSIDE } from "./nav/route.ts";
 import { AccountKeyScreen } from "./screens/account-key-screen.tsx";
 import { SignInScreen } from "./screens/sign-in-screen.tsx";
 import { SignUpScreen } from "./screens/sign-up-screen.tsx";
@@ -38,6 +39,8 @@ export function App() {
   const [store, setStore] = useState<IdbStore | undefined>();
   const [view, setView] = useState<View>({ name: "loading" });
   const [fatal, setFatal] = useState("");
+  /** the vault address to return to after unlocking (a deep link, or where the vault was locked) */
+  const resume = useRef(location.hash);
 
   useEffect(() => {
     openIdbStore()
@@ -59,7 +62,22 @@ export function App() {
       vault: "Vault — Cryptex",
     };
     document.title = titles[view.name];
+    if (view.name === "vault" || view.name === "loading") return;
+    // screens outside the vault have their own address; Back or Forward there keeps the screen
+    const here = OUTSIDE[view.name];
+    history.replaceState(null, "", here);
+    const onPop = () => {
+      if (location.hash !== here) resume.current = location.hash;
+      history.replaceState(null, "", here);
+    };
+    addEventListener("popstate", onPop);
+    return () => removeEventListener("popstate", onPop);
   }, [view.name]);
+
+  function enterVault(session: VaultSession): void {
+    history.replaceState(null, "", resume.current || "#/");
+    setView({ name: "vault", session });
+  }
 
   async function open(keys: OpenKeys, known: VaultMeta): Promise<VaultSession> {
     performance.mark("cx-open-start");
@@ -84,6 +102,7 @@ export function App() {
   function lock(note?: string): void {
     if (view.name !== "vault" && view.name !== "new-key") return;
     const { session } = view;
+    if (view.name === "vault") resume.current = location.hash;
     session.close();
     setView({ name: "locked", meta: session.meta, ...(note ? { note } : {}) });
   }
@@ -119,20 +138,10 @@ export function App() {
         />
       );
     case "signin":
-      return (
-        <SignInScreen
-          onDone={async (a, email) => setView({ name: "vault", session: await adopt(a, email) })}
-          onSignUp={() => setView({ name: "signup" })}
-        />
-      );
+      return <SignInScreen onDone={async (a, email) => enterVault(await adopt(a, email))} onSignUp={() => setView({ name: "signup" })} />;
     case "locked":
       return (
-        <UnlockScreen
-          meta={view.meta}
-          note={view.note}
-          onDone={async (u, meta) => setView({ name: "vault", session: await open(u, meta) })}
-          onForget={forget}
-        />
+        <UnlockScreen meta={view.meta} note={view.note} onDone={async (u, meta) => enterVault(await open(u, meta))} onForget={forget} />
       );
     case "new-key":
       return (
@@ -140,7 +149,7 @@ export function App() {
           email={view.session.meta.email}
           eakText={view.eakText}
           mailed={view.mailed}
-          onContinue={() => setView({ name: "vault", session: view.session })}
+          onContinue={() => enterVault(view.session)}
         />
       );
     case "vault":

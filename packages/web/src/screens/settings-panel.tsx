@@ -8,6 +8,7 @@ import type { IdbStore } from "../store/idb-store.ts";
 import { errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
+import { applyTheme, savedTheme, THEMES, type Theme } from "../ui/theme.ts";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
@@ -21,6 +22,32 @@ type Props = {
   onLock: (note?: string) => void;
   onSignedOut: () => void;
 };
+
+function Appearance() {
+  const [theme, setTheme] = useState<Theme>(savedTheme);
+  const label: Record<Theme, string> = { system: "Same as the system", light: "Light", dark: "Dark" };
+  return (
+    <section aria-labelledby="s-look">
+      <h3 id="s-look">Appearance</h3>
+      <label for="s-theme">Colour theme</label>
+      <select
+        id="s-theme"
+        value={theme}
+        onChange={(e) => {
+          const t = e.currentTarget.value as Theme;
+          applyTheme(t);
+          setTheme(t);
+        }}
+      >
+        {THEMES.map((t) => (
+          <option key={t} value={t}>
+            {label[t]}
+          </option>
+        ))}
+      </select>
+    </section>
+  );
+}
 
 function AccountQr({ session }: { session: VaultSession }) {
   const [url, setUrl] = useState("");
@@ -115,22 +142,29 @@ function ChangePassword({ session, store }: { session: VaultSession; store: IdbS
   const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState("");
+  const [done, setDone] = useState<{ eakText: string; qr: string } | undefined>();
+  useEffect(() => () => done && URL.revokeObjectURL(done.qr), [done]);
   async function submit(ev: Event): Promise<void> {
     ev.preventDefault();
     setMsg("");
+    setDone(undefined);
     if (!strength.acceptable) return setMsg("Choose a stronger new password.");
     if (next !== confirm) return setMsg("The new passwords do not match.");
     if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
     setBusy(true);
     try {
       const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
+      session.expectOwnPasswordChange(session.meta.eakGeneration + 1);
       const r = await changePasswordInWorker(session.meta.sessionToken, unlocked, session.meta.eakGeneration, next, true);
       await store.write({ meta: { eak: r.eak, eakGeneration: r.eakGeneration } });
       session.meta = { ...session.meta, eak: r.eak, eakGeneration: r.eakGeneration };
       setCurrent("");
       setNext("");
       setConfirm("");
-      setMsg("Password changed. A new QR code was mailed; your old Emergency Kit no longer works.");
+      setDone({ eakText: r.eakText, qr: qrBlobUrl(r.eakText) });
+      setMsg(
+        "Password changed. Your old Emergency Kit and QR code no longer work: download the new Emergency Kit below (it was also mailed to you).",
+      );
     } catch (e) {
       setMsg(errorText(e));
     } finally {
@@ -147,7 +181,14 @@ function ChangePassword({ session, store }: { session: VaultSession; store: IdbS
         value={current}
         onValue={setCurrent}
       />
-      <PasswordField id="cp-new" label="New account password" autocomplete="new-password" value={next} onValue={setNext} />
+      <PasswordField
+        id="cp-new"
+        label="New account password"
+        autocomplete="new-password"
+        value={next}
+        onValue={setNext}
+        errorId={msg && !done ? "cp-msg" : undefined}
+      />
       <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
       <PasswordField
         id="cp-confirm"
@@ -156,7 +197,23 @@ function ChangePassword({ session, store }: { session: VaultSession; store: IdbS
         value={confirm}
         onValue={setConfirm}
       />
-      {msg && <p role="status">{msg}</p>}
+      {msg && (
+        <p id="cp-msg" role="status" class={done ? "ok" : "error"}>
+          {msg}
+        </p>
+      )}
+      {done && (
+        <div class="new-kit">
+          <img class="qr" src={done.qr} width={200} height={200} alt="New account QR code (encrypted account key)" />
+          <button
+            type="button"
+            class="primary"
+            onClick={async () => downloadBlob(await emergencyKitPng(session.meta.email, done.eakText), "Cryptex Emergency Kit.png")}
+          >
+            Download new Emergency Kit
+          </button>
+        </div>
+      )}
       <button type="submit" disabled={busy}>
         {busy ? "Changing…" : "Change password"}
       </button>
@@ -230,7 +287,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
         <button type="button" class="back" onClick={onClose} aria-label="Back to the list">
           ←
         </button>
-        <h2>Settings</h2>
+        <h2 tabIndex={-1}>Settings</h2>
       </header>
       <section aria-labelledby="s-lock">
         <h3 id="s-lock">Locking</h3>
@@ -252,6 +309,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
         </select>
         <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this page's memory.</p>
       </section>
+      <Appearance />
       <AccountQr session={session} />
       <Devices session={session} />
       <section aria-labelledby="s-export">
