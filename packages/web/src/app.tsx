@@ -47,7 +47,7 @@ export function App() {
       .then(async (s) => {
         setStore(s);
         const meta = await s.readMeta();
-        setView(meta ? { name: "locked", meta } : { name: "signup" });
+        setView(meta ? { name: "locked", meta } : location.hash === OUTSIDE.signin ? { name: "signin" } : { name: "signup" });
       })
       .catch(() => setFatal("This browser does not allow local storage (IndexedDB), which Cryptex needs. Private windows may block it."));
   }, []);

@@ -60,7 +60,9 @@ export function VaultScreen({
   /** bumped on every navigation: revealed passwords and open history belong to one view of one item */
   const [nav, setNav] = useState(0);
   /** the decrypted item of an item or edit route */
-  const [item, setItem] = useState<Item | undefined>();
+  const [loaded, setItem] = useState<Item | undefined>();
+  // an item read for an earlier route is never shown under this one
+  const item = loaded && loaded.id === routeItemId(route) ? loaded : undefined;
   const [dirty, setDirty] = useState(false);
   const [help, setHelp] = useState(false);
   const [notice, setNotice] = useState("");
@@ -161,7 +163,7 @@ export function VaultScreen({
   // The item of the route, decrypted when the route changes (not kept across navigations).
   const itemId = routeItemId(route);
   useEffect(() => {
-    setItem(undefined);
+    setItem((it) => (it?.id === itemId ? it : undefined)); // the same item stays on screen while it is read again
     setError("");
     if (!itemId) return;
     let live = true;
