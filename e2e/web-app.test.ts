@@ -138,7 +138,7 @@ test("a second device signs in with the QR image from the mail; clear messages f
   await pageB.getByRole("button", { name: "Sign in", exact: true }).click();
   await alert.waitFor();
   assert.equal(await alert.getAttribute("data-code"), "foreign_key");
-  assert.match((await alert.textContent()) ?? "", /belongs to another account/);
+  assert.match((await alert.textContent()) ?? "", /No account with this e-mail and QR code pair exists/);
 
   await pageB.getByLabel("QR code image").setInputFiles(qrPath);
   await pageB.getByText("QR code read.").waitFor();
