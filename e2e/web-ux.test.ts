@@ -477,7 +477,10 @@ const wider = (p: Page, width: number) =>
   p.evaluate(
     (width) =>
       [...document.querySelectorAll<HTMLElement>("body *")]
-        .filter((e) => e.getBoundingClientRect().width > 1 && (e.getBoundingClientRect().right > width + 0.5 || e.scrollWidth > e.clientWidth + 1))
+        .filter(
+          (e) =>
+            e.getBoundingClientRect().width > 1 && (e.getBoundingClientRect().right > width + 0.5 || e.scrollWidth > e.clientWidth + 1),
+        )
         .filter((e) => !["TEXTAREA", "SELECT", "INPUT"].includes(e.tagName) && getComputedStyle(e).overflowX !== "auto")
         .map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`),
     width,
