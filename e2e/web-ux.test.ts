@@ -310,7 +310,15 @@ async function mailedQr(to: string): Promise<string> {
   }
 }
 
-async function signInMessage(p: Page, email: string, qr: string, password: string): Promise<{ code: string; text: string }> {
+async function signInMessage(
+  p: Page,
+  email: string,
+  qr: string,
+  password: string,
+  tiedTo = "si-email",
+): Promise<{ code: string; text: string }> {
+  await p.goto(`${server.url}/#/signin`);
+  await p.reload(); // a fresh form: no earlier message to mistake for this one
   await p.getByLabel("Email").fill(email);
   await p.getByLabel("QR code image").setInputFiles(qr);
   await p.getByText("QR code read.").waitFor();
@@ -319,11 +327,8 @@ async function signInMessage(p: Page, email: string, qr: string, password: strin
   const alert = p.locator('[role="alert"][data-code]');
   await alert.waitFor({ timeout: 30_000 });
   const r = { code: (await alert.getAttribute("data-code")) ?? "", text: (await alert.textContent()) ?? "" };
-  assert.equal(
-    await p.getByLabel("Email").getAttribute("aria-describedby"),
-    await alert.getAttribute("id"),
-    "the error is tied to its field",
-  );
+  const field = p.locator(`#${tiedTo}`);
+  assert.equal(await field.getAttribute("aria-describedby"), await alert.getAttribute("id"), `${r.code} is tied to #${tiedTo}`);
   return r;
 }
 
@@ -399,6 +404,19 @@ test("change password on the web: this device stays unlocked and shows the succe
   await page.getByLabel("Account password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
+});
+
+test("an Emergency Kit from before the password change is named as such, with the new or the old password", async () => {
+  const oldQr = await mailedQr(EMAIL); // the sign-up mail: the kit of before the change
+  const [c, p] = await newDevice();
+  await p.goto(`${server.url}/#/signin`);
+  for (const password of [NEW_PASSWORD, PASSWORD]) {
+    const r = await signInMessage(p, EMAIL, oldQr, password, "si-eak");
+    assert.equal(r.code, "stale_kit", `with the ${password === PASSWORD ? "old" : "new"} password`);
+    assert.match(r.text, /from before the account password was changed/);
+  }
+  await shot(p, "sign-in-old-kit");
+  await c.close();
 });
 
 async function everyScreen(p: Page, label: string, size: string): Promise<void> {

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   "rollback", // a ciphertext older than one already seen
   "origin_mismatch", // the server calls itself by another origin than the one we connected to
   "account_reset", // the account was reset elsewhere: local state is stale and must be replaced
+  "stale_kit", // sign-in with an Emergency Kit / QR code older than the account's current one (password changed since)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -40,7 +40,7 @@ export const signupRequest = obj(
     signature,
     verifier: b64u(512, 1),
     wrappedEak: b64u(512, 1),
-    /** the EAK text for the QR mail only; never stored */
+    /** the EAK text for the QR mail; only its fingerprint is stored (challengeAnswer.kit) */
     eakText,
     sendEmail: bool,
     deviceName,
@@ -53,8 +53,12 @@ export const sessionAnswer = obj({ token: b64u(64, 43), sessionId: uuid, expires
 export type SessionAnswer = Infer<typeof sessionAnswer>;
 
 export const challengeRequest = obj({ email });
-/** Same shape for unknown e-mails (a stable fake account id): no account enumeration. */
-export const challengeAnswer = obj({ accountId: uuid, challenge, expiresAt: time, origin: str({ max: 300 }) });
+/**
+ * Same shape for unknown e-mails (a stable fake account id and kit): no account enumeration. `kit` is the
+ * fingerprint of the account's current EAK text (16 bytes of SHA-256, base64url): a sign-in that fails with an
+ * older kit is told "this kit is from before the password change" rather than "wrong password".
+ */
+export const challengeAnswer = obj({ accountId: uuid, challenge, expiresAt: time, origin: str({ max: 300 }), kit: b64u(22, 22) });
 export type ChallengeAnswer = Infer<typeof challengeAnswer>;
 
 export const signinRequest = obj({ accountId: uuid, challenge, signature, deviceName });

@@ -4,6 +4,7 @@
 import { changePasswordRequest, deleteAccountRequest, resendMailRequest, resetRequest } from "@cryptex/core/wire/api.ts";
 import { authMessage, changePasswordPayload, resetPayload } from "@cryptex/core/wire/auth-message.ts";
 import { authenticate, rateLimit } from "../auth/authenticate.ts";
+import { kitFingerprint } from "../auth/kit-fingerprint.ts";
 import { LIMITS } from "../auth/rate-limit.ts";
 import { verifySignature } from "../auth/signature.ts";
 import { b64u, CHALLENGE_TTL_MS, fromB64u, randomToken } from "../auth/tokens.ts";
@@ -72,6 +73,7 @@ export function accountRoutes(deps: Deps): Route[] {
           wrappedEak: body.wrappedEak,
           eakGeneration: body.eakGeneration,
           emailEnabled: body.sendEmail,
+          kit: kitFingerprint(body.eakText),
         });
         if (updated === "stale") throw new ApiError("conflict", `eakGeneration must be ${a.eakGeneration + 1}`);
         if (!updated) throw new ApiError("unauthorized", "the account no longer exists");
@@ -116,6 +118,7 @@ export function accountRoutes(deps: Deps): Route[] {
             wrappedEak: body.wrappedEak,
             eakGeneration: 0,
             emailEnabled: body.sendEmail,
+            kit: kitFingerprint(body.eakText),
           },
           s.id,
         );

@@ -5,6 +5,7 @@ import { challengeRequest, signinRequest, signupRequest } from "@cryptex/core/wi
 import { authMessage, SIGNUP_CHALLENGE } from "@cryptex/core/wire/auth-message.ts";
 import { authenticate, rateLimit } from "../auth/authenticate.ts";
 import { fakeAccountId } from "../auth/fake-account.ts";
+import { fakeKit, kitFingerprint } from "../auth/kit-fingerprint.ts";
 import { LIMITS } from "../auth/rate-limit.ts";
 import { verifySignature } from "../auth/signature.ts";
 import { b64u, CHALLENGE_TTL_MS, fromB64u, hashToken, randomToken, SESSION_TTL_MS } from "../auth/tokens.ts";
@@ -55,6 +56,7 @@ export function authRoutes(deps: Deps): Route[] {
           revision: 0,
           emailEnabled: body.sendEmail,
           createdAt: session.createdAt,
+          kit: kitFingerprint(body.eakText),
         };
         if ((await store.createAccount(account, session, tokenHash)) === "taken") {
           throw new ApiError("email_taken", "an account with this e-mail address (or account id) exists already");
@@ -73,10 +75,11 @@ export function authRoutes(deps: Deps): Route[] {
         rateLimit(deps, `challenge-email:${email.toLowerCase()}`, LIMITS.challengePerEmail);
         const account = await store.findAccountByEmail(email);
         const accountId = account?.id ?? fakeAccountId(deps.secret, email);
+        const kit = account?.kit ?? fakeKit(deps.secret, email);
         const challenge = randomToken();
         const expiresAt = deps.now() + CHALLENGE_TTL_MS;
         await store.putChallenge(challenge, accountId, "signin", expiresAt); // stored for unknown e-mails too: same work, same time
-        return { status: 200, body: { accountId, challenge: b64u(challenge), expiresAt, origin: config.origin } };
+        return { status: 200, body: { accountId, challenge: b64u(challenge), expiresAt, origin: config.origin, kit } };
       },
     },
     {

@@ -57,6 +57,7 @@ const toAccount = (r: Row): Account => ({
   revision: Number(r.revision),
   emailEnabled: Number(r.email_enabled) === 1,
   createdAt: Number(r.created_at),
+  ...(r.kit == null ? {} : { kit: r.kit as string }),
 });
 
 const toSession = (r: Row): Session => ({
@@ -80,6 +81,9 @@ export function openSqliteStore(file: string): Store {
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
   db.exec(SCHEMA);
+  // added after the first release: older databases gain the column (NULL: fingerprint unknown)
+  if (!(db.prepare("PRAGMA table_info(accounts)").all() as Row[]).some((c) => c.name === "kit"))
+    db.exec("ALTER TABLE accounts ADD COLUMN kit TEXT");
   const cache = new Map<string, StatementSync>();
   const q = (sql: string): StatementSync => {
     let s = cache.get(sql);
@@ -130,7 +134,7 @@ export function openSqliteStore(file: string): Store {
         if (exists) return "taken" as const;
         q(
           `INSERT INTO accounts (id, email, email_lc, auth_public_key, verifier, wrapped_eak, eak_generation, reset_epoch,
-             revision, email_enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             revision, email_enabled, created_at, kit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           a.id,
           a.email,
@@ -143,6 +147,7 @@ export function openSqliteStore(file: string): Store {
           a.revision,
           a.emailEnabled ? 1 : 0,
           a.createdAt,
+          a.kit ?? null,
         );
         insertSession(s, tokenHash);
         return "created" as const;
@@ -160,11 +165,12 @@ export function openSqliteStore(file: string): Store {
         const a = getAccount(accountId);
         if (!a) return undefined;
         if (u.eakGeneration !== a.eakGeneration + 1) return "stale" as const;
-        q("UPDATE accounts SET auth_public_key = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ? WHERE id = ?").run(
+        q("UPDATE accounts SET auth_public_key = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?, kit = ? WHERE id = ?").run(
           u.authPublicKey,
           u.wrappedEak,
           u.eakGeneration,
           u.emailEnabled ? 1 : 0,
+          u.kit ?? null,
           accountId,
         );
         return getAccount(accountId);
@@ -188,8 +194,8 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
-             reset_epoch = reset_epoch + 1 WHERE seq = ?`,
-        ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, seq);
+             kit = ?, reset_epoch = reset_epoch + 1 WHERE seq = ?`,
+        ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, u.kit ?? null, seq);
         return getAccount(accountId);
       });
     },

@@ -14,6 +14,7 @@ const FIELD_OF: Record<string, "email" | "password" | "qr"> = {
   wrong_password: "password",
   unauthorized: "password",
   foreign_key: "email",
+  stale_kit: "qr",
   missing_qr: "qr",
   qr_unreadable: "qr",
   unsupported_format: "qr",

@@ -67,8 +67,8 @@ export function VaultScreen({
   const [help, setHelp] = useState(false);
   const [notice, setNotice] = useState("");
   const [error, setError] = useState("");
-  const latest = useRef({ route, dirty, item, help });
-  latest.current = { route, dirty, item, help };
+  const latest = useRef({ route, dirty, item });
+  latest.current = { route, dirty, item };
   const lastItem = useRef<string | undefined>(undefined);
   const searchBox = useRef<HTMLInputElement>(null);
   const detail = useRef<HTMLElement>(null);
@@ -232,8 +232,9 @@ export function VaultScreen({
   }
 
   function onKey(e: KeyboardEvent): void {
-    const { route: r, item: it, help: helpOpen } = latest.current;
-    if (e.defaultPrevented || helpOpen) return; // the dialog handles its own keys (Escape closes it)
+    const { route: r, item: it } = latest.current;
+    // an open dialog handles its own keys (Escape closes it); asked of the page, as the state follows a moment later
+    if (e.defaultPrevented || document.querySelector("dialog[open]")) return;
     if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "l") {
       e.preventDefault();
       onLock();
