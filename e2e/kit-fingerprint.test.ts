@@ -1,10 +1,11 @@
+// The server (node:crypto) and core (its own SHA-256) compute the same kit fingerprint; fake ones look alike.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { kitFingerprint as clientFingerprint } from "@cryptex/core/client/account.ts";
 import { createEak, eakToText } from "@cryptex/core/formats/eak.ts";
 import { generateAccountKey } from "@cryptex/core/keys/account-key.ts";
 import { newAccountId } from "@cryptex/core/keys/ids.ts";
-import { fakeKit, kitFingerprint } from "./kit-fingerprint.ts";
+import { fakeKit, kitFingerprint } from "../packages/server/src/auth/kit-fingerprint.ts";
 
 test("the server's fingerprint of an EAK text is the client's, and a fake one has the same shape", async () => {
   const { eak } = await createEak("kit fingerprint test 42", generateAccountKey(), newAccountId());
