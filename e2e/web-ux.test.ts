@@ -176,7 +176,7 @@ test("every pane has a URL; Back and Forward move inside the app and never lock"
   assert.equal(await hash(page), alphaHash, "a link to an item opens it after unlocking");
 });
 
-test("leaving a dirty form asks first (Back, Escape, another item); Enter saves", async () => {
+test("leaving a dirty form asks first (Back, Escape, another item, Lock); Enter saves", async () => {
   await page.goto(`${server.url}/#/`).catch(() => undefined);
   await listItem(page, "Alpha").click();
   await page.getByRole("button", { name: "Edit", exact: true }).click();
@@ -196,19 +196,22 @@ test("leaving a dirty form asks first (Back, Escape, another item); Enter saves"
   await listItem(page, "Bravo").click();
   await page.waitForTimeout(200);
   assert.equal(await page.getByLabel("Title").inputValue(), "Alpha changed");
-  assert.equal(answers.length, 3);
+  await page.getByRole("button", { name: "Lock", exact: true }).click();
+  await page.waitForTimeout(200);
+  assert.equal(await page.getByLabel("Title").inputValue(), "Alpha changed", "Lock asks too");
+  assert.equal(answers.length, 4);
   assert.ok(answers.every((m) => /unsaved changes/.test(m)));
   accept = true;
   await page.keyboard.press("Escape");
   await page.getByRole("heading", { name: "Alpha", exact: true }).waitFor();
-  assert.equal(answers.length, 4);
+  assert.equal(answers.length, 5);
   // Enter in a field submits the form
   await page.getByRole("button", { name: "Edit", exact: true }).click();
   await page.getByLabel("Title").fill("Alpha");
   await page.getByLabel("Username").fill("ann2");
   await page.getByLabel("Username").press("Enter");
   await page.locator("dd .value").getByText("ann2", { exact: true }).waitFor();
-  assert.equal(answers.length, 4, "a saved form leaves without asking");
+  assert.equal(answers.length, 5, "a saved form leaves without asking");
   page.removeAllListeners("dialog");
 });
 

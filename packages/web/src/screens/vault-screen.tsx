@@ -215,6 +215,12 @@ export function VaultScreen({
     go(r.screen === "edit" ? { screen: "item", id: r.id } : { screen: "list" }, "replace");
   }
 
+  /** Lock asked for by the user (button, Ctrl/Cmd+L): a dirty form asks first; the idle lock does not wait. */
+  function lockNow(): void {
+    if (latest.current.dirty && !window.confirm(DISCARD)) return;
+    onLock();
+  }
+
   async function copyField(which: "password" | "username"): Promise<void> {
     const it = latest.current.item;
     if (latest.current.route.screen !== "item" || !it) return;
@@ -237,7 +243,7 @@ export function VaultScreen({
     if (e.defaultPrevented || document.querySelector("dialog[open]")) return;
     if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "l") {
       e.preventDefault();
-      onLock();
+      lockNow();
       return;
     }
     if (e.key === "Escape") {
@@ -333,7 +339,7 @@ export function VaultScreen({
           <button type="button" onClick={() => go({ screen: "settings" })}>
             Settings
           </button>
-          <button type="button" aria-keyshortcuts="Control+L Meta+L" onClick={() => onLock()}>
+          <button type="button" aria-keyshortcuts="Control+L Meta+L" onClick={lockNow}>
             Lock
           </button>
           <button type="button" class="wide-only" aria-keyshortcuts="?" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
