@@ -197,7 +197,10 @@ export function ItemForm({
           label={f.label}
           kind={f.kind}
           value={values[f.name] ?? ""}
-          onInput={(v) => setValues({ ...values, [f.name]: v })}
+          onInput={(v) => {
+            setValues({ ...values, [f.name]: v });
+            onDirty?.(true); // also when the generator fills it, which fires no input event
+          }}
         />
       ))}
       <fieldset>
