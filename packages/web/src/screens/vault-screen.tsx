@@ -1,42 +1,27 @@
 // The vault: filters, instant search, a virtualised list and the item pane; sync status and lock in the bar.
 // Each pane has a URL hash (nav/route.ts): Back and Forward move inside the app, a dirty form asks before it
 // is left, and keyboard shortcuts (ui/shortcuts-dialog.tsx) work wherever no text field has the focus.
-import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import { type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
-import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { parseRoute, type Route, routeHash } from "../nav/route.ts";
+import type { Route } from "../nav/route.ts";
+import { isTextField, shortcutOf } from "../nav/shortcut.ts";
+import { useHashRoute } from "../nav/use-hash-route.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { copySecret } from "../ui/clipboard.ts";
 import { Generator } from "../ui/generator.tsx";
 import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
-import { VirtualList } from "../ui/virtual-list.tsx";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
 import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
+import { FilterNav, ItemList } from "./item-list.tsx";
 import { ItemView } from "./item-view.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
-
-const filterKey = (f: Filter) => (f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind);
-const parseFilter = (k: string): Filter =>
-  k.startsWith("type:")
-    ? { kind: "type", type: k.slice(5) }
-    : k.startsWith("tag:")
-      ? { kind: "tag", tag: k.slice(4) }
-      : { kind: k as "all" | "favorites" | "trash" };
 
 /** From this many entries, the first screen is painted before the whole list is sorted. */
 const FIRST_SCREEN_FROM = 5000;
 
-const DISCARD = "Discard your unsaved changes?";
-const typing = (t: EventTarget | null) =>
-  t instanceof HTMLElement &&
-  (t.isContentEditable ||
-    t.tagName === "TEXTAREA" ||
-    t.tagName === "SELECT" ||
-    (t.tagName === "INPUT" && !["checkbox", "radio", "button", "submit"].includes((t as HTMLInputElement).type)));
 const routeItemId = (r: Route) => (r.screen === "item" || r.screen === "edit" ? (r.id as ItemId) : undefined);
 
 const searchTimes: number[] = [];
@@ -56,19 +41,18 @@ export function VaultScreen({
   const [version, setVersion] = useState(session.version);
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<Filter>({ kind: "all" });
-  const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
-  /** bumped on every navigation: revealed passwords and open history belong to one view of one item */
-  const [nav, setNav] = useState(0);
+  // `nav` is bumped on every navigation: revealed passwords and open history belong to one view of one item
+  const { route, nav, setDirty, mayLeave, go, current } = useHashRoute();
   /** the decrypted item of an item or edit route */
   const [loaded, setItem] = useState<Item | undefined>();
   // an item read for an earlier route is never shown under this one
   const item = loaded && loaded.id === routeItemId(route) ? loaded : undefined;
-  const [dirty, setDirty] = useState(false);
   const [help, setHelp] = useState(false);
   const [notice, setNotice] = useState("");
   const [error, setError] = useState("");
-  const latest = useRef({ route, dirty, item });
-  latest.current = { route, dirty, item };
+  const latest = useRef(item);
+  latest.current = item;
+  /** the item last shown, whose row takes the focus back on the list */
   const lastItem = useRef<string | undefined>(undefined);
   const searchBox = useRef<HTMLInputElement>(null);
   const detail = useRef<HTMLElement>(null);
@@ -120,45 +104,7 @@ export function VaultScreen({
     };
   }, [settled, version]);
 
-  /** Shows a route that is already in the address bar. */
-  function show(r: Route): void {
-    const id = routeItemId(latest.current.route);
-    if (id) lastItem.current = id;
-    latest.current.dirty = false;
-    setDirty(false);
-    setRoute(r);
-    setNav((n) => n + 1);
-    setNotice("");
-  }
-
-  /** Moves to another pane: a new history entry (Back returns), or in place of this one after a save or cancel. */
-  function go(r: Route, how: "push" | "replace" = "push"): void {
-    if (latest.current.dirty && !window.confirm(DISCARD)) return;
-    if (how === "push") history.pushState(null, "", routeHash(r));
-    else history.replaceState(null, "", routeHash(r));
-    show(r);
-  }
-
-  useEffect(() => {
-    // this screen's address replaces the lock screen's (so Back never returns to a lock screen)
-    history.replaceState(null, "", routeHash(latest.current.route));
-    const onPop = () => {
-      if (latest.current.dirty && !window.confirm(DISCARD)) {
-        history.pushState(null, "", routeHash(latest.current.route)); // stay on the form
-        return;
-      }
-      show(parseRoute(location.hash));
-    };
-    const onUnload = (e: BeforeUnloadEvent) => {
-      if (latest.current.dirty) e.preventDefault();
-    };
-    addEventListener("popstate", onPop);
-    addEventListener("beforeunload", onUnload);
-    return () => {
-      removeEventListener("popstate", onPop);
-      removeEventListener("beforeunload", onUnload);
-    };
-  }, []);
+  useEffect(() => setNotice(""), [nav]);
 
   // The item of the route, decrypted when the route changes (not kept across navigations).
   const itemId = routeItemId(route);
@@ -171,8 +117,8 @@ export function VaultScreen({
       (it) => live && setItem(it),
       () => {
         if (!live) return;
-        history.replaceState(null, "", routeHash({ screen: "list" }));
-        show({ screen: "list" });
+        setDirty(false);
+        go({ screen: "list" }, "replace");
         setError(session.entries.has(itemId) ? "This item could not be decrypted on this device." : "This item does not exist (any more).");
       },
     );
@@ -185,12 +131,13 @@ export function VaultScreen({
   useEffect(() => {
     if (route.screen !== "item" || !item) return;
     const e = session.entries.get(item.id);
-    if (e && e.rev !== item.rev) void session.readItem(item.id).then((it) => latest.current.route === route && setItem(it));
+    if (e && e.rev !== item.rev) void session.readItem(item.id).then((it) => current() === route && setItem(it));
   }, [version]);
 
   // Focus moves into a pane when it opens; back on the list, to the row of the item just left.
   const focusedNav = useRef(0);
   useEffect(() => {
+    if (itemId) lastItem.current = itemId;
     if (focusedNav.current === nav || (itemId && !item)) return;
     focusedNav.current = nav;
     if (route.screen === "list") {
@@ -204,26 +151,24 @@ export function VaultScreen({
 
   async function save(saved: Item): Promise<void> {
     await session.save(saved);
-    latest.current.dirty = false;
     setDirty(false);
-    if (latest.current.route.screen === "item") setItem(saved);
+    if (current().screen === "item") setItem(saved);
     else go({ screen: "item", id: saved.id }, "replace");
   }
 
   function cancelForm(): void {
-    const r = latest.current.route;
+    const r = current();
     go(r.screen === "edit" ? { screen: "item", id: r.id } : { screen: "list" }, "replace");
   }
 
   /** Lock asked for by the user (button, Ctrl/Cmd+L): a dirty form asks first; the idle lock does not wait. */
   function lockNow(): void {
-    if (latest.current.dirty && !window.confirm(DISCARD)) return;
-    onLock();
+    if (mayLeave()) onLock();
   }
 
   async function copyField(which: "password" | "username"): Promise<void> {
-    const it = latest.current.item;
-    if (latest.current.route.screen !== "item" || !it) return;
+    const it = latest.current;
+    if (current().screen !== "item" || !it) return;
     const f =
       which === "password"
         ? (it.fields.find((x) => x.name === "password") ?? it.fields.find((x) => x.kind === "hidden"))
@@ -238,36 +183,38 @@ export function VaultScreen({
   }
 
   function onKey(e: KeyboardEvent): void {
-    const { route: r, item: it } = latest.current;
-    // an open dialog handles its own keys (Escape closes it); asked of the page, as the state follows a moment later
-    if (e.defaultPrevented || document.querySelector("dialog[open]")) return;
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "l") {
-      e.preventDefault();
-      lockNow();
-      return;
-    }
-    if (e.key === "Escape") {
+    if (e.defaultPrevented) return;
+    const shortcut = shortcutOf({
+      key: e.key,
+      ctrlKey: e.ctrlKey,
+      metaKey: e.metaKey,
+      altKey: e.altKey,
+      shiftKey: e.shiftKey,
+      typing: isTextField(e.target),
+      // asked of the page: the dialog closes (Escape) a moment before its state says so
+      dialogOpen: !!document.querySelector("dialog[open]"),
+    });
+    const r = current();
+    const it = latest.current;
+    if (!shortcut) return;
+    if (shortcut === "escape") {
       if (e.target === searchBox.current && query) {
         setQuery("");
         return;
       }
       if (r.screen === "list") return;
-      e.preventDefault();
       if (r.screen === "edit" || r.screen === "new") cancelForm();
       else go({ screen: "list" });
-      return;
-    }
-    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
-    const act = (fn: () => void) => {
-      e.preventDefault();
-      fn();
-    };
-    if (e.key === "/") act(() => searchBox.current?.focus());
-    else if (e.key === "n") act(() => go({ screen: "new" }));
-    else if (e.key === "e" && r.screen === "item" && it && it.trashedAt === null) act(() => go({ screen: "edit", id: r.id }));
-    else if (e.key === "c") act(() => void copyField("password"));
-    else if (e.key === "u") act(() => void copyField("username"));
-    else if (e.key === "?") act(() => setHelp(true));
+    } else if (shortcut === "edit") {
+      if (r.screen !== "item" || !it || it.trashedAt !== null) return;
+      go({ screen: "edit", id: r.id });
+    } else if (shortcut === "lock") lockNow();
+    else if (shortcut === "search") searchBox.current?.focus();
+    else if (shortcut === "new") go({ screen: "new" });
+    else if (shortcut === "copy-password") void copyField("password");
+    else if (shortcut === "copy-username") void copyField("username");
+    else if (shortcut === "help") setHelp(true);
+    e.preventDefault();
   }
   const keys = useRef(onKey);
   keys.current = onKey;
@@ -278,27 +225,6 @@ export function VaultScreen({
   }, []);
 
   const syncLabel = session.syncState.message;
-  const count = entries.length;
-  const filterLabel =
-    filter.kind === "type"
-      ? (template(filter.type as never)?.label ?? filter.type)
-      : filter.kind === "tag"
-        ? `#${filter.tag}`
-        : { all: "All items", favorites: "Favourites", trash: "Trash" }[filter.kind];
-
-  const filterButton = (f: Filter, label: string) => (
-    <li key={filterKey(f)}>
-      <button
-        type="button"
-        class={`nav-item ${filterKey(f) === filterKey(filter) ? "active" : ""}`}
-        aria-current={filterKey(f) === filterKey(filter) ? "true" : undefined}
-        onClick={() => setFilter(f)}
-      >
-        {label}
-      </button>
-    </li>
-  );
-
   const selectedId = itemId;
   const open = route.screen !== "list";
   return (
@@ -348,93 +274,18 @@ export function VaultScreen({
         </div>
       </header>
       <main class="panes">
-        <section class="list-pane" aria-labelledby="list-title">
-          <div class="list-head">
-            <h2 id="list-title" class="sr-only">
-              Items
-            </h2>
-            <label for="filter-select" class="narrow-only">
-              Show
-            </label>
-            <select
-              id="filter-select"
-              class="narrow-only"
-              value={filterKey(filter)}
-              onChange={(e) => setFilter(parseFilter(e.currentTarget.value))}
-            >
-              <option value="all">All items</option>
-              <option value="favorites">Favourites</option>
-              {TEMPLATES.map((t) => (
-                <option key={t.type} value={`type:${t.type}`}>
-                  {t.label}
-                </option>
-              ))}
-              {tags.slice(0, 200).map((t) => (
-                <option key={t} value={`tag:${t}`}>
-                  #{t}
-                </option>
-              ))}
-              <option value="trash">Trash</option>
-            </select>
-            <span class="muted" aria-live="polite">
-              {filterLabel}: {count.toLocaleString()} {count === 1 ? "item" : "items"}
-            </span>
-          </div>
-          {session.conflicts.length > 0 && (
-            <p class="note" role="status">
-              {session.conflicts.length} conflicting edit(s) were kept as “conflict copy” items: review and delete the one you do not need.
-            </p>
-          )}
-          {session.quarantined.length > 0 && (
-            <p class="error" role="alert">
-              {session.quarantined.length} item(s) from the server failed verification and were not shown.
-            </p>
-          )}
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
-          {count === 0 ? (
-            <p class="empty">
-              {query
-                ? "No items match your search."
-                : filter.kind === "trash"
-                  ? "The trash is empty."
-                  : "No items yet. Use “Add item” to save your first password."}
-            </p>
-          ) : (
-            <VirtualList<IndexEntry>
-              items={entries}
-              rowHeight={56}
-              label="Items"
-              renderRow={(e) => (
-                <button
-                  type="button"
-                  data-id={e.id}
-                  class={`row-button ${selectedId === e.id ? "selected" : ""}`}
-                  aria-current={selectedId === e.id ? "true" : undefined}
-                  onClick={() => go({ screen: "item", id: e.id }, latest.current.route.screen === "item" ? "replace" : "push")}
-                >
-                  <span class={`type-badge t-${e.type}`} aria-hidden="true">
-                    {template(e.type).label.slice(0, 1)}
-                  </span>
-                  <span class="row-text">
-                    <span class="row-title">
-                      {e.favorite ? "★ " : ""}
-                      {e.title || "(untitled)"}
-                    </span>
-                    <span class="row-sub">
-                      {e.conflictOf
-                        ? "Conflict copy — the other version of an item edited on two devices"
-                        : e.subtitle || template(e.type).label}
-                    </span>
-                  </span>
-                </button>
-              )}
-            />
-          )}
-        </section>
+        <ItemList
+          entries={entries}
+          filter={filter}
+          onFilter={setFilter}
+          tags={tags}
+          query={query}
+          selectedId={selectedId}
+          onOpen={(id) => go({ screen: "item", id }, current().screen === "item" ? "replace" : "push")}
+          conflicts={session.conflicts.length}
+          quarantined={session.quarantined.length}
+          error={error}
+        />
         <section class="detail-pane" aria-label="Details" ref={detail}>
           {notice && (
             <p class="ok notice" role="status">
@@ -481,17 +332,7 @@ export function VaultScreen({
           {route.screen === "list" && <p class="empty wide-only">Select an item to see its details.</p>}
         </section>
       </main>
-      <nav class="sidebar" aria-label="Filters">
-        <ul>
-          {filterButton({ kind: "all" }, "All items")}
-          {filterButton({ kind: "favorites" }, "Favourites")}
-        </ul>
-        <h2 class="side-head">Types</h2>
-        <ul>{TEMPLATES.map((t) => filterButton({ kind: "type", type: t.type }, t.label))}</ul>
-        {tags.length > 0 && <h2 class="side-head">Tags</h2>}
-        <ul>{tags.slice(0, 200).map((t) => filterButton({ kind: "tag", tag: t }, `#${t}`))}</ul>
-        <ul>{filterButton({ kind: "trash" }, "Trash")}</ul>
-      </nav>
+      <FilterNav filter={filter} onFilter={setFilter} tags={tags} />
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>
   );
