@@ -2,16 +2,17 @@
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
-import { changePasswordInWorker, resetInWorker, unlockInWorker } from "../account/account-client.ts";
+import { resetInWorker, unlockInWorker } from "../account/account-client.ts";
 import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
-import { applyTheme, savedTheme, THEMES, type Theme } from "../ui/theme.ts";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
+import { Appearance } from "./appearance-settings.tsx";
+import { ChangePassword } from "./change-password.tsx";
 
 type Props = {
   session: VaultSession;
@@ -22,32 +23,6 @@ type Props = {
   onLock: (note?: string) => void;
   onSignedOut: () => void;
 };
-
-function Appearance() {
-  const [theme, setTheme] = useState<Theme>(savedTheme);
-  const label: Record<Theme, string> = { system: "Same as the system", light: "Light", dark: "Dark" };
-  return (
-    <section aria-labelledby="s-look">
-      <h3 id="s-look">Appearance</h3>
-      <label for="s-theme">Colour theme</label>
-      <select
-        id="s-theme"
-        value={theme}
-        onChange={(e) => {
-          const t = e.currentTarget.value as Theme;
-          applyTheme(t);
-          setTheme(t);
-        }}
-      >
-        {THEMES.map((t) => (
-          <option key={t} value={t}>
-            {label[t]}
-          </option>
-        ))}
-      </select>
-    </section>
-  );
-}
 
 function AccountQr({ session }: { session: VaultSession }) {
   const [url, setUrl] = useState("");
@@ -132,93 +107,6 @@ function Devices({ session }: { session: VaultSession }) {
         ))}
       </ul>
     </section>
-  );
-}
-
-function ChangePassword({ session, store }: { session: VaultSession; store: IdbStore }) {
-  const [current, setCurrent] = useState("");
-  const [next, setNext] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState("");
-  const [done, setDone] = useState<{ eakText: string; qr: string } | undefined>();
-  useEffect(() => () => done && URL.revokeObjectURL(done.qr), [done]);
-  async function submit(ev: Event): Promise<void> {
-    ev.preventDefault();
-    setMsg("");
-    setDone(undefined);
-    if (!strength.acceptable) return setMsg("Choose a stronger new password.");
-    if (next !== confirm) return setMsg("The new passwords do not match.");
-    if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
-    setBusy(true);
-    try {
-      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
-      session.expectOwnPasswordChange(session.meta.eakGeneration + 1);
-      const r = await changePasswordInWorker(session.meta.sessionToken, unlocked, session.meta.eakGeneration, next, true);
-      await store.write({ meta: { eak: r.eak, eakGeneration: r.eakGeneration } });
-      session.meta = { ...session.meta, eak: r.eak, eakGeneration: r.eakGeneration };
-      setCurrent("");
-      setNext("");
-      setConfirm("");
-      setDone({ eakText: r.eakText, qr: qrBlobUrl(r.eakText) });
-      setMsg(
-        "Password changed. Your old Emergency Kit and QR code no longer work: download the new Emergency Kit below (it was also mailed to you).",
-      );
-    } catch (e) {
-      setMsg(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <form onSubmit={submit} class="stack" aria-labelledby="s-pw">
-      <h3 id="s-pw">Change account password</h3>
-      <PasswordField
-        id="cp-current"
-        label="Current account password"
-        autocomplete="current-password"
-        value={current}
-        onValue={setCurrent}
-      />
-      <PasswordField
-        id="cp-new"
-        label="New account password"
-        autocomplete="new-password"
-        value={next}
-        onValue={setNext}
-        errorId={msg && !done ? "cp-msg" : undefined}
-      />
-      <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
-      <PasswordField
-        id="cp-confirm"
-        label="Confirm new account password"
-        autocomplete="new-password"
-        value={confirm}
-        onValue={setConfirm}
-      />
-      {msg && (
-        <p id="cp-msg" role="status" class={done ? "ok" : "error"}>
-          {msg}
-        </p>
-      )}
-      {done && (
-        <div class="new-kit">
-          <img class="qr" src={done.qr} width={200} height={200} alt="New account QR code (encrypted account key)" />
-          <button
-            type="button"
-            class="primary"
-            onClick={async () => downloadBlob(await emergencyKitPng(session.meta.email, done.eakText), "Cryptex Emergency Kit.png")}
-          >
-            Download new Emergency Kit
-          </button>
-        </div>
-      )}
-      <button type="submit" disabled={busy}>
-        {busy ? "Changing…" : "Change password"}
-      </button>
-      <p class="muted small">Other devices will ask for the new password after their next sync.</p>
-    </form>
   );
 }
 
