@@ -103,6 +103,8 @@ test("sign-up screen: axe clean; the strength dictionary loads here, not on the 
   strength.length = 0;
   await page.reload();
   await page.getByRole("heading", { name: "Vault locked" }).waitFor();
+  assert.equal(await hash(page), "#/unlock");
+  await axe(page, "unlock");
   await page.getByLabel("Account password").fill(PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
