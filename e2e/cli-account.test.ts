@@ -239,6 +239,17 @@ test("a password change: resend-email mails the current QR; a locked device lear
   assert.match((await ok(A, ["account", "resend-email"])).stdout, /sent again to carol@example\.org/);
   assert.equal((await qrMail()).text, current, "the mail holds the current QR code, not the old one");
 
+  // a new device with the kit from before the change is told so, with the new and with the old password
+  for (const password of [PW2, PW]) {
+    const stale = await cli(
+      join(dir, "C"),
+      ["signin", "--server", srv.url, "--email", EMAIL, "--qr", join(dir, "kit.png"), "--password-stdin", "--json"],
+      `${password}\n`,
+    );
+    assert.equal(stale.code, 6, stale.stderr);
+    assert.equal(JSON.parse(stale.stderr).error.code, "stale_kit");
+  }
+
   // B is locked and still holds the old key: the new password does not open it, and the message says what to do
   const withNew = await cli(B, ["sync", "--password-stdin"], `${PW2}\n`);
   assert.equal(withNew.code, 6, withNew.stderr);

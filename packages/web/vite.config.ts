@@ -1,5 +1,7 @@
 // Vite build of the web app into dist/, served by the server under a strict CSP (no inline scripts or styles).
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import preact from "@preact/preset-vite";
 import { defineConfig, type Plugin } from "vite";
 
@@ -24,10 +26,33 @@ function offlineShell(): Plugin {
   };
 }
 
+/** Writes a .br and a .gz beside every text file of dist/ (when smaller), so the server sends them as they are. */
+function precompress(): Plugin {
+  const TEXT = /\.(html|js|mjs|css|json|svg|txt|webmanifest|wasm)$/;
+  return {
+    name: "cryptex-precompress",
+    apply: "build",
+    closeBundle() {
+      const dist = new URL("./dist/", import.meta.url).pathname;
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+      for (const file of walk(dist).filter((f) => TEXT.test(f))) {
+        const raw = readFileSync(file);
+        const br = brotliCompressSync(raw, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+        });
+        const gz = gzipSync(raw, { level: 9 });
+        if (br.length < raw.length) writeFileSync(`${file}.br`, br);
+        if (gz.length < raw.length) writeFileSync(`${file}.gz`, gz);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: import.meta.dirname,
   base: "/",
-  plugins: [preact(), offlineShell()],
+  plugins: [preact(), offlineShell(), precompress()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -62,6 +62,18 @@ test("add from flags and from JSON on stdin; get, search, ambiguous titles", asy
   assert.doesNotMatch(all, /two|one/, "list never shows secrets");
 });
 
+test("list and search order titles case-insensitively and numbers by value", async () => {
+  const sorted = join(dir, "sorted");
+  await makeOfflineVault(sorted, PW, 0);
+  const s = (await runCli(["unlock", "--raw", "--password-stdin"], { home: sorted, stdin: `${PW}\n` })).stdout;
+  const cli = (args: string[]) => runCli(args, { home: sorted, env: { CRYPTEX_SESSION: s } });
+  for (const title of ["Visa", "amazon", "Sort 943", "Sort 95"]) assert.equal((await cli(["add", "login", "--title", title])).code, 0);
+  const titles = (JSON.parse((await cli(["list", "--json"])).stdout) as { title: string }[]).map((e) => e.title);
+  assert.deepEqual(titles, ["amazon", "Sort 95", "Sort 943", "Visa"]);
+  const found = (JSON.parse((await cli(["search", "sort", "--json"])).stdout) as { title: string }[]).map((e) => e.title);
+  assert.deepEqual(found, ["Sort 95", "Sort 943"]);
+});
+
 test("totp, generate, lock", async () => {
   await run(["add", "login", "--title", "2FA", "--field", "totp=JBSWY3DPEHPK3PXP"]);
   const code = (await run(["totp", "2FA"])).stdout;

@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   "pair_rejected", // the other device's user refused, or the other device gave up
   "pair_timeout", // the other device did not answer within the pairing's lifetime
   "too_large", // an item larger than LIMITS.itemBytes: it could not sync, so it is not saved
+
+  "stale_kit", // sign-in with an Emergency Kit / QR code older than the account's current one (password changed since)
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -27,6 +27,7 @@ export * from "./pairing/pairing-channel.ts";
 export * from "./pairing/pairing-code.ts";
 export * from "./ports.ts";
 export * from "./schema/shape.ts";
+export * from "./vault/compare-titles.ts";
 export * from "./vault/item.ts";
 export * from "./vault/search.ts";
 export * from "./vault/templates.ts";

@@ -93,7 +93,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
       return { route, status: answer.status };
     }
     if (method !== "GET" && method !== "HEAD") throw new ApiError("method_not_allowed", "use GET", { allow: "GET, HEAD" });
-    return { route: "static", status: serveStatic(config.webDir, path, method === "HEAD", res) };
+    return { route: "static", status: serveStatic(config.webDir, path, method === "HEAD", req.headers["accept-encoding"], res) };
   }
 
   return (req, res) => {

@@ -3,7 +3,8 @@ import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
 import { newUuid } from "@cryptex/core/keys/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { OUTSIDE } from "./nav/route.ts";
 import { AccountKeyScreen } from "./screens/account-key-screen.tsx";
 import { ForgotScreen } from "./screens/forgot-screen.tsx";
 import { SignInScreen } from "./screens/sign-in-screen.tsx";
@@ -41,13 +42,15 @@ export function App() {
   const [store, setStore] = useState<IdbStore | undefined>();
   const [view, setView] = useState<View>({ name: "loading" });
   const [fatal, setFatal] = useState("");
+  /** the vault address to return to after unlocking (a deep link, or where the vault was locked) */
+  const resume = useRef(location.hash);
 
   useEffect(() => {
     openIdbStore()
       .then(async (s) => {
         setStore(s);
         const meta = await s.readMeta();
-        setView(meta ? { name: "locked", meta } : { name: "signup" });
+        setView(meta ? { name: "locked", meta } : location.hash === OUTSIDE.signin ? { name: "signin" } : { name: "signup" });
       })
       .catch(() => setFatal("This browser does not allow local storage (IndexedDB), which Cryptex needs. Private windows may block it."));
   }, []);
@@ -63,7 +66,22 @@ export function App() {
       vault: "Vault — Cryptex",
     };
     document.title = titles[view.name];
+    if (view.name === "vault" || view.name === "loading") return;
+    // screens outside the vault have their own address; Back or Forward there keeps the screen
+    const here = OUTSIDE[view.name];
+    history.replaceState(null, "", here);
+    const onPop = () => {
+      if (location.hash !== here) resume.current = location.hash;
+      history.replaceState(null, "", here);
+    };
+    addEventListener("popstate", onPop);
+    return () => removeEventListener("popstate", onPop);
   }, [view.name]);
+
+  function enterVault(session: VaultSession): void {
+    history.replaceState(null, "", resume.current || "#/");
+    setView({ name: "vault", session });
+  }
 
   async function open(keys: OpenKeys, known: VaultMeta): Promise<VaultSession> {
     performance.mark("cx-open-start");
@@ -88,6 +106,7 @@ export function App() {
   function lock(note?: string): void {
     if (view.name !== "vault" && view.name !== "new-key") return;
     const { session } = view;
+    if (view.name === "vault") resume.current = location.hash;
     session.close();
     setView({ name: "locked", meta: session.meta, ...(note ? { note } : {}) });
   }
@@ -132,7 +151,7 @@ export function App() {
     case "signin":
       return (
         <SignInScreen
-          onDone={async (a, email) => setView({ name: "vault", session: await adopt(a, email) })}
+          onDone={async (a, email) => enterVault(await adopt(a, email))}
           onSignUp={() => setView({ name: "signup" })}
           onForgot={() => setView({ name: "forgot" })}
         />
@@ -144,7 +163,7 @@ export function App() {
         <UnlockScreen
           meta={view.meta}
           note={view.note}
-          onDone={async (u, meta) => setView({ name: "vault", session: await open(u, meta) })}
+          onDone={async (u, meta) => enterVault(await open(u, meta))}
           onForget={forget}
           countUnsynced={async () => (await store!.readPending(1_000_000)).length}
         />
@@ -155,7 +174,7 @@ export function App() {
           email={view.session.meta.email}
           eakText={view.eakText}
           mailed={view.mailed}
-          onContinue={() => setView({ name: "vault", session: view.session })}
+          onContinue={() => enterVault(view.session)}
         />
       );
     case "vault":

@@ -2,6 +2,9 @@
 import { render } from "preact";
 import { App } from "./app.tsx";
 import "./styles.css";
+import { applyTheme, savedTheme } from "./ui/theme.ts";
+
+applyTheme(savedTheme(), false);
 
 render(<App />, document.getElementById("app")!);
 

@@ -1,4 +1,5 @@
 // `cryptex list [--type T] [--tag T] [--favorite] [--trash]`: from the index only, no item decrypts.
+import { compareTitles } from "@cryptex/core/vault/compare-titles.ts";
 import { resolveItemType } from "@cryptex/core/vault/templates.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { entriesText, entryJson, type Marks, mayBeConflictCopy } from "../io/render.ts";
@@ -23,7 +24,7 @@ export const run: CommandRun = async (ctx, args) => {
           (args.values.favorite !== true || e.favorite) &&
           tags.every((t) => e.tags.some((x) => x.toLowerCase() === t)),
       )
-      .sort((a, b) => a.title.localeCompare(b.title));
+      .sort((a, b) => compareTitles(a.title, b.title));
     const marks: Marks = entries.some(mayBeConflictCopy)
       ? await (await import("../vault/conflict-marks.ts")).conflictMarks(v, entries, all)
       : new Map();

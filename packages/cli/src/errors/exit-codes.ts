@@ -13,6 +13,7 @@ const EXIT: Record<string, number> = {
   ambiguous: 4,
   locked: 5,
   wrong_password: 6,
+  stale_kit: 6,
   foreign_key: 7,
   qr_unreadable: 8,
   invalid_input: 9,
@@ -49,6 +50,8 @@ const EXIT: Record<string, number> = {
 /** Extra words for codes whose raw message needs context for a person at a terminal. */
 const HINT: Record<string, string> = {
   wrong_password: "Wrong Account Password.",
+  stale_kit:
+    "This Emergency Kit (QR code) is from before the Account Password was changed: use the newest one, mailed after the change, with the new password.",
   foreign_key: "This QR code or key belongs to another account.",
   locked: "The vault is locked.",
   unauthorized:

@@ -3,8 +3,9 @@
 // EAK text (encrypted under the password) only in a request that asks the server to mail it.
 // The password strength check is the caller's (it loads large dictionaries: keys/password-strength.ts).
 import type { SigningKeyPair } from "../crypto/ed25519.ts";
+import { sha256 } from "../crypto/sha256.ts";
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
-import { CryptexError } from "../errors.ts";
+import { CryptexError, isCryptexError } from "../errors.ts";
 import { createEak, type Eak, eakToText, openEak, parseEak, parseEakText } from "../formats/eak.ts";
 import { checkVerifier, createVerifier } from "../formats/verifier.ts";
 import { unwrapEak, wrapEak } from "../formats/wrapped-eak.ts";
@@ -15,7 +16,7 @@ import { type AccountId, newAccountId, parseAccountId } from "../keys/ids.ts";
 import { KDF_DEFAULT, type KdfParams } from "../keys/kdf.ts";
 import type { AccountAnswer, SessionAnswer } from "../wire/api.ts";
 import { authMessage, changePasswordPayload, resetPayload, SIGNUP_CHALLENGE } from "../wire/auth-message.ts";
-import type { ApiClient } from "./api-client.ts";
+import { type ApiClient, ApiError } from "./api-client.ts";
 
 /** What a device holds after signing up or in: everything needed to fill its VaultMeta and unlock. */
 export interface OpenedAccount {
@@ -106,6 +107,7 @@ export async function confirmSignUp(api: ApiClient, pending: PendingSignUp, code
     pendingId: pending.pendingId,
     code,
     sendEmail,
+    kit: kitFingerprint(pending.eak),
     ...(sendEmail ? { eakText: pending.eakText } : {}),
   });
   api.token = session.token;
@@ -174,10 +176,24 @@ export async function signIn(input: SignInInput): Promise<OpenedAccount> {
   const ch = await api.challenge(input.email);
   checkOrigin(api, ch.origin);
   const accountId = parseAccountId(ch.accountId);
-  const { accountKey, stretched } = await openEak(given, input.password, accountId);
-  const auth = await deriveAuthKey(stretched, accountKey, accountId);
-  const session = await signInWithKey(api, accountId, auth, ch.challenge, input.deviceName);
-  return trustAccount(api, accountId, accountKey, given, session);
+  // Only a failure is explained by the kit fingerprint (never a success: accounts older than the fingerprint
+  // get a fake one). The account id is checked first, so a mistyped e-mail still reads as foreign_key.
+  const older = (e: unknown) =>
+    (isCryptexError(e, "wrong_password") || (e instanceof ApiError && e.code === "unauthorized")) && ch.kit !== kitFingerprint(given);
+  try {
+    const { accountKey, stretched } = await openEak(given, input.password, accountId);
+    const auth = await deriveAuthKey(stretched, accountKey, accountId);
+    const session = await signInWithKey(api, accountId, auth, ch.challenge, input.deviceName);
+    return await trustAccount(api, accountId, accountKey, given, session);
+  } catch (e) {
+    if (older(e)) throw new CryptexError("stale_kit", "this Emergency Kit is from before the account password was changed");
+    throw e;
+  }
+}
+
+/** The fingerprint the server keeps of the current EAK text (wire/api.ts challengeAnswer.kit). */
+export function kitFingerprint(eak: Eak): string {
+  return b64uEncode(sha256(new TextEncoder().encode(eakToText(eak))).subarray(0, 16));
 }
 
 async function signInWithKey(
@@ -291,6 +307,7 @@ export async function changePassword(
     wrappedEak,
     eakGeneration: generation,
     sendEmail,
+    kit: kitFingerprint(eak),
     ...(sendEmail ? { eakText } : {}), // the EAK goes out only to be mailed
   });
   return { eak, eakText, eakGeneration: generation, account };
@@ -333,6 +350,7 @@ export async function resetAccount(
     verifier: await createVerifier(keys),
     wrappedEak: await wrapEak(keys, eak, 0),
     sendEmail,
+    kit: kitFingerprint(eak),
     ...(sendEmail ? { eakText } : {}), // the EAK goes out only to be mailed
   });
   return {

@@ -64,13 +64,26 @@ function normaliseTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))].sort();
 }
 
+/**
+ * A website as people type it: a bare host ("github.com", "localhost:3000/x") becomes an https URL; a value
+ * with a scheme ("http://…", "mailto:…") or with spaces (not an address) is kept as typed.
+ */
+export function normaliseUrl(value: string): string {
+  const v = value.trim();
+  if (v === "" || /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(v) || /\s/.test(v)) return v === "" ? "" : v.startsWith("//") ? `https:${v}` : v;
+  return `https://${v.replace(/^\/+/, "")}`;
+}
+
+const normaliseField = (f: Field): Field => (f.kind === "url" ? { ...f, value: normaliseUrl(f.value) } : f);
+
 /** Builds template fields first (in template order), then custom fields. */
 function buildFields(type: ItemType, input: NewItem["fields"]): Field[] {
-  if (Array.isArray(input)) return input.map((x) => ({ ...x }));
+  if (Array.isArray(input)) return input.map((x) => normaliseField({ ...x }));
   const values = (input ?? {}) as Record<string, string>;
   const tpl = template(type);
   const out: Field[] = [];
-  for (const tf of tpl.fields) if (values[tf.name] !== undefined) out.push({ name: tf.name, kind: tf.kind, value: values[tf.name]! });
+  for (const tf of tpl.fields)
+    if (values[tf.name] !== undefined) out.push(normaliseField({ name: tf.name, kind: tf.kind, value: values[tf.name]! }));
   for (const [name, value] of Object.entries(values)) {
     if (!tpl.fields.some((tf) => tf.name === name)) out.push({ name, kind: "text", value, custom: true });
   }
@@ -131,7 +144,8 @@ export function editItem(item: Item, changes: ItemChanges, now = Date.now()): It
   const fields = item.fields.map((x) => ({ ...x }));
   const history = [...item.history];
   const tpl = template(item.type);
-  for (const [name, value] of Object.entries(changes.fields ?? {})) {
+  for (const [name, given] of Object.entries(changes.fields ?? {})) {
+    let value = given;
     const at = fields.findIndex((x) => x.name.toLowerCase() === name.toLowerCase());
     if (value === null) {
       if (at >= 0) fields.splice(at, 1);
@@ -139,12 +153,13 @@ export function editItem(item: Item, changes: ItemChanges, now = Date.now()): It
     }
     if (at >= 0) {
       const old = fields[at]!;
+      if (old.kind === "url") value = normaliseUrl(value);
       if (old.value === value) continue;
       if (old.kind === "hidden" && old.value !== "") history.unshift({ field: old.name, value: old.value, changedAt: now });
       fields[at] = { ...old, value };
     } else {
       const tf = tpl.fields.find((x) => x.name === name.toLowerCase());
-      fields.push(tf ? { name: tf.name, kind: tf.kind, value } : { name, kind: "text", value, custom: true });
+      fields.push(tf ? normaliseField({ name: tf.name, kind: tf.kind, value }) : { name, kind: "text", value, custom: true });
     }
   }
   return {

@@ -1,6 +1,8 @@
 // Fuzzy search over index entries (titles, URLs, usernames, tags): every query word must match one of them,
 // as a substring (best) or as an in-order subsequence; results are ranked.
+
 import type { IndexEntry } from "../formats/vault-index.ts";
+import { compareTitles } from "./compare-titles.ts";
 
 function subsequence(needle: string, hay: string): boolean {
   let i = 0;
@@ -57,6 +59,6 @@ export function searchIndex(entries: Iterable<IndexEntry>, query: string, limit 
     }
     if (s > 0 || words.length === 0) scored.push({ e, s: s + (e.favorite ? 1 : 0) });
   }
-  scored.sort((a, b) => b.s - a.s || a.e.title.localeCompare(b.e.title));
+  scored.sort((a, b) => b.s - a.s || compareTitles(a.e.title, b.e.title));
   return scored.slice(0, limit).map((x) => x.e);
 }

@@ -56,7 +56,10 @@ export const signupAnswer = obj({ pendingId: b64u(43, 43), expiresAt: time });
 export type SignupAnswer = Infer<typeof signupAnswer>;
 
 /** POST /accounts/confirm: the mailed code. `eakText` only with `sendEmail: true`, for the QR mail; never stored. */
-export const confirmSignupRequest = obj({ pendingId: b64u(43, 43), code: mailCode, sendEmail: bool, eakText }, ["eakText"]);
+/** `kit`: the fingerprint of the new EAK text (client/account.ts kitFingerprint), kept to explain a sign-in with an older kit;
+ * optional (older clients): without it the challenge answers a stable fake one */
+const kit = b64u(22, 22);
+export const confirmSignupRequest = obj({ pendingId: b64u(43, 43), code: mailCode, sendEmail: bool, eakText, kit }, ["eakText", "kit"]);
 export type ConfirmSignupRequest = Infer<typeof confirmSignupRequest>;
 
 /** POST /auth/forgot: always 202; an existing account's address gets a reset code. */
@@ -68,8 +71,12 @@ export const sessionAnswer = obj({ token: b64u(64, 43), sessionId: uuid, expires
 export type SessionAnswer = Infer<typeof sessionAnswer>;
 
 export const challengeRequest = obj({ email });
-/** Same shape for unknown e-mails (a stable fake account id): no account enumeration. */
-export const challengeAnswer = obj({ accountId: uuid, challenge, expiresAt: time, origin: str({ max: 300 }) });
+/**
+ * Same shape for unknown e-mails (a stable fake account id and kit): no account enumeration. `kit` is the
+ * fingerprint of the account's current EAK text (16 bytes of SHA-256, base64url): a sign-in that fails with an
+ * older kit is told "this kit is from before the password change" rather than "wrong password".
+ */
+export const challengeAnswer = obj({ accountId: uuid, challenge, expiresAt: time, origin: str({ max: 300 }), kit: b64u(22, 22) });
 export type ChallengeAnswer = Infer<typeof challengeAnswer>;
 
 export const signinRequest = obj({ accountId: uuid, challenge, signature, deviceName });
@@ -112,8 +119,9 @@ export const changePasswordRequest = obj(
     /** only with `sendEmail: true`, for the QR mail; never stored */
     eakText,
     sendEmail: bool,
+    kit,
   },
-  ["eakText"],
+  ["eakText", "kit"],
 );
 export type ChangePasswordRequest = Infer<typeof changePasswordRequest>;
 
@@ -131,8 +139,9 @@ export const resetRequest = obj(
     /** only with `sendEmail: true`, for the QR mail; never stored */
     eakText,
     sendEmail: bool,
+    kit,
   },
-  ["eakText"],
+  ["eakText", "kit"],
 );
 export type ResetRequest = Infer<typeof resetRequest>;
 

@@ -79,6 +79,7 @@ export function accountRoutes(deps: Deps): Route[] {
           wrappedEak: body.wrappedEak,
           eakGeneration: body.eakGeneration,
           emailEnabled: body.sendEmail,
+          kit: body.kit,
         });
         if (updated === "stale") throw new ApiError("conflict", `eakGeneration must be ${a.eakGeneration + 1}`);
         if (!updated) throw new ApiError("unauthorized", "the account no longer exists");
@@ -124,6 +125,7 @@ export function accountRoutes(deps: Deps): Route[] {
             wrappedEak: body.wrappedEak,
             eakGeneration: 0,
             emailEnabled: body.sendEmail,
+            kit: body.kit,
           },
           s.id,
         );

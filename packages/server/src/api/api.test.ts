@@ -1,13 +1,13 @@
 // The HTTP API against the real server process (SQLite): every endpoint of docs/api.md, signed actions,
 // sessions, conflicts, bad input (typed 4xx, nothing stored), no account enumeration, headers.
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { parse } from "@cryptex/core/schema/shape.ts";
 import { errorAnswer } from "@cryptex/core/wire/api.ts";
 import { authMessage, changePasswordPayload, resetPayload } from "@cryptex/core/wire/auth-message.ts";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { actionChallenge, b64u, newKeyPair, signIn, signUp, type TestAccount } from "../testing/accounts.ts";
+import { actionChallenge, b64u, kitOf, newKeyPair, randomEakText, signIn, signUp, type TestAccount } from "../testing/accounts.ts";
 import { request } from "../testing/https-client.ts";
 import { openEvents } from "../testing/sse.ts";
 import { type RunningServer, startServer } from "../testing/start-server.ts";
@@ -36,6 +36,10 @@ describe("sign-in", () => {
     assert.equal(real.json.accountId, a.accountId);
     assert.deepEqual(Object.keys(fake1.json).sort(), Object.keys(real.json).sort());
     assert.equal(fake1.json.accountId, fake2.json.accountId, "stable");
+    const fingerprint = (text: string) => createHash("sha256").update(text).digest().subarray(0, 16).toString("base64url");
+    assert.equal(real.json.kit, fingerprint(a.eakText), "the current kit's fingerprint");
+    assert.equal(fake1.json.kit, fake2.json.kit, "a stable fake kit for an unknown e-mail");
+    assert.match(fake1.json.kit, /^[A-Za-z0-9_-]{22}$/);
     assert.match(fake1.json.accountId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const other = newKeyPair();
     const signWith = (sk: Uint8Array, ch: { accountId: string; challenge: string; origin: string }) =>
@@ -225,8 +229,10 @@ describe("signed account actions", () => {
     const next = newKeyPair();
     const wrapped = randomBytes(100);
     const payload = changePasswordPayload(next.publicKey, generation, wrapped);
+    const eakText = randomEakText();
     return {
       next,
+      eakText,
       answer: await api("POST", "/account/password", {
         token: a.token,
         body: {
@@ -236,6 +242,7 @@ describe("signed account actions", () => {
           wrappedEak: b64u(wrapped),
           eakGeneration: generation,
           sendEmail: false,
+          kit: kitOf(eakText),
         },
       }),
     };
@@ -248,8 +255,10 @@ describe("signed account actions", () => {
     const intruder = newKeyPair();
     assertError((await changePassword(a, 1, (m) => ed25519.sign(m, intruder.secretKey))).answer, 403, "forbidden");
     assertError((await changePassword(a, 2)).answer, 409, "conflict");
-    const { next, answer } = await changePassword(a, 1);
+    const { next, answer, eakText } = await changePassword(a, 1);
     assert.equal(answer.status, 200);
+    const kit = (await api("POST", "/auth/challenge", { body: { email: a.email } })).json.kit;
+    assert.equal(kit, createHash("sha256").update(eakText).digest().subarray(0, 16).toString("base64url"), "the new kit is current");
     assert.equal(answer.json.eakGeneration, 1);
     assert.deepEqual((await live.waitFor((e) => e.event === "account")).data, { eakGeneration: 1, resetEpoch: 0 });
     live.close();

@@ -5,6 +5,7 @@ import { challengeRequest, signinRequest } from "@cryptex/core/wire/api.ts";
 import { authMessage } from "@cryptex/core/wire/auth-message.ts";
 import { authenticate, paceAuth, rateLimit } from "../auth/authenticate.ts";
 import { fakeAccountId } from "../auth/fake-account.ts";
+import { fakeKit } from "../auth/kit-fingerprint.ts";
 import { LIMITS } from "../auth/rate-limit.ts";
 import { verifySignature } from "../auth/signature.ts";
 import { b64u, CHALLENGE_TTL_MS, fromB64u, hashToken, randomToken, sessionExpiry } from "../auth/tokens.ts";
@@ -41,10 +42,11 @@ export function authRoutes(deps: Deps): Route[] {
         rateLimit(deps, `challenge-email:${ip}:${email.toLowerCase()}`, LIMITS.challengePerIpEmail);
         const account = await store.findAccountByEmail(email);
         const accountId = account?.id ?? fakeAccountId(deps.secret, email);
+        const kit = account?.kit ?? fakeKit(deps.secret, email);
         const challenge = randomToken();
         const expiresAt = deps.now() + CHALLENGE_TTL_MS;
         await store.putChallenge(challenge, accountId, "signin", expiresAt); // stored for unknown e-mails too: same work, same time
-        return { status: 200, body: { accountId, challenge: b64u(challenge), expiresAt, origin: config.origin } };
+        return { status: 200, body: { accountId, challenge: b64u(challenge), expiresAt, origin: config.origin, kit } };
       },
     },
     {

@@ -94,6 +94,7 @@ export function signupRoutes(deps: Deps): Route[] {
           resetEpoch: 0,
           revision: 0,
           emailEnabled: body.sendEmail,
+          kit: body.kit,
           createdAt: session.createdAt,
         };
         // Only the holder of a valid code for this address learns that another sign-up won the race.

@@ -92,6 +92,13 @@ export const MIGRATIONS: readonly Migration[] = [
         attempts integer NOT NULL, expires_at bigint NOT NULL);
     `,
   },
+  {
+    // The fingerprint of the account's current Emergency Kit (sent by the client; NULL: unknown for older accounts).
+    version: 4,
+    name: "accounts.kit",
+    sqlite: "ALTER TABLE accounts ADD COLUMN kit TEXT;",
+    postgres: "ALTER TABLE accounts ADD COLUMN kit text;",
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

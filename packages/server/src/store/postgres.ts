@@ -26,6 +26,7 @@ const toAccount = (r: Row): Account => ({
   revision: r.revision as number,
   emailEnabled: r.email_enabled as boolean,
   createdAt: r.created_at as number,
+  ...(r.kit == null ? {} : { kit: r.kit as string }),
 });
 const toSession = (r: Row): Session => ({
   id: r.id as string,
@@ -116,7 +117,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await tx(async (c) => {
           await c.query(
             `INSERT INTO accounts (id, email, email_lc, auth_public_key, verifier, wrapped_eak, eak_generation, reset_epoch,
-               revision, email_enabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+               revision, email_enabled, created_at, kit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
             [
               a.id,
               a.email,
@@ -129,6 +130,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
               a.revision,
               a.emailEnabled,
               a.createdAt,
+              a.kit ?? null,
             ],
           );
           await insertSession(c, s, tokenHash);
@@ -150,8 +152,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         if (!r) return undefined;
         if (u.eakGeneration !== r.eak_generation + 1) return "stale" as const;
         const n = await c.query(
-          "UPDATE accounts SET auth_public_key = $1, wrapped_eak = $2, eak_generation = $3, email_enabled = $4 WHERE id = $5 RETURNING *",
-          [u.authPublicKey, u.wrappedEak, u.eakGeneration, u.emailEnabled, accountId],
+          "UPDATE accounts SET auth_public_key = $1, wrapped_eak = $2, eak_generation = $3, email_enabled = $4, kit = $5 WHERE id = $6 RETURNING *",
+          [u.authPublicKey, u.wrappedEak, u.eakGeneration, u.emailEnabled, u.kit ?? null, accountId],
         );
         return toAccount(n.rows[0]);
       });
@@ -176,8 +178,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         const n = await c.query(
           `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
-             reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = $6 RETURNING *`,
-          [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, r.seq],
+             kit = $6, reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = $7 RETURNING *`,
+          [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, u.kit ?? null, r.seq],
         );
         return toAccount(n.rows[0]);
       });

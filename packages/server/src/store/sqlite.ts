@@ -35,6 +35,7 @@ const toAccount = (r: Row): Account => ({
   revision: Number(r.revision),
   emailEnabled: Number(r.email_enabled) === 1,
   createdAt: Number(r.created_at),
+  ...(r.kit == null ? {} : { kit: r.kit as string }),
 });
 
 const toSession = (r: Row): Session => ({
@@ -125,7 +126,7 @@ export function openSqliteStore(file: string): Store {
         if (exists) return "taken" as const;
         q(
           `INSERT INTO accounts (id, email, email_lc, auth_public_key, verifier, wrapped_eak, eak_generation, reset_epoch,
-             revision, email_enabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             revision, email_enabled, created_at, kit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           a.id,
           a.email,
@@ -138,6 +139,7 @@ export function openSqliteStore(file: string): Store {
           a.revision,
           a.emailEnabled ? 1 : 0,
           a.createdAt,
+          a.kit ?? null,
         );
         insertSession(s, tokenHash);
         return "created" as const;
@@ -155,11 +157,12 @@ export function openSqliteStore(file: string): Store {
         const a = getAccount(accountId);
         if (!a) return undefined;
         if (u.eakGeneration !== a.eakGeneration + 1) return "stale" as const;
-        q("UPDATE accounts SET auth_public_key = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ? WHERE id = ?").run(
+        q("UPDATE accounts SET auth_public_key = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?, kit = ? WHERE id = ?").run(
           u.authPublicKey,
           u.wrappedEak,
           u.eakGeneration,
           u.emailEnabled ? 1 : 0,
+          u.kit ?? null,
           accountId,
         );
         return getAccount(accountId);
@@ -183,8 +186,8 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
-             reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = ?`,
-        ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, seq);
+             kit = ?, reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = ?`,
+        ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, u.kit ?? null, seq);
         return getAccount(accountId);
       });
     },

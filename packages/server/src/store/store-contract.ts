@@ -234,6 +234,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.changePassword(randomUUID(), u), undefined);
   });
 
+  test(`${name}: the kit fingerprint is kept with the account and replaced by a password change and a reset`, async () => {
+    const legacy = sampleAccount();
+    await store.createAccount(legacy, sampleSession(legacy.id), randomBytes(32));
+    assert.equal((await store.getAccount(legacy.id))?.kit, undefined, "an account without one reads as unknown");
+    const a = sampleAccount({ kit: "k".repeat(22) });
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    assert.equal((await store.findAccountByEmail(a.email))?.kit, "k".repeat(22));
+    const u = { authPublicKey: "B".repeat(43), wrappedEak: "bmV3", eakGeneration: 1, emailEnabled: true, kit: "n".repeat(22) };
+    assert.equal(await store.changePassword(a.id, { ...u, eakGeneration: 2 }), "stale");
+    assert.equal((await store.getAccount(a.id))?.kit, "k".repeat(22), "a refused change keeps the old one");
+    assert.equal((await store.changePassword(a.id, u)) && (await store.getAccount(a.id))?.kit, "n".repeat(22));
+    const s = sampleSession(a.id);
+    await store.createSession(s, randomBytes(32));
+    const r = await store.resetAccount(a.id, { ...u, verifier: "dg", eakGeneration: 0, kit: "r".repeat(22) }, s.id);
+    assert.equal(r?.kit, "r".repeat(22));
+  });
+
   test(`${name}: reset wipes items, manifests and other sessions; delete removes everything`, async () => {
     const a = sampleAccount();
     const keep = sampleSession(a.id);

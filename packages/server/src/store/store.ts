@@ -13,6 +13,8 @@ export interface Account {
   readonly revision: number;
   readonly emailEnabled: boolean;
   readonly createdAt: number;
+  /** fingerprint of the current EAK text (wire/api.ts challengeAnswer.kit); absent for accounts made before it was kept */
+  readonly kit?: string | undefined;
 }
 
 export interface Session {
@@ -82,6 +84,8 @@ export interface AccountUpdate {
   readonly wrappedEak: string;
   readonly eakGeneration: number;
   readonly emailEnabled: boolean;
+  /** fingerprint of the new EAK text */
+  readonly kit?: string | undefined;
 }
 
 export interface ResetUpdate extends AccountUpdate {

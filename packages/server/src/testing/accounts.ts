@@ -5,7 +5,7 @@
 //                                                      // (confirmed with the code from srv.outboxDir, or over.mailbox)
 //   const t = await signIn(srv, a, "phone");           // a new session token for the same account
 //   const c = await actionChallenge(srv, a.token);     // bytes + text of a fresh /account/challenge
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { authMessage, SIGNUP_CHALLENGE } from "@cryptex/core/wire/auth-message.ts";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { request } from "./https-client.ts";
@@ -31,6 +31,8 @@ interface Srv {
 }
 
 export const b64u = (b: Uint8Array) => Buffer.from(b).toString("base64url");
+/** The kit fingerprint a client sends with a new EAK (core's kitFingerprint): 16 bytes of SHA-256 of the text. */
+export const kitOf = (eakText: string) => createHash("sha256").update(eakText).digest().subarray(0, 16).toString("base64url");
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 export const randomEakText = () => `CRYPTEX:${Array.from(randomBytes(120), (x) => BASE32[x & 31]).join("")}`;
 
@@ -67,7 +69,7 @@ export async function signUp(
   const sendEmail = over.sendEmail ?? false;
   const c = await request("POST", `${srv.url}/api/v1/accounts/confirm`, {
     ca: srv.caPem,
-    body: { pendingId: r.json.pendingId, code, sendEmail, ...(sendEmail ? { eakText } : {}) },
+    body: { pendingId: r.json.pendingId, code, sendEmail, kit: kitOf(eakText), ...(sendEmail ? { eakText } : {}) },
   });
   if (c.status !== 201) throw new Error(`sign-up confirmation failed: ${c.status} ${c.text}`);
   return {

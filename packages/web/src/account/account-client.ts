@@ -59,8 +59,15 @@ export async function confirmSignUpInWorker(pending: PendingSignUp, code: string
   return r.account;
 }
 
-export async function signInInWorker(email: string, password: string, eakText: string): Promise<OpenedAccount> {
-  const r = await call({ op: "signIn", baseUrl: location.origin, email, password, eakText, deviceName: deviceName() });
+export async function signInInWorker(email: string, password: string, eakText: string, name = deviceName()): Promise<OpenedAccount> {
+  const r = await call({
+    op: "signIn",
+    baseUrl: location.origin,
+    email,
+    password,
+    eakText,
+    deviceName: name.trim().slice(0, 100) || deviceName(),
+  });
   if (r.op !== "signIn") throw new Error("unexpected worker answer");
   return r.account;
 }

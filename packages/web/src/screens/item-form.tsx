@@ -12,8 +12,9 @@ interface CustomRow {
 }
 
 // One type for preact's input typing: the union of literal types does not narrow per element.
-const inputType = (k: FieldKind) =>
-  (k === "hidden" ? "password" : k === "url" ? "url" : k === "email" ? "email" : k === "phone" ? "tel" : "text") as "text";
+// A website is a text input: the browser's URL check would refuse a bare host, which core stores as https://host.
+const inputType = (k: FieldKind) => (k === "hidden" ? "password" : k === "email" ? "email" : k === "phone" ? "tel" : "text") as "text";
+const inputMode = (k: FieldKind) => (k === "url" ? "url" : undefined);
 
 function TemplateInput({
   id,
@@ -40,6 +41,7 @@ function TemplateInput({
           <input
             id={id}
             type={kind === "hidden" && shown ? "text" : inputType(kind)}
+            inputMode={inputMode(kind)}
             autocomplete="off"
             spellcheck={false}
             value={value}
@@ -79,10 +81,13 @@ export function ItemForm({
   item,
   onSave,
   onCancel,
+  onDirty,
 }: {
   item: Item | undefined;
   onSave: (item: Item) => Promise<void>;
   onCancel: () => void;
+  /** told on the first change, so leaving the form can ask first */
+  onDirty?: (dirty: boolean) => void;
 }) {
   const [type, setType] = useState<ItemType>(item?.type ?? "login");
   const [title, setTitle] = useState(item?.title ?? "");
@@ -155,8 +160,22 @@ export function ItemForm({
 
   const tpl = template(type);
   return (
-    <form class="item-form stack" onSubmit={submit} aria-labelledby="form-title">
-      <h2 id="form-title">{item ? "Edit item" : "New item"}</h2>
+    <form
+      class="item-form stack"
+      onSubmit={submit}
+      onInput={() => onDirty?.(true)}
+      onChange={() => onDirty?.(true)}
+      aria-labelledby="form-title"
+      aria-describedby={error ? "f-error" : undefined}
+    >
+      <header class="item-head">
+        <button type="button" class="back" onClick={onCancel} aria-label="Cancel and go back">
+          ←
+        </button>
+        <h2 id="form-title" tabIndex={-1}>
+          {item ? "Edit item" : "New item"}
+        </h2>
+      </header>
       {!item && (
         <>
           <label for="f-type">Type</label>
@@ -170,7 +189,15 @@ export function ItemForm({
         </>
       )}
       <label for="f-title">Title</label>
-      <input id="f-title" value={title} maxLength={LIMITS.title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      <input
+        id="f-title"
+        data-autofocus
+        aria-describedby={error ? "f-error" : undefined}
+        aria-invalid={error ? true : undefined}
+        value={title}
+        maxLength={LIMITS.title}
+        onInput={(e) => setTitle(e.currentTarget.value)}
+      />
       {tpl.fields.map((f) => (
         <TemplateInput
           key={`${type}-${f.name}`}
@@ -178,7 +205,10 @@ export function ItemForm({
           label={f.label}
           kind={f.kind}
           value={values[f.name] ?? ""}
-          onInput={(v) => setValues({ ...values, [f.name]: v })}
+          onInput={(v) => {
+            setValues({ ...values, [f.name]: v });
+            onDirty?.(true); // also when the generator fills it, which fires no input event
+          }}
         />
       ))}
       <fieldset>
@@ -215,6 +245,7 @@ export function ItemForm({
             <input
               id={`cf-value-${c.key}`}
               type={inputType(c.kind)}
+              inputMode={inputMode(c.kind)}
               placeholder="Value"
               value={c.value}
               maxLength={LIMITS.fieldValue}
@@ -245,7 +276,7 @@ export function ItemForm({
         <input type="checkbox" checked={favorite} onChange={(e) => setFavorite(e.currentTarget.checked)} /> Favourite
       </label>
       {error && (
-        <p class="error" role="alert">
+        <p id="f-error" class="error" role="alert">
           {error}
         </p>
       )}

@@ -99,7 +99,9 @@ export function ItemView({
           ←
         </button>
         <div>
-          <h2 id="item-title">{item.title || "(untitled)"}</h2>
+          <h2 id="item-title" tabIndex={-1}>
+            {item.title || "(untitled)"}
+          </h2>
           <p class="muted">
             {template(item.type).label}
             {item.conflictOf ? " · conflict copy" : ""}

@@ -2,7 +2,7 @@
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
-import { changePasswordInWorker, resetInWorker, unlockInWorker } from "../account/account-client.ts";
+import { resetInWorker, unlockInWorker } from "../account/account-client.ts";
 import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { sessionErrorText } from "../ui/error-text.ts";
@@ -12,6 +12,8 @@ import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { AddDevicePanel } from "./add-device-panel.tsx";
+import { Appearance } from "./appearance-settings.tsx";
+import { ChangePassword } from "./change-password.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
 
 type Props = {
@@ -110,63 +112,6 @@ function Devices({ session }: { session: VaultSession }) {
   );
 }
 
-function ChangePassword({ session, store }: { session: VaultSession; store: IdbStore }) {
-  const [current, setCurrent] = useState("");
-  const [next, setNext] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState("");
-  async function submit(ev: Event): Promise<void> {
-    ev.preventDefault();
-    setMsg("");
-    if (!strength.acceptable) return setMsg("Choose a stronger new password.");
-    if (next !== confirm) return setMsg("The new passwords do not match.");
-    if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
-    setBusy(true);
-    try {
-      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
-      const r = await changePasswordInWorker(session.meta.sessionToken, unlocked, session.meta.eakGeneration, next, true);
-      await store.write({ meta: { eak: r.eak, eakGeneration: r.eakGeneration } });
-      session.meta = { ...session.meta, eak: r.eak, eakGeneration: r.eakGeneration };
-      setCurrent("");
-      setNext("");
-      setConfirm("");
-      setMsg("Password changed. A new QR code was mailed; your old Emergency Kit no longer works.");
-    } catch (e) {
-      setMsg(sessionErrorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <form onSubmit={submit} class="stack" aria-labelledby="s-pw">
-      <h3 id="s-pw">Change account password</h3>
-      <PasswordField
-        id="cp-current"
-        label="Current account password"
-        autocomplete="current-password"
-        value={current}
-        onValue={setCurrent}
-      />
-      <PasswordField id="cp-new" label="New account password" autocomplete="new-password" value={next} onValue={setNext} />
-      <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
-      <PasswordField
-        id="cp-confirm"
-        label="Confirm new account password"
-        autocomplete="new-password"
-        value={confirm}
-        onValue={setConfirm}
-      />
-      {msg && <p role="status">{msg}</p>}
-      <button type="submit" disabled={busy}>
-        {busy ? "Changing…" : "Change password"}
-      </button>
-      <p class="muted small">Other devices will ask for the new password after their next sync.</p>
-    </form>
-  );
-}
-
 function Reset({ session, store, onLock }: { session: VaultSession; store: IdbStore; onLock: Props["onLock"] }) {
   const [confirmText, setConfirmText] = useState("");
   const [current, setCurrent] = useState("");
@@ -233,7 +178,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
         <button type="button" class="back" onClick={onClose} aria-label="Back to the list">
           ←
         </button>
-        <h2>Settings</h2>
+        <h2 tabIndex={-1}>Settings</h2>
       </header>
       <section aria-labelledby="s-lock">
         <h3 id="s-lock">Locking</h3>
@@ -255,6 +200,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
         </select>
         <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this page's memory.</p>
       </section>
+      <Appearance />
       <AccountQr session={session} />
       <Devices session={session} />
       <AddDevicePanel session={session} />

@@ -3,10 +3,25 @@
 import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { signInInWorker, warmUpWorker } from "../account/account-client.ts";
+import { deviceName } from "../account/device-name.ts";
 import { readQrFile, scanCamera } from "../qr/read-qr.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { PairSignIn } from "./pair-sign-in.tsx";
+
+const ERROR_ID = "si-error";
+/** Which field an error is about, so the field points at the message (aria-describedby). */
+const FIELD_OF: Record<string, "email" | "password" | "qr"> = {
+  wrong_password: "password",
+  unauthorized: "password",
+  foreign_key: "email",
+  stale_kit: "qr",
+  missing_qr: "qr",
+  qr_unreadable: "qr",
+  unsupported_format: "qr",
+  tampered: "qr",
+};
+const describedBy = (on: boolean) => (on ? { "aria-describedby": ERROR_ID, "aria-invalid": true as const } : {});
 
 export function SignInScreen({
   onDone,
@@ -20,6 +35,7 @@ export function SignInScreen({
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [eakText, setEakText] = useState("");
+  const [device, setDevice] = useState(deviceName);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; text: string } | undefined>();
   const [qrNote, setQrNote] = useState("");
@@ -27,6 +43,7 @@ export function SignInScreen({
   const [withDevice, setWithDevice] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
   useEffect(warmUpWorker, []);
+  const errorOn = error ? FIELD_OF[error.code] : undefined;
 
   async function onFile(ev: Event): Promise<void> {
     const file = (ev.currentTarget as HTMLInputElement).files?.[0];
@@ -68,7 +85,7 @@ export function SignInScreen({
       return setError({ code: "missing_qr", text: "Add your account QR code: upload its image, scan it, or paste its text." });
     setBusy(true);
     try {
-      onDone(await signInInWorker(email.trim(), password, eakText), email.trim());
+      onDone(await signInInWorker(email.trim(), password, eakText, device), email.trim());
     } catch (e) {
       setError({ code: errorCode(e), text: errorText(e) });
       setBusy(false);
@@ -87,8 +104,23 @@ export function SignInScreen({
       </p>
       <form onSubmit={submit} class="stack">
         <label for="si-email">Email</label>
-        <input id="si-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-        <PasswordField id="si-password" label="Account password" autocomplete="current-password" value={password} onValue={setPassword} />
+        <input
+          id="si-email"
+          type="email"
+          autocomplete="username"
+          required
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+          {...describedBy(errorOn === "email")}
+        />
+        <PasswordField
+          id="si-password"
+          label="Account password"
+          autocomplete="current-password"
+          value={password}
+          onValue={setPassword}
+          errorId={errorOn === "password" ? ERROR_ID : undefined}
+        />
         <fieldset>
           <legend>Your account QR code</legend>
           <label for="si-qr">QR code image</label>
@@ -106,6 +138,7 @@ export function SignInScreen({
             placeholder="CRYPTEX:…"
             value={eakText}
             onInput={(e) => setEakText(e.currentTarget.value)}
+            {...describedBy(errorOn === "email" || errorOn === "qr")}
           />
           {qrNote && (
             <p class="ok" role="status">
@@ -113,8 +146,20 @@ export function SignInScreen({
             </p>
           )}
         </fieldset>
+        <label for="si-device">Name of this device</label>
+        <input
+          id="si-device"
+          autocomplete="off"
+          maxLength={100}
+          aria-describedby="si-device-hint"
+          value={device}
+          onInput={(e) => setDevice(e.currentTarget.value)}
+        />
+        <p id="si-device-hint" class="muted small">
+          Shown in your list of devices, so you can tell them apart.
+        </p>
         {error && (
-          <p class="error" role="alert" data-code={error.code}>
+          <p id={ERROR_ID} class="error" role="alert" data-code={error.code}>
             {error.text}
           </p>
         )}

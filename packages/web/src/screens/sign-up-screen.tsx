@@ -54,14 +54,21 @@ export function SignUpScreen({
       <form onSubmit={submit} class="stack">
         <label for="su-email">Email</label>
         <input id="su-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-        <PasswordField id="su-password" label="Account password" autocomplete="new-password" value={password} onValue={setPassword} />
+        <PasswordField
+          id="su-password"
+          label="Account password"
+          autocomplete="new-password"
+          value={password}
+          onValue={setPassword}
+          errorId={error ? "su-error" : undefined}
+        />
         <StrengthMeter password={password} email={email} onChange={setStrength} />
         <PasswordField id="su-confirm" label="Confirm account password" autocomplete="new-password" value={confirm} onValue={setConfirm} />
         <label class="check">
           <input type="checkbox" checked={sendEmail} onChange={(e) => setSendEmail(e.currentTarget.checked)} /> E-mail me my account QR code
         </label>
         {error && (
-          <p class="error" role="alert">
+          <p id="su-error" class="error" role="alert">
             {error}
           </p>
         )}

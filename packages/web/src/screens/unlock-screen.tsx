@@ -66,9 +66,10 @@ export function UnlockScreen({
           value={password}
           onValue={setPassword}
           inputRef={field}
+          errorId={error ? "ul-error" : undefined}
         />
         {error && (
-          <p class="error" role="alert" data-code={error.code}>
+          <p id="ul-error" class="error" role="alert" data-code={error.code}>
             {error.text}
           </p>
         )}

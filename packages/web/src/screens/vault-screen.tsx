@@ -1,38 +1,30 @@
 // The vault: filters, instant search, a virtualised list and the item pane; sync status and lock in the bar.
-import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
+// Each pane has a URL hash (nav/route.ts): Back and Forward move inside the app, a dirty form asks before it
+// is left, and keyboard shortcuts (ui/shortcuts-dialog.tsx) work wherever no text field has the focus.
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import type { SaveResult } from "@cryptex/core/sync/engine.ts";
 import { type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
-import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { Route } from "../nav/route.ts";
+import { isTextField, shortcutOf } from "../nav/shortcut.ts";
+import { useHashRoute } from "../nav/use-hash-route.ts";
 import type { IdbStore } from "../store/idb-store.ts";
+import { copySecret } from "../ui/clipboard.ts";
 import { Generator } from "../ui/generator.tsx";
-import { VirtualList } from "../ui/virtual-list.tsx";
+import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
 import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
+import { FilterNav, ItemList } from "./item-list.tsx";
 import { ItemView } from "./item-view.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
 import { SignedOutNotice } from "./signed-out-notice.tsx";
 
-type Pane =
-  | { kind: "none" }
-  | { kind: "view"; item: Item }
-  | { kind: "edit"; item: Item | undefined }
-  | { kind: "settings" }
-  | { kind: "generator" };
-
-const filterKey = (f: Filter) => (f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind);
-const parseFilter = (k: string): Filter =>
-  k.startsWith("type:")
-    ? { kind: "type", type: k.slice(5) }
-    : k.startsWith("tag:")
-      ? { kind: "tag", tag: k.slice(4) }
-      : { kind: k as "all" | "favorites" | "trash" };
-
 /** From this many entries, the first screen is painted before the whole list is sorted. */
 const FIRST_SCREEN_FROM = 5000;
+
+const routeItemId = (r: Route) => (r.screen === "item" || r.screen === "edit" ? (r.id as ItemId) : undefined);
 
 const searchTimes: number[] = [];
 (globalThis as unknown as { cryptexSearchTimes: number[] }).cryptexSearchTimes = searchTimes;
@@ -51,10 +43,21 @@ export function VaultScreen({
   const [version, setVersion] = useState(session.version);
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<Filter>({ kind: "all" });
-  const [pane, setPane] = useState<Pane>({ kind: "none" });
+  // `nav` is bumped on every navigation: revealed passwords and open history belong to one view of one item
+  const { route, nav, setDirty, mayLeave, go, current } = useHashRoute();
+  /** the decrypted item of an item or edit route */
+  const [loaded, setItem] = useState<Item | undefined>();
+  // an item read for an earlier route is never shown under this one
+  const item = loaded && loaded.id === routeItemId(route) ? loaded : undefined;
+  const [help, setHelp] = useState(false);
+  const [notice, setNotice] = useState("");
   const [error, setError] = useState("");
-  /** what the last write of the open item did, when it was more than a plain save */
-  const [saveNote, setSaveNote] = useState<SaveResult | undefined>();
+  const latest = useRef(item);
+  latest.current = item;
+  /** the item last shown, whose row takes the focus back on the list */
+  const lastItem = useRef<string | undefined>(undefined);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const detail = useRef<HTMLElement>(null);
   const [lockMinutes, setLockMinutes] = useState(autoLockMinutes());
   const typedAt = useRef(0);
   const search = useMemo(createNarrowingSearch, [session]);
@@ -103,258 +106,287 @@ export function VaultScreen({
     };
   }, [settled, version]);
 
-  // A change synced in from another device refreshes the open item (unless it is being edited).
+  useEffect(() => setNotice(""), [nav]);
+
+  // The item of the route, decrypted when the route changes (not kept across navigations).
+  const itemId = routeItemId(route);
   useEffect(() => {
-    if (pane.kind !== "view") return;
-    const e = session.entries.get(pane.item.id);
-    if (e && e.rev !== pane.item.rev) void session.readItem(pane.item.id).then((item) => setPane({ kind: "view", item }));
+    setItem((it) => (it?.id === itemId ? it : undefined)); // the same item stays on screen while it is read again
+    setError("");
+    if (!itemId) return;
+    let live = true;
+    session.readItem(itemId).then(
+      (it) => live && setItem(it),
+      () => {
+        if (!live) return;
+        setDirty(false);
+        go({ screen: "list" }, "replace");
+        setError(session.entries.has(itemId) ? "This item could not be decrypted on this device." : "This item does not exist (any more).");
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [itemId, nav]);
+
+  // A change synced in from another device refreshes the open item (not the edit form: the save merges).
+  useEffect(() => {
+    if (route.screen !== "item" || !item) return;
+    const e = session.entries.get(item.id);
+    if (e && e.rev !== item.rev) void session.readItem(item.id).then((it) => current() === route && setItem(it));
   }, [version]);
 
-  async function openItem(id: ItemId): Promise<void> {
-    setError("");
-    setSaveNote(undefined);
-    try {
-      setPane({ kind: "view", item: await session.readItem(id) });
-    } catch {
-      setError("This item could not be decrypted on this device.");
+  // Focus moves into a pane when it opens; back on the list, to the row of the item just left.
+  const focusedNav = useRef(0);
+  useEffect(() => {
+    if (itemId) lastItem.current = itemId;
+    if (focusedNav.current === nav || (itemId && !item)) return;
+    focusedNav.current = nav;
+    if (route.screen === "list") {
+      const row = lastItem.current && document.querySelector<HTMLElement>(`[data-id="${lastItem.current}"]`);
+      (row || searchBox.current)?.focus();
+      return;
     }
-  }
+    const pane = detail.current;
+    (pane?.querySelector<HTMLElement>("[data-autofocus]") ?? pane?.querySelector<HTMLElement>("h2"))?.focus();
+  });
+
+  /** what the last write of the open item did, when it was more than a plain save */
+  const [saveNote, setSaveNote] = useState<SaveResult | undefined>();
+  useEffect(() => {
+    if (routeItemId(route) !== saveNoteFor.current) setSaveNote(undefined);
+  }, [nav]);
+  const saveNoteFor = useRef<string | undefined>(undefined);
 
   /** Every write names the version it was made from (`base`): the engine merges or keeps a newer one. */
-  async function save(item: Item, base: Item | null): Promise<void> {
-    const result = await session.save(item, base);
+  async function save(saved: Item, base: Item | null): Promise<void> {
+    const result = await session.save(saved, base);
+    setDirty(false);
+    saveNoteFor.current = saved.id;
     setSaveNote(result.kind === "saved" ? undefined : result);
-    setPane({ kind: "view", item: result.kind === "saved" ? item : await session.readItem(item.id) });
+    const shown = result.kind === "saved" ? saved : await session.readItem(saved.id);
+    if (current().screen === "item") setItem(shown);
+    else go({ screen: "item", id: saved.id }, "replace");
   }
 
   async function purge(base: Item): Promise<void> {
     const result = await session.purge(base.id, base);
+    saveNoteFor.current = undefined;
     setSaveNote(result.kind === "saved" ? undefined : result);
-    setPane({ kind: "none" });
+    go({ screen: "list" }, "replace");
   }
 
+  function cancelForm(): void {
+    const r = current();
+    go(r.screen === "edit" ? { screen: "item", id: r.id } : { screen: "list" }, "replace");
+  }
+
+  /** Lock asked for by the user (button, Ctrl/Cmd+L): a dirty form asks first; the idle lock does not wait. */
+  function lockNow(): void {
+    if (mayLeave()) onLock();
+  }
+
+  async function copyField(which: "password" | "username"): Promise<void> {
+    const it = latest.current;
+    if (current().screen !== "item" || !it) return;
+    const f =
+      which === "password"
+        ? (it.fields.find((x) => x.name === "password") ?? it.fields.find((x) => x.kind === "hidden"))
+        : (it.fields.find((x) => x.name === "username") ?? it.fields.find((x) => x.kind === "email"));
+    if (!f?.value) return setNotice(`This item has no ${which}.`);
+    try {
+      await copySecret(f.value);
+      setNotice(`${which === "password" ? "Password" : "Username"} copied. The clipboard is cleared in 30 seconds.`);
+    } catch {
+      setNotice("The browser did not allow copying.");
+    }
+  }
+
+  function onKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented) return;
+    const shortcut = shortcutOf({
+      key: e.key,
+      ctrlKey: e.ctrlKey,
+      metaKey: e.metaKey,
+      altKey: e.altKey,
+      shiftKey: e.shiftKey,
+      typing: isTextField(e.target),
+      // asked of the page: the dialog closes (Escape) a moment before its state says so
+      dialogOpen: !!document.querySelector("dialog[open]"),
+    });
+    const r = current();
+    const it = latest.current;
+    if (!shortcut) return;
+    if (shortcut === "escape") {
+      if (e.target === searchBox.current && query) {
+        setQuery("");
+        return;
+      }
+      if (r.screen === "list") return;
+      if (r.screen === "edit" || r.screen === "new") cancelForm();
+      else go({ screen: "list" });
+    } else if (shortcut === "edit") {
+      if (r.screen !== "item" || !it || it.trashedAt !== null) return;
+      go({ screen: "edit", id: r.id });
+    } else if (shortcut === "lock") lockNow();
+    else if (shortcut === "search") searchBox.current?.focus();
+    else if (shortcut === "new") go({ screen: "new" });
+    else if (shortcut === "copy-password") void copyField("password");
+    else if (shortcut === "copy-username") void copyField("username");
+    else if (shortcut === "help") setHelp(true);
+    e.preventDefault();
+  }
+  const keys = useRef(onKey);
+  keys.current = onKey;
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => keys.current(e);
+    addEventListener("keydown", listener);
+    return () => removeEventListener("keydown", listener);
+  }, []);
+
   const syncLabel = session.syncState.message;
-  const count = entries.length;
-  const filterLabel =
-    filter.kind === "type"
-      ? (template(filter.type as never)?.label ?? filter.type)
-      : filter.kind === "tag"
-        ? `#${filter.tag}`
-        : { all: "All items", favorites: "Favourites", trash: "Trash" }[filter.kind];
-
-  const filterButton = (f: Filter, label: string) => (
-    <li key={filterKey(f)}>
-      <button
-        type="button"
-        class={`nav-item ${filterKey(f) === filterKey(filter) ? "active" : ""}`}
-        aria-current={filterKey(f) === filterKey(filter) ? "true" : undefined}
-        onClick={() => setFilter(f)}
-      >
-        {label}
-      </button>
-    </li>
-  );
-
+  const selectedId = itemId;
+  const open = route.screen !== "list";
   return (
-    <div class={`app ${pane.kind !== "none" ? "has-pane" : ""}`}>
+    <div class={`app ${open ? "has-pane" : ""}`}>
       <header class="topbar">
-        <span class="brand small">Cryptex</span>
-        <div class="search">
+        <h1 class="brand small">Cryptex</h1>
+        <search class="search">
           <label for="search">Search</label>
           <input
             id="search"
+            ref={searchBox}
             type="search"
             autocomplete="off"
             spellcheck={false}
+            aria-keyshortcuts="/"
             value={query}
             onInput={(e) => {
               typedAt.current = performance.now();
               setQuery(e.currentTarget.value);
             }}
+            onKeyDown={(e) => {
+              if (e.key !== "ArrowDown" && e.key !== "Enter") return;
+              e.preventDefault();
+              document.querySelector<HTMLElement>(".vlist .row-button")?.focus();
+            }}
           />
-        </div>
+        </search>
         <span class={`sync sync-${session.syncState.status}`} role="status" aria-live="polite" data-status={session.syncState.status}>
           {syncLabel}
         </span>
         <div class="actions">
-          <button type="button" class="primary" onClick={() => setPane({ kind: "edit", item: undefined })}>
+          <button type="button" class="primary" aria-keyshortcuts="n" onClick={() => go({ screen: "new" })}>
             Add item
           </button>
-          <button type="button" onClick={() => setPane({ kind: "generator" })}>
+          <button type="button" onClick={() => go({ screen: "generator" })}>
             Generator
           </button>
-          <button type="button" onClick={() => setPane({ kind: "settings" })}>
+          <button type="button" onClick={() => go({ screen: "settings" })}>
             Settings
           </button>
-          <button type="button" onClick={() => onLock()}>
+          <button type="button" aria-keyshortcuts="Control+L Meta+L" onClick={lockNow}>
             Lock
+          </button>
+          <button type="button" class="wide-only" aria-keyshortcuts="?" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
+            ?
           </button>
         </div>
       </header>
-      <nav class="sidebar" aria-label="Filters">
-        <ul>
-          {filterButton({ kind: "all" }, "All items")}
-          {filterButton({ kind: "favorites" }, "Favourites")}
-        </ul>
-        <h3>Types</h3>
-        <ul>{TEMPLATES.map((t) => filterButton({ kind: "type", type: t.type }, t.label))}</ul>
-        {tags.length > 0 && <h3>Tags</h3>}
-        <ul>{tags.slice(0, 200).map((t) => filterButton({ kind: "tag", tag: t }, `#${t}`))}</ul>
-        <ul>{filterButton({ kind: "trash" }, "Trash")}</ul>
-      </nav>
-      <section class="list-pane" aria-label="Items">
-        <div class="list-head">
-          <label for="filter-select" class="narrow-only">
-            Show
-          </label>
-          <select
-            id="filter-select"
-            class="narrow-only"
-            value={filterKey(filter)}
-            onChange={(e) => setFilter(parseFilter(e.currentTarget.value))}
-          >
-            <option value="all">All items</option>
-            <option value="favorites">Favourites</option>
-            {TEMPLATES.map((t) => (
-              <option key={t.type} value={`type:${t.type}`}>
-                {t.label}
-              </option>
-            ))}
-            {tags.slice(0, 200).map((t) => (
-              <option key={t} value={`tag:${t}`}>
-                #{t}
-              </option>
-            ))}
-            <option value="trash">Trash</option>
-          </select>
-          <span class="muted" aria-live="polite">
-            {filterLabel}: {count.toLocaleString()} {count === 1 ? "item" : "items"}
-          </span>
+      {(session.syncState.status === "signed-out" || session.refused.length > 0) && (
+        <div class="sync-notices">
+          {session.syncState.status === "signed-out" && <SignedOutNotice session={session} />}
+          {session.refused.length > 0 && (
+            <p class="error" role="alert">
+              {session.refused.length} item(s) could not be sent to the server (too large to sync, or refused). They stay on this device:{" "}
+              {session.refused.slice(0, 5).map((r) => (
+                <button key={r.id} type="button" class="link" onClick={() => go({ screen: "item", id: r.id })}>
+                  {session.entries.get(r.id)?.title || r.id}
+                </button>
+              ))}
+            </p>
+          )}
         </div>
-        {session.syncState.status === "signed-out" && <SignedOutNotice session={session} />}
-        {session.conflicts.length > 0 && (
-          <p class="note" role="status">
-            {session.conflicts.length} conflicting edit(s) were kept as “conflict copy” items: review and delete the one you do not need.
-          </p>
-        )}
-        {session.refused.length > 0 && (
-          <p class="error" role="alert">
-            {session.refused.length} item(s) could not be sent to the server (too large to sync, or refused). They stay on this device:{" "}
-            {session.refused.slice(0, 5).map((r) => (
-              <button key={r.id} type="button" class="link" onClick={() => void openItem(r.id)}>
-                {session.entries.get(r.id)?.title || r.id}
-              </button>
-            ))}
-          </p>
-        )}
-        {session.quarantined.length > 0 && (
-          <p class="error" role="alert">
-            {session.quarantined.length} item(s) from the server failed verification and were not shown.
-          </p>
-        )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        {count === 0 ? (
-          <p class="empty">
-            {query
-              ? "No items match your search."
-              : filter.kind === "trash"
-                ? "The trash is empty."
-                : "No items yet. Use “Add item” to save your first password."}
-          </p>
-        ) : (
-          <VirtualList<IndexEntry>
-            items={entries}
-            rowHeight={56}
-            label="Items"
-            renderRow={(e) => (
-              <button
-                type="button"
-                class={`row-button ${pane.kind === "view" && pane.item.id === e.id ? "selected" : ""}`}
-                onClick={() => void openItem(e.id)}
-              >
-                <span class={`type-badge t-${e.type}`} aria-hidden="true">
-                  {template(e.type).label.slice(0, 1)}
-                </span>
-                <span class="row-text">
-                  <span class="row-title">
-                    {e.favorite ? "★ " : ""}
-                    {e.title || "(untitled)"}
-                  </span>
-                  <span class="row-sub">
-                    {e.conflictOf
-                      ? "Conflict copy — the other version of an item edited on two devices"
-                      : e.subtitle || template(e.type).label}
-                  </span>
-                </span>
-              </button>
-            )}
-          />
-        )}
-      </section>
-      <section class="detail-pane" aria-label="Details">
-        {saveNote && (pane.kind === "view" || pane.kind === "none") && (
-          <p class="note save-note" role="status">
-            {saveNote.kind === "merged"
-              ? "Saved and merged with a newer version from another device: each of you changed different fields, both changes are kept."
-              : "Saved. Another device changed the same field meanwhile: its version was kept as a conflict copy. "}
-            {saveNote.kind === "conflict" && (
-              <button type="button" class="link" onClick={() => void openItem(saveNote.copyId)}>
-                Open the conflict copy
-              </button>
-            )}
-          </p>
-        )}
-        {pane.kind === "view" && (
-          <ItemView
-            item={pane.item}
-            onClose={() => setPane({ kind: "none" })}
-            onEdit={() => {
-              setSaveNote(undefined);
-              setPane({ kind: "edit", item: pane.item });
-            }}
-            onFavorite={() =>
-              void save({ ...pane.item, favorite: !pane.item.favorite, rev: pane.item.rev + 1, updatedAt: Date.now() }, pane.item)
-            }
-            onTrash={() => void save(trashItem(pane.item), pane.item)}
-            onRestore={() => void save(restoreItem(pane.item), pane.item)}
-            onPurge={() => void purge(pane.item)}
-          />
-        )}
-        {pane.kind === "edit" && (
-          <ItemForm
-            item={pane.item}
-            onSave={(edited) => save(edited, pane.item ?? null)}
-            onCancel={() => setPane(pane.item ? { kind: "view", item: pane.item } : { kind: "none" })}
-          />
-        )}
-        {pane.kind === "settings" && (
-          <SettingsPanel
-            session={session}
-            store={store}
-            lockMinutes={lockMinutes}
-            onLockMinutes={setLockMinutes}
-            onClose={() => setPane({ kind: "none" })}
-            onLock={onLock}
-            onSignedOut={onSignedOut}
-          />
-        )}
-        {pane.kind === "generator" && (
-          <div>
-            <header class="item-head">
-              <button type="button" class="back" onClick={() => setPane({ kind: "none" })} aria-label="Back to the list">
-                ←
-              </button>
-              <h2>Password generator</h2>
-            </header>
-            <Generator />
-          </div>
-        )}
-        {pane.kind === "none" && <p class="empty wide-only">Select an item to see its details.</p>}
-      </section>
+      )}
+      <main class="panes">
+        <ItemList
+          entries={entries}
+          filter={filter}
+          onFilter={setFilter}
+          tags={tags}
+          query={query}
+          selectedId={selectedId}
+          onOpen={(id) => go({ screen: "item", id }, current().screen === "item" ? "replace" : "push")}
+          conflicts={session.conflicts.length}
+          quarantined={session.quarantined.length}
+          error={error}
+        />
+        <section class="detail-pane" aria-label="Details" ref={detail}>
+          {notice && (
+            <p class="ok notice" role="status">
+              {notice}
+            </p>
+          )}
+          {saveNote && (route.screen === "item" || route.screen === "list") && (
+            <p class="note save-note" role="status">
+              {saveNote.kind === "merged"
+                ? "Saved and merged with a newer version from another device: each of you changed different fields, both changes are kept."
+                : "Saved. Another device changed the same field meanwhile: its version was kept as a conflict copy. "}
+              {saveNote.kind === "conflict" && (
+                <button type="button" class="link" onClick={() => go({ screen: "item", id: saveNote.copyId })}>
+                  Open the conflict copy
+                </button>
+              )}
+            </p>
+          )}
+          {route.screen === "item" && item && (
+            <ItemView
+              key={nav}
+              item={item}
+              onClose={() => go({ screen: "list" })}
+              onEdit={() => go({ screen: "edit", id: item.id })}
+              onFavorite={() => void save({ ...item, favorite: !item.favorite, rev: item.rev + 1, updatedAt: Date.now() }, item)}
+              onTrash={() => void save(trashItem(item), item)}
+              onRestore={() => void save(restoreItem(item), item)}
+              onPurge={() => void purge(item)}
+            />
+          )}
+          {((route.screen === "edit" && item) || route.screen === "new") && (
+            <ItemForm
+              key={nav}
+              item={route.screen === "edit" ? item : undefined}
+              onSave={(edited) => save(edited, route.screen === "edit" ? (item ?? null) : null)}
+              onCancel={cancelForm}
+              onDirty={setDirty}
+            />
+          )}
+          {route.screen === "settings" && (
+            <SettingsPanel
+              session={session}
+              store={store}
+              lockMinutes={lockMinutes}
+              onLockMinutes={setLockMinutes}
+              onClose={() => go({ screen: "list" })}
+              onLock={onLock}
+              onSignedOut={onSignedOut}
+            />
+          )}
+          {route.screen === "generator" && (
+            <div>
+              <header class="item-head">
+                <button type="button" class="back" onClick={() => go({ screen: "list" })} aria-label="Back to the list">
+                  ←
+                </button>
+                <h2 tabIndex={-1}>Password generator</h2>
+              </header>
+              <Generator />
+            </div>
+          )}
+          {route.screen === "list" && <p class="empty wide-only">Select an item to see its details.</p>}
+        </section>
+      </main>
+      <FilterNav filter={filter} onFilter={setFilter} tags={tags} />
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>
   );
 }

@@ -4,7 +4,11 @@ import { CryptexError } from "@cryptex/core/errors.ts";
 
 const CORE: Record<string, string> = {
   wrong_password: "Wrong account password. Check it and try again.",
-  foreign_key: "This QR code belongs to another account. Use the QR code from this account's Emergency Kit or e-mail.",
+  stale_kit:
+    "This Emergency Kit or QR code is from before the account password was changed. Use the newest one (it was mailed to you after the change) with the new password.",
+  // said the same whether or not the e-mail has an account here, so sign-in cannot tell who has one
+  foreign_key:
+    "No account with this e-mail and QR code pair exists. Check the e-mail address, and use the QR code from this account's Emergency Kit or mail.",
   qr_unreadable: "The image could not be read as a QR code. Try a sharper image, or paste the text instead.",
   unsupported_format: "This is not a Cryptex encrypted account key.",
   tampered: "The encrypted account key is damaged. Paste it again or use the QR code image.",

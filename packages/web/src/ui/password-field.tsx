@@ -9,6 +9,8 @@ export function PasswordField(props: {
   onValue: (value: string) => void;
   autocomplete: "current-password" | "new-password";
   inputRef?: Ref<HTMLInputElement>;
+  /** the id of an error message about this field: tied to it for screen readers */
+  errorId?: string | undefined;
 }) {
   return (
     <>
@@ -19,6 +21,8 @@ export function PasswordField(props: {
         autocomplete={props.autocomplete}
         ref={props.inputRef}
         required
+        aria-describedby={props.errorId}
+        aria-invalid={props.errorId ? true : undefined}
         value={props.value}
         onInput={(e) => props.onValue(e.currentTarget.value)}
       />

@@ -49,3 +49,11 @@ test("narrowing search equals a full search at every keystroke, and restarts whe
   assert.equal(search(entries, filter, "zzzz", 1).length, 0);
   assert.equal(search(entries, filter, "", 1).length, 576);
 });
+
+test("the list sorts by core's collation: case-insensitive, numbers by value", () => {
+  const titled = ["Visa", "amazon", "943", "95", "Bank 10", "bank 9"].map((title) => toIndexEntry(createItem({ type: "login", title })));
+  assert.deepEqual(
+    visibleEntries(titled, { kind: "all" }, "").map((e) => e.title),
+    ["95", "943", "amazon", "bank 9", "Bank 10", "Visa"],
+  );
+});

@@ -4,6 +4,7 @@
 // list's title order (so no sort per keystroke), and typing that extends the query searches only the last
 // matches.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
+import { compareTitles } from "@cryptex/core/vault/compare-titles.ts";
 
 export type Filter =
   | { kind: "all" }
@@ -27,7 +28,7 @@ export function matchesFilter(e: IndexEntry, f: Filter): boolean {
   }
 }
 
-const byTitle = (a: IndexEntry, b: IndexEntry) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+const byTitle = (a: IndexEntry, b: IndexEntry) => compareTitles(a.title, b.title);
 
 /** An entry's searchable text, lower-cased once. `joined` holds the other fields separated by "\n", which no
  * query word contains (words are split on white space), so one `includes` tests them all. */
@@ -138,7 +139,7 @@ export function firstRows(entries: Iterable<IndexEntry>, filter: Filter, first: 
 export function allTags(entries: Iterable<IndexEntry>): string[] {
   const tags = new Set<string>();
   for (const e of entries) for (const t of e.tags) tags.add(t);
-  return [...tags].sort();
+  return [...tags].sort(compareTitles);
 }
 
 /**

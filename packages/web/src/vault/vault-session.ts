@@ -37,6 +37,8 @@ export class VaultSession {
   private again = false;
   private live: AbortController | undefined;
   private closed = false;
+  /** the EAK generation of a password change made on this device: seeing it in sync is not "changed elsewhere" */
+  private ownGeneration = -1;
 
   private constructor(vault: Vault, unlocked: OpenKeys, meta: VaultMeta) {
     this.vault = vault;
@@ -50,6 +52,11 @@ export class VaultSession {
     const s = new VaultSession(vault, unlocked, meta);
     s.quarantined = quarantined;
     return s;
+  }
+
+  /** Called before this device changes the password, so its own change does not lock it. */
+  expectOwnPasswordChange(generation: number): void {
+    this.ownGeneration = generation;
   }
 
   subscribe(fn: () => void): () => void {
@@ -135,7 +142,7 @@ export class VaultSession {
       this.meta = (await this.vault.store.readMeta()) ?? this.meta;
       if (report.conflicts.length) this.conflicts = [...this.conflicts, ...report.conflicts];
       if (report.quarantined.length) this.quarantined = [...this.quarantined, ...report.quarantined];
-      if (report.passwordChanged) this.passwordChanged = true;
+      if (report.passwordChanged && this.meta.eakGeneration !== this.ownGeneration) this.passwordChanged = true;
       this.refused = report.refused;
       const note = report.conflicts.length ? ` · ${report.conflicts.length} conflict(s) kept as copies` : "";
       this.setState("idle", `Synced${note}`);

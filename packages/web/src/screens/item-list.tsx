@@ -1,0 +1,154 @@
+// The vault's list pane (count, notices, the virtualised rows, the filter menu on narrow screens) and the
+// filter sidebar. The selected row is marked for sight (bar, colour, weight) and for screen readers.
+import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
+import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
+import { VirtualList } from "../ui/virtual-list.tsx";
+import type { Filter } from "../vault/filters.ts";
+
+export const filterKey = (f: Filter) => (f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind);
+const parseFilter = (k: string): Filter =>
+  k.startsWith("type:")
+    ? { kind: "type", type: k.slice(5) }
+    : k.startsWith("tag:")
+      ? { kind: "tag", tag: k.slice(4) }
+      : { kind: k as "all" | "favorites" | "trash" };
+
+const filterLabel = (filter: Filter) =>
+  filter.kind === "type"
+    ? (template(filter.type as never)?.label ?? filter.type)
+    : filter.kind === "tag"
+      ? `#${filter.tag}`
+      : { all: "All items", favorites: "Favourites", trash: "Trash" }[filter.kind];
+
+export function ItemList(props: {
+  entries: readonly (IndexEntry | undefined)[];
+  filter: Filter;
+  onFilter: (f: Filter) => void;
+  tags: readonly string[];
+  query: string;
+  selectedId: string | undefined;
+  onOpen: (id: string) => void;
+  conflicts: number;
+  quarantined: number;
+  error: string;
+}) {
+  const { entries, filter, tags, query, selectedId } = props;
+  const count = entries.length;
+  return (
+    <section class="list-pane" aria-labelledby="list-title">
+      <div class="list-head">
+        <h2 id="list-title" class="sr-only">
+          Items
+        </h2>
+        <label for="filter-select" class="narrow-only">
+          Show
+        </label>
+        <select
+          id="filter-select"
+          class="narrow-only"
+          value={filterKey(filter)}
+          onChange={(e) => props.onFilter(parseFilter(e.currentTarget.value))}
+        >
+          <option value="all">All items</option>
+          <option value="favorites">Favourites</option>
+          {TEMPLATES.map((t) => (
+            <option key={t.type} value={`type:${t.type}`}>
+              {t.label}
+            </option>
+          ))}
+          {tags.slice(0, 200).map((t) => (
+            <option key={t} value={`tag:${t}`}>
+              #{t}
+            </option>
+          ))}
+          <option value="trash">Trash</option>
+        </select>
+        <span class="muted" aria-live="polite">
+          {filterLabel(filter)}: {count.toLocaleString()} {count === 1 ? "item" : "items"}
+        </span>
+      </div>
+      {props.conflicts > 0 && (
+        <p class="note" role="status">
+          {props.conflicts} conflicting edit(s) were kept as “conflict copy” items: review and delete the one you do not need.
+        </p>
+      )}
+      {props.quarantined > 0 && (
+        <p class="error" role="alert">
+          {props.quarantined} item(s) from the server failed verification and were not shown.
+        </p>
+      )}
+      {props.error && (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+      {count === 0 ? (
+        <p class="empty">
+          {query
+            ? "No items match your search."
+            : filter.kind === "trash"
+              ? "The trash is empty."
+              : "No items yet. Use “Add item” to save your first password."}
+        </p>
+      ) : (
+        <VirtualList<IndexEntry>
+          items={entries}
+          rowHeight={56}
+          label="Items"
+          renderRow={(e) => (
+            <button
+              type="button"
+              data-id={e.id}
+              class={`row-button ${selectedId === e.id ? "selected" : ""}`}
+              aria-current={selectedId === e.id ? "true" : undefined}
+              onClick={() => props.onOpen(e.id)}
+            >
+              <span class={`type-badge t-${e.type}`} aria-hidden="true">
+                {template(e.type).label.slice(0, 1)}
+              </span>
+              <span class="row-text">
+                <span class="row-title">
+                  {e.favorite ? "★ " : ""}
+                  {e.title || "(untitled)"}
+                </span>
+                <span class="row-sub">
+                  {e.conflictOf
+                    ? "Conflict copy — the other version of an item edited on two devices"
+                    : e.subtitle || template(e.type).label}
+                </span>
+              </span>
+            </button>
+          )}
+        />
+      )}
+    </section>
+  );
+}
+
+export function FilterNav({ filter, onFilter, tags }: { filter: Filter; onFilter: (f: Filter) => void; tags: readonly string[] }) {
+  const button = (f: Filter, label: string) => (
+    <li key={filterKey(f)}>
+      <button
+        type="button"
+        class={`nav-item ${filterKey(f) === filterKey(filter) ? "active" : ""}`}
+        aria-current={filterKey(f) === filterKey(filter) ? "true" : undefined}
+        onClick={() => onFilter(f)}
+      >
+        {label}
+      </button>
+    </li>
+  );
+  return (
+    <nav class="sidebar" aria-label="Filters">
+      <ul>
+        {button({ kind: "all" }, "All items")}
+        {button({ kind: "favorites" }, "Favourites")}
+      </ul>
+      <h2 class="side-head">Types</h2>
+      <ul>{TEMPLATES.map((t) => button({ kind: "type", type: t.type }, t.label))}</ul>
+      {tags.length > 0 && <h2 class="side-head">Tags</h2>}
+      <ul>{tags.slice(0, 200).map((t) => button({ kind: "tag", tag: t }, `#${t}`))}</ul>
+      <ul>{button({ kind: "trash" }, "Trash")}</ul>
+    </nav>
+  );
+}
