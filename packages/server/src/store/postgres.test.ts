@@ -5,7 +5,7 @@ import { after, test } from "node:test";
 import pg from "pg";
 import { type RunningPostgres, startPostgres } from "../testing/postgres.ts";
 import { openPostgresStore } from "./postgres.ts";
-import { sampleAccount, sampleSession, storeContract } from "./store-contract.ts";
+import { storeContract } from "./store-contract.ts";
 
 let cluster: RunningPostgres | undefined;
 after(() => cluster?.stop());
