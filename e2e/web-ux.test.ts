@@ -3,6 +3,7 @@
 // every keyboard shortcut; the website field and the generator; device names; change password on the web;
 // sign-in messages that do not tell who has an account; dark mode and 320–375 px screens; and axe-core with no
 // violation of any impact on every screen (light and dark, wide and narrow).
+
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { simpleParser } from "mailparser";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
 import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
 
@@ -96,6 +98,10 @@ test("sign-up screen: axe clean; the strength dictionary loads here, not on the 
   assert.equal(strength.length, 1, "the dictionary chunk is fetched for the strength meter");
   await axe(page, "sign-up");
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Confirm your e-mail address" }).waitFor({ timeout: 30_000 });
+  await axe(page, "confirm e-mail");
+  await page.getByLabel("Code from the mail").fill(await outboxMailbox(server.outboxDir).code(EMAIL, "signup"));
+  await page.getByRole("button", { name: "Confirm" }).click();
   await page.getByRole("heading", { name: "Your account QR code" }).waitFor({ timeout: 30_000 });
   await axe(page, "account QR code");
   await page.getByRole("button", { name: "Continue to vault" }).click();
@@ -346,6 +352,8 @@ test("sign-in: a mistyped e-mail says no such e-mail and QR code pair, whether o
   await other.getByLabel("Confirm account password").fill(PASSWORD);
   await other.getByText(/Strong|Very strong/).waitFor();
   await other.getByRole("button", { name: "Create account" }).click();
+  await other.getByLabel("Code from the mail").fill(await outboxMailbox(server.outboxDir).code(OTHER_EMAIL, "signup"));
+  await other.getByRole("button", { name: "Confirm" }).click();
   await other.getByRole("heading", { name: "Your account QR code" }).waitFor({ timeout: 30_000 });
   await otherCtx.close();
 

@@ -1,4 +1,5 @@
 // Settings: auto-lock, the account QR code and mail, devices, export, change password, account reset.
+
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
@@ -6,12 +7,12 @@ import { resetInWorker, unlockInWorker } from "../account/account-client.ts";
 import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { sessionErrorText } from "../ui/error-text.ts";
+import { lazyComponent } from "../ui/lazy-component.tsx";
 import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
-import { AddDevicePanel } from "./add-device-panel.tsx";
 import { Appearance } from "./appearance-settings.tsx";
 import { ChangePassword } from "./change-password.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
@@ -168,6 +169,8 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
     </form>
   );
 }
+
+const AddDevicePanel = lazyComponent(() => import("./add-device-panel.tsx").then((m) => m.AddDevicePanel));
 
 export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut }: Props) {
   const [exportMsg, setExportMsg] = useState("");

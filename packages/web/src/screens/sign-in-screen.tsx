@@ -6,8 +6,8 @@ import { signInInWorker, warmUpWorker } from "../account/account-client.ts";
 import { deviceName } from "../account/device-name.ts";
 import { readQrFile, scanCamera } from "../qr/read-qr.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
+import { lazyComponent } from "../ui/lazy-component.tsx";
 import { PasswordField } from "../ui/password-field.tsx";
-import { PairSignIn } from "./pair-sign-in.tsx";
 
 const ERROR_ID = "si-error";
 /** Which field an error is about, so the field points at the message (aria-describedby). */
@@ -22,6 +22,8 @@ const FIELD_OF: Record<string, "email" | "password" | "qr"> = {
   tampered: "qr",
 };
 const describedBy = (on: boolean) => (on ? { "aria-describedby": ERROR_ID, "aria-invalid": true as const } : {});
+
+const PairSignIn = lazyComponent(() => import("./pair-sign-in.tsx").then((m) => m.PairSignIn));
 
 export function SignInScreen({
   onDone,
