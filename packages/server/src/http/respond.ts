@@ -10,6 +10,7 @@ export const STATUS: Readonly<Record<ApiErrorCode, number>> = {
   unsupported_media_type: 415,
   unauthorized: 401,
   account_reset: 401,
+  key_rotated: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
@@ -18,6 +19,7 @@ export const STATUS: Readonly<Record<ApiErrorCode, number>> = {
   challenge_invalid: 403,
   origin_mismatch: 400,
   revision_from_future: 400,
+  rotation_incomplete: 409,
   rate_limited: 429,
   internal: 500,
 };

@@ -3,7 +3,7 @@
 // transaction; live events travel between processes by NOTIFY, sent inside the same transaction.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import type { Account, LiveEvent, PullPage, PushResult, PushWrite, Session, Store, StoredItem } from "./store.ts";
+import type { Account, LiveEvent, PullPage, PushResult, PushWrite, RotationResult, Session, Store, StoredItem } from "./store.ts";
 import { MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
 
 const CHANNEL = "cryptex_live";
@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS items_revision ON items (account_seq, revision);
 CREATE TABLE IF NOT EXISTS manifests (
   seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, device_id uuid NOT NULL, data bytea NOT NULL, updated_at bigint NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
+CREATE TABLE IF NOT EXISTS staged_items (
+  seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, id uuid NOT NULL, revision bigint NOT NULL, data bytea NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS staged_items_id ON staged_items (account_seq, id);
 `;
 
 type Row = Record<string, unknown>;
@@ -179,6 +182,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         const r = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
         if (!r) return undefined;
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         // remembered, so those devices are told "reset", not just "signed out"
         await c.query(
@@ -202,12 +206,68 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         const r = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
         if (!r) return false;
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM sessions WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM ended_sessions WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM accounts WHERE seq = $1", [r.seq]);
         return true;
+      });
+    },
+    async stageRotation(accountId, items) {
+      return tx(async (c) => {
+        const a = (await c.query("SELECT seq FROM accounts WHERE id = $1", [accountId])).rows[0];
+        if (!a) return false;
+        if (items.length === 0) return true;
+        await c.query(
+          `INSERT INTO staged_items (account_seq, id, revision, data)
+           SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::bytea[])
+           ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, data = excluded.data`,
+          [a.seq, items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => buf(i.data))],
+        );
+        return true;
+      });
+    },
+    async discardRotation(accountId) {
+      await pool.query("DELETE FROM staged_items WHERE account_seq = (SELECT seq FROM accounts WHERE id = $1)", [accountId]);
+    },
+    async commitRotation(accountId, u, keepSession, limit) {
+      return tx(async (c): Promise<RotationResult> => {
+        const a = (await c.query("SELECT seq, revision, eak_generation FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return { kind: "no_account" };
+        if (u.eakGeneration !== a.eak_generation + 1) return { kind: "stale" };
+        const missing = await c.query(
+          `SELECT i.id FROM items i LEFT JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+           WHERE i.account_seq = $1 AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision) ORDER BY i.revision LIMIT $2`,
+          [a.seq, limit],
+        );
+        if (missing.rows.length > 0) return { kind: "incomplete", items: missing.rows.map((r) => r.id as string) };
+        // every swapped item gets a new revision, so a device pulling by cursor sees it
+        const swapped = await c.query(
+          `UPDATE items SET data = r.data, revision = $1 + r.n FROM (
+             SELECT i.seq AS iseq, s.data AS data, row_number() OVER (ORDER BY i.revision) AS n
+             FROM items i JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+             WHERE i.account_seq = $2 AND i.data IS NOT NULL) AS r
+           WHERE items.seq = r.iseq`,
+          [a.revision, a.seq],
+        );
+        await c.query("DELETE FROM staged_items WHERE account_seq = $1", [a.seq]);
+        await c.query("DELETE FROM manifests WHERE account_seq = $1", [a.seq]);
+        await c.query(
+          `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
+             SELECT token_hash, account_id, 'rotated', expires_at FROM sessions WHERE account_id = $1 AND id <> $2
+           ON CONFLICT (token_hash) DO NOTHING`,
+          [accountId, keepSession],
+        );
+        await c.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2", [accountId, keepSession]);
+        await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
+        const n = await c.query(
+          `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
+             revision = revision + $6 WHERE seq = $7 RETURNING *`,
+          [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, swapped.rowCount ?? 0, a.seq],
+        );
+        return { kind: "rotated", account: toAccount(n.rows[0]) };
       });
     },
 
@@ -239,7 +299,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
     },
     async sessionEndedBy(tokenHash, now) {
       const r = await one("SELECT reason, expires_at FROM ended_sessions WHERE token_hash = $1", [buf(tokenHash)]);
-      return r && Number(r.expires_at) > now && r.reason === "reset" ? "reset" : undefined;
+      if (!r || Number(r.expires_at) <= now) return undefined;
+      return r.reason === "reset" || r.reason === "rotated" ? r.reason : undefined;
     },
     async touchSession(id, lastSeenAt, expiresAt) {
       await pool.query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3", [lastSeenAt, expiresAt, id]);

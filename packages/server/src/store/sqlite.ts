@@ -14,6 +14,7 @@ import type {
   PushResult,
   PushWrite,
   ResetUpdate,
+  RotationResult,
   Session,
   Store,
   StoredItem,
@@ -42,6 +43,9 @@ CREATE INDEX IF NOT EXISTS items_revision ON items (account_seq, revision);
 CREATE TABLE IF NOT EXISTS manifests (
   seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, device_id TEXT NOT NULL, data BLOB NOT NULL, updated_at INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
+CREATE TABLE IF NOT EXISTS staged_items (
+  seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS staged_items_id ON staged_items (account_seq, id);
 `;
 
 type Row = Record<string, SQLInputValue>;
@@ -178,6 +182,7 @@ export function openSqliteStore(file: string): Store {
         const seq = accountSeq(accountId);
         if (seq === undefined) return undefined;
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
+        q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         // remembered, so those devices are told "reset", not just "signed out"
         q(
@@ -198,12 +203,63 @@ export function openSqliteStore(file: string): Store {
         const seq = accountSeq(accountId);
         if (seq === undefined) return false;
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
+        q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         q("DELETE FROM sessions WHERE account_id = ?").run(accountId);
         q("DELETE FROM ended_sessions WHERE account_id = ?").run(accountId);
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q("DELETE FROM accounts WHERE seq = ?").run(seq);
         return true;
+      });
+    },
+    async stageRotation(accountId, items) {
+      return tx(() => {
+        const seq = accountSeq(accountId);
+        if (seq === undefined) return false;
+        const put = q(
+          `INSERT INTO staged_items (account_seq, id, revision, data) VALUES (?, ?, ?, ?)
+           ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, data = excluded.data`,
+        );
+        for (const it of items) put.run(seq, it.id, it.revision, it.data);
+        return true;
+      });
+    },
+    async discardRotation(accountId) {
+      const seq = accountSeq(accountId);
+      if (seq !== undefined) q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
+    },
+    async commitRotation(accountId, u, keepSession, limit) {
+      return tx((): RotationResult => {
+        const a = q("SELECT seq, revision, eak_generation FROM accounts WHERE id = ?").get(accountId);
+        if (!a) return { kind: "no_account" };
+        const seq = Number(a.seq);
+        if (u.eakGeneration !== Number(a.eak_generation) + 1) return { kind: "stale" };
+        const missing = q(
+          `SELECT i.id FROM items i LEFT JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+           WHERE i.account_seq = ? AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision) ORDER BY i.revision LIMIT ?`,
+        ).all(seq, limit);
+        if (missing.length > 0) return { kind: "incomplete", items: missing.map((r) => r.id as string) };
+        // every swapped item gets a new revision, so a device pulling by cursor sees it
+        const swapped = q(
+          `UPDATE items SET data = r.data, revision = ? + r.n FROM (
+             SELECT i.seq AS iseq, s.data AS data, row_number() OVER (ORDER BY i.revision) AS n
+             FROM items i JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+             WHERE i.account_seq = ? AND i.data IS NOT NULL) AS r
+           WHERE items.seq = r.iseq`,
+        ).run(Number(a.revision), seq);
+        q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
+        q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
+        q(
+          `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
+             SELECT token_hash, account_id, 'rotated', expires_at FROM sessions WHERE account_id = ? AND id <> ?`,
+        ).run(accountId, keepSession);
+        q("DELETE FROM sessions WHERE account_id = ? AND id <> ?").run(accountId, keepSession);
+        q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
+        q(
+          `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
+             revision = revision + ? WHERE seq = ?`,
+        ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, Number(swapped.changes), seq);
+        return { kind: "rotated", account: getAccount(accountId)! };
       });
     },
 
@@ -230,7 +286,8 @@ export function openSqliteStore(file: string): Store {
     },
     async sessionEndedBy(tokenHash, now) {
       const r = q("SELECT reason, expires_at FROM ended_sessions WHERE token_hash = ?").get(tokenHash);
-      return r && Number(r.expires_at) > now && r.reason === "reset" ? "reset" : undefined;
+      if (!r || Number(r.expires_at) <= now) return undefined;
+      return r.reason === "reset" || r.reason === "rotated" ? r.reason : undefined;
     },
     async touchSession(id, lastSeenAt, expiresAt) {
       q("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?").run(lastSeenAt, expiresAt, id);

@@ -250,6 +250,55 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.deleteAccount(a.id), false);
   });
 
+  test(`${name}: a key rotation switches every staged item in one step, or nothing`, async () => {
+    const a = sampleAccount();
+    const keep = sampleSession(a.id);
+    const hk = randomBytes(32);
+    await store.createAccount(a, keep, hk);
+    const other = sampleSession(a.id);
+    const ho = randomBytes(32);
+    await store.createSession(other, ho);
+    const [x, y] = [randomUUID(), randomUUID()];
+    await store.push(a.id, [{ id: x, baseRevision: 0, deleted: false, data: bytes("x1") }], "s");
+    await store.push(a.id, [{ id: y, baseRevision: 0, deleted: false, data: bytes("y1") }], "s");
+    await store.putManifest(a.id, { deviceId: randomUUID(), data: bytes("m"), updatedAt: now });
+    const update = { authPublicKey: "D".repeat(43), verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
+    assert.equal(await store.stageRotation(a.id, [{ id: x, revision: 1, data: bytes("X1") }]), true);
+    assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
+    // staged for an older revision than the item now has: still incomplete
+    assert.equal(await store.stageRotation(a.id, [{ id: y, revision: 1, data: bytes("Y1") }]), true);
+    assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
+    assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "stale" });
+    // nothing switched so far
+    assert.deepEqual((await store.pull(a.id, 0, 10))?.items.map((i) => i.data), [bytes("x1"), bytes("y1")]);
+    assert.equal((await store.getAccount(a.id))?.authPublicKey, a.authPublicKey);
+    assert.ok(await store.findSession(ho, now));
+    await store.stageRotation(a.id, [{ id: y, revision: 2, data: bytes("Y2") }]);
+    const r = await store.commitRotation(a.id, update, keep.id, 10);
+    assert.equal(r.kind, "rotated");
+    const after = await store.getAccount(a.id);
+    assert.deepEqual(after, { ...a, ...update, revision: 4 });
+    const page = await store.pull(a.id, 2, 10);
+    assert.deepEqual(
+      page?.items.map((i) => [i.id, i.revision, i.data]),
+      [
+        [x, 3, bytes("X1")],
+        [y, 4, bytes("Y2")],
+      ],
+    );
+    assert.deepEqual(await store.listManifests(a.id), []);
+    assert.ok(await store.findSession(hk, now));
+    assert.equal(await store.findSession(ho, now), undefined);
+    assert.equal(await store.sessionEndedBy(ho, now), "rotated");
+    // the staged copies are gone: a second rotation needs fresh ones
+    assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "incomplete", items: [x, y] });
+    await store.stageRotation(a.id, [{ id: x, revision: 3, data: bytes("X3") }]);
+    await store.discardRotation(a.id);
+    assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 1), { kind: "incomplete", items: [x] });
+    assert.equal(await store.stageRotation(randomUUID(), []), false);
+    assert.deepEqual(await store.commitRotation(randomUUID(), update, keep.id, 10), { kind: "no_account" });
+  });
+
   test(`${name}: events reach subscribers; an applied push announces its revision`, async () => {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
