@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   "rollback", // a ciphertext older than one already seen
   "origin_mismatch", // the server calls itself by another origin than the one we connected to
   "account_reset", // the account was reset elsewhere: local state is stale and must be replaced
+  "rotation_pending", // an Account Key rotation was started on this device and must be finished first
+  "rotation_incomplete", // the server holds items this device could not re-encrypt: the rotation stopped, nothing switched
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

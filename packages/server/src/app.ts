@@ -7,6 +7,7 @@ import { authRoutes } from "./api/auth.ts";
 import { eventRoutes } from "./api/events.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
+import { rotationRoutes } from "./api/rotation.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -19,6 +20,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
   const routes: Route[] = [
     ...authRoutes(deps),
     ...accountRoutes(deps),
+    ...rotationRoutes(deps),
     ...sessionRoutes(deps),
     ...itemRoutes(deps),
     ...manifestRoutes(deps),

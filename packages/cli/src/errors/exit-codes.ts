@@ -37,6 +37,9 @@ const EXIT: Record<string, number> = {
   file: 17,
   password_changed: 15,
   account_reset: 16,
+  key_rotated: 18,
+  rotation_pending: 18,
+  rotation_incomplete: 18,
   interrupted: 130,
 };
 

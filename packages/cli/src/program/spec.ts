@@ -230,6 +230,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [o("no-email", "do not mail the new QR code")],
     load: cmd("account"),
   },
+  {
+    name: "account rotate-key",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "replace the Account Key: re-encrypt every item, sign other devices out (resumes if interrupted)",
+    options: [
+      o("mail", "mail the new QR code to the account's address"),
+      o("kit", "write the new Emergency Kit (QR code, key text, instructions) and its .txt", { value: "FILE.png" }),
+    ],
+    load: cmd("rotate-key"),
+  },
   { name: "account devices", args: "", minArgs: 0, maxArgs: 0, summary: "list signed-in devices", options: [], load: cmd("account") },
   { name: "account revoke", args: "DEVICE", minArgs: 1, maxArgs: 1, summary: "sign a device out", options: [], load: cmd("account") },
   {
@@ -268,7 +280,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   8 unreadable QR      9 invalid or damaged data                  10 weak or mismatched password
   11 no vault here     12 network / TLS      13 server refused (sign in again)
   14 server error      15 password changed elsewhere              16 account reset elsewhere
-  17 file error        130 interrupted`;
+  17 file error        18 Account Key replaced elsewhere / rotation to finish
+  130 interrupted`;
 
 export function findCommand(words: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {
   const [a, b] = words;

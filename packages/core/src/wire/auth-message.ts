@@ -31,7 +31,12 @@ export function changePasswordPayload(authPublicKey: Uint8Array, eakGeneration: 
   return concat(authPublicKey, u32be(eakGeneration), wrappedEak);
 }
 
-export function rotateKeyPayload(authPublicKey: Uint8Array, eakGeneration: number, wrappedEak: Uint8Array, verifier: Uint8Array): Uint8Array {
+export function rotateKeyPayload(
+  authPublicKey: Uint8Array,
+  eakGeneration: number,
+  wrappedEak: Uint8Array,
+  verifier: Uint8Array,
+): Uint8Array {
   return concat(authPublicKey, u32be(eakGeneration), u32be(wrappedEak.length), wrappedEak, verifier);
 }
 

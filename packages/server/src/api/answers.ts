@@ -21,7 +21,7 @@ export async function sendQrMail(
   deps: Deps,
   to: string,
   eakText: string,
-  reason: "signup" | "password" | "resend" | "reset",
+  reason: "signup" | "password" | "resend" | "reset" | "rotate",
 ): Promise<boolean> {
   const transport = deps.mailer.transport;
   try {

@@ -16,12 +16,19 @@ export interface QrMail {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function buildQrMail(to: string, eakText: string, publicUrl: string, reason: "signup" | "password" | "resend" | "reset"): QrMail {
+export function buildQrMail(
+  to: string,
+  eakText: string,
+  publicUrl: string,
+  reason: "signup" | "password" | "resend" | "reset" | "rotate",
+): QrMail {
   const why = {
     signup: "Your Cryptex account was created.",
     password: "Your Account Password was changed, so your Account QR Code changed too. The old one no longer works.",
     resend: "You asked for your Account QR Code again.",
     reset: "Your Cryptex account was reset. This QR code replaces every earlier one.",
+    rotate:
+      "Your Account Key was replaced with a new one. This QR code replaces every earlier one: old codes open nothing added from now on.",
   }[reason];
   const steps = [
     `1. Open Cryptex on the new device (${publicUrl}) or run \`cryptex signin\`.`,

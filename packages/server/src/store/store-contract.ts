@@ -270,7 +270,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
     assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "stale" });
     // nothing switched so far
-    assert.deepEqual((await store.pull(a.id, 0, 10))?.items.map((i) => i.data), [bytes("x1"), bytes("y1")]);
+    assert.deepEqual(
+      (await store.pull(a.id, 0, 10))?.items.map((i) => i.data),
+      [bytes("x1"), bytes("y1")],
+    );
     assert.equal((await store.getAccount(a.id))?.authPublicKey, a.authPublicKey);
     assert.ok(await store.findSession(ho, now));
     await store.stageRotation(a.id, [{ id: y, revision: 2, data: bytes("Y2") }]);
