@@ -37,8 +37,6 @@ export const run: CommandRun = async (ctx, args) => {
   try {
     if (!ctx.json) ctx.err(`Signed in as ${email}. Syncing…`);
     const report = await syncVault(ctx, store, account.keys, api);
-    if (account.passwordChanged && !ctx.json)
-      ctx.err("Note: this QR code is older than the account's current one (the password was changed since).");
     reportSync(ctx, report, { signedIn: true });
   } finally {
     await store.close();
