@@ -97,6 +97,23 @@ for (const kind of ["sqlite", "postgres"] as const) {
       }
     }
 
+    test("signup refuses a password rated about 10^8 guesses and shows the time to guess the one it takes", async () => {
+      const h = home();
+      const weak = await cli(
+        h,
+        ["signup", "--server", proxy.url, "--email", `weak-${kind}@example.org`, "--password-stdin", "--no-email"],
+        "Summer2024!x\n",
+      );
+      assert.equal(weak.code, 10, weak.stderr);
+      assert.match(weak.stderr, /too easy to guess/);
+      const r = await ok(
+        h,
+        ["signup", "--server", proxy.url, "--email", `weak-${kind}@example.org`, "--password-stdin", "--no-email"],
+        `${PW}\n`,
+      );
+      assert.match(r.stderr, /Estimated time to guess this password .*: one PC [0-9a-z ]+, a large GPU farm [0-9a-z ]+\./);
+    });
+
     test("rotate: the other device is told, the new QR code signs in and sees everything, the old one opens nothing new", async () => {
       const email = `rot-${kind}@example.org`;
       const [A, B, C, D] = [home(), home(), home(), home()];

@@ -18,6 +18,7 @@ export * from "./formats/wrapped-eak.ts";
 export * from "./keys/account-key.ts";
 export * from "./keys/auth-key.ts";
 export * from "./keys/derive.ts";
+export * from "./keys/guess-time.ts";
 export * from "./keys/ids.ts";
 export * from "./keys/kdf.ts";
 export * from "./schema/shape.ts";

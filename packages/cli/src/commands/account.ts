@@ -12,10 +12,12 @@ import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock
 
 async function newPassword(ctx: Context, email: string): Promise<string> {
   const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
-  return askNewPassword(ctx, "New Account Password: ", (p) => {
-    const s = assertStrongPassword(p, [email]);
-    if (!ctx.passwordStdin) ctx.err(`Strength ${s.score}/4, offline cracking time: ${s.crackTime}.`);
+  let guesses = 0;
+  const password = await askNewPassword(ctx, "New Account Password: ", (p) => {
+    guesses = assertStrongPassword(p, [email]).guesses;
   });
+  if (!ctx.json) ctx.err(await (await import("../io/guess-time-line.ts")).guessTimeLine(guesses));
+  return password;
 }
 
 type Sub = (ctx: Context, v: UnlockedVault, args: Parameters<CommandRun>[1]) => Promise<void>;

@@ -26,10 +26,11 @@ export const run: CommandRun = async (ctx, args) => {
   }
   const api = apiFor(ctx, server);
   const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
+  let guesses = 0;
   const password = await askNewPassword(ctx, "Choose an Account Password: ", (p) => {
-    const s = assertStrongPassword(p, [email]);
-    if (!ctx.passwordStdin) ctx.err(`Strength ${s.score}/4, offline cracking time: ${s.crackTime}.`);
+    guesses = assertStrongPassword(p, [email]).guesses;
   });
+  if (!ctx.json) ctx.err(await (await import("../io/guess-time-line.ts")).guessTimeLine(guesses));
   const sendEmail = args.values["no-email"] !== true;
   const account = await signUp({
     api,
