@@ -5,6 +5,7 @@ import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { writePrivateAtomic } from "../io/files.ts";
 import { askLine, askNewPassword } from "../io/password.ts";
+import { oneLine } from "../io/terminal-text.ts";
 import { apiFor } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
@@ -67,7 +68,7 @@ const devices: Sub = async (ctx, v) => {
   if (ctx.json) return ctx.out(JSON.stringify(sessions));
   ctx.out(
     sessions
-      .map((s) => `${s.id}  ${s.current ? "*" : " "} ${s.deviceName.padEnd(32)} last seen ${new Date(s.lastSeenAt).toISOString()}`)
+      .map((s) => `${s.id}  ${s.current ? "*" : " "} ${oneLine(s.deviceName).padEnd(32)} last seen ${new Date(s.lastSeenAt).toISOString()}`)
       .join("\n"),
   );
 };
@@ -80,7 +81,7 @@ const revoke: Sub = async (ctx, v, args) => {
   if (matches.length === 0) throw new CliError("not_found", `no device "${q}" (see cryptex account devices)`);
   if (matches.length > 1) throw new CliError("ambiguous", `${matches.length} devices match "${q}"; use the id`);
   await api.revokeSession(matches[0]!.id);
-  ctx.out(ctx.json ? JSON.stringify({ revoked: matches[0]!.id }) : `Signed out ${matches[0]!.deviceName} (${matches[0]!.id}).`);
+  ctx.out(ctx.json ? JSON.stringify({ revoked: matches[0]!.id }) : `Signed out ${oneLine(matches[0]!.deviceName)} (${matches[0]!.id}).`);
 };
 
 const reset: Sub = async (ctx, v, args) => {

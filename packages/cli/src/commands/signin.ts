@@ -1,4 +1,5 @@
-// `cryptex signin --server URL --email E (--qr IMAGE | --qr-text TEXT)`: the new-device flow of DESIGN.md §3.
+// `cryptex signin --server URL --email E (--qr IMAGE | --qr-text TEXT | --qr-text -)`: the new-device flow.
+// `--qr-text -` reads the QR text as the first line of stdin (argv is visible to every user in `ps`).
 // The local vault is created only after the key, the sign-in and the verifier all check out.
 import { signIn } from "@cryptex/core/client/account.ts";
 import { CliError } from "../errors/cli-error.ts";
@@ -18,6 +19,11 @@ export const run: CommandRun = async (ctx, args) => {
   if ((qr === undefined) === (qrText === undefined)) throw new CliError("usage", "give exactly one of --qr IMAGE or --qr-text TEXT");
   await assertNoAccount(ctx);
   let eakText = qrText;
+  if (qrText === "-") {
+    const { readStdinLine } = await import("../io/stdin.ts");
+    eakText = (await readStdinLine())?.trim();
+    if (!eakText) throw new CliError("usage", "--qr-text -: expected the CRYPTEX:… text as the first line of stdin");
+  }
   const { parseEakText } = await import("@cryptex/core/formats/eak.ts");
   if (qr !== undefined) {
     const { decodeQrImage, MAX_IMAGE_BYTES } = await import("@cryptex/core/formats/qr.ts");

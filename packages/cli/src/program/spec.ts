@@ -75,7 +75,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       SERVER,
       EMAIL,
       o("qr", "QR code image (PNG or JPEG)", { value: "IMAGE" }),
-      o("qr-text", "the CRYPTEX:… text from the mail or kit", { value: "EAK_TEXT" }),
+      o("qr-text", "the CRYPTEX:… text from the mail or kit; - reads it from stdin (first line)", { value: "EAK_TEXT" }),
       o("device-name", "name of this device on the server", { value: "NAME" }),
     ],
     load: cmd("signin"),
