@@ -12,6 +12,7 @@ export * from "./errors.ts";
 export * from "./formats/aad.ts";
 export * from "./formats/eak.ts";
 export * from "./formats/item-envelope.ts";
+export * from "./formats/server-token.ts";
 export * from "./formats/vault-index.ts";
 export * from "./formats/verifier.ts";
 export * from "./formats/wrapped-eak.ts";

@@ -1,6 +1,7 @@
 // `cryptex account qr | resend-email | change-password | devices | revoke | reset` (DESIGN.md §3).
 import { changePassword, resetAccount } from "@cryptex/core/client/account.ts";
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
+import { sealServerToken } from "@cryptex/core/formats/server-token.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { writePrivateAtomic } from "../io/files.ts";
@@ -43,13 +44,13 @@ const qr: Sub = async (ctx, v, args) => {
 };
 
 const resendEmail: Sub = async (ctx, v) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   await api.resendMail(eakToText(parseEak(v.meta.eak)));
   ctx.out(ctx.json ? JSON.stringify({ mailed: v.meta.email }) : `The QR code mail was sent again to ${v.meta.email}.`);
 };
 
 const changePw: Sub = async (ctx, v, args) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const pw = await newPassword(ctx, v.meta.email);
   const sendEmail = args.values["no-email"] !== true;
   const unlocked = { accountKey: v.accountKey, keys: v.keys, stretched: v.stretched! };
@@ -63,7 +64,7 @@ const changePw: Sub = async (ctx, v, args) => {
 };
 
 const devices: Sub = async (ctx, v) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const { sessions } = await api.sessions();
   if (ctx.json) return ctx.out(JSON.stringify(sessions));
   ctx.out(
@@ -74,7 +75,7 @@ const devices: Sub = async (ctx, v) => {
 };
 
 const revoke: Sub = async (ctx, v, args) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const q = args.positionals[0]!;
   const { sessions } = await api.sessions();
   const matches = sessions.filter((s) => s.id === q || s.id.startsWith(q.toLowerCase()) || s.deviceName === q);
@@ -93,7 +94,7 @@ const reset: Sub = async (ctx, v, args) => {
     confirm = (await askLine(`Type "${expected}" to confirm: `)).trim();
   }
   if (confirm !== expected) throw new CliError("usage", `confirmation must be exactly "${expected}"`);
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const pw = await newPassword(ctx, v.meta.email);
   const unlocked = { accountKey: v.accountKey, keys: v.keys, stretched: v.stretched! };
   const sendEmail = args.values["no-email"] !== true;
@@ -107,6 +108,8 @@ const reset: Sub = async (ctx, v, args) => {
     index: { replace: emptyIndex },
     // the server wiped every manifest: the counters seen before the reset would read as a rollback
     meta: {
+      // the server kept this session: its token is sealed again under the new key
+      sessionToken: v.serverToken === undefined ? undefined : await sealServerToken(acct.keys, v.serverToken),
       eak: acct.eak.bytes,
       eakGeneration: acct.eakGeneration,
       resetEpoch: acct.resetEpoch,

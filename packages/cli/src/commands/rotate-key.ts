@@ -20,7 +20,8 @@ export const run: CommandRun = async (ctx, args) => {
     const meta = await readMetaOrFail(store, ctx);
     const password = await askPassword(ctx, "Account Password: ");
     const unlocked = await unlockWithPassword(meta, password);
-    const api = apiFor(ctx, meta.serverUrl, meta.sessionToken);
+    const { openServerToken } = await import("@cryptex/core/formats/server-token.ts");
+    const api = apiFor(ctx, meta.serverUrl, await openServerToken(unlocked.keys, meta.sessionToken));
     if (!ctx.json)
       ctx.err(
         meta.pendingEakText ? "Finishing the interrupted Account Key rotation…" : "Re-encrypting every item under a new Account Key…",

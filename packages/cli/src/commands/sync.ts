@@ -33,7 +33,8 @@ async function signInAgainWithPassword(ctx: Context, v: UnlockedVault, api: ApiC
   try {
     const session = await signInAgain(api, meta.email, unlocked, defaultDeviceName());
     api.token = session.token;
-    await v.store.write({ meta: { sessionToken: session.token } });
+    const { sealServerToken } = await import("@cryptex/core/formats/server-token.ts");
+    await v.store.write({ meta: { sessionToken: await sealServerToken(v.keys, session.token) } });
   } catch (e) {
     if (e instanceof ApiError && e.code === "account_reset") throw accountReset();
     if (e instanceof ApiError && e.code === "key_rotated") throw keyRotated();
@@ -112,7 +113,7 @@ export const run: CommandRun = async (ctx, args) => {
         "rotation_pending",
         "an Account Key rotation started on this device was interrupted: finish it with cryptex account rotate-key (nothing is lost meanwhile)",
       );
-    const api = apiFor(ctx, meta.serverUrl, meta.sessionToken);
+    const api = apiFor(ctx, meta.serverUrl, v.serverToken);
     const report = await syncOnce(ctx, v, api);
     reportSync(ctx, report);
     if (report.passwordChanged) await confirmNewPassword(ctx, v);

@@ -8,6 +8,7 @@ import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
 import { createEak, type Eak, eakToText, parseEakText } from "../formats/eak.ts";
 import { reencryptItem } from "../formats/item-envelope.ts";
+import { isSealedServerToken, openServerToken, sealServerToken } from "../formats/server-token.ts";
 import { titleTag } from "../formats/title-tag.ts";
 import { type IndexEntry, toIndexEntry, VaultIndex } from "../formats/vault-index.ts";
 import { checkVerifier, createVerifier } from "../formats/verifier.ts";
@@ -167,12 +168,24 @@ async function switchLocal(store: VaultStore, from: AccountKeys, to: AccountKeys
   const index = VaultIndex.empty();
   for (const e of entries) index.entries.set(e.id, e);
   const tags = await Promise.all(entries.map(async (e) => ({ id: e.id, tag: await titleTag(to, e.title) })));
+  // the server kept this device's session: a token sealed at rest is sealed again under the new key
+  const stored = (await store.readMeta())?.sessionToken;
+  const sessionToken =
+    stored !== undefined && isSealedServerToken(stored) ? await sealServerToken(to, (await openServerToken(from, stored))!) : stored;
   await store.write({
     putItems: put,
     index: { replace: await index.snapshot(to) },
     titleTags: { replace: true, put: tags },
     // the server gave every item a new revision and dropped every manifest: pull all again, trust no old counter
-    meta: { eak: eak.bytes, eakGeneration: generation, cursor: 0, manifestsSeen: {}, manifestCheck: undefined, pendingEakText: undefined },
+    meta: {
+      eak: eak.bytes,
+      eakGeneration: generation,
+      sessionToken,
+      cursor: 0,
+      manifestsSeen: {},
+      manifestCheck: undefined,
+      pendingEakText: undefined,
+    },
   });
 }
 
