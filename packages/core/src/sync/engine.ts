@@ -317,13 +317,13 @@ export class Vault {
       const local = locals.get(id);
       // a version at or below the base of our pending edit is one we already built on: not a conflict
       if (local?.pending && w.revision <= local.revision) continue;
-      if (w.deleted) {
-        // the server's own tombstone flag is unauthenticated (our deletes are encrypted tombstones):
-        // never delete on its word; refuse it when it would hide something this device holds
+      if (w.data === undefined) {
+        // "not held" (a conflict answer): the server cannot delete (deletes are encrypted tombstones), so an
+        // item it no longer holds is never deleted on its word; refused when it would hide something held here
         if (local && !local.deleted) quarantine.push({ id, revision: w.revision, reason: "unauthenticated_delete", at });
         continue;
       }
-      const data = w.data ? b64uDecode(w.data) : undefined;
+      const data = b64uDecode(w.data);
       let remote: Awaited<ReturnType<typeof openItemOrTombstone>>;
       try {
         if (!data) throw new CryptexError("invalid_input", "item without data");
@@ -409,12 +409,17 @@ export class Vault {
     for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
       const pending = await this.store.readPending(PUSH_BATCH);
       if (pending.length === 0) return;
+      const bare = pending.filter((p) => !p.data);
+      if (bare.length > 0) {
+        // a delete kept without its envelope (older versions): sealed as a tombstone first, then pushed like it
+        const put = await Promise.all(bare.map(async (p) => ({ ...p, data: await encryptTombstone(this.keys, p.id, p.seenRev + 1) })));
+        await this.lock(() => this.store.write({ putItems: put }));
+        continue;
+      }
       const revs = new Map<ItemId, number>();
-      for (const p of pending) if (p.data) revs.set(p.id, openedRev(await openItemOrTombstone(this.keys, p.id, p.data)));
+      for (const p of pending) revs.set(p.id, openedRev(await openItemOrTombstone(this.keys, p.id, p.data!)));
       // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
-      const result = await api.push(
-        pending.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: !p.data, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
-      );
+      const result = await api.push(pending.map((p) => ({ id: p.id, baseRevision: p.revision, data: b64uEncode(p.data!) })));
       if (!result.ok) {
         const before = report.quarantined.length;
         await this.lock(() => this.applyRemote(result.conflicts, report));

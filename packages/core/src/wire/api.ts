@@ -146,12 +146,13 @@ export const rotationIncompleteAnswer = obj({
 
 // ---- delta sync ----
 
+// The server never learns or decides that an item is deleted: deletes travel as encrypted tombstones inside
+// `data`, which every pushed and pulled item carries.
 export const wireItem = obj(
   {
     id: uuid,
     revision,
-    deleted: bool,
-    /** the item envelope; absent for tombstones */
+    /** the item envelope; absent only in a 409 conflict for an item the server does not hold (revision 0) */
     data: b64u(LIMITS.itemData, 1),
   },
   ["data"],
@@ -169,7 +170,7 @@ export const pullAnswer = obj({
 });
 export type PullAnswer = Infer<typeof pullAnswer>;
 
-export const pushItem = obj({ id: uuid, baseRevision: revision, deleted: bool, data: b64u(LIMITS.itemData, 1) }, ["data"]);
+export const pushItem = obj({ id: uuid, baseRevision: revision, data: b64u(LIMITS.itemData, 1) });
 export type PushItem = Infer<typeof pushItem>;
 export const pushRequest = obj({ items: arr(pushItem, LIMITS.pushBatch) });
 export type PushRequest = Infer<typeof pushRequest>;

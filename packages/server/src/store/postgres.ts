@@ -64,7 +64,6 @@ const toSession = (r: Row): Session => ({
 const toItem = (r: Row): StoredItem => ({
   id: r.id as string,
   revision: r.revision as number,
-  deleted: r.deleted as boolean,
   data: r.data == null ? undefined : new Uint8Array(r.data as Buffer),
 });
 const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -324,7 +323,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         if (!a) return undefined;
         const rows = (
           await c.query(
-            "SELECT id, revision, deleted, data FROM items WHERE account_seq = $1 AND revision > $2 ORDER BY revision LIMIT $3",
+            // rows without data (a server-side delete flag of older versions, never obeyed by clients) are not served
+            "SELECT id, revision, data FROM items WHERE account_seq = $1 AND revision > $2 AND data IS NOT NULL ORDER BY revision LIMIT $3",
             [a.seq, since, limit + 1],
           )
         ).rows;
@@ -349,14 +349,14 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         const ids = writes.map((w) => w.id);
         const cur = new Map<string, StoredItem>();
         for (const r of (
-          await c.query("SELECT id, revision, deleted, data FROM items WHERE account_seq = $1 AND id = ANY($2::uuid[])", [a.seq, ids])
+          await c.query("SELECT id, revision, data FROM items WHERE account_seq = $1 AND id = ANY($2::uuid[])", [a.seq, ids])
         ).rows) {
           cur.set(r.id, toItem(r));
         }
         const conflicts: StoredItem[] = [];
         for (const w of writes) {
           const now = cur.get(w.id);
-          if ((now?.revision ?? 0) !== w.baseRevision) conflicts.push(now ?? { id: w.id, revision: 0, deleted: true, data: undefined });
+          if ((now?.revision ?? 0) !== w.baseRevision) conflicts.push(now ?? { id: w.id, revision: 0, data: undefined });
         }
         if (conflicts.length > 0) return { kind: "conflict", conflicts };
         const applied = writes.map((w) => ({ id: w.id, revision: ++revision }));
@@ -364,13 +364,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
           `INSERT INTO items (account_seq, id, revision, deleted, data)
            SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::boolean[], $5::bytea[])
            ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted, data = excluded.data`,
-          [
-            a.seq,
-            ids,
-            applied.map((x) => x.revision),
-            writes.map((w) => w.deleted),
-            writes.map((w) => (w.deleted || !w.data ? null : buf(w.data))),
-          ],
+          [a.seq, ids, applied.map((x) => x.revision), writes.map(() => false), writes.map((w) => buf(w.data))],
         );
         await c.query("UPDATE accounts SET revision = $1 WHERE seq = $2", [revision, a.seq]);
         const event: LiveEvent = { type: "revision", accountId, revision, fromSession };

@@ -75,7 +75,6 @@ const toSession = (r: Row): Session => ({
 const toItem = (r: Row): StoredItem => ({
   id: r.id as string,
   revision: Number(r.revision),
-  deleted: Number(r.deleted) === 1,
   data: r.data == null ? undefined : (r.data as Uint8Array),
 });
 
@@ -309,7 +308,8 @@ export function openSqliteStore(file: string): Store {
         const a = q("SELECT seq, revision FROM accounts WHERE id = ?").get(accountId);
         if (!a) return undefined;
         const rows = q(
-          "SELECT id, revision, deleted, data FROM items WHERE account_seq = ? AND revision > ? ORDER BY revision LIMIT ?",
+          // rows without data (a server-side delete flag of older versions, never obeyed by clients) are not served
+          "SELECT id, revision, data FROM items WHERE account_seq = ? AND revision > ? AND data IS NOT NULL ORDER BY revision LIMIT ?",
         ).all(a.seq as number, since, limit + 1);
         const items: StoredItem[] = [];
         let bytes = 0;
@@ -333,11 +333,11 @@ export function openSqliteStore(file: string): Store {
         let revision = Number(a.revision);
         if (writes.some((w) => w.baseRevision > revision)) return { kind: "future" };
         const conflicts: StoredItem[] = [];
-        const get = q("SELECT id, revision, deleted, data FROM items WHERE account_seq = ? AND id = ?");
+        const get = q("SELECT id, revision, data FROM items WHERE account_seq = ? AND id = ?");
         for (const w of writes) {
           const cur = get.get(seq, w.id);
           const current = cur ? Number(cur.revision) : 0;
-          if (current !== w.baseRevision) conflicts.push(cur ? toItem(cur) : { id: w.id, revision: 0, deleted: true, data: undefined });
+          if (current !== w.baseRevision) conflicts.push(cur ? toItem(cur) : { id: w.id, revision: 0, data: undefined });
         }
         if (conflicts.length > 0) return { kind: "conflict", conflicts };
         const put = q(
@@ -347,7 +347,7 @@ export function openSqliteStore(file: string): Store {
         const applied: { id: string; revision: number }[] = [];
         for (const w of writes) {
           revision++;
-          put.run(seq, w.id, revision, w.deleted ? 1 : 0, w.deleted ? null : (w.data ?? null));
+          put.run(seq, w.id, revision, 0, w.data);
           applied.push({ id: w.id, revision });
         }
         q("UPDATE accounts SET revision = ? WHERE seq = ?").run(revision, seq);

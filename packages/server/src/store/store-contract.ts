@@ -98,7 +98,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     const r = await store.push(
       a.id,
-      ids.map((id) => ({ id, baseRevision: 0, deleted: false, data: bytes(`v1 ${id}`) })),
+      ids.map((id) => ({ id, baseRevision: 0, data: bytes(`v1 ${id}`) })),
       "s",
     );
     assert.equal(r.kind, "applied");
@@ -122,12 +122,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       ids.slice(3).map((id, i) => [id, i + 4, `v1 ${id}`]),
     );
     assert.equal(p2?.more, false);
-    // update one, delete another: both move to the end with new revisions
+    // update two (a delete is an encrypted tombstone: to the server, another write): both move to the end
     const u = await store.push(
       a.id,
       [
-        { id: ids[0]!, baseRevision: 1, deleted: false, data: bytes("v2") },
-        { id: ids[1]!, baseRevision: 2, deleted: true, data: undefined },
+        { id: ids[0]!, baseRevision: 1, data: bytes("v2") },
+        { id: ids[1]!, baseRevision: 2, data: bytes("tombstone") },
       ],
       "s",
     );
@@ -141,8 +141,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
     const d = await store.pull(a.id, 5, 100);
     assert.deepEqual(d?.items, [
-      { id: ids[0], revision: 6, deleted: false, data: bytes("v2") },
-      { id: ids[1], revision: 7, deleted: true, data: undefined },
+      { id: ids[0], revision: 6, data: bytes("v2") },
+      { id: ids[1], revision: 7, data: bytes("tombstone") },
     ]);
     assert.equal((await store.pull(a.id, 7, 100))?.items.length, 0);
     assert.equal(await store.pull(randomUUID(), 0, 10), undefined);
@@ -152,22 +152,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
     const [x, y, z] = [randomUUID(), randomUUID(), randomUUID()];
-    await store.push(a.id, [{ id: x, baseRevision: 0, deleted: false, data: bytes("x1") }], "s");
-    await store.push(a.id, [{ id: y, baseRevision: 0, deleted: true, data: undefined }], "s");
+    await store.push(a.id, [{ id: x, baseRevision: 0, data: bytes("x1") }], "s");
+    await store.push(a.id, [{ id: y, baseRevision: 0, data: bytes("y1") }], "s");
     const r = await store.push(
       a.id,
       [
-        { id: z, baseRevision: 0, deleted: false, data: bytes("z1") },
-        { id: x, baseRevision: 0, deleted: false, data: bytes("x-again") },
-        { id: y, baseRevision: 0, deleted: false, data: bytes("y-over-tombstone") },
+        { id: z, baseRevision: 0, data: bytes("z1") },
+        { id: x, baseRevision: 0, data: bytes("x-again") },
+        { id: y, baseRevision: 0, data: bytes("y-again") },
       ],
       "s",
     );
     assert.deepEqual(r, {
       kind: "conflict",
       conflicts: [
-        { id: x, revision: 1, deleted: false, data: bytes("x1") },
-        { id: y, revision: 2, deleted: true, data: undefined },
+        { id: x, revision: 1, data: bytes("x1") },
+        { id: y, revision: 2, data: bytes("y1") },
       ],
     });
     const p = await store.pull(a.id, 0, 100);
@@ -177,9 +177,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       [x, y],
       "z was not applied",
     );
-    const missing = await store.push(a.id, [{ id: randomUUID(), baseRevision: 1, deleted: false, data: bytes("?") }], "s");
-    assert.equal(missing.kind, "conflict");
-    assert.deepEqual(await store.push(a.id, [{ id: x, baseRevision: 3, deleted: false, data: bytes("x") }], "s"), { kind: "future" });
+    const gone = randomUUID();
+    const missing = await store.push(a.id, [{ id: gone, baseRevision: 1, data: bytes("?") }], "s");
+    assert.deepEqual(missing, { kind: "conflict", conflicts: [{ id: gone, revision: 0, data: undefined }] }, "not held: no data");
+    assert.deepEqual(await store.push(a.id, [{ id: x, baseRevision: 3, data: bytes("x") }], "s"), { kind: "future" });
     assert.deepEqual(await store.push(randomUUID(), [], "s"), { kind: "no_account" });
   });
 
@@ -187,7 +188,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("c") }], "s")),
+      Array.from({ length: 20 }, () => store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("c") }], "s")),
     );
     const revs = results.map((r) => (r.kind === "applied" ? r.revision : -1)).sort((p, q) => p - q);
     assert.deepEqual(
@@ -200,7 +201,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
     const big = new Uint8Array(1024 * 1024 - 1);
-    for (let i = 0; i < 10; i++) await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: big }], "s");
+    for (let i = 0; i < 10; i++) await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: big }], "s");
     const p = await store.pull(a.id, 0, 1000);
     assert.ok(p && p.items.length === 9 && p.more, `${p?.items.length}`);
   });
@@ -223,7 +224,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const other = sampleSession(a.id);
     const ho = randomBytes(32);
     await store.createSession(other, ho);
-    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("i") }], "s");
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("i") }], "s");
     const dev = randomUUID();
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m1"), updatedAt: now }), true);
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }), true);
@@ -259,8 +260,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const ho = randomBytes(32);
     await store.createSession(other, ho);
     const [x, y] = [randomUUID(), randomUUID()];
-    await store.push(a.id, [{ id: x, baseRevision: 0, deleted: false, data: bytes("x1") }], "s");
-    await store.push(a.id, [{ id: y, baseRevision: 0, deleted: false, data: bytes("y1") }], "s");
+    await store.push(a.id, [{ id: x, baseRevision: 0, data: bytes("x1") }], "s");
+    await store.push(a.id, [{ id: y, baseRevision: 0, data: bytes("y1") }], "s");
     await store.putManifest(a.id, { deviceId: randomUUID(), data: bytes("m"), updatedAt: now });
     const update = { authPublicKey: "D".repeat(43), verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
     assert.equal(await store.stageRotation(a.id, [{ id: x, revision: 1, data: bytes("X1") }]), true);
@@ -309,7 +310,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     store.subscribe((e) => {
       if (e.accountId === a.id) seen.push(e);
     });
-    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("e") }], "sess");
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("e") }], "sess");
     await store.publish({ type: "account", accountId: a.id, eakGeneration: 1, resetEpoch: 0 });
     for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(seen, [

@@ -27,16 +27,14 @@ export interface Session {
 export interface StoredItem {
   readonly id: string;
   readonly revision: number;
-  readonly deleted: boolean;
-  /** the opaque item envelope; undefined for a tombstone */
+  /** the opaque item envelope (an item or an encrypted tombstone); undefined only for "not held" in a conflict */
   readonly data: Uint8Array | undefined;
 }
 
 export interface PushWrite {
   readonly id: string;
   readonly baseRevision: number;
-  readonly deleted: boolean;
-  readonly data: Uint8Array | undefined;
+  readonly data: Uint8Array;
 }
 
 export type PushResult =
