@@ -44,7 +44,9 @@ export function StrengthMeter({ password, email, onChange }: { password: string;
         aria-label="Password strength"
       />
       <span class="hint">
-        {password ? `${LABELS[score]}. ${result?.hint ?? ""}` : "At least 10 characters; a few uncommon words work well."}
+        {password
+          ? `${LABELS[score]}. ${result?.hint ?? ""}`
+          : "At least 12 characters and hard to guess, or a generated passphrase of 5+ words."}
       </span>
     </div>
   );
