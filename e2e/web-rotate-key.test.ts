@@ -1,4 +1,4 @@
-// Account Key rotation in the web app's Settings, end to end: a real server, Debian's Chromium, and the real CLI
+// Account Key rotation in the web app's Settings (and the password floor at sign-up), end to end: a real server, Debian's Chromium, and the real CLI
 // as the other device. After the rotation the page asks to unlock again and shows every item; the new QR code
 // (mailed because asked for) signs a device in and it sees the item; the sign-up QR code no longer signs in.
 import assert from "node:assert/strict";
@@ -62,6 +62,13 @@ test("Settings replaces the Account Key: unlock again, items kept; the new QR co
   await page.getByLabel("Email").fill(EMAIL);
   await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm account password").fill(PASSWORD);
+  // the floor and the time to guess, at the Argon2id cost measured in this browser
+  await page.getByText(/Time to guess it from the QR code: one PC .+, a large GPU farm .+\./).waitFor({ timeout: 30_000 });
+  await page.getByLabel("Account password", { exact: true }).fill("Summer2024!x");
+  await page.getByText(/Not strong enough/).waitFor();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByText(/Choose a stronger account password/).waitFor();
+  await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 30_000 });
   await page.getByRole("button", { name: "Add item", exact: true }).click();

@@ -8,6 +8,9 @@ import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
 import { CryptexError } from "../errors.ts";
 
+// apps that load this module to judge a new password show the time to guess it with these
+export { formatDuration, guessTime } from "./guess-time.ts";
+
 export const MIN_PASSWORD_LENGTH = 12;
 export const MIN_PASSWORD_SCORE = 4;
 export const MIN_GUESSES = 1e10;

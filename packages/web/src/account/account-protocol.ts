@@ -6,6 +6,8 @@ export type AccountRequest =
   | { op: "signUp"; baseUrl: string; email: string; password: string; sendEmail: boolean; deviceName: string }
   | { op: "signIn"; baseUrl: string; email: string; password: string; eakText: string; deviceName: string }
   | { op: "unlock"; accountId: string; eak: Uint8Array; password: string }
+  /** one Argon2id run at the account cost, timed: the basis of the time-to-guess estimate */
+  | { op: "measure" }
   | {
       op: "changePassword";
       baseUrl: string;
@@ -20,6 +22,7 @@ export type AccountRequest =
 export type AccountResult =
   | { op: "signUp" | "signIn"; account: OpenedAccount }
   | { op: "unlock"; unlocked: Unlocked }
+  | { op: "measure"; seconds: number }
   | { op: "changePassword"; eak: Uint8Array; eakText: string; eakGeneration: number; account: AccountAnswer }
   | { op: "reset"; account: Omit<OpenedAccount, "session" | "eak"> & { eak: Uint8Array } };
 

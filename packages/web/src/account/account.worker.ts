@@ -1,5 +1,7 @@
 // Web Worker running core's account flows, whose Argon2id runs would otherwise freeze the page for a second.
 // Results (CryptoKeys, bytes) come back by structured clone; nothing leaves the device.
+
+import { measureGuessSeconds } from "@cryptex/core";
 import { changePassword, resetAccount, signIn, signUp, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
@@ -21,6 +23,8 @@ async function run(req: AccountRequest): Promise<AccountResult> {
         account: await signIn({ api, email: req.email, password: req.password, eakText: req.eakText, deviceName: req.deviceName }),
       };
     }
+    case "measure":
+      return { op: "measure", seconds: await measureGuessSeconds() };
     case "unlock":
       return { op: "unlock", unlocked: await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password) };
     case "changePassword": {
