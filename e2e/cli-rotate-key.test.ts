@@ -5,7 +5,7 @@
 // with nothing lost.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,6 +13,7 @@ import { unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { b64uDecode } from "@cryptex/core/encoding/base64.ts";
 import { parseEakText } from "@cryptex/core/formats/eak.ts";
 import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import { collect, runCli, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
 import { freePort } from "../packages/server/src/testing/free-port.ts";
@@ -126,7 +127,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
       await add(B, "Charlie");
       await ok(B, ["sync"]);
 
-      const r = JSON.parse((await ok(A, ["account", "rotate-key", "--password-stdin", "--json"], `${PW}\n`)).stdout);
+      const kit = join(dir, `rotated-${kind}.png`);
+      const r = JSON.parse((await ok(A, ["account", "rotate-key", "--password-stdin", "--json", "--kit", kit], `${PW}\n`)).stdout);
       assert.deepEqual([r.rotated, r.resumed, r.mailed], [true, false, false]);
       sessions.delete(A);
       const locked = await cli(A, ["list", "--json"]);
@@ -134,6 +136,8 @@ for (const kind of ["sqlite", "postgres"] as const) {
       await unlock(A);
       const newText = await eakText(A);
       assert.notEqual(newText, oldText);
+      assert.equal(decodeQrImage(new Uint8Array(readFileSync(kit))), newText, "the new Emergency Kit holds the new key");
+      assert.equal(statSync(kit).mode & 0o777, 0o600);
       assert.deepEqual(await titles(A), ["Alpha", "Bravo", "Charlie"]);
       await add(A, "Delta");
       await ok(A, ["sync"]);
