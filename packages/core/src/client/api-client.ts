@@ -81,7 +81,7 @@ export interface ApiClient {
   reset(req: ResetRequest): Promise<AccountAnswer>;
   deleteAccount(req: { challenge: string; signature: string; confirm: string }): Promise<void>;
   /** Account Key rotation: stage re-encrypted copies, drop them, or switch to them in one step. */
-  stageRotation(items: RotationStageRequest["items"]): Promise<void>;
+  stageRotation(req: RotationStageRequest): Promise<void>;
   discardRotation(): Promise<void>;
   commitRotation(req: RotationCommitRequest): Promise<RotationResult>;
   pull(since: number, limit?: number): Promise<PullAnswer>;
@@ -198,7 +198,7 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     resendMail: (eakText) => callEmpty("POST", "/account/mail", { eakText }),
     reset: (req) => call("POST", "/account/reset", accountAnswer, req),
     deleteAccount: (req) => callEmpty("DELETE", "/account", req),
-    stageRotation: (items) => callEmpty("PUT", "/account/rotation/items", { items }),
+    stageRotation: (req) => callEmpty("PUT", "/account/rotation/items", req),
     discardRotation: () => callEmpty("DELETE", "/account/rotation"),
     async commitRotation(req) {
       const res = await send("POST", "/account/rotation", req);

@@ -99,7 +99,7 @@ async function stageAndSwitch(input: RotateKeyInput, next: Unlocked, eak: Eak, g
   for (let round = 0; round < MAX_ROUNDS; round++) {
     await vault.sync(api);
     const items = (await store.readAllItems()).filter((i) => i.data && i.revision > 0 && staged.get(i.id) !== i.revision);
-    await stage(input, next.keys, items, staged);
+    await stage(input, next.keys, b64uEncode(auth.publicKey), items, staged);
     const ch = await api.actionChallenge();
     if (ch.origin !== api.origin) throw new CryptexError("origin_mismatch", `the server calls itself ${ch.origin.slice(0, 200)}`);
     const challenge = b64uDecode(ch.challenge);
@@ -125,13 +125,19 @@ async function stageAndSwitch(input: RotateKeyInput, next: Unlocked, eak: Eak, g
   );
 }
 
-async function stage(input: RotateKeyInput, to: AccountKeys, items: readonly StoredItem[], staged: Map<string, number>): Promise<void> {
+async function stage(
+  input: RotateKeyInput,
+  to: AccountKeys,
+  authPublicKey: string,
+  items: readonly StoredItem[],
+  staged: Map<string, number>,
+): Promise<void> {
   let batch: { id: string; revision: number; data: string }[] = [];
   let bytes = 0;
   let done = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    await input.api.stageRotation(batch);
+    await input.api.stageRotation({ authPublicKey, items: batch });
     for (const b of batch) staged.set(b.id, b.revision);
     done += batch.length;
     input.onProgress?.(done, items.length);

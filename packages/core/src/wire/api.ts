@@ -115,6 +115,8 @@ export const deleteAccountRequest = obj({ challenge, signature, confirm: str({ m
 
 /** PUT /account/rotation/items: copies of items under the new Account Key, each for the revision it re-encrypts. */
 export const rotationStageRequest = obj({
+  /** the new auth public key: ties the copies to one rotation, so two rotations never mix their copies */
+  authPublicKey: publicKey,
   items: arr(obj({ id: uuid, revision: int(1, Number.MAX_SAFE_INTEGER), data: b64u(LIMITS.itemData, 1) }), LIMITS.pushBatch),
 });
 export type RotationStageRequest = Infer<typeof rotationStageRequest>;

@@ -27,7 +27,9 @@ export function rotationRoutes(deps: Deps): Route[] {
           seen.add(it.id);
           return { id: it.id, revision: it.revision, data: fromB64u(it.data, `items[${i}].data`) };
         });
-        if (!(await store.stageRotation(s.accountId, items))) throw new ApiError("unauthorized", "the account no longer exists");
+        fromB64u(body.authPublicKey, "authPublicKey");
+        if (!(await store.stageRotation(s.accountId, body.authPublicKey, items)))
+          throw new ApiError("unauthorized", "the account no longer exists");
         return { status: 204 };
       },
     },

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS manifests (
   seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, device_id uuid NOT NULL, data bytea NOT NULL, updated_at bigint NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
 CREATE TABLE IF NOT EXISTS staged_items (
-  seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, id uuid NOT NULL, revision bigint NOT NULL, data bytea NOT NULL);
+  seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, id uuid NOT NULL, rotation_key text NOT NULL, revision bigint NOT NULL,
+  data bytea NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS staged_items_id ON staged_items (account_seq, id);
 `;
 
@@ -214,16 +215,17 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         return true;
       });
     },
-    async stageRotation(accountId, items) {
+    async stageRotation(accountId, newAuthKey, items) {
       return tx(async (c) => {
         const a = (await c.query("SELECT seq FROM accounts WHERE id = $1", [accountId])).rows[0];
         if (!a) return false;
         if (items.length === 0) return true;
         await c.query(
-          `INSERT INTO staged_items (account_seq, id, revision, data)
-           SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::bytea[])
-           ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, data = excluded.data`,
-          [a.seq, items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => buf(i.data))],
+          `INSERT INTO staged_items (account_seq, rotation_key, id, revision, data)
+           SELECT $1, $2, * FROM unnest($3::uuid[], $4::bigint[], $5::bytea[])
+           ON CONFLICT (account_seq, id) DO UPDATE SET rotation_key = excluded.rotation_key, revision = excluded.revision,
+             data = excluded.data`,
+          [a.seq, newAuthKey, items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => buf(i.data))],
         );
         return true;
       });
@@ -238,8 +240,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         if (u.eakGeneration !== a.eak_generation + 1) return { kind: "stale" };
         const missing = await c.query(
           `SELECT i.id FROM items i LEFT JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
-           WHERE i.account_seq = $1 AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision) ORDER BY i.revision LIMIT $2`,
-          [a.seq, limit],
+           WHERE i.account_seq = $1 AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision OR s.rotation_key <> $3) ORDER BY i.revision LIMIT $2`,
+          [a.seq, limit, u.authPublicKey],
         );
         if (missing.rows.length > 0) return { kind: "incomplete", items: missing.rows.map((r) => r.id as string) };
         // every swapped item gets a new revision, so a device pulling by cursor sees it

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS manifests (
   seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, device_id TEXT NOT NULL, data BLOB NOT NULL, updated_at INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS manifests_device ON manifests (account_seq, device_id);
 CREATE TABLE IF NOT EXISTS staged_items (
-  seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL, data BLOB NOT NULL);
+  seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, id TEXT NOT NULL, rotation_key TEXT NOT NULL, revision INTEGER NOT NULL,
+  data BLOB NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS staged_items_id ON staged_items (account_seq, id);
 `;
 
@@ -211,15 +212,16 @@ export function openSqliteStore(file: string): Store {
         return true;
       });
     },
-    async stageRotation(accountId, items) {
+    async stageRotation(accountId, newAuthKey, items) {
       return tx(() => {
         const seq = accountSeq(accountId);
         if (seq === undefined) return false;
         const put = q(
-          `INSERT INTO staged_items (account_seq, id, revision, data) VALUES (?, ?, ?, ?)
-           ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, data = excluded.data`,
+          `INSERT INTO staged_items (account_seq, id, rotation_key, revision, data) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (account_seq, id) DO UPDATE SET rotation_key = excluded.rotation_key, revision = excluded.revision,
+             data = excluded.data`,
         );
-        for (const it of items) put.run(seq, it.id, it.revision, it.data);
+        for (const it of items) put.run(seq, it.id, newAuthKey, it.revision, it.data);
         return true;
       });
     },
@@ -235,8 +237,8 @@ export function openSqliteStore(file: string): Store {
         if (u.eakGeneration !== Number(a.eak_generation) + 1) return { kind: "stale" };
         const missing = q(
           `SELECT i.id FROM items i LEFT JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
-           WHERE i.account_seq = ? AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision) ORDER BY i.revision LIMIT ?`,
-        ).all(seq, limit);
+           WHERE i.account_seq = ? AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision OR s.rotation_key <> ?) ORDER BY i.revision LIMIT ?`,
+        ).all(seq, u.authPublicKey, limit);
         if (missing.length > 0) return { kind: "incomplete", items: missing.map((r) => r.id as string) };
         // every swapped item gets a new revision, so a device pulling by cursor sees it
         const swapped = q(

@@ -263,11 +263,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     await store.push(a.id, [{ id: x, baseRevision: 0, data: bytes("x1") }], "s");
     await store.push(a.id, [{ id: y, baseRevision: 0, data: bytes("y1") }], "s");
     await store.putManifest(a.id, { deviceId: randomUUID(), data: bytes("m"), updatedAt: now });
-    const update = { authPublicKey: "D".repeat(43), verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
-    assert.equal(await store.stageRotation(a.id, [{ id: x, revision: 1, data: bytes("X1") }]), true);
+    const K = "D".repeat(43);
+    const update = { authPublicKey: K, verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
+    assert.equal(await store.stageRotation(a.id, K, [{ id: x, revision: 1, data: bytes("X1") }]), true);
     assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
     // staged for an older revision than the item now has: still incomplete
-    assert.equal(await store.stageRotation(a.id, [{ id: y, revision: 1, data: bytes("Y1") }]), true);
+    assert.equal(await store.stageRotation(a.id, K, [{ id: y, revision: 1, data: bytes("Y1") }]), true);
     assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
     assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "stale" });
     // nothing switched so far
@@ -277,7 +278,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     );
     assert.equal((await store.getAccount(a.id))?.authPublicKey, a.authPublicKey);
     assert.ok(await store.findSession(ho, now));
-    await store.stageRotation(a.id, [{ id: y, revision: 2, data: bytes("Y2") }]);
+    // a copy staged by another rotation (another new key) never counts for this one
+    await store.stageRotation(a.id, "E".repeat(43), [{ id: y, revision: 2, data: bytes("Y-other-key") }]);
+    assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
+    await store.stageRotation(a.id, K, [{ id: y, revision: 2, data: bytes("Y2") }]);
     const r = await store.commitRotation(a.id, update, keep.id, 10);
     assert.equal(r.kind, "rotated");
     const after = await store.getAccount(a.id);
@@ -296,10 +300,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.sessionEndedBy(ho, now), "rotated");
     // the staged copies are gone: a second rotation needs fresh ones
     assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "incomplete", items: [x, y] });
-    await store.stageRotation(a.id, [{ id: x, revision: 3, data: bytes("X3") }]);
+    await store.stageRotation(a.id, K, [{ id: x, revision: 3, data: bytes("X3") }]);
     await store.discardRotation(a.id);
     assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 1), { kind: "incomplete", items: [x] });
-    assert.equal(await store.stageRotation(randomUUID(), []), false);
+    assert.equal(await store.stageRotation(randomUUID(), K, []), false);
     assert.deepEqual(await store.commitRotation(randomUUID(), update, keep.id, 10), { kind: "no_account" });
   });
 

@@ -109,12 +109,13 @@ export interface Store {
   /** Wipes items and manifests, bumps resetEpoch, revokes every session but `keepSession`. */
   resetAccount(accountId: string, update: ResetUpdate, keepSession: string): Promise<Account | undefined>;
   deleteAccount(accountId: string): Promise<boolean>;
-  /** Upserts staged copies for an Account Key rotation; false when the account is gone. */
-  stageRotation(accountId: string, items: readonly StagedItem[]): Promise<boolean>;
+  /** Upserts staged copies for the rotation to `newAuthKey`; false when the account is gone. */
+  stageRotation(accountId: string, newAuthKey: string, items: readonly StagedItem[]): Promise<boolean>;
   /** Drops every staged copy of the account (a rotation abandoned or started afresh). */
   discardRotation(accountId: string): Promise<void>;
   /**
-   * One transaction: when every item holding data has a staged copy at its current revision, swaps them in
+   * One transaction: when every item holding data has a copy staged for this rotation (`update.authPublicKey`) at
+   * its current revision, swaps them in
    * (each at a new revision), sets the new keys, drops manifests and staged copies, and ends every session
    * but `keepSession` (remembered as "rotated"). Otherwise changes nothing.
    */
