@@ -192,7 +192,7 @@ test("attack 2d: every item dropped (empty vault served) → `rollback`; forged 
     return undefined;
   });
   await assert.rejects(b.vault.sync(b.api), (e) => isCryptexError(e, "rollback"));
-  // 2. the same revision, but every item "deleted" by the server's unauthenticated tombstone flag
+  // 2. the same revision, but every item "not held" by the server: data-less entries (the server cannot delete)
   honest();
   await addItem(a, "tombstone-trigger");
   await a.vault.sync(a.api);
@@ -203,7 +203,7 @@ test("attack 2d: every item dropped (empty vault served) → `rollback`; forged 
       return { json: { ...(x.json as { revision: number }), revision: (x.json as { revision: number }).revision + n } };
     if (x.method !== "GET" || !isPull(x.path)) return undefined;
     const p = x.json as PullAnswer;
-    const items = all.map((w, i) => ({ id: w.id, deleted: true, revision: p.revision + 1 + i }));
+    const items = all.map((w, i) => ({ id: w.id, revision: p.revision + 1 + i }));
     return { json: { items, revision: p.revision + n, more: false, next: p.revision + n } };
   });
   await assert.rejects(b.vault.sync(b.api), (e) => isCryptexError(e));

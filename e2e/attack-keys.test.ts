@@ -89,7 +89,6 @@ test("attack 3d: an unknown format version or an 'unencrypted legacy' item → q
           {
             id: legacy.id,
             revision: p.items[0]!.revision,
-            deleted: false,
             data: b64uEncode(new TextEncoder().encode(JSON.stringify(legacy))),
           },
         ],

@@ -98,6 +98,18 @@ test("fuzz: every API answer the client parses, hostile bodies through the proxy
     ["/api/v1/sessions", (api) => api.sessions()],
     ["/api/v1/auth/challenge", (api) => api.challenge(a.email)],
     ["/api/v1/account/challenge", (api) => api.actionChallenge()],
+    [
+      "/api/v1/account/rotation",
+      (api) =>
+        api.commitRotation({
+          challenge: "A".repeat(43),
+          signature: "A".repeat(86),
+          authPublicKey: "A".repeat(43),
+          verifier: "AA",
+          wrappedEak: "AA",
+          eakGeneration: 1,
+        }),
+    ],
   ];
   await fc.assert(
     fc.asyncProperty(
@@ -138,6 +150,8 @@ test("fuzz: the real server's request validation → 4xx JSON {code,message}, ne
     ["PUT", `/api/v1/manifests/${a.account.accountId}`, true],
     ["POST", "/api/v1/account/password", true],
     ["POST", "/api/v1/account/reset", true],
+    ["PUT", "/api/v1/account/rotation/items", true],
+    ["POST", "/api/v1/account/rotation", true],
     ["POST", "/api/v1/account/mail", true],
     ["DELETE", "/api/v1/account", true],
     ["GET", "/api/v1/items?since=-1&limit=x", true],

@@ -66,7 +66,7 @@ test("core client flows work against the server, and no secret reaches its datab
   assert.equal(phone.accountId, laptop.accountId);
   assert.equal(phone.accountKey, laptop.accountKey);
 
-  const push = await laptopApi.push([{ id: crypto.randomUUID(), baseRevision: 0, deleted: false, data: "c2VhbGVk" }]);
+  const push = await laptopApi.push([{ id: crypto.randomUUID(), baseRevision: 0, data: "c2VhbGVk" }]);
   assert.ok(push.ok);
   assert.equal((await phoneApi.pull(0)).items.length, 1);
 

@@ -27,7 +27,6 @@ test("kill -9 during pushes loses no acknowledged batch and leaves no half batch
       const items = ids.map((id) => ({
         id,
         baseRevision: 0,
-        deleted: false,
         data: b64u(Buffer.concat([Buffer.from(tag), randomBytes(700)])),
       }));
       try {

@@ -31,7 +31,7 @@ test("a push on one server process is announced on the other's live channel; rev
   const push = await request("POST", `${one.url}/api/v1/items`, {
     ca: one.caPem,
     token: a.token,
-    body: { items: [{ id: randomUUID(), baseRevision: 0, deleted: false, data: b64u(marker) }] },
+    body: { items: [{ id: randomUUID(), baseRevision: 0, data: b64u(marker) }] },
   });
   assert.equal(push.status, 200, push.text);
   assert.deepEqual((await live.waitFor((e) => e.event === "revision")).data, { revision: 1 });
@@ -51,7 +51,7 @@ test("a push on one server process is announced on the other's live channel; rev
       return request("POST", `${srv.url}/api/v1/items`, {
         ca: srv.caPem,
         token: a.token,
-        body: { items: [{ id: randomUUID(), baseRevision: 0, deleted: false, data: "AA" }] },
+        body: { items: [{ id: randomUUID(), baseRevision: 0, data: "AA" }] },
       });
     }),
   );

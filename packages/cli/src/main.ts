@@ -74,6 +74,8 @@ function commandWords(argv: readonly string[]): string[] {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // every file this process creates (vault, -wal, -shm, kit, export) is private to the user
+  if (process.platform !== "win32") process.umask(0o077);
   // The command words come first; flags may appear anywhere after them.
   const words = commandWords(argv);
   const found = words.length > 0 ? findCommand(words) : undefined;
@@ -115,8 +117,11 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   const info = toExitInfo(e);
-  if (process.argv.includes("--json")) process.stderr.write(`${JSON.stringify({ error: { code: info.code, message: info.message } })}\n`);
-  else process.stderr.write(`cryptex: ${info.message}\n`);
+  // an error message may quote a server: no terminal escapes reach the screen
+  const { oneLine } = await import("./io/terminal-text.ts");
+  const message = oneLine(info.message);
+  if (process.argv.includes("--json")) process.stderr.write(`${JSON.stringify({ error: { code: info.code, message } })}\n`);
+  else process.stderr.write(`cryptex: ${message}\n`);
   if (info.exit === 1 && process.env.CRYPTEX_DEBUG) console.error(e);
   process.exitCode = info.exit;
 }

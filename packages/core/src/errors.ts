@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   "too_large", // an item larger than LIMITS.itemBytes: it could not sync, so it is not saved
 
   "stale_kit", // sign-in with an Emergency Kit / QR code older than the account's current one (password changed since)
+  "rotation_pending", // an Account Key rotation was started on this device and must be finished first
+  "rotation_incomplete", // the server holds items this device could not re-encrypt: the rotation stopped, nothing switched
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

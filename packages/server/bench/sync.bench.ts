@@ -142,9 +142,7 @@ async function main() {
       t = performance.now();
       let pushed = 0;
       for (let i = 0; i < n; i += 1000) {
-        const items = ids
-          .slice(i, i + 1000)
-          .map((id) => ({ id, baseRevision: 0, deleted: false, data: randomBytes(1024).toString("base64url") }));
+        const items = ids.slice(i, i + 1000).map((id) => ({ id, baseRevision: 0, data: randomBytes(1024).toString("base64url") }));
         const r = await call(`${srv.url}/api/v1/items`, srv.caPem, "POST", a.token, JSON.stringify({ items }));
         if (r.status !== 200) throw new Error(`push failed ${r.status} ${r.body}`);
         pushed += items.length;
@@ -183,7 +181,7 @@ async function main() {
           "POST",
           a.token,
           JSON.stringify({
-            items: [{ id: ids[50_000], baseRevision: 50_001, deleted: false, data: randomBytes(1024).toString("base64url") }],
+            items: [{ id: ids[50_000], baseRevision: 50_001, data: randomBytes(1024).toString("base64url") }],
           }),
         );
         if (changed.status !== 200) throw new Error(`edit failed ${changed.body}`);

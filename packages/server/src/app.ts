@@ -9,6 +9,7 @@ import { forgotRoutes } from "./api/forgot.ts";
 import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
 import { pairRoutes } from "./api/pair.ts";
+import { rotationRoutes } from "./api/rotation.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import { signupRoutes } from "./api/signup.ts";
 import { clientKey } from "./auth/client-key.ts";
@@ -27,6 +28,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     ...authRoutes(deps),
     ...forgotRoutes(deps),
     ...accountRoutes(deps),
+    ...rotationRoutes(deps),
     ...sessionRoutes(deps),
     ...itemRoutes(deps),
     ...manifestRoutes(deps),

@@ -45,10 +45,10 @@ test("sign up, sign in, account, push and pull; the QR mail lands in the outbox"
   const push = await request("POST", `${srv.url}/api/v1/items`, {
     ca: srv.caPem,
     token: a.token,
-    body: { items: [{ id, baseRevision: 0, deleted: false, data: "AAECAw" }] },
+    body: { items: [{ id, baseRevision: 0, data: "AAECAw" }] },
   });
   assert.equal(push.status, 200, push.text);
   assert.deepEqual(push.json, { revision: 1, items: [{ id, revision: 1 }] });
   const pull = await request("GET", `${srv.url}/api/v1/items?since=0`, { ca: srv.caPem, token: s.token });
-  assert.deepEqual(pull.json, { items: [{ id, revision: 1, deleted: false, data: "AAECAw" }], revision: 1, more: false, next: 1 });
+  assert.deepEqual(pull.json, { items: [{ id, revision: 1, data: "AAECAw" }], revision: 1, more: false, next: 1 });
 });

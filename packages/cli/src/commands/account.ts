@@ -1,10 +1,12 @@
 // `cryptex account qr | resend-email | change-password | devices | revoke | reset` (DESIGN.md §3).
 import { changePassword, resetAccount } from "@cryptex/core/client/account.ts";
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
+import { sealServerToken } from "@cryptex/core/formats/server-token.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { writePrivateAtomic } from "../io/files.ts";
 import { askLine, askNewPassword } from "../io/password.ts";
+import { oneLine } from "../io/terminal-text.ts";
 import { apiFor } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
@@ -12,10 +14,12 @@ import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock
 
 async function newPassword(ctx: Context, email: string): Promise<string> {
   const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
-  return askNewPassword(ctx, "New Account Password: ", (p) => {
-    const s = assertStrongPassword(p, [email]);
-    if (!ctx.passwordStdin) ctx.err(`Strength ${s.score}/4, offline cracking time: ${s.crackTime}.`);
+  let guesses = 0;
+  const password = await askNewPassword(ctx, "New Account Password: ", (p) => {
+    guesses = assertStrongPassword(p, [email]).guesses;
   });
+  if (!ctx.json) ctx.err(await (await import("../io/guess-time-line.ts")).guessTimeLine(guesses));
+  return password;
 }
 
 type Sub = (ctx: Context, v: UnlockedVault, args: Parameters<CommandRun>[1]) => Promise<void>;
@@ -40,13 +44,13 @@ const qr: Sub = async (ctx, v, args) => {
 };
 
 const resendEmail: Sub = async (ctx, v) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   await api.resendMail(eakToText(parseEak(v.meta.eak)));
   ctx.out(ctx.json ? JSON.stringify({ mailed: v.meta.email }) : `The QR code mail was sent again to ${v.meta.email}.`);
 };
 
 const changePw: Sub = async (ctx, v, args) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const pw = await newPassword(ctx, v.meta.email);
   const sendEmail = args.values["no-email"] !== true;
   const unlocked = { accountKey: v.accountKey, keys: v.keys, stretched: v.stretched! };
@@ -60,25 +64,25 @@ const changePw: Sub = async (ctx, v, args) => {
 };
 
 const devices: Sub = async (ctx, v) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const { sessions } = await api.sessions();
   if (ctx.json) return ctx.out(JSON.stringify(sessions));
   ctx.out(
     sessions
-      .map((s) => `${s.id}  ${s.current ? "*" : " "} ${s.deviceName.padEnd(32)} last seen ${new Date(s.lastSeenAt).toISOString()}`)
+      .map((s) => `${s.id}  ${s.current ? "*" : " "} ${oneLine(s.deviceName).padEnd(32)} last seen ${new Date(s.lastSeenAt).toISOString()}`)
       .join("\n"),
   );
 };
 
 const revoke: Sub = async (ctx, v, args) => {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const q = args.positionals[0]!;
   const { sessions } = await api.sessions();
   const matches = sessions.filter((s) => s.id === q || s.id.startsWith(q.toLowerCase()) || s.deviceName === q);
   if (matches.length === 0) throw new CliError("not_found", `no device "${q}" (see cryptex account devices)`);
   if (matches.length > 1) throw new CliError("ambiguous", `${matches.length} devices match "${q}"; use the id`);
   await api.revokeSession(matches[0]!.id);
-  ctx.out(ctx.json ? JSON.stringify({ revoked: matches[0]!.id }) : `Signed out ${matches[0]!.deviceName} (${matches[0]!.id}).`);
+  ctx.out(ctx.json ? JSON.stringify({ revoked: matches[0]!.id }) : `Signed out ${oneLine(matches[0]!.deviceName)} (${matches[0]!.id}).`);
 };
 
 const reset: Sub = async (ctx, v, args) => {
@@ -90,7 +94,7 @@ const reset: Sub = async (ctx, v, args) => {
     confirm = (await askLine(`Type "${expected}" to confirm: `)).trim();
   }
   if (confirm !== expected) throw new CliError("usage", `confirmation must be exactly "${expected}"`);
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const pw = await newPassword(ctx, v.meta.email);
   const unlocked = { accountKey: v.accountKey, keys: v.keys, stretched: v.stretched! };
   const sendEmail = args.values["no-email"] !== true;
@@ -104,6 +108,8 @@ const reset: Sub = async (ctx, v, args) => {
     index: { replace: emptyIndex },
     // the server wiped every manifest: the counters seen before the reset would read as a rollback
     meta: {
+      // the server kept this session: its token is sealed again under the new key
+      sessionToken: v.serverToken === undefined ? undefined : await sealServerToken(acct.keys, v.serverToken),
       eak: acct.eak.bytes,
       eakGeneration: acct.eakGeneration,
       resetEpoch: acct.resetEpoch,

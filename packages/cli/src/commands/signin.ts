@@ -1,5 +1,6 @@
-// `cryptex signin --server URL --email E (--qr IMAGE | --qr-text TEXT | --pair | --pair-code CODE)`: the new-device
-// flow of DESIGN.md §3, or approval from a device already signed in (flows A and B of docs/security.md).
+// `cryptex signin --server URL --email E (--qr IMAGE | --qr-text TEXT | --qr-text - | --pair | --pair-code CODE)`:
+// the new-device flow, or approval from a device already signed in (flows A and B of docs/security.md §8).
+// `--qr-text -` reads the QR text as the first line of stdin (argv is visible to every user in `ps`).
 // The local vault is created only after the key, the sign-in and the verifier all check out.
 
 import type { PairingChannel } from "@cryptex/core";
@@ -68,6 +69,11 @@ export const run: CommandRun = async (ctx, args) => {
     account = await signInByPairing(ctx, api, server, email, deviceName, pairCode, args.values.png as string | undefined);
   } else {
     let eakText = qrText;
+    if (qrText === "-") {
+      const { readStdinLine } = await import("../io/stdin.ts");
+      eakText = (await readStdinLine())?.trim();
+      if (!eakText) throw new CliError("usage", "--qr-text -: expected the CRYPTEX:… text as the first line of stdin");
+    }
     const { parseEakText } = await import("@cryptex/core/formats/eak.ts");
     if (qr !== undefined) {
       const { decodeQrImage, MAX_IMAGE_BYTES } = await import("@cryptex/core/formats/qr.ts");
@@ -81,8 +87,6 @@ export const run: CommandRun = async (ctx, args) => {
   try {
     if (!ctx.json) ctx.err(`Signed in as ${email}. Syncing…`);
     const report = await syncVault(ctx, store, account.keys, api);
-    if (account.passwordChanged && !ctx.json && !pair && pairCode === undefined)
-      ctx.err("Note: this QR code is older than the account's current one (the password was changed since).");
     reportSync(ctx, report, { signedIn: true });
   } finally {
     await store.close();

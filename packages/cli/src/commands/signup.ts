@@ -89,10 +89,11 @@ async function start(ctx: Context, values: Record<string, unknown>): Promise<Sta
     throw new CliError("usage", `"${email.slice(0, 254)}" is not one plain e-mail address (like name@example.org)`);
   const api = apiFor(ctx, server);
   const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
+  let guesses = 0;
   const password = await askNewPassword(ctx, "Choose an Account Password: ", (p) => {
-    const s = assertStrongPassword(p, [email]);
-    if (!ctx.passwordStdin) ctx.err(`Strength ${s.score}/4, offline cracking time: ${s.crackTime}.`);
+    guesses = assertStrongPassword(p, [email]).guesses;
   });
+  if (!ctx.json) ctx.err(await (await import("../io/guess-time-line.ts")).guessTimeLine(guesses));
   const pending = await startSignUp({
     api,
     email,

@@ -33,9 +33,11 @@ async function signInAgainWithPassword(ctx: Context, v: UnlockedVault, api: ApiC
   try {
     const session = await signInAgain(api, meta.email, unlocked, defaultDeviceName());
     api.token = session.token;
-    await v.store.write({ meta: { sessionToken: session.token } });
+    const { sealServerToken } = await import("@cryptex/core/formats/server-token.ts");
+    await v.store.write({ meta: { sessionToken: await sealServerToken(v.keys, session.token) } });
   } catch (e) {
     if (e instanceof ApiError && e.code === "account_reset") throw accountReset();
+    if (e instanceof ApiError && e.code === "key_rotated") throw keyRotated();
     if (e instanceof ApiError && e.status === 401) {
       // Unauthenticated, the server answers every refusal alike: a password change and a reset look the same here.
       throw new CliError(
@@ -54,19 +56,32 @@ function accountReset(): CliError {
   );
 }
 
+function keyRotated(): CliError {
+  return new CliError(
+    "key_rotated",
+    `the Account Key was replaced on another device: this vault holds the old key and can no longer sync. ${STALE_DEVICE}`,
+  );
+}
+
 async function syncOnce(ctx: Context, v: UnlockedVault, api: ApiClient): Promise<SyncReport> {
-  const isReset = (e: unknown) => isCryptexError(e, "account_reset") || (e instanceof ApiError && e.code === "account_reset");
+  const ended = (e: unknown) =>
+    isCryptexError(e, "account_reset") || (e instanceof ApiError && e.code === "account_reset")
+      ? accountReset()
+      : e instanceof ApiError && e.code === "key_rotated"
+        ? keyRotated()
+        : undefined;
   try {
     return await syncVault(ctx, v.store, v.keys, api);
   } catch (e) {
-    if (isReset(e)) throw accountReset();
+    const end = ended(e);
+    if (end) throw end;
     if (!(e instanceof ApiError && e.status === 401)) throw e;
   }
   await signInAgainWithPassword(ctx, v, api);
   try {
     return await syncVault(ctx, v.store, v.keys, api);
   } catch (e) {
-    throw isReset(e) ? accountReset() : e;
+    throw ended(e) ?? e;
   }
 }
 
@@ -93,7 +108,12 @@ export const run: CommandRun = async (ctx, args) => {
   });
   try {
     const meta = await readMetaOrFail(v.store, ctx);
-    const api = apiFor(ctx, meta.serverUrl, meta.sessionToken);
+    if (meta.pendingEakText !== undefined)
+      throw new CliError(
+        "rotation_pending",
+        "an Account Key rotation started on this device was interrupted: finish it with cryptex account rotate-key (nothing is lost meanwhile)",
+      );
+    const api = apiFor(ctx, meta.serverUrl, v.serverToken);
     const report = await syncOnce(ctx, v, api);
     reportSync(ctx, report);
     if (report.passwordChanged) await confirmNewPassword(ctx, v);

@@ -14,6 +14,8 @@ export const CLI_ERROR_CODES = [
   "interrupted", // Ctrl-C at a prompt
   "password_changed", // another device changed the Account Password
   "account_reset", // the account was reset on another device
+  "key_rotated", // the Account Key was replaced on another device
+  "rotation_pending", // a rotation started here must be finished (cryptex account rotate-key)
   "wrong_password", // the same code as core's, with CLI-specific advice
   "signed_out", // the server ended this device's session and no password can be asked to sign in again
 ] as const;

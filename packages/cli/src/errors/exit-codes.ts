@@ -44,6 +44,9 @@ const EXIT: Record<string, number> = {
   pair_used: 18,
   pair_rejected: 18,
   pair_timeout: 18,
+  key_rotated: 19,
+  rotation_pending: 19,
+  rotation_incomplete: 19,
   interrupted: 130,
 };
 

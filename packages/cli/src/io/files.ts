@@ -1,5 +1,7 @@
 // File edges: bounded reads and atomic, private writes (temp file, fsync, rename), so a crash never
-// leaves a half-written export or kit.
+// leaves a half-written export or kit. Temp files get random names and are created exclusively (O_EXCL),
+// so another user cannot plant a symlink or a file at a name we would write through.
+import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { CliError } from "../errors/cli-error.ts";
 
@@ -15,10 +17,14 @@ export function readBounded(path: string, maxBytes: number, what: string): Uint8
   }
 }
 
+const tempName = (path: string, suffix: string) => `${path}.${randomBytes(12).toString("hex")}.${suffix}`;
+
 export function writePrivateAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = tempName(path, "tmp");
+  let created = false;
   try {
-    const fd = openSync(tmp, "w", 0o600);
+    const fd = openSync(tmp, "wx", 0o600);
+    created = true;
     try {
       writeSync(fd, bytes);
       fsyncSync(fd);
@@ -28,7 +34,7 @@ export function writePrivateAtomic(path: string, bytes: Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     try {
-      unlinkSync(tmp);
+      if (created) unlinkSync(tmp); // never a file we did not create
     } catch {
       // nothing to clean
     }
@@ -38,7 +44,7 @@ export function writePrivateAtomic(path: string, bytes: Uint8Array): void {
 
 /** Fails with a `file` error when `path` cannot be created (checked by writing and removing a temp file). */
 export function assertWritable(path: string): void {
-  const tmp = `${path}.${process.pid}.check`;
+  const tmp = tempName(path, "check");
   try {
     closeSync(openSync(tmp, "wx", 0o600));
     unlinkSync(tmp);

@@ -1,6 +1,7 @@
 // What every command receives: the configuration parsed once at start-up, and the output streams.
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { stripControls } from "../io/terminal-text.ts";
 
 export interface Context {
   readonly home: string;
@@ -12,6 +13,7 @@ export interface Context {
   readonly stdinIsTty: boolean;
   readonly stdoutIsTty: boolean;
   out(text: string): void;
+  /** messages and errors: control characters are stripped (they may quote a server) */
   err(text: string): void;
 }
 
@@ -35,7 +37,8 @@ export function createContext(values: Record<string, unknown>, env: NodeJS.Proce
       process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     },
     err: (text: string) => {
-      process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+      const safe = stripControls(text);
+      process.stderr.write(safe.endsWith("\n") ? safe : `${safe}\n`);
     },
   });
 }

@@ -76,7 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       SERVER,
       EMAIL,
       o("qr", "QR code image (PNG or JPEG)", { value: "IMAGE" }),
-      o("qr-text", "the CRYPTEX:… text from the mail or kit", { value: "EAK_TEXT" }),
+      o("qr-text", "the CRYPTEX:… text from the mail or kit; - reads it from stdin (first line)", { value: "EAK_TEXT" }),
       o("pair", "show a pairing code for a signed-in device to approve (cryptex device approve)"),
       o("pair-code", "the pairing code shown by a signed-in device (cryptex device add)", { value: "CODE" }),
       o("png", "with --pair, also write the pairing QR code as PNG", { value: "FILE" }),
@@ -235,6 +235,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [o("no-email", "do not mail the new QR code")],
     load: cmd("account"),
   },
+  {
+    name: "account rotate-key",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "replace the Account Key: re-encrypt every item, sign other devices out (resumes if interrupted)",
+    options: [
+      o("mail", "mail the new QR code to the account's address"),
+      o("kit", "write the new Emergency Kit (QR code, key text, instructions) and its .txt", { value: "FILE.png" }),
+    ],
+    load: cmd("rotate-key"),
+  },
   { name: "account devices", args: "", minArgs: 0, maxArgs: 0, summary: "list signed-in devices", options: [], load: cmd("account") },
   { name: "account revoke", args: "DEVICE", minArgs: 1, maxArgs: 1, summary: "sign a device out", options: [], load: cmd("account") },
   {
@@ -304,6 +316,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   11 no vault here     12 network / TLS      13 server refused (sign in again)
   14 server error      15 password changed elsewhere              16 account reset elsewhere
   17 file error        18 pairing failed (code unknown, used, refused or expired)
+  19 Account Key replaced elsewhere / rotation to finish
   130 interrupted`;
 
 export function findCommand(words: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {

@@ -1,6 +1,7 @@
 // Runs the VaultStore contract suite over the SQLite store, plus the CLI-only session table and durability.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -37,6 +38,25 @@ test("sqlite: sessions are stored, read back and all deleted by lock", async () 
     assert.equal(s.readSession("nope"), undefined);
     assert.equal(s.deleteSessions(), 2);
     assert.equal(s.readSession("s2"), undefined);
+  } finally {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("sqlite: lock leaves no sealed key in the file's free pages or in the WAL", async () => {
+  const { dir, path } = fixture();
+  const sealed = new Uint8Array(randomBytes(75));
+  const onDisk = () =>
+    [path, `${path}-wal`].filter((f) => existsSync(f)).some((f) => Buffer.from(readFileSync(f)).includes(Buffer.from(sealed)));
+  const first = openSqliteStore(path);
+  first.putSession({ id: "s1", sealed, createdAt: 1, expiresAt: Date.now() + 60_000 });
+  await first.close();
+  const s = openSqliteStore(path);
+  try {
+    assert.ok(onDisk(), "the sealed key is in the file while the session lives");
+    assert.equal(s.deleteSessions(), 1);
+    assert.equal(onDisk(), false, "a copy of the files taken now holds no trace of it");
   } finally {
     await s.close();
     rmSync(dir, { recursive: true, force: true });

@@ -240,6 +240,7 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
       transaction(() => apply(batch));
     },
     putSession(s) {
+      db.exec("PRAGMA secure_delete = ON"); // an expired session's sealed key is overwritten, not freed
       transaction(() => {
         q("DELETE FROM sessions WHERE expires_at < ?").run(Date.now());
         q("INSERT OR REPLACE INTO sessions (id, sealed, created_at, expires_at) VALUES (?, ?, ?, ?)").run(
@@ -255,7 +256,12 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
       return r && { id: r.id as string, sealed: u8(r.sealed), createdAt: Number(r.created_at), expiresAt: Number(r.expires_at) };
     },
     deleteSessions() {
-      return Number(q("DELETE FROM sessions").run().changes);
+      // The sealed Account Keys are zeroed in place (not left in free pages), and the WAL is written back and
+      // emptied, so a later copy of the vault file and an old session token together open nothing.
+      db.exec("PRAGMA secure_delete = ON");
+      const n = Number(q("DELETE FROM sessions").run().changes);
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      return n;
     },
     async close() {
       if (closed) return;

@@ -1,5 +1,6 @@
 // Makes the local vault of a freshly signed-up or signed-in account: meta first, in one transaction.
 import type { OpenedAccount } from "@cryptex/core/client/account.ts";
+import { sealServerToken } from "@cryptex/core/formats/server-token.ts";
 import { newUuid } from "@cryptex/core/keys/ids.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";
@@ -33,7 +34,7 @@ export async function writeNewVault(ctx: Context, account: OpenedAccount, email:
       resetEpoch: account.resetEpoch,
       cursor: 0,
       deviceId: newUuid(),
-      sessionToken: account.session.token,
+      sessionToken: await sealServerToken(account.keys, account.session.token),
     },
   });
   return store;

@@ -18,6 +18,22 @@ export interface UnlockedVault {
   readonly keys: AccountKeys;
   /** S, present only when unlocked by password (needed to sign in again or change the password) */
   readonly stretched: Uint8Array | undefined;
+  /** the server session token, opened from its sealed form in the vault file */
+  readonly serverToken: string | undefined;
+}
+
+/** The server token kept in the vault file; one written in clear by an older version is sealed now. */
+async function serverToken(store: SqliteVaultStore, meta: VaultMeta, keys: AccountKeys): Promise<string | undefined> {
+  const { isSealedServerToken, openServerToken, sealServerToken } = await import("@cryptex/core/formats/server-token.ts");
+  let token: string | undefined;
+  try {
+    token = await openServerToken(keys, meta.sessionToken);
+  } catch {
+    return undefined; // sealed under another key (an older vault state): sync signs in again with the password
+  }
+  if (token !== undefined && !isSealedServerToken(meta.sessionToken!))
+    await store.write({ meta: { sessionToken: await sealServerToken(keys, token) } });
+  return token;
 }
 
 export async function readMetaOrFail(store: SqliteVaultStore, ctx: Context): Promise<VaultMeta> {
@@ -35,12 +51,14 @@ export async function unlockVault(ctx: Context, opts: { needPassword?: boolean }
     const { deriveAccountKeys } = await import("@cryptex/core/keys/derive.ts");
     if (ctx.sessionToken && !opts.needPassword) {
       const accountKey = await openSession(store, accountId, ctx.sessionToken);
-      return { store, meta, accountId, accountKey, keys: await deriveAccountKeys(accountKey, accountId), stretched: undefined };
+      const keys = await deriveAccountKeys(accountKey, accountId);
+      return { store, meta, accountId, accountKey, keys, stretched: undefined, serverToken: await serverToken(store, meta, keys) };
     }
     const password = await askPassword(ctx, "Account Password: ");
     const { unlockWithPassword } = await import("@cryptex/core/client/account.ts");
     const u = await unlockWithPassword(meta, password);
-    return { store, meta, accountId, accountKey: u.accountKey, keys: u.keys, stretched: u.stretched };
+    const token = await serverToken(store, meta, u.keys);
+    return { store, meta, accountId, accountKey: u.accountKey, keys: u.keys, stretched: u.stretched, serverToken: token };
   } catch (e) {
     await store.close();
     throw e;

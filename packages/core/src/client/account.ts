@@ -28,8 +28,6 @@ export interface OpenedAccount {
   readonly eakGeneration: number;
   readonly resetEpoch: number;
   readonly session: SessionAnswer;
-  /** true when the EAK given at sign-in was older than the server's current one (password changed since) */
-  readonly passwordChanged: boolean;
 }
 
 const challengeBytes = (c: string): Uint8Array => {
@@ -112,7 +110,7 @@ export async function confirmSignUp(api: ApiClient, pending: PendingSignUp, code
   });
   api.token = session.token;
   const { accountId, accountKey, keys, eak, eakText } = pending;
-  return { accountId, accountKey, keys, eak, eakText, eakGeneration: 0, resetEpoch: 0, session, passwordChanged: false };
+  return { accountId, accountKey, keys, eak, eakText, eakGeneration: 0, resetEpoch: 0, session };
 }
 
 /** What a device may keep of a pending sign-up to finish it in a later run: nothing opens without the password. */
@@ -213,7 +211,12 @@ async function signInWithKey(
   return session;
 }
 
-/** After sign-in: check the verifier, then adopt the server's newest EAK if it is authentic and newer. */
+/**
+ * After sign-in: check the verifier and the server's wrapped EAK, then keep the EAK that opened with the password
+ * typed. The server's auth key accepted exactly that password, so a different EAK the server serves is older (or a
+ * lie) and adopting it would leave this device opening only with a password the user may no longer know. Its
+ * generation is recorded: a later, authentic, higher generation is adopted by sync as a password change.
+ */
 async function trustAccount(
   api: ApiClient,
   accountId: AccountId,
@@ -225,23 +228,17 @@ async function trustAccount(
   if (account.accountId !== accountId) throw new CryptexError("foreign_key", "the server answered with another account");
   const keys = await deriveAccountKeys(accountKey, accountId);
   await checkVerifier(keys, account.verifier);
-  const current = await unwrapEak(keys, account.wrappedEak, account.eakGeneration);
-  const passwordChanged = !sameBytes(current.bytes, given.bytes) && account.eakGeneration > 0;
+  await unwrapEak(keys, account.wrappedEak, account.eakGeneration); // authentic for this account, or a typed error
   return {
     accountId,
     accountKey,
     keys,
-    eak: current,
-    eakText: eakToText(current),
+    eak: given,
+    eakText: eakToText(given),
     eakGeneration: account.eakGeneration,
     resetEpoch: account.resetEpoch,
     session,
-    passwordChanged,
   };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export interface Unlocked {
@@ -361,7 +358,6 @@ export async function resetAccount(
     eakText,
     eakGeneration: account.eakGeneration,
     resetEpoch: account.resetEpoch,
-    passwordChanged: false,
   };
 }
 

@@ -23,7 +23,10 @@ import {
   pullAnswer,
   pushAnswer,
   type ResetRequest,
+  type RotationCommitRequest,
+  type RotationStageRequest,
   revisionEvent,
+  rotationIncompleteAnswer,
   type SessionAnswer,
   type SessionsAnswer,
   type SigninRequest,
@@ -61,6 +64,8 @@ export interface ApiClientOptions {
   timeoutMs?: number;
 }
 
+export type RotationResult = { ok: true; account: AccountAnswer } | { ok: false; items: readonly string[] };
+
 export type PushResult = { ok: true; answer: PushAnswer } | { ok: false; conflicts: ConflictAnswer["conflicts"] };
 
 export interface ApiClient {
@@ -87,6 +92,10 @@ export interface ApiClient {
   resendMail(eakText: string): Promise<void>;
   reset(req: ResetRequest): Promise<AccountAnswer>;
   deleteAccount(req: { challenge: string; signature: string; confirm: string }): Promise<void>;
+  /** Account Key rotation: stage re-encrypted copies, drop them, or switch to them in one step. */
+  stageRotation(req: RotationStageRequest): Promise<void>;
+  discardRotation(): Promise<void>;
+  commitRotation(req: RotationCommitRequest): Promise<RotationResult>;
   pull(since: number, limit?: number): Promise<PullAnswer>;
   push(items: readonly PushItem[]): Promise<PushResult>;
   manifests(): Promise<Infer<typeof manifestsAnswer>>;
@@ -124,12 +133,35 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     }
   }
 
+  /** Reads the body counting bytes as they arrive: a chunked answer without a length is cut off at `max`. */
   async function readText(res: Response, max: number): Promise<string> {
+    const tooLarge = () => new ApiError(res.status, "answer_too_large", "the server's answer is too large");
     const declared = Number(res.headers.get("content-length") ?? "0");
-    if (declared > max) throw new ApiError(res.status, "answer_too_large", "the server's answer is too large");
-    const text = await res.text();
-    if (text.length > max) throw new ApiError(res.status, "answer_too_large", "the server's answer is too large");
-    return text;
+    if (declared > max) {
+      await res.body?.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    if (!res.body) return "";
+    const reader = res.body.getReader();
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      parts.push(value);
+    }
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.byteLength;
+    }
+    return new TextDecoder().decode(all);
   }
 
   async function fail(res: Response): Promise<never> {
@@ -182,6 +214,36 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     resendMail: (eakText) => callEmpty("POST", "/account/mail", { eakText }),
     reset: (req) => call("POST", "/account/reset", accountAnswer, req),
     deleteAccount: (req) => callEmpty("DELETE", "/account", req),
+    stageRotation: (req) => callEmpty("PUT", "/account/rotation/items", req),
+    discardRotation: () => callEmpty("DELETE", "/account/rotation"),
+    async commitRotation(req) {
+      const res = await send("POST", "/account/rotation", req);
+      if (res.status === 409) {
+        const text = await readText(res, MAX_ERROR_CHARS);
+        let items: readonly string[] | undefined;
+        try {
+          items = parseJson(rotationIncompleteAnswer, text, MAX_ERROR_CHARS).items;
+        } catch {
+          // another 409 (a stale generation): reported as the error it is below
+        }
+        if (items) return { ok: false, items };
+        let code = "conflict";
+        let message = "the server answered 409";
+        try {
+          ({ code, message } = parseJson(errorAnswer, text, MAX_ERROR_CHARS));
+        } catch {
+          // keep the status only
+        }
+        throw new ApiError(409, code, message);
+      }
+      if (res.status !== 200) return fail(res);
+      try {
+        return { ok: true, account: parseJson(accountAnswer, await readText(res, MAX_ANSWER_CHARS), MAX_ANSWER_CHARS) };
+      } catch (e) {
+        if (e instanceof ApiError) throw e;
+        throw new ApiError(200, "bad_answer", `the server sent an invalid answer (${(e as Error).message.slice(0, 200)})`);
+      }
+    },
     pull: (since, limit = 1000) => call("GET", `/items?since=${since}&limit=${limit}`, pullAnswer),
     async push(items) {
       const res = await send("POST", "/items", { items });

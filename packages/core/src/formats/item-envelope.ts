@@ -29,6 +29,13 @@ export async function openItemJson(keys: AccountKeys, id: ItemId, ciphertext: Ui
   }
 }
 
+/** The same envelope content under another Account Key's item key (key rotation): items and tombstones alike. */
+export async function reencryptItem(from: AccountKeys, to: AccountKeys, id: ItemId, ciphertext: Uint8Array): Promise<Uint8Array> {
+  if (ciphertext.length > MAX_ITEM_CIPHERTEXT) throw new CryptexError("invalid_item", "item ciphertext is too large");
+  const plain = await openEnvelope(from.item, ciphertext, aad("item", from.accountId, id));
+  return sealEnvelope(to.item, plain, aad("item", to.accountId, id));
+}
+
 export async function decryptItem(keys: AccountKeys, id: ItemId, ciphertext: Uint8Array): Promise<Item> {
   const value = await openItemJson(keys, id, ciphertext);
   let item: Item;

@@ -19,18 +19,21 @@ export interface AccountKeys {
   readonly manifest: Uint8Array; // HMAC key material for the signed vault manifest
   /** HMAC key of the device-local title lookup (never leaves the device) */
   readonly lookup: CryptoKey;
+  /** seals the server session token at rest (formats/server-token.ts) */
+  readonly serverToken: CryptoKey;
 }
 
 export async function deriveAccountKeys(ak: AccountKey, accountId: AccountId): Promise<AccountKeys> {
   const ikm = utf8(ak);
   const salt = uuidToBytes(accountId);
-  const [item, index, verifier, eakWrap, manifest, lookup] = await Promise.all([
+  const [item, index, verifier, eakWrap, manifest, lookup, serverToken] = await Promise.all([
     hkdfAesKey(ikm, salt, info("items")),
     hkdfAesKey(ikm, salt, info("index")),
     hkdfAesKey(ikm, salt, info("verifier")),
     hkdfAesKey(ikm, salt, info("eak-wrap")),
     hkdfBytes(ikm, salt, info("manifest"), 32),
     hkdfHmacKey(ikm, salt, info("lookup")),
+    hkdfAesKey(ikm, salt, info("server-token")),
   ]);
-  return Object.freeze({ accountId, item, index, verifier, eakWrap, manifest, lookup });
+  return Object.freeze({ accountId, item, index, verifier, eakWrap, manifest, lookup, serverToken });
 }

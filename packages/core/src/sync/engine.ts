@@ -423,13 +423,13 @@ export class Vault {
       const local = locals.get(id);
       // a version at or below the base of our pending edit is one we already built on: not a conflict
       if (local?.pending && w.revision <= local.revision) continue;
-      if (w.deleted) {
-        // the server's own tombstone flag is unauthenticated (our deletes are encrypted tombstones):
-        // never delete on its word; refuse it when it would hide something this device holds
+      if (w.data === undefined) {
+        // "not held" (a conflict answer): the server cannot delete (deletes are encrypted tombstones), so an
+        // item it no longer holds is never deleted on its word; refused when it would hide something held here
         if (local && !local.deleted) quarantine.push({ id, revision: w.revision, reason: "unauthenticated_delete", at });
         continue;
       }
-      const data = w.data ? b64uDecode(w.data) : undefined;
+      const data = b64uDecode(w.data);
       let remote: Awaited<ReturnType<typeof openItemOrTombstone>>;
       try {
         if (!data) throw new CryptexError("invalid_input", "item without data");

@@ -55,6 +55,11 @@ export interface VaultMeta {
   readonly sessionToken: string | undefined;
   /** signed vault manifests: the highest counter seen (or published, for this device) per device id */
   readonly manifestsSeen?: Readonly<Record<string, number>>;
+  /**
+   * An Account Key rotation under way (sync/rotate-key.ts): the new EAK's text, kept from before anything is sent
+   * until this device has switched, so a crash at any point can be resumed with the same new key.
+   */
+  readonly pendingEakText?: string | undefined;
   /** the last successful manifest check: when (ms) and at which cursor; a sync with nothing new skips it for a while */
   readonly manifestCheck?: { readonly at: number; readonly cursor: number };
 }

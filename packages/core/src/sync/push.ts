@@ -9,7 +9,7 @@ import type { ItemId } from "../keys/ids.ts";
 import type { WireItem } from "../wire/api.ts";
 import { LIMITS } from "../wire/limits.ts";
 import type { StoredItem, VaultStore } from "./ports.ts";
-import { openedRev, openItemOrTombstone } from "./tombstone.ts";
+import { encryptTombstone, openedRev, openItemOrTombstone } from "./tombstone.ts";
 
 /** A local change the server would not take (too large, or refused for it alone): kept here, pending. */
 export interface RefusedItem {
@@ -73,6 +73,13 @@ export async function pushPending(
       tally.refused.push(...[...refused].map(([id, reason]) => ({ id, reason })));
       return;
     }
+    const bare = pending.filter((p) => !p.data);
+    if (bare.length > 0) {
+      // a delete kept without its envelope (older versions): sealed as a tombstone first, then pushed like it
+      const put = await Promise.all(bare.map(async (p) => ({ ...p, data: await encryptTombstone(deps.keys, p.id, p.seenRev + 1) })));
+      await deps.locked(() => deps.store.write({ putItems: put }));
+      continue;
+    }
     // a ciphertext over the wire limit (saved before the limit, or grown since) is never sent: the server
     // would refuse the whole batch, and with it every other change
     for (const p of pending) if (p.data && b64uLength(p.data) > LIMITS.itemData) refused.set(p.id, "too_large");
@@ -96,9 +103,7 @@ async function pushParts(deps: PushDeps, batch: StoredItem[], refused: Map<ItemI
   let result: Awaited<ReturnType<ApiClient["push"]>>;
   try {
     // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
-    result = await deps.api.push(
-      batch.map((p) => ({ id: p.id, baseRevision: p.revision, deleted: !p.data, ...(p.data ? { data: b64uEncode(p.data) } : {}) })),
-    );
+    result = await deps.api.push(batch.map((p) => ({ id: p.id, baseRevision: p.revision, data: b64uEncode(p.data!) })));
   } catch (e) {
     if (!(e instanceof ApiError) || !REFUSALS.has(e.code)) throw e;
     if (batch.length === 1) {

@@ -147,14 +147,50 @@ export type ResetRequest = Infer<typeof resetRequest>;
 
 export const deleteAccountRequest = obj({ challenge, signature, confirm: str({ max: 300 }) });
 
+// ---- Account Key rotation (docs/security.md): stage re-encrypted items, then switch in one transaction ----
+
+/** PUT /account/rotation/items: copies of items under the new Account Key, each for the revision it re-encrypts. */
+export const rotationStageRequest = obj({
+  /** the new auth public key: ties the copies to one rotation, so two rotations never mix their copies */
+  authPublicKey: publicKey,
+  items: arr(obj({ id: uuid, revision: int(1, Number.MAX_SAFE_INTEGER), data: b64u(LIMITS.itemData, 1) }), LIMITS.pushBatch),
+});
+export type RotationStageRequest = Infer<typeof rotationStageRequest>;
+
+/** POST /account/rotation: signed by the current auth key; every item with data must be staged at its revision. */
+export const rotationCommitRequest = obj(
+  {
+    challenge,
+    /** over authMessage("rotate-key", …, rotateKeyPayload(…)) */
+    signature,
+    authPublicKey: publicKey,
+    verifier: b64u(512, 1),
+    wrappedEak: b64u(512, 1),
+    eakGeneration: int(1, 2 ** 31),
+    /** present only when the owner asked for the new QR code by mail; never stored */
+    eakText,
+  },
+  ["eakText"],
+);
+export type RotationCommitRequest = Infer<typeof rotationCommitRequest>;
+
+/** 409 rotation_incomplete: items changed (or never staged) since staging; nothing was switched. */
+export const rotationIncompleteAnswer = obj({
+  code: literal("rotation_incomplete"),
+  message: str({ max: 1000 }),
+  /** up to pushBatch ids that need a fresh staged copy */
+  items: arr(uuid, LIMITS.pushBatch),
+});
+
 // ---- delta sync ----
 
+// The server never learns or decides that an item is deleted: deletes travel as encrypted tombstones inside
+// `data`, which every pushed and pulled item carries.
 export const wireItem = obj(
   {
     id: uuid,
     revision,
-    deleted: bool,
-    /** the item envelope; absent for tombstones */
+    /** the item envelope; absent only in a 409 conflict for an item the server does not hold (revision 0) */
     data: b64u(LIMITS.itemData, 1),
   },
   ["data"],
@@ -172,7 +208,7 @@ export const pullAnswer = obj({
 });
 export type PullAnswer = Infer<typeof pullAnswer>;
 
-export const pushItem = obj({ id: uuid, baseRevision: revision, deleted: bool, data: b64u(LIMITS.itemData, 1) }, ["data"]);
+export const pushItem = obj({ id: uuid, baseRevision: revision, data: b64u(LIMITS.itemData, 1) });
 export type PushItem = Infer<typeof pushItem>;
 export const pushRequest = obj({ items: arr(pushItem, LIMITS.pushBatch) });
 export type PushRequest = Infer<typeof pushRequest>;
@@ -217,6 +253,8 @@ export const ERROR_CODES = [
   "unauthorized",
   /** the session was ended by an account reset on another device (401) */
   "account_reset",
+  /** the session was ended by an Account Key rotation on another device (401): sign in with the new QR code */
+  "key_rotated",
   "forbidden",
   "not_found",
   "method_not_allowed",
@@ -229,6 +267,7 @@ export const ERROR_CODES = [
   "challenge_invalid",
   "origin_mismatch",
   "revision_from_future",
+  "rotation_incomplete",
   "rate_limited",
   /** the write would take the account past its storage quota; nothing was applied (413) */
   "quota_exceeded",

@@ -5,7 +5,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { concat, u32be, utf8 } from "../encoding/bytes.ts";
 import { uuidToBytes } from "../encoding/uuid.ts";
 
-export type AuthAction = "signup" | "signin" | "change-password" | "reset" | "delete";
+export type AuthAction = "signup" | "signin" | "change-password" | "reset" | "delete" | "rotate-key";
 
 export const SIGNUP_CHALLENGE = new Uint8Array(32);
 
@@ -29,6 +29,15 @@ export function authMessage(
 
 export function changePasswordPayload(authPublicKey: Uint8Array, eakGeneration: number, wrappedEak: Uint8Array): Uint8Array {
   return concat(authPublicKey, u32be(eakGeneration), wrappedEak);
+}
+
+export function rotateKeyPayload(
+  authPublicKey: Uint8Array,
+  eakGeneration: number,
+  wrappedEak: Uint8Array,
+  verifier: Uint8Array,
+): Uint8Array {
+  return concat(authPublicKey, u32be(eakGeneration), u32be(wrappedEak.length), wrappedEak, verifier);
 }
 
 export function resetPayload(confirm: string, authPublicKey: Uint8Array): Uint8Array {

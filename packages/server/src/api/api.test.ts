@@ -20,7 +20,7 @@ after(() => srv?.stop());
 
 const api = (method: string, path: string, opts: Parameters<typeof request>[2] = {}) =>
   request(method, `${srv.url}/api/v1${path}`, { ca: srv.caPem, ...opts });
-const item = (data = b64u(randomBytes(40))) => ({ id: randomUUID(), baseRevision: 0, deleted: false, data });
+const item = (data = b64u(randomBytes(40))) => ({ id: randomUUID(), baseRevision: 0, data });
 
 function assertError(r: { status: number; json: unknown }, status: number, code: string) {
   assert.equal(r.status, status, JSON.stringify(r.json));
@@ -128,15 +128,21 @@ describe("delta sync", () => {
       body: { items: [fresh, { ...items[0], baseRevision: 1, data: "bGFwdG9w" }] },
     });
     assert.equal(stale.status, 409);
-    assert.deepEqual(stale.json.conflicts, [{ id: items[0]!.id, revision: 6, deleted: false, data: "cGhvbmU" }]);
+    assert.deepEqual(stale.json.conflicts, [{ id: items[0]!.id, revision: 6, data: "cGhvbmU" }]);
     assert.equal(stale.json.code, "conflict");
     const after = await api("GET", "/items?since=6", { token: a.token });
     assert.deepEqual(after.json.items, [], "the fresh item of the rejected batch was not stored");
-    // tombstones
-    const del = await api("POST", "/items", { token: a.token, body: { items: [{ id: items[1]!.id, baseRevision: 2, deleted: true }] } });
+    // the server has no delete of its own: a `deleted` flag is not part of the wire, a data-less write neither
+    for (const bad of [
+      { id: items[1]!.id, baseRevision: 2, deleted: true },
+      { id: items[1]!.id, baseRevision: 2, deleted: true, data: "AA" },
+      { id: items[1]!.id, baseRevision: 2 },
+    ])
+      assertError(await api("POST", "/items", { token: a.token, body: { items: [bad] } }), 400, "bad_request");
+    const del = await api("POST", "/items", { token: a.token, body: { items: [{ id: items[1]!.id, baseRevision: 2, data: "dG9tYg" }] } });
     assert.equal(del.status, 200);
     const tomb = await api("GET", "/items?since=6", { token: a.token });
-    assert.deepEqual(tomb.json.items, [{ id: items[1]!.id, revision: 7, deleted: true }]);
+    assert.deepEqual(tomb.json.items, [{ id: items[1]!.id, revision: 7, data: "dG9tYg" }], "a tombstone is data like any other");
     assertError(await api("GET", "/items?since=8", { token: a.token }), 400, "revision_from_future");
     assertError(
       await api("POST", "/items", { token: a.token, body: { items: [{ ...items[2], baseRevision: 99 }] } }),
@@ -170,7 +176,8 @@ describe("delta sync", () => {
     const cases = [
       { items: [x, x] },
       { items: [{ ...item(), deleted: true }] },
-      { items: [{ id: randomUUID(), baseRevision: 0, deleted: false }] },
+      { items: [{ ...item(), deleted: false }] },
+      { items: [{ id: randomUUID(), baseRevision: 0 }] },
       { items: [{ ...item(), data: "A" }] },
       { items: [{ ...item(), data: "AB" }] }, // not canonical: trailing bits
       { items: [{ ...item(), extra: 1 }] },

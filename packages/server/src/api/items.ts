@@ -1,6 +1,6 @@
 // Delta sync: pull changes since a revision in pages, push a batch atomically with per-item base
 // revisions (stale base = 409 with the current versions, nothing applied). The server sees only ids,
-// revisions, sizes and tombstones (DESIGN.md §2, §4).
+// revisions and sizes: a delete is an encrypted tombstone, like any other write (DESIGN.md §2, §4).
 import { LIMITS, pushRequest, type WireItem } from "@cryptex/core/wire/api.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import { b64u, fromB64u } from "../auth/tokens.ts";
@@ -14,9 +14,7 @@ import { quotaMessage } from "./quota-message.ts";
 const DEFAULT_PAGE = 500;
 
 const toWire = (i: StoredItem): WireItem =>
-  i.deleted || !i.data
-    ? { id: i.id, revision: i.revision, deleted: true }
-    : { id: i.id, revision: i.revision, deleted: false, data: b64u(i.data) };
+  i.data ? { id: i.id, revision: i.revision, data: b64u(i.data) } : { id: i.id, revision: i.revision };
 
 function queryInt(url: URL, name: string, min: number, max: number, fallback: number): number {
   const v = url.searchParams.get(name);
@@ -62,11 +60,9 @@ export function itemRoutes(deps: Deps): Route[] {
         const writes: PushWrite[] = body.items.map((it, i) => {
           if (seen.has(it.id)) throw new ApiError("bad_request", `items[${i}].id: appears twice in one batch`);
           seen.add(it.id);
-          if (it.deleted && it.data !== undefined) throw new ApiError("bad_request", `items[${i}]: a tombstone carries no data`);
-          if (!it.deleted && it.data === undefined) throw new ApiError("bad_request", `items[${i}].data: is required unless deleted`);
-          const data = it.data === undefined ? undefined : fromB64u(it.data, `items[${i}].data`);
-          bytes += data?.length ?? 0;
-          return { id: it.id, baseRevision: it.baseRevision, deleted: it.deleted, data };
+          const data = fromB64u(it.data, `items[${i}].data`);
+          bytes += data.length;
+          return { id: it.id, baseRevision: it.baseRevision, data };
         });
         if (writes.length === 0) {
           const a = await store.getAccount(s.accountId);

@@ -17,8 +17,11 @@ export async function authenticate(deps: Pick<Deps, "store" | "now" | "config">,
   const hash = hashToken(m[1]!);
   const s = await deps.store.findSession(hash, now);
   if (!s) {
-    if ((await deps.store.sessionEndedBy(hash, now)) === "reset")
+    const ended = await deps.store.sessionEndedBy(hash, now);
+    if (ended === "reset")
       throw new ApiError("account_reset", "the account was reset on another device: sign in again with the new QR code");
+    if (ended === "rotated")
+      throw new ApiError("key_rotated", "the Account Key was replaced on another device: sign in again with the new QR code");
     throw new ApiError("unauthorized", "the session is unknown, revoked or expired: sign in again");
   }
   if (now - s.lastSeenAt > 60_000) {

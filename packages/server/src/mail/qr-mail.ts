@@ -4,13 +4,14 @@
 import { qrToPng } from "@cryptex/core/formats/qr.ts";
 import type { Mail } from "./mailer.ts";
 
-export type QrMailReason = "signup" | "password" | "resend" | "reset";
+export type QrMailReason = "signup" | "password" | "resend" | "reset" | "rotate";
 
 export const QR_MAIL_SUBJECTS: Readonly<Record<QrMailReason, string>> = {
   signup: "IMPORTANT: Cryptex Account QR Code for your new account",
   password: "IMPORTANT: Cryptex Account QR Code after your password change",
   resend: "IMPORTANT: Cryptex Account QR Code, sent again as you asked",
   reset: "IMPORTANT: Cryptex Account QR Code after your account reset",
+  rotate: "IMPORTANT: your new Cryptex Account QR Code (the Account Key was replaced)",
 };
 const CID = "cryptex-account-qr@cryptex";
 
@@ -24,6 +25,8 @@ export function buildQrMail(to: string, eakText: string, publicUrl: string, reas
       "opens the account only with the old password. Your Account Key did not change.",
     resend: "You asked for your Account QR Code again.",
     reset: "Your Cryptex account was reset. This QR code replaces every earlier one.",
+    rotate:
+      "Your Account Key was replaced with a new one. This QR code replaces every earlier one: old codes open nothing added from now on.",
   }[reason];
   const steps = [
     `1. Open Cryptex on the new device (${publicUrl}) or run \`cryptex signin\`.`,

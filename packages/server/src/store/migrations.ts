@@ -99,6 +99,23 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: "ALTER TABLE accounts ADD COLUMN kit TEXT;",
     postgres: "ALTER TABLE accounts ADD COLUMN kit text;",
   },
+  {
+    // Account Key rotation: re-encrypted copies staged per item, switched in one transaction.
+    version: 5,
+    name: "staged_items",
+    sqlite: `
+      CREATE TABLE staged_items (
+        seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, id TEXT NOT NULL, rotation_key TEXT NOT NULL, revision INTEGER NOT NULL,
+        data BLOB NOT NULL);
+      CREATE UNIQUE INDEX staged_items_id ON staged_items (account_seq, id);
+    `,
+    postgres: `
+      CREATE TABLE staged_items (
+        seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, id uuid NOT NULL, rotation_key text NOT NULL, revision bigint NOT NULL,
+        data bytea NOT NULL);
+      CREATE UNIQUE INDEX staged_items_id ON staged_items (account_seq, id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

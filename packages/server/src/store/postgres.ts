@@ -4,7 +4,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
-import type { Account, LiveEvent, MailCode, PullPage, PushResult, PushWrite, Session, Store, StoredItem } from "./store.ts";
+import type { Account, LiveEvent, MailCode, PullPage, PushResult, PushWrite, RotationResult, Session, Store, StoredItem } from "./store.ts";
 import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
 
 const CHANNEL = "cryptex_live";
@@ -39,7 +39,6 @@ const toSession = (r: Row): Session => ({
 const toItem = (r: Row): StoredItem => ({
   id: r.id as string,
   revision: r.revision as number,
-  deleted: r.deleted as boolean,
   data: r.data == null ? undefined : new Uint8Array(r.data as Buffer),
 });
 const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -166,6 +165,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         const r = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
         if (!r) return undefined;
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         // remembered, so those devices are told "reset", not just "signed out"
         await c.query(
@@ -189,6 +189,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         const r = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
         if (!r) return false;
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         if (endedBy === "reset")
           await c.query(
@@ -201,6 +202,62 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         await c.query("DELETE FROM accounts WHERE seq = $1", [r.seq]);
         return true;
+      });
+    },
+    async stageRotation(accountId, newAuthKey, items) {
+      return tx(async (c) => {
+        const a = (await c.query("SELECT seq FROM accounts WHERE id = $1", [accountId])).rows[0];
+        if (!a) return false;
+        if (items.length === 0) return true;
+        await c.query(
+          `INSERT INTO staged_items (account_seq, rotation_key, id, revision, data)
+           SELECT $1, $2, * FROM unnest($3::uuid[], $4::bigint[], $5::bytea[])
+           ON CONFLICT (account_seq, id) DO UPDATE SET rotation_key = excluded.rotation_key, revision = excluded.revision,
+             data = excluded.data`,
+          [a.seq, newAuthKey, items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => buf(i.data))],
+        );
+        return true;
+      });
+    },
+    async discardRotation(accountId) {
+      await pool.query("DELETE FROM staged_items WHERE account_seq = (SELECT seq FROM accounts WHERE id = $1)", [accountId]);
+    },
+    async commitRotation(accountId, u, keepSession, limit) {
+      return tx(async (c): Promise<RotationResult> => {
+        const a = (await c.query("SELECT seq, revision, eak_generation FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return { kind: "no_account" };
+        if (u.eakGeneration !== a.eak_generation + 1) return { kind: "stale" };
+        const missing = await c.query(
+          `SELECT i.id FROM items i LEFT JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+           WHERE i.account_seq = $1 AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision OR s.rotation_key <> $3) ORDER BY i.revision LIMIT $2`,
+          [a.seq, limit, u.authPublicKey],
+        );
+        if (missing.rows.length > 0) return { kind: "incomplete", items: missing.rows.map((r) => r.id as string) };
+        // every swapped item gets a new revision, so a device pulling by cursor sees it
+        const swapped = await c.query(
+          `UPDATE items SET data = r.data, revision = $1 + r.n FROM (
+             SELECT i.seq AS iseq, s.data AS data, row_number() OVER (ORDER BY i.revision) AS n
+             FROM items i JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+             WHERE i.account_seq = $2 AND i.data IS NOT NULL) AS r
+           WHERE items.seq = r.iseq`,
+          [a.revision, a.seq],
+        );
+        await c.query("DELETE FROM staged_items WHERE account_seq = $1", [a.seq]);
+        await c.query("DELETE FROM manifests WHERE account_seq = $1", [a.seq]);
+        await c.query(
+          `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
+             SELECT token_hash, account_id, 'rotated', expires_at FROM sessions WHERE account_id = $1 AND id <> $2
+           ON CONFLICT (token_hash) DO NOTHING`,
+          [accountId, keepSession],
+        );
+        await c.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2", [accountId, keepSession]);
+        await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
+        const n = await c.query(
+          `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
+             revision = revision + $6 WHERE seq = $7 RETURNING *`,
+          [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, swapped.rowCount ?? 0, a.seq],
+        );
+        return { kind: "rotated", account: toAccount(n.rows[0]) };
       });
     },
 
@@ -257,7 +314,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
     },
     async sessionEndedBy(tokenHash, now) {
       const r = await one("SELECT reason, expires_at FROM ended_sessions WHERE token_hash = $1", [buf(tokenHash)]);
-      return r && Number(r.expires_at) > now && r.reason === "reset" ? "reset" : undefined;
+      if (!r || Number(r.expires_at) <= now) return undefined;
+      return r.reason === "reset" || r.reason === "rotated" ? r.reason : undefined;
     },
     async touchSession(id, lastSeenAt, expiresAt) {
       await pool.query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3", [lastSeenAt, expiresAt, id]);
@@ -285,7 +343,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         if (!a) return undefined;
         const rows = (
           await c.query(
-            "SELECT id, revision, deleted, data FROM items WHERE account_seq = $1 AND revision > $2 ORDER BY revision LIMIT $3",
+            // rows without data (a server-side delete flag of older versions, never obeyed by clients) are not served
+            "SELECT id, revision, data FROM items WHERE account_seq = $1 AND revision > $2 AND data IS NOT NULL ORDER BY revision LIMIT $3",
             [a.seq, since, limit + 1],
           )
         ).rows;
@@ -310,7 +369,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         const ids = writes.map((w) => w.id);
         const cur = new Map<string, StoredItem>();
         for (const r of (
-          await c.query("SELECT id, revision, deleted, data FROM items WHERE account_seq = $1 AND id = ANY($2::uuid[])", [a.seq, ids])
+          await c.query("SELECT id, revision, data FROM items WHERE account_seq = $1 AND id = ANY($2::uuid[])", [a.seq, ids])
         ).rows) {
           cur.set(r.id, toItem(r));
         }
@@ -318,8 +377,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         let delta = 0;
         for (const w of writes) {
           const now = cur.get(w.id);
-          if ((now?.revision ?? 0) !== w.baseRevision) conflicts.push(now ?? { id: w.id, revision: 0, deleted: true, data: undefined });
-          delta += (w.deleted ? 0 : (w.data?.length ?? 0)) - (now?.data?.length ?? 0);
+          if ((now?.revision ?? 0) !== w.baseRevision) conflicts.push(now ?? { id: w.id, revision: 0, data: undefined });
+          delta += w.data.length - (now?.data?.length ?? 0);
         }
         if (conflicts.length > 0) return { kind: "conflict", conflicts };
         const used = a.used_bytes as number;
@@ -329,13 +388,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
           `INSERT INTO items (account_seq, id, revision, deleted, data)
            SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::boolean[], $5::bytea[])
            ON CONFLICT (account_seq, id) DO UPDATE SET revision = excluded.revision, deleted = excluded.deleted, data = excluded.data`,
-          [
-            a.seq,
-            ids,
-            applied.map((x) => x.revision),
-            writes.map((w) => w.deleted),
-            writes.map((w) => (w.deleted || !w.data ? null : buf(w.data))),
-          ],
+          [a.seq, ids, applied.map((x) => x.revision), writes.map(() => false), writes.map((w) => buf(w.data))],
         );
         await c.query("UPDATE accounts SET revision = $1, used_bytes = used_bytes + $2 WHERE seq = $3", [revision, delta, a.seq]);
         const event: LiveEvent = { type: "revision", accountId, revision, fromSession };

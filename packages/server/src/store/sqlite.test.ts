@@ -34,7 +34,7 @@ test("sqlite: a database from before the storage quota gets each account's byte 
   try {
     assert.equal(await store.storageUsed("a1"), 1100);
     assert.equal(await store.storageUsed("a2"), 0);
-    const again = await store.push("a1", [{ id: "i4", baseRevision: 0, deleted: false, data: new Uint8Array(1) }], "s", 1100);
+    const again = await store.push("a1", [{ id: "i4", baseRevision: 0, data: new Uint8Array(1) }], "s", 1100);
     assert.equal(again.kind, "quota");
   } finally {
     await store.close();

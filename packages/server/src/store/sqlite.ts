@@ -16,6 +16,7 @@ import type {
   PushResult,
   PushWrite,
   ResetUpdate,
+  RotationResult,
   Session,
   Store,
   StoredItem,
@@ -50,7 +51,6 @@ const toSession = (r: Row): Session => ({
 const toItem = (r: Row): StoredItem => ({
   id: r.id as string,
   revision: Number(r.revision),
-  deleted: Number(r.deleted) === 1,
   data: r.data == null ? undefined : (r.data as Uint8Array),
 });
 
@@ -176,6 +176,7 @@ export function openSqliteStore(file: string): Store {
         const seq = accountSeq(accountId);
         if (seq === undefined) return undefined;
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
+        q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         // remembered, so those devices are told "reset", not just "signed out"
         q(
@@ -196,6 +197,7 @@ export function openSqliteStore(file: string): Store {
         const seq = accountSeq(accountId);
         if (seq === undefined) return false;
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
+        q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         if (endedBy === "reset")
           q(
@@ -207,6 +209,57 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q("DELETE FROM accounts WHERE seq = ?").run(seq);
         return true;
+      });
+    },
+    async stageRotation(accountId, newAuthKey, items) {
+      return tx(() => {
+        const seq = accountSeq(accountId);
+        if (seq === undefined) return false;
+        const put = q(
+          `INSERT INTO staged_items (account_seq, id, rotation_key, revision, data) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (account_seq, id) DO UPDATE SET rotation_key = excluded.rotation_key, revision = excluded.revision,
+             data = excluded.data`,
+        );
+        for (const it of items) put.run(seq, it.id, newAuthKey, it.revision, it.data);
+        return true;
+      });
+    },
+    async discardRotation(accountId) {
+      const seq = accountSeq(accountId);
+      if (seq !== undefined) q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
+    },
+    async commitRotation(accountId, u, keepSession, limit) {
+      return tx((): RotationResult => {
+        const a = q("SELECT seq, revision, eak_generation FROM accounts WHERE id = ?").get(accountId);
+        if (!a) return { kind: "no_account" };
+        const seq = Number(a.seq);
+        if (u.eakGeneration !== Number(a.eak_generation) + 1) return { kind: "stale" };
+        const missing = q(
+          `SELECT i.id FROM items i LEFT JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+           WHERE i.account_seq = ? AND i.data IS NOT NULL AND (s.id IS NULL OR s.revision <> i.revision OR s.rotation_key <> ?) ORDER BY i.revision LIMIT ?`,
+        ).all(seq, u.authPublicKey, limit);
+        if (missing.length > 0) return { kind: "incomplete", items: missing.map((r) => r.id as string) };
+        // every swapped item gets a new revision, so a device pulling by cursor sees it
+        const swapped = q(
+          `UPDATE items SET data = r.data, revision = ? + r.n FROM (
+             SELECT i.seq AS iseq, s.data AS data, row_number() OVER (ORDER BY i.revision) AS n
+             FROM items i JOIN staged_items s ON s.account_seq = i.account_seq AND s.id = i.id
+             WHERE i.account_seq = ? AND i.data IS NOT NULL) AS r
+           WHERE items.seq = r.iseq`,
+        ).run(Number(a.revision), seq);
+        q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
+        q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
+        q(
+          `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
+             SELECT token_hash, account_id, 'rotated', expires_at FROM sessions WHERE account_id = ? AND id <> ?`,
+        ).run(accountId, keepSession);
+        q("DELETE FROM sessions WHERE account_id = ? AND id <> ?").run(accountId, keepSession);
+        q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
+        q(
+          `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
+             revision = revision + ? WHERE seq = ?`,
+        ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, Number(swapped.changes), seq);
+        return { kind: "rotated", account: getAccount(accountId)! };
       });
     },
 
@@ -255,7 +308,8 @@ export function openSqliteStore(file: string): Store {
     },
     async sessionEndedBy(tokenHash, now) {
       const r = q("SELECT reason, expires_at FROM ended_sessions WHERE token_hash = ?").get(tokenHash);
-      return r && Number(r.expires_at) > now && r.reason === "reset" ? "reset" : undefined;
+      if (!r || Number(r.expires_at) <= now) return undefined;
+      return r.reason === "reset" || r.reason === "rotated" ? r.reason : undefined;
     },
     async touchSession(id, lastSeenAt, expiresAt) {
       q("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?").run(lastSeenAt, expiresAt, id);
@@ -282,7 +336,8 @@ export function openSqliteStore(file: string): Store {
         const a = q("SELECT seq, revision FROM accounts WHERE id = ?").get(accountId);
         if (!a) return undefined;
         const rows = q(
-          "SELECT id, revision, deleted, data FROM items WHERE account_seq = ? AND revision > ? ORDER BY revision LIMIT ?",
+          // rows without data (a server-side delete flag of older versions, never obeyed by clients) are not served
+          "SELECT id, revision, data FROM items WHERE account_seq = ? AND revision > ? AND data IS NOT NULL ORDER BY revision LIMIT ?",
         ).all(a.seq as number, since, limit + 1);
         const items: StoredItem[] = [];
         let bytes = 0;
@@ -307,12 +362,12 @@ export function openSqliteStore(file: string): Store {
         if (writes.some((w) => w.baseRevision > revision)) return { kind: "future" };
         const conflicts: StoredItem[] = [];
         let delta = 0;
-        const get = q("SELECT id, revision, deleted, data FROM items WHERE account_seq = ? AND id = ?");
+        const get = q("SELECT id, revision, data FROM items WHERE account_seq = ? AND id = ?");
         for (const w of writes) {
           const cur = get.get(seq, w.id);
           const current = cur ? Number(cur.revision) : 0;
-          if (current !== w.baseRevision) conflicts.push(cur ? toItem(cur) : { id: w.id, revision: 0, deleted: true, data: undefined });
-          delta += (w.deleted ? 0 : (w.data?.length ?? 0)) - ((cur?.data as Uint8Array | null | undefined)?.length ?? 0);
+          if (current !== w.baseRevision) conflicts.push(cur ? toItem(cur) : { id: w.id, revision: 0, data: undefined });
+          delta += w.data.length - ((cur?.data as Uint8Array | null | undefined)?.length ?? 0);
         }
         if (conflicts.length > 0) return { kind: "conflict", conflicts };
         const used = Number(a.used_bytes);
@@ -324,7 +379,7 @@ export function openSqliteStore(file: string): Store {
         const applied: { id: string; revision: number }[] = [];
         for (const w of writes) {
           revision++;
-          put.run(seq, w.id, revision, w.deleted ? 1 : 0, w.deleted ? null : (w.data ?? null));
+          put.run(seq, w.id, revision, 0, w.data);
           applied.push({ id: w.id, revision });
         }
         q("UPDATE accounts SET revision = ?, used_bytes = used_bytes + ? WHERE seq = ?").run(revision, delta, seq);

@@ -117,7 +117,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     const r = await store.push(
       a.id,
-      ids.map((id) => ({ id, baseRevision: 0, deleted: false, data: bytes(`v1 ${id}`) })),
+      ids.map((id) => ({ id, baseRevision: 0, data: bytes(`v1 ${id}`) })),
       "s",
     );
     assert.equal(r.kind, "applied");
@@ -141,12 +141,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       ids.slice(3).map((id, i) => [id, i + 4, `v1 ${id}`]),
     );
     assert.equal(p2?.more, false);
-    // update one, delete another: both move to the end with new revisions
+    // update two (a delete is an encrypted tombstone: to the server, another write): both move to the end
     const u = await store.push(
       a.id,
       [
-        { id: ids[0]!, baseRevision: 1, deleted: false, data: bytes("v2") },
-        { id: ids[1]!, baseRevision: 2, deleted: true, data: undefined },
+        { id: ids[0]!, baseRevision: 1, data: bytes("v2") },
+        { id: ids[1]!, baseRevision: 2, data: bytes("tombstone") },
       ],
       "s",
     );
@@ -160,8 +160,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
     const d = await store.pull(a.id, 5, 100);
     assert.deepEqual(d?.items, [
-      { id: ids[0], revision: 6, deleted: false, data: bytes("v2") },
-      { id: ids[1], revision: 7, deleted: true, data: undefined },
+      { id: ids[0], revision: 6, data: bytes("v2") },
+      { id: ids[1], revision: 7, data: bytes("tombstone") },
     ]);
     assert.equal((await store.pull(a.id, 7, 100))?.items.length, 0);
     assert.equal(await store.pull(randomUUID(), 0, 10), undefined);
@@ -171,22 +171,22 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
     const [x, y, z] = [randomUUID(), randomUUID(), randomUUID()];
-    await store.push(a.id, [{ id: x, baseRevision: 0, deleted: false, data: bytes("x1") }], "s");
-    await store.push(a.id, [{ id: y, baseRevision: 0, deleted: true, data: undefined }], "s");
+    await store.push(a.id, [{ id: x, baseRevision: 0, data: bytes("x1") }], "s");
+    await store.push(a.id, [{ id: y, baseRevision: 0, data: bytes("y1") }], "s");
     const r = await store.push(
       a.id,
       [
-        { id: z, baseRevision: 0, deleted: false, data: bytes("z1") },
-        { id: x, baseRevision: 0, deleted: false, data: bytes("x-again") },
-        { id: y, baseRevision: 0, deleted: false, data: bytes("y-over-tombstone") },
+        { id: z, baseRevision: 0, data: bytes("z1") },
+        { id: x, baseRevision: 0, data: bytes("x-again") },
+        { id: y, baseRevision: 0, data: bytes("y-again") },
       ],
       "s",
     );
     assert.deepEqual(r, {
       kind: "conflict",
       conflicts: [
-        { id: x, revision: 1, deleted: false, data: bytes("x1") },
-        { id: y, revision: 2, deleted: true, data: undefined },
+        { id: x, revision: 1, data: bytes("x1") },
+        { id: y, revision: 2, data: bytes("y1") },
       ],
     });
     const p = await store.pull(a.id, 0, 100);
@@ -196,9 +196,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       [x, y],
       "z was not applied",
     );
-    const missing = await store.push(a.id, [{ id: randomUUID(), baseRevision: 1, deleted: false, data: bytes("?") }], "s");
-    assert.equal(missing.kind, "conflict");
-    assert.deepEqual(await store.push(a.id, [{ id: x, baseRevision: 3, deleted: false, data: bytes("x") }], "s"), { kind: "future" });
+    const gone = randomUUID();
+    const missing = await store.push(a.id, [{ id: gone, baseRevision: 1, data: bytes("?") }], "s");
+    assert.deepEqual(missing, { kind: "conflict", conflicts: [{ id: gone, revision: 0, data: undefined }] }, "not held: no data");
+    assert.deepEqual(await store.push(a.id, [{ id: x, baseRevision: 3, data: bytes("x") }], "s"), { kind: "future" });
     assert.deepEqual(await store.push(randomUUID(), [], "s"), { kind: "no_account" });
   });
 
@@ -206,7 +207,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("c") }], "s")),
+      Array.from({ length: 20 }, () => store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("c") }], "s")),
     );
     const revs = results.map((r) => (r.kind === "applied" ? r.revision : -1)).sort((p, q) => p - q);
     assert.deepEqual(
@@ -219,7 +220,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));
     const big = new Uint8Array(1024 * 1024 - 1);
-    for (let i = 0; i < 10; i++) await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: big }], "s");
+    for (let i = 0; i < 10; i++) await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: big }], "s");
     const p = await store.pull(a.id, 0, 1000);
     assert.ok(p && p.items.length === 9 && p.more, `${p?.items.length}`);
   });
@@ -259,7 +260,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const other = sampleSession(a.id);
     const ho = randomBytes(32);
     await store.createSession(other, ho);
-    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("i") }], "s");
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("i") }], "s");
     const dev = randomUUID();
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m1"), updatedAt: now }), "stored");
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }), "stored");
@@ -295,15 +296,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     const first = await store.push(
       a.id,
-      ids.map((id) => ({ id, baseRevision: 0, deleted: false, data: data(100) })),
+      ids.map((id) => ({ id, baseRevision: 0, data: data(100) })),
       "s",
       350,
     );
     assert.equal(first.kind, "applied");
     assert.equal(await store.storageUsed(a.id), 300);
     // one more item would pass the quota: refused whole, nothing stored, no revision spent
-    const extra = { id: randomUUID(), baseRevision: 0, deleted: false, data: data(100) };
-    const shrinkToo = { id: ids[0]!, baseRevision: 1, deleted: false, data: data(60) };
+    const extra = { id: randomUUID(), baseRevision: 0, data: data(100) };
+    const shrinkToo = { id: ids[0]!, baseRevision: 1, data: data(60) };
     assert.deepEqual(await store.push(a.id, [shrinkToo, extra], "s", 350), { kind: "quota", used: 300, quota: 350 });
     assert.equal((await store.pull(a.id, 0, 100))?.revision, 3);
     assert.equal(await store.storageUsed(a.id), 300);
@@ -313,22 +314,75 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const dev = randomUUID();
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: data(10), updatedAt: now }, 350), "quota");
     assert.deepEqual(await store.listManifests(a.id), []);
-    // a tombstone frees its item's bytes; then the manifest fits
-    assert.equal((await store.push(a.id, [{ id: ids[1]!, baseRevision: 2, deleted: true, data: undefined }], "s", 350)).kind, "applied");
+    // a (tiny here) tombstone frees its item's bytes; then the manifest fits
+    assert.equal((await store.push(a.id, [{ id: ids[1]!, baseRevision: 2, data: data(0) }], "s", 350)).kind, "applied");
     assert.equal(await store.storageUsed(a.id), 250);
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: data(10), updatedAt: now }, 350), "stored");
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: data(4), updatedAt: now + 1 }, 350), "stored");
     assert.equal(await store.storageUsed(a.id), 254);
     // with a quota lowered below what it holds, an account can still shrink, not grow
-    assert.equal((await store.push(a.id, [{ id: ids[2]!, baseRevision: 3, deleted: false, data: data(50) }], "s", 100)).kind, "applied");
+    assert.equal((await store.push(a.id, [{ id: ids[2]!, baseRevision: 3, data: data(50) }], "s", 100)).kind, "applied");
     assert.equal(await store.storageUsed(a.id), 204);
-    assert.equal((await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: data(1) }], "s", 100)).kind, "quota");
-    assert.equal(
-      (await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: true, data: undefined }], "s", 100)).kind,
-      "applied",
-    );
+    assert.equal((await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: data(1) }], "s", 100)).kind, "quota");
+    assert.equal((await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: data(0) }], "s", 100)).kind, "applied");
     assert.equal(await store.putManifest(randomUUID(), { deviceId: dev, data: data(1), updatedAt: now }), "no_account");
     assert.equal(await store.storageUsed(randomUUID()), undefined);
+  });
+
+  test(`${name}: a key rotation switches every staged item in one step, or nothing`, async () => {
+    const a = sampleAccount();
+    const keep = sampleSession(a.id);
+    const hk = randomBytes(32);
+    await store.createAccount(a, keep, hk);
+    const other = sampleSession(a.id);
+    const ho = randomBytes(32);
+    await store.createSession(other, ho);
+    const [x, y] = [randomUUID(), randomUUID()];
+    await store.push(a.id, [{ id: x, baseRevision: 0, data: bytes("x1") }], "s");
+    await store.push(a.id, [{ id: y, baseRevision: 0, data: bytes("y1") }], "s");
+    await store.putManifest(a.id, { deviceId: randomUUID(), data: bytes("m"), updatedAt: now });
+    const K = "D".repeat(43);
+    const update = { authPublicKey: K, verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
+    assert.equal(await store.stageRotation(a.id, K, [{ id: x, revision: 1, data: bytes("X1") }]), true);
+    assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
+    // staged for an older revision than the item now has: still incomplete
+    assert.equal(await store.stageRotation(a.id, K, [{ id: y, revision: 1, data: bytes("Y1") }]), true);
+    assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
+    assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "stale" });
+    // nothing switched so far
+    assert.deepEqual(
+      (await store.pull(a.id, 0, 10))?.items.map((i) => i.data),
+      [bytes("x1"), bytes("y1")],
+    );
+    assert.equal((await store.getAccount(a.id))?.authPublicKey, a.authPublicKey);
+    assert.ok(await store.findSession(ho, now));
+    // a copy staged by another rotation (another new key) never counts for this one
+    await store.stageRotation(a.id, "E".repeat(43), [{ id: y, revision: 2, data: bytes("Y-other-key") }]);
+    assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
+    await store.stageRotation(a.id, K, [{ id: y, revision: 2, data: bytes("Y2") }]);
+    const r = await store.commitRotation(a.id, update, keep.id, 10);
+    assert.equal(r.kind, "rotated");
+    const after = await store.getAccount(a.id);
+    assert.deepEqual(after, { ...a, ...update, revision: 4 });
+    const page = await store.pull(a.id, 2, 10);
+    assert.deepEqual(
+      page?.items.map((i) => [i.id, i.revision, i.data]),
+      [
+        [x, 3, bytes("X1")],
+        [y, 4, bytes("Y2")],
+      ],
+    );
+    assert.deepEqual(await store.listManifests(a.id), []);
+    assert.ok(await store.findSession(hk, now));
+    assert.equal(await store.findSession(ho, now), undefined);
+    assert.equal(await store.sessionEndedBy(ho, now), "rotated");
+    // the staged copies are gone: a second rotation needs fresh ones
+    assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "incomplete", items: [x, y] });
+    await store.stageRotation(a.id, K, [{ id: x, revision: 3, data: bytes("X3") }]);
+    await store.discardRotation(a.id);
+    assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 1), { kind: "incomplete", items: [x] });
+    assert.equal(await store.stageRotation(randomUUID(), K, []), false);
+    assert.deepEqual(await store.commitRotation(randomUUID(), update, keep.id, 10), { kind: "no_account" });
   });
 
   test(`${name}: events reach subscribers; an applied push announces its revision`, async () => {
@@ -338,7 +392,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     store.subscribe((e) => {
       if (e.type !== "pair" && e.accountId === a.id) seen.push(e);
     });
-    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, deleted: false, data: bytes("e") }], "sess");
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("e") }], "sess");
     await store.publish({ type: "account", accountId: a.id, eakGeneration: 1, resetEpoch: 0 });
     for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(seen, [

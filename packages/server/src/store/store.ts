@@ -29,16 +29,14 @@ export interface Session {
 export interface StoredItem {
   readonly id: string;
   readonly revision: number;
-  readonly deleted: boolean;
-  /** the opaque item envelope; undefined for a tombstone */
+  /** the opaque item envelope (an item or an encrypted tombstone); undefined only for "not held" in a conflict */
   readonly data: Uint8Array | undefined;
 }
 
 export interface PushWrite {
   readonly id: string;
   readonly baseRevision: number;
-  readonly deleted: boolean;
-  readonly data: Uint8Array | undefined;
+  readonly data: Uint8Array;
 }
 
 export type PushResult =
@@ -92,6 +90,21 @@ export interface ResetUpdate extends AccountUpdate {
   readonly verifier: string;
 }
 
+/** A staged copy of an item under the new Account Key, made from the item at `revision`. */
+export interface StagedItem {
+  readonly id: string;
+  readonly revision: number;
+  readonly data: Uint8Array;
+}
+
+export type RotationResult =
+  | { readonly kind: "rotated"; readonly account: Account }
+  /** eakGeneration is not the current one + 1 */
+  | { readonly kind: "stale" }
+  /** these items (up to `limit`) have no staged copy at their current revision: nothing was switched */
+  | { readonly kind: "incomplete"; readonly items: readonly string[] }
+  | { readonly kind: "no_account" };
+
 export interface Manifest {
   readonly deviceId: string;
   readonly data: Uint8Array;
@@ -140,6 +153,17 @@ export interface Store {
    * and a wrong hash counts an attempt (the code is deleted at MAX_CODE_ATTEMPTS).
    */
   takeMailCode(id: string, purpose: MailCode["purpose"], codeHash: Uint8Array, now: number): Promise<MailCode | undefined>;
+  /** Upserts staged copies for the rotation to `newAuthKey`; false when the account is gone. */
+  stageRotation(accountId: string, newAuthKey: string, items: readonly StagedItem[]): Promise<boolean>;
+  /** Drops every staged copy of the account (a rotation abandoned or started afresh). */
+  discardRotation(accountId: string): Promise<void>;
+  /**
+   * One transaction: when every item holding data has a copy staged for this rotation (`update.authPublicKey`) at
+   * its current revision, swaps them in
+   * (each at a new revision), sets the new keys, drops manifests and staged copies, and ends every session
+   * but `keepSession` (remembered as "rotated"). Otherwise changes nothing.
+   */
+  commitRotation(accountId: string, update: ResetUpdate, keepSession: string, limit: number): Promise<RotationResult>;
 
   putChallenge(challenge: Uint8Array, accountId: string, purpose: ChallengePurpose, expiresAt: number): Promise<void>;
   /** One use: deletes it; true only when it existed for this account and purpose and had not expired. */
@@ -148,8 +172,8 @@ export interface Store {
   createSession(session: Session, tokenHash: Uint8Array): Promise<void>;
   /** The live session for a token hash, or undefined when unknown, revoked or expired. */
   findSession(tokenHash: Uint8Array, now: number): Promise<Session | undefined>;
-  /** For a token that is no session: "reset" when an account reset ended it (until it would have expired). */
-  sessionEndedBy(tokenHash: Uint8Array, now: number): Promise<"reset" | undefined>;
+  /** For a token that is no session: "reset" / "rotated" when an account reset / key rotation ended it (until it would have expired). */
+  sessionEndedBy(tokenHash: Uint8Array, now: number): Promise<"reset" | "rotated" | undefined>;
   touchSession(id: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   listSessions(accountId: string, now: number): Promise<Session[]>;
   revokeSession(accountId: string, sessionId: string): Promise<boolean>;

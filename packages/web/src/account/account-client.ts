@@ -41,6 +41,16 @@ function call(req: AccountRequest): Promise<AccountResult> {
   });
 }
 
+let measured: Promise<number> | undefined;
+/** Seconds of one Argon2id run on this device (measured once, in the worker). */
+export function guessSecondsInWorker(): Promise<number> {
+  measured ??= call({ op: "measure" }).then((r) => {
+    if (r.op !== "measure") throw new Error("unexpected worker answer");
+    return r.seconds;
+  });
+  return measured;
+}
+
 /** Starts the worker (and compiles its WebAssembly) ahead of the first password entry. */
 export function warmUpWorker(): void {
   getWorker();

@@ -8,6 +8,8 @@ export type AccountRequest =
   | { op: "signIn"; baseUrl: string; email: string; password: string; eakText: string; deviceName: string }
   | { op: "unlock"; accountId: string; eak: Uint8Array; password: string }
   | { op: "signInAgain"; baseUrl: string; email: string; accountId: string; eak: Uint8Array; password: string; deviceName: string }
+  /** one Argon2id run at the account cost, timed: the basis of the time-to-guess estimate */
+  | { op: "measure" }
   | {
       op: "changePassword";
       baseUrl: string;
@@ -24,6 +26,7 @@ export type AccountResult =
   | { op: "confirmSignUp" | "signIn"; account: OpenedAccount }
   | { op: "unlock"; unlocked: Unlocked }
   | { op: "signInAgain"; session: SessionAnswer }
+  | { op: "measure"; seconds: number }
   | { op: "changePassword"; eak: Uint8Array; eakText: string; eakGeneration: number; account: AccountAnswer }
   | { op: "reset"; account: Omit<OpenedAccount, "session" | "eak"> & { eak: Uint8Array } };
 

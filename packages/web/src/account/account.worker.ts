@@ -1,5 +1,6 @@
 // Web Worker running core's account flows, whose Argon2id runs would otherwise freeze the page for a second.
 // Results (CryptoKeys, bytes) come back by structured clone; nothing leaves the device.
+import { measureGuessSeconds } from "@cryptex/core";
 import {
   changePassword,
   confirmSignUp,
@@ -33,6 +34,8 @@ async function run(req: AccountRequest): Promise<AccountResult> {
         account: await signIn({ api, email: req.email, password: req.password, eakText: req.eakText, deviceName: req.deviceName }),
       };
     }
+    case "measure":
+      return { op: "measure", seconds: await measureGuessSeconds() };
     case "unlock":
       return { op: "unlock", unlocked: await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password) };
     case "signInAgain": {

@@ -1,6 +1,7 @@
-// Settings: auto-lock, the account QR code and mail, devices, export, change password, account reset.
-
+// Settings: auto-lock, the account QR code and mail, devices, export, change password, Account Key rotation,
+// account reset.
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
+import { rotateAccountKey } from "@cryptex/core/sync/rotate-key.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
 import { resetInWorker, unlockInWorker } from "../account/account-client.ts";
@@ -110,6 +111,54 @@ function Devices({ session }: { session: VaultSession }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+function RotateKey({ session, store, onLock }: { session: VaultSession; store: IdbStore; onLock: Props["onLock"] }) {
+  const [current, setCurrent] = useState("");
+  const [mail, setMail] = useState(false);
+  const [msg, setMsg] = useState("");
+  const [busy, setBusy] = useState(false);
+  const interrupted = session.meta.pendingEakText !== undefined;
+  async function submit(ev: Event): Promise<void> {
+    ev.preventDefault();
+    setMsg("");
+    if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
+    setBusy(true);
+    try {
+      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
+      session.close(); // no sync under the old key while the items are re-encrypted
+      await rotateAccountKey({ api: session.api, store, unlocked, password: current, sendEmail: mail });
+      session.meta = (await store.readMeta()) ?? session.meta; // the new EAK: the next unlock opens the new key
+      onLock(
+        `The Account Key was replaced${mail ? " and the new QR code was mailed" : ""}. Unlock, then download the new Emergency Kit: earlier QR codes open nothing new. Other devices must sign in again with the new QR code.`,
+      );
+    } catch (e) {
+      setMsg(sessionErrorText(e));
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={submit} class="stack" aria-labelledby="s-rotate">
+      <h3 id="s-rotate">Replace the Account Key</h3>
+      <p>
+        {interrupted
+          ? "A replacement of the Account Key was interrupted. Enter your account password to finish it; nothing was lost."
+          : "Every item is re-encrypted under a new Account Key. Use it when a QR code or Emergency Kit may have leaked: old ones open nothing added afterwards. Other devices are signed out."}
+      </p>
+      <PasswordField id="rk-current" label="Account password" autocomplete="current-password" value={current} onValue={setCurrent} />
+      <label class="row">
+        <input type="checkbox" checked={mail} onChange={(e) => setMail(e.currentTarget.checked)} /> Mail me the new QR code
+      </label>
+      {msg && (
+        <p class="error" role="alert">
+          {msg}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? "Re-encrypting…" : interrupted ? "Finish replacing the key" : "Replace the Account Key"}
+      </button>
+    </form>
   );
 }
 
@@ -229,6 +278,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
         {exportMsg && <p role="status">{exportMsg}</p>}
       </section>
       <ChangePassword session={session} store={store} />
+      <RotateKey session={session} store={store} onLock={onLock} />
       <section aria-labelledby="s-out">
         <h3 id="s-out">This device</h3>
         {signingOut ? (

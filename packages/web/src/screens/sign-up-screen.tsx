@@ -27,7 +27,10 @@ export function SignUpScreen({
   async function submit(ev: Event): Promise<void> {
     ev.preventDefault();
     setError("");
-    if (!strength.acceptable) return setError("Choose a stronger account password: at least 10 characters and hard to guess.");
+    if (!strength.acceptable)
+      return setError(
+        "Choose a stronger account password: at least 12 characters and hard to guess, or a generated passphrase of 5+ words.",
+      );
     if (password !== confirm) return setError("The two passwords do not match.");
     setBusy(true);
     try {

@@ -19,6 +19,8 @@ const CORE: Record<string, string> = {
   rollback: "The server sent an older version of an item than this device has seen.",
   origin_mismatch: "The server's address does not match the one this page was loaded from.",
   account_reset: "The account was reset on another device. Sign in again.",
+  rotation_pending: "An Account Key replacement was interrupted: finish it in Settings.",
+  rotation_incomplete: "Some items on the server could not be re-encrypted; the Account Key was not replaced.",
 };
 
 const API: Record<string, string> = {
@@ -35,6 +37,8 @@ const API: Record<string, string> = {
   answer_too_large: "The server's answer is too large.",
   too_large: "The request is too large for the server.",
   quota_exceeded: "The account's storage on the server is full. Delete items (and empty the trash) to make room.",
+  key_rotated: "The Account Key was replaced on another device. Sign in again with the new QR code.",
+  rotation_incomplete: "Items changed during the Account Key replacement. Try again.",
 };
 
 export function errorText(e: unknown): string {

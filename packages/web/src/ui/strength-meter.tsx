@@ -1,14 +1,16 @@
 // Live password strength (zxcvbn, loaded on demand: its dictionaries are only needed where a password is chosen).
 import { useEffect, useState } from "preact/hooks";
+import { guessSecondsInWorker } from "../account/account-client.ts";
 
-type Check = typeof import("@cryptex/core/keys/password-strength.ts").checkPassword;
-let loading: Promise<Check> | undefined;
+type Strength$ = typeof import("@cryptex/core/keys/password-strength.ts");
+let loading: Promise<Strength$> | undefined;
 const load = () => {
-  loading ??= import("@cryptex/core/keys/password-strength.ts").then((m) => m.checkPassword);
+  loading ??= import("@cryptex/core/keys/password-strength.ts");
   return loading;
 };
 
-const LABELS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"];
+// score 3 (about 10^8 guesses) is below the floor, so it is not called strong
+const LABELS = ["Very weak", "Weak", "Weak", "Not strong enough", "Strong"];
 
 export interface Strength {
   readonly acceptable: boolean;
@@ -19,12 +21,18 @@ export function StrengthMeter({ password, email, onChange }: { password: string;
   const [result, setResult] = useState<{ score: number; acceptable: boolean; hint: string } | undefined>();
   useEffect(() => {
     let live = true;
-    void load().then((check) => {
+    void load().then(async (m) => {
       if (!live) return;
-      const r = check(password, email ? [email, email.split("@")[0] ?? ""] : []);
-      const hint = password ? r.warning || r.suggestions[0] || (r.acceptable ? `Estimated cracking time: ${r.crackTime}` : "") : "";
+      const r = m.checkPassword(password, email ? [email, email.split("@")[0] ?? ""] : []);
+      let hint = password && !r.acceptable ? r.warning || r.suggestions[0] || "" : "";
       setResult({ score: password ? r.score : 0, acceptable: r.acceptable, hint });
       onChange({ acceptable: r.acceptable, score: r.score });
+      if (!password || !r.acceptable) return;
+      // time to guess it from the QR code, at the Argon2id cost measured here (core computes, this shows)
+      const t = m.guessTime(r.guesses, await guessSecondsInWorker().catch(() => Number.NaN));
+      if (!live || Number.isNaN(t.onePc)) return;
+      hint = `Time to guess it from the QR code: one PC ${m.formatDuration(t.onePc)}, a large GPU farm ${m.formatDuration(t.gpuFarm)}.`;
+      setResult({ score: r.score, acceptable: r.acceptable, hint });
     });
     return () => {
       live = false;
@@ -44,7 +52,9 @@ export function StrengthMeter({ password, email, onChange }: { password: string;
         aria-label="Password strength"
       />
       <span class="hint">
-        {password ? `${LABELS[score]}. ${result?.hint ?? ""}` : "At least 10 characters; a few uncommon words work well."}
+        {password
+          ? `${LABELS[score]}. ${result?.hint ?? ""}`
+          : "At least 12 characters and hard to guess, or a generated passphrase of 5+ words."}
       </span>
     </div>
   );

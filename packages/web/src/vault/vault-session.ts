@@ -136,6 +136,8 @@ export class VaultSession {
 
   private async syncOnce(): Promise<void> {
     if (!this.api.token) return this.setState("signed-out", "Signed out: sign in again to sync");
+    if (this.meta.pendingEakText !== undefined)
+      return this.setState("error", "Replacing the Account Key was interrupted: finish it in Settings (nothing is lost).");
     this.setState("syncing", "Syncing…");
     try {
       const report = await this.vault.sync(this.api);
@@ -153,6 +155,8 @@ export class VaultSession {
           "error",
           "The account was reset or erased on another device. Your items are kept here: export them, then sign in again.",
         );
+      else if (e instanceof ApiError && e.code === "key_rotated")
+        this.setState("signed-out", "The Account Key was replaced on another device: sign in again with the new QR code.");
       else if (e instanceof ApiError && e.status === 401) this.setState("signed-out", "This device was signed out. Changes are kept here.");
       else if (isCryptexError(e, "account_reset"))
         this.setState("error", "The account was reset on another device. Sign out and sign in again.");
