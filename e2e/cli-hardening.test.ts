@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createHttpsFetch } from "@cryptex/cli/src/net/https-fetch.ts";
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
-import { runCli } from "../packages/cli/src/testing/run-cli.ts";
+import { runCli, runCliWithCode } from "../packages/cli/src/testing/run-cli.ts";
 import { freePort } from "../packages/server/src/testing/free-port.ts";
+import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
 import { type HostileProxy, startHostileProxy } from "./support/hostile-proxy.ts";
 
@@ -55,8 +56,13 @@ const vaultBytes = (h: string) =>
   );
 
 test("the server session token is not in the vault file in clear", async () => {
-  await ok(A, ["signup", "--server", proxy.url, "--email", EMAIL, "--password-stdin", "--no-email"], `${PW}\n`);
-  const token = (proxy.last("POST", "/api/v1/accounts")!.json as { token: string }).token;
+  const up = await runCliWithCode(
+    ["signup", "--server", proxy.url, "--email", EMAIL, "--password-stdin", "--no-email"],
+    { home: A, stdin: `${PW}\n`, env: { ...env, CRYPTEX_SESSION: session } },
+    () => outboxMailbox(srv.outboxDir).code(EMAIL, "signup"),
+  );
+  assert.equal(up.code, 0, up.stderr);
+  const token = (proxy.last("POST", "/api/v1/accounts/confirm")!.json as { token: string }).token;
   assert.ok(token.length >= 43);
   assert.equal(vaultBytes(A).includes(Buffer.from(token)), false);
   session = (await ok(A, ["unlock", "--raw", "--password-stdin"], `${PW}\n`)).stdout.trim();

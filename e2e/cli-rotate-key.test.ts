@@ -1,6 +1,6 @@
 // End to end, Account Key rotation with the real `cryptex` CLI against a real server process on SQLite and on
 // PostgreSQL, through a recording proxy that can kill the CLI (kill -9) just before or just after the server's
-// switch. After a rotation other devices are told key_rotated (exit 18), a device signed in with the new QR code
+// switch. After a rotation other devices are told key_rotated (exit 19), a device signed in with the new QR code
 // sees every item, and the old QR code with the password opens nothing made afterwards; a killed rotation resumes
 // with nothing lost.
 import assert from "node:assert/strict";
@@ -15,8 +15,9 @@ import { parseEakText } from "@cryptex/core/formats/eak.ts";
 import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
-import { collect, runCli, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
+import { collect, runCli, runCliWithCode, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
 import { freePort } from "../packages/server/src/testing/free-port.ts";
+import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningPostgres, startPostgres } from "../packages/server/src/testing/postgres.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
 import { type HostileProxy, startHostileProxy } from "./support/hostile-proxy.ts";
@@ -62,7 +63,12 @@ for (const kind of ["sqlite", "postgres"] as const) {
       (JSON.parse((await ok(h, ["list", "--json"])).stdout) as { title: string }[]).map((e) => e.title).sort();
     const eakText = async (h: string) => (JSON.parse((await ok(h, ["account", "qr", "--json"])).stdout) as { eakText: string }).eakText;
     const signup = async (h: string, email: string) => {
-      await ok(h, ["signup", "--server", proxy.url, "--email", email, "--password-stdin", "--no-email", "--device-name", "A"], `${PW}\n`);
+      const up = await runCliWithCode(
+        ["signup", "--server", proxy.url, "--email", email, "--password-stdin", "--no-email", "--device-name", "A"],
+        { home: h, stdin: `${PW}\n`, env: { ...env } },
+        () => outboxMailbox(srv.outboxDir).code(email, "signup"),
+      );
+      assert.equal(up.code, 0, up.stderr);
       await unlock(h);
     };
     const signin = async (h: string, email: string, text: string) => {
@@ -107,11 +113,12 @@ for (const kind of ["sqlite", "postgres"] as const) {
       );
       assert.equal(weak.code, 10, weak.stderr);
       assert.match(weak.stderr, /too easy to guess/);
-      const r = await ok(
-        h,
+      const r = await runCliWithCode(
         ["signup", "--server", proxy.url, "--email", `weak-${kind}@example.org`, "--password-stdin", "--no-email"],
-        `${PW}\n`,
+        { home: h, stdin: `${PW}\n`, env: { ...env } },
+        () => outboxMailbox(srv.outboxDir).code(`weak-${kind}@example.org`, "signup"),
       );
+      assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /Estimated time to guess this password .*: one PC [0-9a-z ]+, a large GPU farm [0-9a-z ]+\./);
     });
 
@@ -143,7 +150,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
       await ok(A, ["sync"]);
 
       const told = await cli(B, ["sync"]);
-      assert.equal(told.code, 18, told.stderr);
+      assert.equal(told.code, 19, told.stderr);
       assert.match(told.stderr, /Account Key was replaced on another device/);
       assert.doesNotMatch(told.stderr, /at .*\.ts:\d+/, "no stack trace");
 
@@ -178,14 +185,14 @@ for (const kind of ["sqlite", "postgres"] as const) {
         // meanwhile nothing is lost on this device, and sync says what to do
         assert.deepEqual(await titles(A), ["Four", "One", "Three", "Two"], "the rotation synced first");
         const waiting = await cli(A, ["sync"]);
-        assert.equal(waiting.code, 18, waiting.stderr);
+        assert.equal(waiting.code, 19, waiting.stderr);
         assert.match(waiting.stderr, /cryptex account rotate-key/);
         if (when === "before") {
           // the server never switched: the other device still syncs under the old key
           await add(B, "Five");
           await ok(B, ["sync"]);
         } else {
-          assert.equal((await cli(B, ["sync"])).code, 18, "the switch happened: the other device is told");
+          assert.equal((await cli(B, ["sync"])).code, 19, "the switch happened: the other device is told");
         }
 
         const r = JSON.parse((await ok(A, ["account", "rotate-key", "--password-stdin", "--json"], `${PW}\n`)).stdout);

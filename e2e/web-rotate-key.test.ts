@@ -1,6 +1,7 @@
 // Account Key rotation in the web app's Settings (and the password floor at sign-up), end to end: a real server, Debian's Chromium, and the real CLI
 // as the other device. After the rotation the page asks to unlock again and shows every item; the new QR code
 // (mailed because asked for) signs a device in and it sees the item; the sign-up QR code no longer signs in.
+
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
 import { simpleParser } from "mailparser";
 import type { Browser, Page } from "playwright-core";
 import { runCli } from "../packages/cli/src/testing/run-cli.ts";
+import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
 import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
 
@@ -70,6 +72,8 @@ test("Settings replaces the Account Key: unlock again, items kept; the new QR co
   await page.getByText(/Choose a stronger account password/).waitFor();
   await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByLabel("Code from the mail").fill(await outboxMailbox(server.outboxDir).code(EMAIL, "signup"));
+  await page.getByRole("button", { name: "Confirm" }).click();
   await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 30_000 });
   await page.getByRole("button", { name: "Add item", exact: true }).click();
   await page.getByLabel("Title").fill("Kept through rotation");
