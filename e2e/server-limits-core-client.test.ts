@@ -46,7 +46,7 @@ test("endOtherSessions signs out the account's other devices and keeps this one"
 test("a push past the quota is a typed 413 quota_exceeded for the client, and nothing is applied", async () => {
   const a = await signUp(srv);
   const api = createApiClient({ baseUrl: srv.url, fetch: fetchWithCa, token: a.token });
-  const item = (bytes: number) => ({ id: randomUUID(), baseRevision: 0, deleted: false, data: b64u(randomBytes(bytes)) });
+  const item = (bytes: number) => ({ id: randomUUID(), baseRevision: 0, data: b64u(randomBytes(bytes)) });
   const ok = await api.push([item(700 * 1024)]);
   assert.ok(ok.ok);
   await assert.rejects(

@@ -55,7 +55,7 @@ try {
       accounts.slice(i, i + 4).map((a) =>
         store.push(
           a.accountId,
-          Array.from({ length: ITEMS }, () => ({ id: randomUUID(), baseRevision: 0, deleted: false, data: payload() })),
+          Array.from({ length: ITEMS }, () => ({ id: randomUUID(), baseRevision: 0, data: payload() })),
           "load",
         ),
       ),
@@ -97,7 +97,7 @@ try {
         try {
           if (Math.random() < 0.1) {
             const body = JSON.stringify({
-              items: [{ id: randomUUID(), baseRevision: 0, deleted: false, data: payload().toString("base64url") }],
+              items: [{ id: randomUUID(), baseRevision: 0, data: payload().toString("base64url") }],
             });
             const r = await call("POST", "/api/v1/items", a.token, body);
             if (r.status !== 200) errors++;

@@ -9,7 +9,7 @@ import type { CommandRun } from "../program/spec.ts";
 import { type UnlockedVault, unlockVault } from "../vault/unlock.ts";
 
 async function approve(ctx: Context, v: UnlockedVault, channel: PairingChannel, yes: boolean): Promise<void> {
-  const api = apiFor(ctx, v.meta.serverUrl, v.meta.sessionToken);
+  const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
   const out = await approveDevice({
     api,
     keys: v.keys,
