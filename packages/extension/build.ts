@@ -7,7 +7,13 @@ import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "dist", "chromium");
-const common = { bundle: true, target: "chrome120", minify: process.argv.includes("--minify"), legalComments: "none", logLevel: "warning" } as const;
+const common = {
+  bundle: true,
+  target: "chrome120",
+  minify: process.argv.includes("--minify"),
+  legalComments: "none",
+  logLevel: "warning",
+} as const;
 
 export async function buildExtension(): Promise<string> {
   rmSync(join(here, "dist"), { recursive: true, force: true });

@@ -52,7 +52,15 @@ const TEXT: Record<RefuseReason | "no_form" | "no_access", string> = {
   no_form: "No login form was found on this page.",
   no_access: "Cryptex cannot reach this page.",
 };
-const ORDER: RefuseReason[] = ["insecure_page", "hidden_field", "needs_confirmation", "sandboxed_frame", "no_match", "bad_page_url", "no_gesture"];
+const ORDER: RefuseReason[] = [
+  "insecure_page",
+  "hidden_field",
+  "needs_confirmation",
+  "sandboxed_frame",
+  "no_match",
+  "bad_page_url",
+  "no_gesture",
+];
 
 export async function fillTab(tabId: number, item: Item, opts: { gesture: boolean; confirmFrame?: number }): Promise<FillAnswer> {
   const nonce = crypto.randomUUID();

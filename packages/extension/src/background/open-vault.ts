@@ -1,8 +1,9 @@
 // The unlocked vault in the worker: core's Vault over the web app's IndexedDB store, the origin map for
 // page lookups, and sync with the same engine and checks as every other client.
+
+import type { AccountKeys, IndexEntry, ItemId } from "@cryptex/core";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { isCryptexError } from "@cryptex/core/errors.ts";
-import type { AccountKeys, IndexEntry, ItemId } from "@cryptex/core";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 import type { IdbStore } from "@cryptex/web/src/store/idb-store.ts";

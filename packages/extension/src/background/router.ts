@@ -1,7 +1,8 @@
 // Every message into the worker passes here. Extension pages (the popup) may ask for anything the user can
 // do; content scripts may only report fields and submitted logins; anything else is refused.
-import { ApiError } from "@cryptex/core/client/api-client.ts";
+
 import { CryptexError, parseItemId, searchIndex } from "@cryptex/core";
+import { ApiError } from "@cryptex/core/client/api-client.ts";
 import { fieldValue } from "@cryptex/core/vault/item.ts";
 import { parseTotp, totp } from "@cryptex/core/vault/totp.ts";
 import { errorText } from "@cryptex/web/src/ui/error-text.ts";
@@ -97,7 +98,11 @@ async function handlePopup(req: PopupRequest): Promise<unknown> {
       return logins(await unlocked(), req.tabId, String(req.query ?? ""));
     case "reveal": {
       const item = await (await unlocked()).get(parseItemId(req.id));
-      return { username: fieldValue(item, "username") ?? "", password: fieldValue(item, "password") ?? "", hasTotp: !!fieldValue(item, "totp") };
+      return {
+        username: fieldValue(item, "username") ?? "",
+        password: fieldValue(item, "password") ?? "",
+        hasTotp: !!fieldValue(item, "totp"),
+      };
     }
     case "totp": {
       const secret = fieldValue(await (await unlocked()).get(parseItemId(req.id)), "totp");
@@ -106,7 +111,10 @@ async function handlePopup(req: PopupRequest): Promise<unknown> {
     }
     case "fill": {
       const item = await (await unlocked()).get(parseItemId(req.id));
-      return fillTab(req.tabId, item, { gesture: true, ...(typeof req.confirmFrame === "number" ? { confirmFrame: req.confirmFrame } : {}) });
+      return fillTab(req.tabId, item, {
+        gesture: true,
+        ...(typeof req.confirmFrame === "number" ? { confirmFrame: req.confirmFrame } : {}),
+      });
     }
     case "settings":
       return readSettings();

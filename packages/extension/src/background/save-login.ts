@@ -3,8 +3,8 @@
 import type { ItemId } from "@cryptex/core";
 import { createItem, editItem, fieldValue } from "@cryptex/core/vault/item.ts";
 import type { PendingSave } from "../shared/messages.ts";
-import type { OpenVault } from "./open-vault.ts";
 import { parsePlace } from "./fill-policy.ts";
+import type { OpenVault } from "./open-vault.ts";
 
 interface Submission {
   origin: string;

@@ -1,9 +1,17 @@
 // Key custody in the worker: the Account Key lives only in this worker's memory and chrome.storage.session
 // (memory-only, trusted contexts only), so it survives the worker being stopped but not a browser restart.
 // The EAK, account and settings are in chrome.storage.local: none of it opens the vault without the password.
+
+import {
+  type AccountKey,
+  type AccountKeys,
+  b64uDecode,
+  b64uEncode,
+  deriveAccountKeys,
+  parseAccountId,
+  parseAccountKey,
+} from "@cryptex/core";
 import { unlockWithPassword } from "@cryptex/core/client/account.ts";
-import { type AccountKey, type AccountKeys, deriveAccountKeys, parseAccountId, parseAccountKey } from "@cryptex/core";
-import { b64uDecode, b64uEncode } from "@cryptex/core";
 import type { Settings } from "../shared/messages.ts";
 
 /** What this device knows about its account; public or ciphertext only. */

@@ -1,8 +1,9 @@
 // The worker's long-lived state: the store, the open vault when unlocked, and the lock that drops it.
 // On a worker restart the vault reopens from the Account Key kept in chrome.storage.session.
+
+import { newUuid } from "@cryptex/core";
 import { signIn } from "@cryptex/core/client/account.ts";
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
-import { newUuid } from "@cryptex/core";
 import { type IdbStore, openIdbStore } from "@cryptex/web/src/store/idb-store.ts";
 import { OpenVault } from "./open-vault.ts";
 import { forget, readDevice, readSettings, remember, restore, unlock, writeDevice } from "./session.ts";
@@ -98,5 +99,6 @@ export async function lockIfIdle(lastActivity: number | undefined, now = Date.no
 export async function refreshDevice(): Promise<void> {
   const meta = await (await store()).readMeta();
   const d = await readDevice();
-  if (meta && d && (meta.eak.length !== d.eak.length || meta.eak.some((b, i) => b !== d.eak[i]))) await writeDevice({ ...d, eak: meta.eak });
+  if (meta && d && (meta.eak.length !== d.eak.length || meta.eak.some((b, i) => b !== d.eak[i])))
+    await writeDevice({ ...d, eak: meta.eak });
 }

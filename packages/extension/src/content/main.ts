@@ -21,7 +21,8 @@ async function settledFields() {
 if (!scope.cryptexReport) {
   scope.cryptexReport = async (nonce: string) => {
     const seen = findLoginFields(document, () => true);
-    if (!seen.username && !seen.password) return chrome.runtime.sendMessage({ type: "report", nonce, found: { username: false, password: false, otp: false }, visible: false });
+    if (!seen.username && !seen.password)
+      return chrome.runtime.sendMessage({ type: "report", nonce, found: { username: false, password: false, otp: false }, visible: false });
     const f = await settledFields();
     const visible = !!(f.username || f.password);
     const found = visible ? f : seen;
@@ -38,7 +39,12 @@ if (!scope.cryptexReport) {
     if (sender.id !== chrome.runtime.id || msg?.type !== "fill") return false;
     const f = findLoginFields(document);
     // visibility is judged again at the moment of filling, and only visible fields are ever filled
-    reply(fillFields([[f.username, msg.username], [f.password, msg.password], [f.otp, msg.otp]].filter(([el]) => !el || isVisible(el)) as [HTMLInputElement | undefined, string][]));
+    const pairs: [HTMLInputElement | undefined, string][] = [
+      [f.username, msg.username],
+      [f.password, msg.password],
+      [f.otp, msg.otp],
+    ];
+    reply(fillFields(pairs.filter(([el]) => el && isVisible(el))));
     return false;
   });
 

@@ -10,13 +10,24 @@ interface Secret {
   hasTotp: boolean;
 }
 
-export function LoginRowView({ row, tabId, onNote }: { row: LoginRow; tabId: number | undefined; onNote: (text: string, ok: boolean) => void }) {
+export function LoginRowView({
+  row,
+  tabId,
+  onNote,
+}: {
+  row: LoginRow;
+  tabId: number | undefined;
+  onNote: (text: string, ok: boolean) => void;
+}) {
   const [secret, setSecret] = useState<Secret | undefined>();
   const [code, setCode] = useState("");
   const [confirm, setConfirm] = useState<{ frameId: number; origin: string; top: string } | undefined>();
   const host = hostOf(row.url);
 
-  const load = async () => secret ?? (await ask<Secret>({ type: "reveal", id: row.id }).then((s) => (setSecret(s), s)));
+  async function load(): Promise<Secret> {
+    if (secret) return secret;
+    return ask<Secret>({ type: "reveal", id: row.id });
+  }
 
   async function fill(confirmFrame?: number): Promise<void> {
     if (tabId === undefined) return onNote("No tab to fill.", false);
@@ -64,10 +75,13 @@ export function LoginRowView({ row, tabId, onNote }: { row: LoginRow; tabId: num
         <button type="button" onClick={async () => void copySecret((await load()).username).then(() => onNote("Username copied", true))}>
           Copy user
         </button>
-        <button type="button" onClick={async () => void copySecret((await load()).password).then(() => onNote("Password copied (cleared in 30 s)", true))}>
+        <button
+          type="button"
+          onClick={async () => void copySecret((await load()).password).then(() => onNote("Password copied (cleared in 30 s)", true))}
+        >
           Copy password
         </button>
-        <button type="button" onClick={() => (secret ? setSecret(undefined) : void load())} aria-pressed={!!secret}>
+        <button type="button" onClick={async () => setSecret(secret ? undefined : await load())} aria-pressed={!!secret}>
           {secret ? "Hide" : "Reveal"}
         </button>
         <button type="button" onClick={() => void showCode()}>

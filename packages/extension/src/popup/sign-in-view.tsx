@@ -50,7 +50,14 @@ export function SignInView({ onDone }: { onDone: () => void }) {
       <label for="x-qr">Account QR code image</label>
       <input id="x-qr" type="file" accept="image/png,image/jpeg" onChange={onFile} />
       <label for="x-eak">…or its text</label>
-      <textarea id="x-eak" rows={2} spellcheck={false} placeholder="CRYPTEX:…" value={eakText} onInput={(e) => setEakText(e.currentTarget.value)} />
+      <textarea
+        id="x-eak"
+        rows={2}
+        spellcheck={false}
+        placeholder="CRYPTEX:…"
+        value={eakText}
+        onInput={(e) => setEakText(e.currentTarget.value)}
+      />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -14,7 +14,12 @@ export interface Settings {
   readonly autoLockMinutes: number;
 }
 
-export type PendingSave = { readonly kind: "save" | "update"; readonly origin: string; readonly username: string; readonly itemId?: string };
+export type PendingSave = {
+  readonly kind: "save" | "update";
+  readonly origin: string;
+  readonly username: string;
+  readonly itemId?: string;
+};
 
 export interface Status {
   readonly state: "signed-out" | "locked" | "unlocked";
@@ -42,7 +47,12 @@ export type PopupRequest =
 
 export type FillAnswer =
   | { readonly ok: true; readonly filled: number; readonly origin: string }
-  | { readonly ok: false; readonly reason: string; readonly text: string; readonly confirmFrame?: { frameId: number; origin: string; top: string } };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly text: string;
+      readonly confirmFrame?: { frameId: number; origin: string; top: string };
+    };
 
 /** Content script → worker. */
 export type ContentRequest =
