@@ -79,7 +79,6 @@ async function handlePopup(req: PopupRequest): Promise<unknown> {
       const device = await readDevice();
       if (!device) return { state: "signed-out" };
       const v = await currentVault();
-      if (v) void v.sync().then(refreshDevice);
       return { state: v ? "unlocked" : "locked", email: device.email, serverUrl: device.serverUrl, sync: v?.syncNote };
     }
     case "signIn":

@@ -22,6 +22,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
   const [panel, setPanel] = useState<"none" | "generator" | "settings">("none");
   const [settings, setSettings] = useState<Settings | undefined>();
   const [version, setVersion] = useState(0);
+  const [syncNote, setSyncNote] = useState(sync);
 
   useEffect(() => {
     let live = true;
@@ -32,6 +33,16 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
       live = false;
     };
   }, [query, tabId, version, onLock]);
+
+  // sync on every popup open, then list again with whatever arrived
+  useEffect(() => {
+    ask<string>({ type: "sync" })
+      .then((n) => {
+        setSyncNote(n);
+        setVersion((v) => v + 1);
+      })
+      .catch(() => {});
+  }, []);
 
   useEffect(() => {
     if (tabId !== undefined) void ask<PendingSave | null>({ type: "pendingSave", tabId }).then(setPending);
@@ -60,7 +71,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
       <header class="bar">
         <h1 class="brand">Cryptex</h1>
         <span class="muted small" role="status">
-          {sync}
+          {syncNote}
         </span>
         <button type="button" onClick={() => void lock()}>
           Lock
