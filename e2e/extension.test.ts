@@ -82,7 +82,7 @@ test("sign in as a new device with e-mail, password and the QR text; the login s
   await p.getByLabel("…or its text").fill(laptop.account.eakText);
   await p.screenshot({ path: join(OUT, "01-sign-in.png") });
   await p.getByRole("button", { name: "Sign in" }).click();
-  await p.getByRole("heading", { name: `On ${new URL(sites.url("bank.test")).origin}` }).waitFor({ timeout: 60_000 });
+  await p.getByRole("heading", { name: `On ${new URL(sites.url("bank.test")).host}` }).waitFor({ timeout: 60_000 });
   await p.getByRole("button", { name: "Fill Bank" }).waitFor();
   await p.screenshot({ path: join(OUT, "02-this-site.png") });
   await p.close();
@@ -213,6 +213,10 @@ test("save a new login after a real form submit, confirmed in the popup; then an
 });
 
 test("a stopped service worker keeps the session until lock", async () => {
+  const before = await ext.worker();
+  await before.evaluate(() => {
+    (globalThis as { beforeRestart?: boolean }).beforeRestart = true;
+  });
   const browserCdp = await ext.context.browser()!.newBrowserCDPSession();
   const { targetInfos } = await browserCdp.send("Target.getTargets");
   const sw = targetInfos.find((t) => t.type === "service_worker" && t.url.startsWith(`chrome-extension://${ext.id}/`));
@@ -221,6 +225,9 @@ test("a stopped service worker keeps the session until lock", async () => {
   await visit("bank.test", "/login");
   const { popup: p, note } = await fillFromPopup("Bank");
   assert.match(note, /Filled on/);
+  assert.equal(await values(), `alice|${BANK_PASSWORD}`);
+  const now = ext.context.serviceWorkers().at(-1)!;
+  assert.equal(await now.evaluate(() => (globalThis as { beforeRestart?: boolean }).beforeRestart), undefined, "a new worker instance");
   await p.close();
 });
 

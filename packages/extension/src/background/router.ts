@@ -37,7 +37,7 @@ async function unlocked(): Promise<OpenVault> {
 
 function row(v: OpenVault, id: string): LoginRow | undefined {
   const e = v.entries.get(parseItemId(id));
-  return e && { id: e.id, title: e.title, subtitle: e.subtitle, url: e.urls[0] ?? "", hasTotp: false };
+  return e && { id: e.id, title: e.title, subtitle: e.subtitle, url: e.urls[0] ?? "" };
 }
 
 async function tabUrl(tabId: number): Promise<string> {

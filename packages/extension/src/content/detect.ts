@@ -125,3 +125,13 @@ export function isVisible(el: HTMLInputElement): boolean {
   for (const l of el.labels ?? []) if (l === hit || l.contains(hit)) return true;
   return false;
 }
+
+/** Fields that fade or slide in: polls briefly until visible login fields appear (or gives up). */
+export async function waitForLoginFields(timeoutMs = 1000, root: Document = document): Promise<LoginFields> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const f = findLoginFields(root);
+    if (f.username || f.password || Date.now() >= end) return f;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

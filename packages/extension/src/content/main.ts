@@ -2,28 +2,18 @@
 // after a user gesture), fills the values the worker sends to this frame, and notices submitted logins.
 // It listens to no page messages: a page cannot drive it.
 import type { ContentCommand } from "../shared/messages.ts";
-import { findLoginFields, isVisible } from "./detect.ts";
+import { findLoginFields, isVisible, waitForLoginFields } from "./detect.ts";
 import { fillFields } from "./fill-fields.ts";
 
 type Scope = typeof globalThis & { cryptexReport?: (nonce: string) => Promise<unknown> };
 const scope = globalThis as Scope;
-
-/** Fields fade in: wait briefly for visible login fields before answering "none". */
-async function settledFields() {
-  for (let i = 0; i < 10; i++) {
-    const f = findLoginFields(document);
-    if (f.username || f.password) return f;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return findLoginFields(document);
-}
 
 if (!scope.cryptexReport) {
   scope.cryptexReport = async (nonce: string) => {
     const seen = findLoginFields(document, () => true);
     if (!seen.username && !seen.password)
       return chrome.runtime.sendMessage({ type: "report", nonce, found: { username: false, password: false, otp: false }, visible: false });
-    const f = await settledFields();
+    const f = await waitForLoginFields();
     const visible = !!(f.username || f.password);
     const found = visible ? f : seen;
     return chrome.runtime.sendMessage({

@@ -98,7 +98,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
         </p>
       )}
       <section aria-label="This site">
-        <h2>{lists?.origin ? `On ${lists.origin}` : "This page"}</h2>
+        <h2 title={lists?.origin}>{lists?.origin ? `On ${hostOf(lists.origin)}` : "This page"}</h2>
         {lists && lists.here.length === 0 && <p class="muted small">No logins saved for this site.</p>}
         <ul class="logins">
           {lists?.here.map((r) => (
@@ -108,6 +108,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
       </section>
       <section aria-label={query ? "Search results" : "Recent logins"}>
         <h2>{query ? "Search results" : "Recent logins"}</h2>
+        {lists && others.length === 0 && <p class="muted small">{query ? "Nothing found." : "No other logins yet."}</p>}
         <ul class="logins">
           {others.map((r) => (
             <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} />
@@ -145,4 +146,12 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
       )}
     </div>
   );
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
 }

@@ -6,7 +6,6 @@ export interface LoginRow {
   readonly title: string;
   readonly subtitle: string;
   readonly url: string;
-  readonly hasTotp: boolean;
 }
 
 export interface Settings {
