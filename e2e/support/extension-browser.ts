@@ -35,15 +35,20 @@ export async function launchWithExtension(dir: string, certs: readonly string[],
       `--ignore-certificate-errors-spki-list=${certs.map(spkiHash).join(",")}`,
     ],
   });
+  /** the live worker; a stopped one is replaced by the next event that wakes it */
   const worker = async (): Promise<Worker> => {
-    const [sw] = context.serviceWorkers();
-    return sw ?? (await context.waitForEvent("serviceworker"));
+    for (const sw of [...context.serviceWorkers()].reverse()) if (await sw.evaluate(() => true).catch(() => false)) return sw;
+    return context.waitForEvent("serviceworker");
   };
   const id = new URL((await worker()).url()).host;
+  let helper: Page | undefined;
+  /** asked from an extension page, which works whether or not the worker is running */
   const tabIdOf = async (page: Page): Promise<number> => {
-    const url = page.url();
-    const sw = await worker();
-    return sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? -1, url);
+    if (!helper || helper.isClosed()) {
+      helper = await context.newPage();
+      await helper.goto(`chrome-extension://${id}/popup.html?tab=-1`);
+    }
+    return helper.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? -1, page.url());
   };
   return {
     context,
