@@ -121,7 +121,6 @@ try {
     );
     await probe.close();
     const mapMs = await (await ext.worker()).evaluate(() => cryptexBench.mapBuildMs());
-    out(`  [${n}] cold ${cold.map(fmt).join(", ")}; origin map build ${fmt(mapMs)}`);
     await stopWorker();
     await popupOpen(); // the first open after the restart wakes the worker; measured below warm and cold
     const warm: number[] = [];
@@ -143,6 +142,7 @@ try {
       `  cold worker wake → logins ready to fill   ${fmt(best(cold))}   (raw limit: AES-GCM decrypt + JSON.parse of the index ${fmt(raw.ms)} → ${(best(cold) / raw.ms).toFixed(1)}×)   target < 300 ms at 100,000: ${n === 100_000 ? verdict(best(cold) < 300) : "(not a target here)"}`,
     );
     const p = parts as Record<string, number>;
+    out(`    cold wakes ${cold.map(fmt).join(", ")}; origin map build ${fmt(mapMs)}`);
     out(
       `    last wake inside the worker: start → script run ${fmt(p["cx-restore-start"]!)}, keys + store ${fmt(p["cx-keys-ready"]! - p["cx-restore-start"]!)}, index open ${fmt(p["cx-vault-open"]! - p["cx-keys-ready"]!)}`,
     );
