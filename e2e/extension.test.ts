@@ -253,3 +253,35 @@ test("auto-lock: the alarm locks the vault once the idle time has passed", async
   await p.getByRole("button", { name: "Lock" }).waitFor({ timeout: 30_000 });
   await p.close();
 });
+
+test("sign-out keeps changes the server has not seen unless the user discards them; sync on popup open sends them", async () => {
+  world.proxy.onRequest(() => ({ drop: true })); // the server is unreachable
+  await visit("shop.test", "/signup");
+  await page.getByLabel("E-mail").fill("carol@example.test");
+  await page.getByLabel("Password").fill("planted-shop-pw-3");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("heading", { name: "Welcome" }).waitFor();
+  const p = await popup();
+  await p.getByRole("button", { name: "Save", exact: true }).click();
+  await p.getByText("Login saved").waitFor();
+  await p.getByText(/Offline/).waitFor({ timeout: 30_000 });
+  await p.getByRole("button", { name: "Lock" }).click();
+  await p.getByRole("button", { name: "Sign out of this browser" }).click();
+  await p.getByRole("button", { name: "Sign out", exact: true }).click();
+  await p.getByText(/have not reached the server yet/).waitFor();
+  await p.screenshot({ path: join(OUT, "07-sign-out-unsynced.png") });
+  await p.getByRole("button", { name: "Cancel" }).click();
+  // back online: unlocking and opening the popup syncs the saved login to the server
+  world.proxy.onRequest(undefined);
+  await p.getByLabel("Account password").fill(STRONG_PASSWORD);
+  await p.getByRole("button", { name: "Unlock" }).click();
+  await p.getByText("Synced").waitFor({ timeout: 30_000 });
+  await laptop.vault.sync(laptop.api);
+  const subtitles = [...laptop.vault.index.entries.values()].map((e) => e.subtitle);
+  assert.ok(subtitles.includes("carol@example.test"));
+  await p.getByRole("button", { name: "Lock" }).click();
+  await p.getByRole("button", { name: "Sign out of this browser" }).click();
+  await p.getByRole("button", { name: "Sign out", exact: true }).click();
+  await p.getByLabel("Server address").waitFor();
+  await p.close();
+});

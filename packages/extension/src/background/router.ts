@@ -102,8 +102,7 @@ async function handlePopup(req: PopupRequest): Promise<unknown> {
       await lock();
       return true;
     case "signOut":
-      await signOut();
-      return true;
+      return signOut(req.discardUnsynced === true);
     case "logins":
       return logins(await unlocked(), req.tabId, String(req.query ?? ""));
     case "reveal": {

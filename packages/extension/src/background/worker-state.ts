@@ -87,10 +87,13 @@ export async function lock(): Promise<void> {
   await chrome.action.setBadgeText({ text: "" });
 }
 
-export async function signOut(): Promise<void> {
+/** Forgets this browser's account. Refused while changes wait to be synced, unless the user chose to discard them. */
+export async function signOut(discardUnsynced: boolean): Promise<"done" | "unsynced"> {
+  if (!discardUnsynced && (await (await store()).readPending(1)).length > 0) return "unsynced";
   await lock();
   await (await store()).wipe();
   await chrome.storage.local.remove("device");
+  return "done";
 }
 
 /** Called by the auto-lock alarm: locks once the chosen idle time has passed since the last use. */

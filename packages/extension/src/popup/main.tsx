@@ -25,9 +25,10 @@ function Popup() {
         <UnlockView
           email={status.email ?? ""}
           onDone={refresh}
-          onSignOut={async () => {
-            await ask({ type: "signOut" });
-            refresh();
+          onSignOut={async (discardUnsynced) => {
+            const r = await ask<"done" | "unsynced">({ type: "signOut", discardUnsynced });
+            if (r === "done") refresh();
+            return r;
           }}
         />
       );

@@ -3,7 +3,16 @@ import { PasswordField } from "@cryptex/web/src/ui/password-field.tsx";
 import { useState } from "preact/hooks";
 import { ask } from "./ask-worker.ts";
 
-export function UnlockView({ email, onDone, onSignOut }: { email: string; onDone: () => void; onSignOut: () => void }) {
+export function UnlockView({
+  email,
+  onDone,
+  onSignOut,
+}: {
+  email: string;
+  onDone: () => void;
+  onSignOut: (discardUnsynced: boolean) => Promise<"done" | "unsynced">;
+}) {
+  const [leaving, setLeaving] = useState<"ask" | "unsynced" | undefined>();
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -34,9 +43,29 @@ export function UnlockView({ email, onDone, onSignOut }: { email: string; onDone
       <button type="submit" class="primary" disabled={busy}>
         {busy ? "Unlocking…" : "Unlock"}
       </button>
-      <button type="button" class="link" onClick={onSignOut}>
-        Sign out of this browser
-      </button>
+      {leaving === undefined && (
+        <button type="button" class="link" onClick={() => setLeaving("ask")}>
+          Sign out of this browser
+        </button>
+      )}
+      {leaving && (
+        <div class="confirm" role="alertdialog" aria-label="Confirm sign-out">
+          <p>
+            {leaving === "unsynced"
+              ? "Some changes made in this browser have not reached the server yet. Signing out now deletes them."
+              : "Sign out removes this browser's copy of the vault. Your account and other devices are not affected."}
+          </p>
+          <button
+            type="button"
+            onClick={async () => setLeaving((await onSignOut(leaving === "unsynced")) === "unsynced" ? "unsynced" : undefined)}
+          >
+            {leaving === "unsynced" ? "Delete unsynced changes and sign out" : "Sign out"}
+          </button>
+          <button type="button" class="primary" onClick={() => setLeaving(undefined)}>
+            Cancel
+          </button>
+        </div>
+      )}
     </form>
   );
 }

@@ -33,7 +33,7 @@ export type PopupRequest =
   | { type: "signIn"; serverUrl: string; email: string; password: string; eakText: string }
   | { type: "unlock"; password: string }
   | { type: "lock" }
-  | { type: "signOut" }
+  | { type: "signOut"; discardUnsynced?: boolean }
   | { type: "logins"; tabId: number; query: string }
   | { type: "reveal"; id: string }
   | { type: "totp"; id: string }
