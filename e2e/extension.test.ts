@@ -285,3 +285,32 @@ test("sign-out keeps changes the server has not seen unless the user discards th
   await p.getByLabel("Server address").waitFor();
   await p.close();
 });
+
+test("a server that answers with another account's data is refused at sign-in, and nothing is stored", async () => {
+  world.proxy.onAnswer((x) =>
+    x.method === "GET" && x.path === "/api/v1/account"
+      ? { json: { ...(x.json as object), accountId: "00000000-0000-4000-8000-000000000000" } }
+      : undefined,
+  );
+  try {
+    await visit("bank.test", "/login");
+    const p = await popup();
+    await p.getByLabel("Server address").fill(world.proxy.url);
+    await p.getByLabel("Email").fill(laptop.email);
+    await p.getByLabel("Account password").fill(STRONG_PASSWORD);
+    await p.getByLabel("…or its text").fill(laptop.account.eakText);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("alert").waitFor({ timeout: 60_000 });
+    const stored = await p.evaluate(async () => ({
+      local: Object.keys(await chrome.storage.local.get(null)),
+      session: Object.keys(await chrome.storage.session.get(null)),
+    }));
+    assert.deepEqual(stored.session, []);
+    assert.ok(!stored.local.includes("device"), "no account is adopted");
+    await p.reload();
+    await p.getByLabel("Server address").waitFor();
+    await p.close();
+  } finally {
+    world.proxy.onAnswer(undefined);
+  }
+});
