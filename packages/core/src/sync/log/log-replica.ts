@@ -1,0 +1,355 @@
+// The log driver: one device's replica of an account synced through a blob store (a folder a sync
+// client replicates, WebDAV). Push writes one new immutable segment of this device; pull reads the
+// new segments of the others, in any order, and merges through log-merge.ts. Nothing is ever deleted
+// because a file is missing, damaged, duplicated or evicted: those are files in transit, retried on
+// the next sync. Signed per-device manifests report a device's files rolled back or withheld.
+import { randomBytes } from "../../crypto/random.ts";
+import { toHex } from "../../encoding/bytes.ts";
+import { CryptexError, isCryptexError } from "../../errors.ts";
+import { encryptItem } from "../../formats/item-envelope.ts";
+import type { AccountKeys } from "../../keys/derive.ts";
+import type { ItemId } from "../../keys/ids.ts";
+import type { Item } from "../../vault/item.ts";
+import { encryptTombstone, type Opened, openedRev, openItemOrTombstone } from "../tombstone.ts";
+import { type BlobStore, type LogName, logPath, parseLogPath } from "./blob-store.ts";
+import { mergeHeads } from "./log-merge.ts";
+import { type LogVersion, openSegment, type SegmentBody, sealSegment, versionTag } from "./segment.ts";
+import { VersionGraph } from "./version-graph.ts";
+
+export interface LogReport {
+  pulled: number;
+  pushed: number;
+  /** files seen but not readable yet (evicted, locked, partial): retried next time, never deletions */
+  unavailable: string[];
+  /** segments a device's manifest lists that are not here (withheld, or still in transit) */
+  missing: { deviceId: string; seq: number }[];
+  /** a device's manifest went back, or vanished after being seen */
+  rollbacks: { deviceId: string; reason: "older_manifest" | "manifest_withheld" | "own_files_rolled_back" }[];
+  /** versions inside authentic segments that do not open: kept out of the vault */
+  quarantined: { id: string; deviceId: string; reason: string }[];
+}
+
+interface ReadState {
+  /** every seq at or below is read (or covered by a snapshot) */
+  floor: number;
+  readonly seqs: Set<number>;
+}
+
+export interface LogReplicaOptions {
+  /** the clock, used only for the compaction grace period */
+  readonly now?: () => number;
+  /** own segments stay this long after the snapshot that covers them (sync clients may still be copying) */
+  readonly graceMs?: number;
+}
+
+const DAY = 86_400_000;
+const MAX_SEGMENT_VERSIONS = 5_000;
+
+export class LogReplica {
+  private readonly graph = new VersionGraph();
+  private readonly read = new Map<string, ReadState>();
+  private readonly manifestsSeen = new Map<string, number>();
+  private pending: LogVersion[] = [];
+  private seq = 0;
+  private counter = 0;
+  private snapshots: { seq: number; at: number }[] = [];
+  private readonly now: () => number;
+  private readonly graceMs: number;
+
+  readonly keys: AccountKeys;
+  readonly deviceId: string;
+
+  constructor(keys: AccountKeys, deviceId: string, opts: LogReplicaOptions = {}) {
+    this.keys = keys;
+    this.deviceId = deviceId;
+    this.now = opts.now ?? Date.now;
+    this.graceMs = opts.graceMs ?? 30 * DAY;
+  }
+
+  /** The vault as merged: winners and conflict copies, without deleted items. */
+  items(): Map<ItemId, Item> {
+    const out = new Map<ItemId, Item>();
+    const derived: Item[] = [];
+    for (const id of this.graph.ids()) {
+      const heads = this.graph.heads(id);
+      if (heads.length === 0) continue;
+      const m = mergeHeads(this.keys, id, heads);
+      if (m.kind === "deleted") continue;
+      out.set(id, m.item);
+      derived.push(...m.copies);
+    }
+    // a derived copy shows until a version of it is published (an edit or a delete of the copy)
+    for (const c of derived) if (!this.graph.has(c.id)) out.set(c.id, c);
+    return out;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Saves a new or edited item: a version based on every current head, so it resolves any conflict. */
+  async save(item: Item): Promise<void> {
+    const heads = this.graph.heads(item.id);
+    const rev = Math.max(item.rev, ...heads.map((h) => openedRev(h.opened) + 1));
+    // the values a conflict was showing are kept as real items before the edit replaces them
+    if (heads.length > 1) {
+      const m = mergeHeads(this.keys, item.id, heads);
+      if (m.kind === "item") for (const c of m.copies) if (!this.graph.has(c.id)) await this.publishLocal(c, []);
+    }
+    await this.publishLocal({ ...item, rev }, heads.map((h) => h.tag));
+  }
+
+  /** Deletes an item for good: an encrypted tombstone above every version seen. */
+  async remove(id: ItemId): Promise<void> {
+    const heads = this.graph.heads(id);
+    if (heads.length === 0) {
+      // a conflict copy shown but never published: its delete is the copy's first version
+      if (!this.items().has(id)) throw new CryptexError("invalid_input", "no such item");
+      this.addLocal({ id, data: await encryptTombstone(this.keys, id, 2), bases: [] }, { kind: "tombstone", rev: 2 });
+      return;
+    }
+    if (heads.length > 1) {
+      const m = mergeHeads(this.keys, id, heads);
+      if (m.kind === "item") for (const c of m.copies) if (!this.graph.has(c.id)) await this.publishLocal(c, []);
+    }
+    const rev = Math.max(...heads.map((h) => openedRev(h.opened))) + 1;
+    const data = await encryptTombstone(this.keys, id, rev);
+    this.addLocal({ id, data, bases: heads.map((h) => h.tag) }, { kind: "tombstone", rev });
+  }
+
+  private async publishLocal(item: Item, bases: Uint8Array[]): Promise<void> {
+    this.addLocal({ id: item.id, data: await encryptItem(this.keys, item), bases }, { kind: "item", item });
+  }
+
+  private addLocal(version: LogVersion, opened: Opened): void {
+    this.graph.add({ version, tag: versionTag(version.data), opened });
+    this.pending.push(version);
+  }
+
+  /** Pull the other devices' new files, then push this device's pending versions and manifest. */
+  async sync(store: BlobStore): Promise<LogReport> {
+    const report: LogReport = { pulled: 0, pushed: 0, unavailable: [], missing: [], rollbacks: [], quarantined: [] };
+    const names = (await store.list("")).flatMap((p) => parseLogPath(p) ?? []);
+    await this.pull(store, names, report);
+    await this.push(store, names, report);
+    return report;
+  }
+
+  private readState(deviceId: string): ReadState {
+    let r = this.read.get(deviceId);
+    if (!r) {
+      r = { floor: 0, seqs: new Set() };
+      this.read.set(deviceId, r);
+    }
+    return r;
+  }
+
+  private isRead(deviceId: string, seq: number): boolean {
+    const r = this.read.get(deviceId);
+    return !!r && (seq <= r.floor || r.seqs.has(seq));
+  }
+
+  private markRead(deviceId: string, seq: number): void {
+    const r = this.readState(deviceId);
+    if (seq <= r.floor) return;
+    r.seqs.add(seq);
+    while (r.seqs.has(r.floor + 1)) r.seqs.delete(++r.floor);
+  }
+
+  private coverTo(deviceId: string, seq: number): void {
+    const r = this.readState(deviceId);
+    if (seq <= r.floor) return;
+    r.floor = seq;
+    for (const s of r.seqs) if (s <= seq) r.seqs.delete(s);
+    while (r.seqs.has(r.floor + 1)) r.seqs.delete(++r.floor);
+  }
+
+  /** Reads one file through every name it goes by (a duplicate may be whole where the original is not). */
+  private async readAny(store: BlobStore, candidates: LogName[], report: LogReport): Promise<{ body: SegmentBody; deviceId: string; seq: number } | undefined> {
+    for (const n of candidates) {
+      // asking for an evicted file's real name is what makes the provider download it
+      const got = await store.get(n.target);
+      if (got.kind !== "ok") continue;
+      try {
+        const { header, body } = await openSegment(this.keys, got.bytes);
+        return { body, deviceId: header.deviceId, seq: header.seq };
+      } catch (e) {
+        if (!isCryptexError(e)) throw e;
+      }
+    }
+    report.unavailable.push(...candidates.map((c) => c.path));
+    return undefined;
+  }
+
+  private async ingest(versions: readonly LogVersion[], deviceId: string, report: LogReport): Promise<void> {
+    for (const v of versions) {
+      const tag = versionTag(v.data);
+      if (this.graph.knows(v.id, tag)) {
+        // read before (a duplicate, a replay, or our own echo): only what it replaced still counts
+        this.graph.supersedeAll(v.id, v.bases);
+        continue;
+      }
+      let opened: Opened;
+      try {
+        opened = await openItemOrTombstone(this.keys, v.id, v.data);
+      } catch (e) {
+        if (!isCryptexError(e)) throw e;
+        report.quarantined.push({ id: v.id, deviceId, reason: e.code });
+        continue;
+      }
+      if (this.graph.add({ version: v, tag, opened })) report.pulled++;
+    }
+  }
+
+  private async pull(store: BlobStore, names: LogName[], report: LogReport): Promise<void> {
+    const byDevice = new Map<string, LogName[]>();
+    for (const n of names) {
+      const list = byDevice.get(n.deviceId) ?? [];
+      list.push(n);
+      byDevice.set(n.deviceId, list);
+    }
+    // this device's own files: a newer manifest of ours than the store holds means our files were rolled back
+    const ownManifests = (byDevice.get(this.deviceId) ?? []).filter((n) => n.area === "mf");
+    if (this.counter > 0 && !ownManifests.some((n) => n.seq >= this.counter))
+      report.rollbacks.push({ deviceId: this.deviceId, reason: "own_files_rolled_back" });
+    for (const deviceId of new Set([...byDevice.keys(), ...this.manifestsSeen.keys()])) {
+      if (deviceId === this.deviceId) continue;
+      await this.pullDevice(store, deviceId, byDevice.get(deviceId) ?? [], report);
+    }
+  }
+
+  private async pullDevice(store: BlobStore, deviceId: string, names: LogName[], report: LogReport): Promise<void> {
+    const group = (area: LogName["area"]) => {
+      const m = new Map<number, LogName[]>();
+      for (const n of names) if (n.area === area) m.set(n.seq, [...(m.get(n.seq) ?? []), n]);
+      return new Map([...m].sort(([a], [b]) => b - a));
+    };
+    // the newest manifest that opens says how far this device has published and what it compacted
+    let manifest: { counter: number; published: number; snapshot: number } | undefined;
+    const manifests = group("mf");
+    for (const [counter, candidates] of manifests) {
+      const got = await this.readAny(store, candidates, report);
+      if (got?.body.kind === "manifest" && got.deviceId === deviceId && got.seq === counter) {
+        manifest = { counter, published: got.body.published, snapshot: got.body.snapshot };
+        break;
+      }
+    }
+    const seen = this.manifestsSeen.get(deviceId) ?? 0;
+    // a manifest listed but not readable yet is in transit; only what is plainly gone or older is reported
+    const newestListed = Math.max(0, ...manifests.keys());
+    if (manifests.size === 0 && seen > 0) report.rollbacks.push({ deviceId, reason: "manifest_withheld" });
+    else if (newestListed < seen) report.rollbacks.push({ deviceId, reason: "older_manifest" });
+    if (manifest && manifest.counter > seen) this.manifestsSeen.set(deviceId, manifest.counter);
+
+    const segments = group("log");
+    const state = this.readState(deviceId);
+    // a gap before the newest snapshot (compacted, or not here yet) is filled from the snapshot
+    for (const [snapSeq, candidates] of group("snap")) {
+      if (snapSeq <= state.floor) break;
+      let gap = false;
+      for (let s = state.floor + 1; s <= snapSeq && !gap; s++) gap = !this.isRead(deviceId, s) && !segments.has(s);
+      if (!gap) break;
+      const got = await this.readAny(store, candidates, report);
+      if (got?.body.kind !== "snapshot" || got.deviceId !== deviceId) continue;
+      await this.ingest(got.body.versions, deviceId, report);
+      for (const [id, tags] of got.body.superseded) this.graph.supersedeAll(id, tags);
+      for (const [d, s] of got.body.vector) if (d !== this.deviceId) this.coverTo(d, s);
+      this.coverTo(deviceId, snapSeq);
+      break;
+    }
+    for (const [seq, candidates] of [...segments].reverse()) {
+      if (this.isRead(deviceId, seq)) continue;
+      const got = await this.readAny(store, candidates, report);
+      // content is truth: a file that says it is another device's, or another seq, is read as what it is
+      if (got?.body.kind !== "segment") continue;
+      await this.ingest(got.body.versions, got.deviceId, report);
+      this.markRead(got.deviceId, got.seq);
+    }
+    const r = this.readState(deviceId);
+    const highest = Math.max(manifest?.published ?? 0, ...r.seqs);
+    for (let s = Math.max(r.floor, manifest?.snapshot ?? 0) + 1; s <= highest; s++)
+      if (!this.isRead(deviceId, s)) report.missing.push({ deviceId, seq: s });
+  }
+
+  private salt(): string {
+    return toHex(randomBytes(4));
+  }
+
+  private async putNew(store: BlobStore, area: "log" | "snap" | "mf", seq: number, bytes: (salt: string) => Promise<Uint8Array>): Promise<string> {
+    for (;;) {
+      const salt = this.salt();
+      const path = logPath(area, this.deviceId, seq, salt);
+      if ((await store.putNew(path, await bytes(salt))) === "created") return path;
+    }
+  }
+
+  private async push(store: BlobStore, names: LogName[], report: LogReport): Promise<void> {
+    // a device restored from a backup must not reuse a seq it already wrote
+    for (const n of names) if (n.deviceId === this.deviceId && n.area !== "mf") this.seq = Math.max(this.seq, n.seq);
+    if (this.pending.length === 0 && this.counter > 0) return;
+    while (this.pending.length > 0) {
+      const batch = this.pending.slice(0, MAX_SEGMENT_VERSIONS);
+      const seq = ++this.seq;
+      await this.putNew(store, "log", seq, (salt) =>
+        sealSegment(this.keys, { kind: "segment", deviceId: this.deviceId, seq, salt }, { kind: "segment", versions: batch }),
+      );
+      this.pending = this.pending.slice(batch.length);
+      report.pushed += batch.length;
+    }
+    await this.publishManifest(store, names);
+  }
+
+  private async publishManifest(store: BlobStore, names: readonly LogName[]): Promise<void> {
+    for (const n of names) if (n.deviceId === this.deviceId && n.area === "mf") this.counter = Math.max(this.counter, n.seq);
+    const counter = ++this.counter;
+    const snapshot = this.snapshots.at(-1)?.seq ?? 0;
+    await this.putNew(store, "mf", counter, (salt) =>
+      sealSegment(
+        this.keys,
+        { kind: "manifest", deviceId: this.deviceId, seq: counter, salt },
+        { kind: "manifest", published: this.seq, snapshot },
+      ),
+    );
+    // older manifests of ours say nothing the new one does not; one is kept while the new one travels
+    for (const n of names) if (n.deviceId === this.deviceId && n.area === "mf" && n.seq < counter - 1) await store.removeOwn(n.path);
+  }
+
+  /**
+   * Writes a snapshot of the whole merged state (tombstones included, and the tags of the versions it
+   * replaced) and removes this device's own files that an older snapshot covers once the grace period
+   * has passed. Other devices' files are never touched.
+   */
+  async compact(store: BlobStore): Promise<{ snapshot: string; removed: number }> {
+    await this.sync(store);
+    const versions: LogVersion[] = [];
+    const superseded = new Map<ItemId, Uint8Array[]>();
+    for (const id of this.graph.ids()) {
+      for (const h of this.graph.heads(id)) versions.push(h.version);
+      const old = this.graph.superseded(id);
+      if (old.length > 0) superseded.set(id, old);
+    }
+    const vector = new Map<string, number>();
+    for (const [d, r] of this.read) if (r.floor > 0) vector.set(d, r.floor);
+    const seq = ++this.seq;
+    const snapshot = await this.putNew(store, "snap", seq, (salt) =>
+      sealSegment(this.keys, { kind: "snapshot", deviceId: this.deviceId, seq, salt }, { kind: "snapshot", vector, versions, superseded }),
+    );
+    this.snapshots.push({ seq, at: this.now() });
+    const names = (await store.list("")).flatMap((p) => parseLogPath(p) ?? []);
+    await this.publishManifest(store, names);
+    // the newest snapshot old enough that every device's sync client has had time to copy it
+    const settled = this.snapshots.filter((s) => this.now() - s.at >= this.graceMs).at(-1);
+    let removed = 0;
+    if (settled) {
+      for (const n of names) {
+        if (n.deviceId !== this.deviceId || n.area === "mf") continue;
+        if ((n.area === "log" && n.seq <= settled.seq) || (n.area === "snap" && n.seq < settled.seq)) {
+          await store.removeOwn(n.path);
+          removed++;
+        }
+      }
+      this.snapshots = this.snapshots.filter((s) => s.seq >= settled.seq);
+    }
+    return { snapshot, removed };
+  }
+}
