@@ -38,7 +38,7 @@ test("a segment round-trips its versions and bases, and binds account, device an
 
 test("snapshots and manifests round-trip", async () => {
   const keys = await freshAccountKeys();
-  const item = createItem({ type: "secure_note", title: "n" });
+  const item = createItem({ type: "secure-note", title: "n" });
   const data = await encryptItem(keys, item);
   const other = newUuid();
   const snap = await sealSegment(
