@@ -8,11 +8,17 @@ import type { BlobRead, BlobStore } from "./blob-store.ts";
 export class SharedFolder {
   readonly files = new Map<string, Uint8Array>();
   readonly history: { path: string; bytes: Uint8Array }[] = [];
+  /** when each file was written, by the test's clock */
+  readonly born = new Map<string, number>();
+  /** the test's clock: a sync client delivers every file within `maxLag` of it */
+  clock = 0;
 }
 
 export interface Faults {
   /** chance that a file is not delivered in one round */
   readonly delay?: number;
+  /** a file older than this (folder clock) is always delivered: the client is slow, not broken */
+  readonly maxLag?: number;
   /** chance that a delivered file also appears under a conflict-copy name */
   readonly duplicate?: number;
   /** chance that a file first reads cut short */
@@ -69,7 +75,8 @@ export class HostileBlobStore implements BlobStore {
       if (this.view.has(path) || this.dropped.has(path)) continue;
       const d = this.deviceOf(path);
       if (d && this.frozen.has(d)) continue;
-      if (!opts.settle && this.chance(this.faults.delay)) continue;
+      const late = this.folder.clock - (this.folder.born.get(path) ?? 0) >= (this.faults.maxLag ?? Number.POSITIVE_INFINITY);
+      if (!opts.settle && !late && this.chance(this.faults.delay)) continue;
       let phase: Phase = "ok";
       if (!opts.settle) {
         if (this.chance(this.faults.stub)) phase = "stub";
@@ -153,6 +160,7 @@ export class HostileBlobStore implements BlobStore {
     const copy = bytes.slice();
     this.folder.files.set(path, copy);
     this.folder.history.push({ path, bytes: copy });
+    this.folder.born.set(path, this.folder.clock);
     this.view.set(path, { bytes: copy, phase: "ok" });
     return "created";
   }

@@ -9,7 +9,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { concat, toHex, utf8 } from "../../encoding/bytes.ts";
 import type { AccountKeys } from "../../keys/derive.ts";
 import { bytesToUuid, type ItemId, uuidToBytes } from "../../keys/ids.ts";
-import { LIMITS, type Item } from "../../vault/item.ts";
+import { type Item, LIMITS } from "../../vault/item.ts";
 import type { Opened } from "../tombstone.ts";
 
 export interface Head {
@@ -66,7 +66,8 @@ export function mergeHeads(keys: AccountKeys, id: ItemId, heads: readonly Head[]
   const items = heads
     .flatMap((h) => (h.opened.kind === "item" ? [{ item: h.opened.item, tag: toHex(h.tag), raw: h.tag }] : []))
     .sort(compareHeads);
-  if (items.length === 0) return { kind: "deleted", rev: Math.max(...heads.map((h) => (h.opened.kind === "tombstone" ? h.opened.rev : 0))) };
+  if (items.length === 0)
+    return { kind: "deleted", rev: Math.max(...heads.map((h) => (h.opened.kind === "tombstone" ? h.opened.rev : 0))) };
   const [winner, ...losers] = items as [(typeof items)[number], ...typeof items];
   const seen = new Set([canonical(winner.item)]);
   const copies: Item[] = [];

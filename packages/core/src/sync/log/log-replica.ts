@@ -53,6 +53,7 @@ export class LogReplica {
   private seq = 0;
   private counter = 0;
   private snapshots: { seq: number; at: number }[] = [];
+  private manifests: { counter: number; at: number }[] = [];
   private readonly now: () => number;
   private readonly graceMs: number;
 
@@ -96,7 +97,10 @@ export class LogReplica {
       const m = mergeHeads(this.keys, item.id, heads);
       if (m.kind === "item") for (const c of m.copies) if (!this.graph.has(c.id)) await this.publishLocal(c, []);
     }
-    await this.publishLocal({ ...item, rev }, heads.map((h) => h.tag));
+    await this.publishLocal(
+      { ...item, rev },
+      heads.map((h) => h.tag),
+    );
   }
 
   /** Deletes an item for good: an encrypted tombstone above every version seen. */
@@ -165,7 +169,11 @@ export class LogReplica {
   }
 
   /** Reads one file through every name it goes by (a duplicate may be whole where the original is not). */
-  private async readAny(store: BlobStore, candidates: LogName[], report: LogReport): Promise<{ body: SegmentBody; deviceId: string; seq: number } | undefined> {
+  private async readAny(
+    store: BlobStore,
+    candidates: LogName[],
+    report: LogReport,
+  ): Promise<{ body: SegmentBody; deviceId: string; seq: number } | undefined> {
     for (const n of candidates) {
       // asking for an evicted file's real name is what makes the provider download it
       const got = await store.get(n.target);
@@ -275,7 +283,12 @@ export class LogReplica {
     return toHex(randomBytes(4));
   }
 
-  private async putNew(store: BlobStore, area: "log" | "snap" | "mf", seq: number, bytes: (salt: string) => Promise<Uint8Array>): Promise<string> {
+  private async putNew(
+    store: BlobStore,
+    area: "log" | "snap" | "mf",
+    seq: number,
+    bytes: (salt: string) => Promise<Uint8Array>,
+  ): Promise<string> {
     for (;;) {
       const salt = this.salt();
       const path = logPath(area, this.deviceId, seq, salt);
@@ -310,8 +323,14 @@ export class LogReplica {
         { kind: "manifest", published: this.seq, snapshot },
       ),
     );
-    // older manifests of ours say nothing the new one does not; one is kept while the new one travels
-    for (const n of names) if (n.deviceId === this.deviceId && n.area === "mf" && n.seq < counter - 1) await store.removeOwn(n.path);
+    // an older manifest of ours goes once a newer one has had the grace period to reach every device:
+    // removed earlier, a slow sync client could deliver the removal before the new file
+    this.manifests.push({ counter, at: this.now() });
+    const settled = this.manifests.filter((m) => this.now() - m.at >= this.graceMs).at(-1);
+    if (settled) {
+      for (const n of names) if (n.deviceId === this.deviceId && n.area === "mf" && n.seq < settled.counter) await store.removeOwn(n.path);
+      this.manifests = this.manifests.filter((m) => m.counter >= settled.counter);
+    }
   }
 
   /**

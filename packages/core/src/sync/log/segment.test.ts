@@ -44,7 +44,12 @@ test("snapshots and manifests round-trip", async () => {
   const snap = await sealSegment(
     keys,
     { kind: "snapshot", deviceId: device, seq: 9, salt: "00000001" },
-    { kind: "snapshot", vector: new Map([[other, 4]]), versions: [{ id: item.id, data, bases: [] }], superseded: new Map([[item.id, [new Uint8Array(16)]]]) },
+    {
+      kind: "snapshot",
+      vector: new Map([[other, 4]]),
+      versions: [{ id: item.id, data, bases: [] }],
+      superseded: new Map([[item.id, [new Uint8Array(16)]]]),
+    },
   );
   const s = (await openSegment(keys, snap)).body;
   assert.equal(s.kind, "snapshot");
@@ -52,7 +57,11 @@ test("snapshots and manifests round-trip", async () => {
     assert.equal(s.vector.get(other), 4);
     assert.equal(s.superseded.get(item.id)?.length, 1);
   }
-  const mf = await sealSegment(keys, { kind: "manifest", deviceId: device, seq: 2, salt: "00000002" }, { kind: "manifest", published: 7, snapshot: 5 });
+  const mf = await sealSegment(
+    keys,
+    { kind: "manifest", deviceId: device, seq: 2, salt: "00000002" },
+    { kind: "manifest", published: 7, snapshot: 5 },
+  );
   assert.deepEqual((await openSegment(keys, mf)).body, { kind: "manifest", published: 7, snapshot: 5 });
   // a body that claims another kind than its header is refused at sealing
   await assert.rejects(
@@ -73,6 +82,14 @@ test("names: sync-client variants are recognised, foreign files are not ours", (
   const stub = parseLogPath(`log/${device}/.000000000000001a-deadbeef.cxs.icloud`);
   assert.equal(stub?.stub, true);
   assert.equal(stub?.target, p);
-  for (const foreign of ["desktop.ini", "log/.DS_Store", `log/${device}/desktop.ini`, `tmp/${device}-1.part`, `log/${device}/0000000000000000-deadbeef.cxs`, `log/${device}/000000000000001a-deadbeef.cxs.bak`, `log/${device}/.000000000000001a-deadbeef.cxs`])
+  for (const foreign of [
+    "desktop.ini",
+    "log/.DS_Store",
+    `log/${device}/desktop.ini`,
+    `tmp/${device}-1.part`,
+    `log/${device}/0000000000000000-deadbeef.cxs`,
+    `log/${device}/000000000000001a-deadbeef.cxs.bak`,
+    `log/${device}/.000000000000001a-deadbeef.cxs`,
+  ])
     assert.equal(parseLogPath(foreign), undefined, foreign);
 });
