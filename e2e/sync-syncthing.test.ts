@@ -58,7 +58,11 @@ test("two devices behind real Syncthing replicas: concurrent edits converge with
   await a.save(item);
   await a.sync(storeA);
   await rescan(pair.a);
-  await waitFor(async () => (await b.sync(storeB), b.items().has(item.id)), 60_000, "device b to receive the item");
+  const received = async () => {
+    await b.sync(storeB);
+    return b.items().has(item.id);
+  };
+  await waitFor(received, 60_000, "device b to receive the item");
 
   // both edit before either's file reaches the other: a concurrent offline edit
   await a.save(editItem(item, { notes: "edited on a" }));
