@@ -44,6 +44,7 @@ export interface LogReplicaOptions {
 
 const DAY = 86_400_000;
 const MAX_SEGMENT_VERSIONS = 5_000;
+const OPEN_BATCH = 512;
 
 export class LogReplica {
   private readonly graph = new VersionGraph();
@@ -190,22 +191,30 @@ export class LogReplica {
   }
 
   private async ingest(versions: readonly LogVersion[], deviceId: string, report: LogReport): Promise<void> {
-    for (const v of versions) {
-      const tag = versionTag(v.data);
-      if (this.graph.knows(v.id, tag)) {
-        // read before (a duplicate, a replay, or our own echo): only what it replaced still counts
-        this.graph.supersedeAll(v.id, v.bases);
-        continue;
+    // the item envelopes are opened many at a time (WebCrypto runs them off the main thread), then
+    // added in file order
+    for (let at = 0; at < versions.length; at += OPEN_BATCH) {
+      const batch = versions.slice(at, at + OPEN_BATCH);
+      const opened = await Promise.all(
+        batch.map(async (v): Promise<Opened | string | undefined> => {
+          if (this.graph.knows(v.id, versionTag(v.data))) return undefined;
+          try {
+            return await openItemOrTombstone(this.keys, v.id, v.data);
+          } catch (e) {
+            if (!isCryptexError(e)) throw e;
+            return e.code;
+          }
+        }),
+      );
+      for (const [i, v] of batch.entries()) {
+        const o = opened[i];
+        const tag = versionTag(v.data);
+        if (o === undefined || this.graph.knows(v.id, tag)) {
+          // read before (a duplicate, a replay, or our own echo): only what it replaced still counts
+          this.graph.supersedeAll(v.id, v.bases);
+        } else if (typeof o === "string") report.quarantined.push({ id: v.id, deviceId, reason: o });
+        else if (this.graph.add({ version: v, tag, opened: o })) report.pulled++;
       }
-      let opened: Opened;
-      try {
-        opened = await openItemOrTombstone(this.keys, v.id, v.data);
-      } catch (e) {
-        if (!isCryptexError(e)) throw e;
-        report.quarantined.push({ id: v.id, deviceId, reason: e.code });
-        continue;
-      }
-      if (this.graph.add({ version: v, tag, opened })) report.pulled++;
     }
   }
 
@@ -359,10 +368,17 @@ export class LogReplica {
     // the newest snapshot old enough that every device's sync client has had time to copy it
     const settled = this.snapshots.filter((s) => this.now() - s.at >= this.graceMs).at(-1);
     let removed = 0;
+    // an older snapshot goes at once: a device that still needs it waits for the new one, which is
+    // already travelling; the segments after it stay until the new snapshot's grace period is over
+    for (const n of names)
+      if (n.deviceId === this.deviceId && n.area === "snap" && n.seq < seq) {
+        await store.removeOwn(n.path);
+        removed++;
+      }
     if (settled) {
       for (const n of names) {
         if (n.deviceId !== this.deviceId || n.area === "mf") continue;
-        if ((n.area === "log" && n.seq <= settled.seq) || (n.area === "snap" && n.seq < settled.seq)) {
+        if (n.area === "log" && n.seq <= settled.seq) {
           await store.removeOwn(n.path);
           removed++;
         }
