@@ -64,7 +64,10 @@ export function copyOf(keys: AccountKeys, id: ItemId, loser: Item, loserTag: Uin
 /** Merges the heads of one item (at least one). */
 export function mergeHeads(keys: AccountKeys, id: ItemId, heads: readonly Head[]): Merged {
   const only = heads.length === 1 ? heads[0]! : undefined;
-  if (only) return only.opened.kind === "item" ? { kind: "item", item: only.opened.item, tag: only.tag, copies: [] } : { kind: "deleted", rev: only.opened.rev };
+  if (only)
+    return only.opened.kind === "item"
+      ? { kind: "item", item: only.opened.item, tag: only.tag, copies: [] }
+      : { kind: "deleted", rev: only.opened.rev };
   const items = heads
     .flatMap((h) => (h.opened.kind === "item" ? [{ item: h.opened.item, tag: toHex(h.tag), raw: h.tag }] : []))
     .sort(compareHeads);
