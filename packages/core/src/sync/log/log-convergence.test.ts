@@ -1,6 +1,6 @@
 // Property (fast-check): three devices of one account share a folder through a hostile sync client
 // (delays, conflict-copy duplicates, cut files, iCloud stubs, EBUSY, foreign files) and issue random
-// adds, edits, deletes, syncs and compactions in random interleavings. Once the client has delivered
+// adds, edits, deletes, syncs, compactions and restarts from saved state in random interleavings. Once the client has delivered
 // everything and each device has synced twice: all devices show the same vault, nothing is quarantined
 // or reported rolled back, and every value a device saved that no device later replaced or deleted
 // *while seeing it* survives, in its item or in a conflict copy.
@@ -13,7 +13,7 @@ import { createItem, editItem } from "../../vault/item.ts";
 import { HostileBlobStore, SharedFolder, seededRandom } from "./hostile-blob-store.ts";
 import { LogReplica } from "./log-replica.ts";
 
-type Command = { kind: "add" | "sync" | "compact"; d: number } | { kind: "edit" | "remove"; d: number; pick: number };
+type Command = { kind: "add" | "sync" | "compact" | "restart"; d: number } | { kind: "edit" | "remove"; d: number; pick: number };
 
 const device = fc.integer({ min: 0, max: 2 });
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -22,6 +22,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), d: device, pick: fc.nat(5) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("sync" as const), d: device }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("compact" as const), d: device }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("restart" as const), d: device }) },
 );
 
 const RUNS = Number(process.env.FUZZ_LOG_RUNS ?? 40);
@@ -37,7 +38,8 @@ test("three devices behind a hostile sync client converge and lose nothing", asy
       const views = [0, 1, 2].map(() => new HostileBlobStore(folder, faults, random));
       // one command is one tick; the grace period just outlasts the sync client's worst lag, so
       // compaction removes files as early as the rules allow
-      const replicas = [0, 1, 2].map(() => new LogReplica(keys, newUuid(), { graceMs: 5, now: () => folder.clock }));
+      const opts = { graceMs: 5, now: () => folder.clock };
+      const replicas = [0, 1, 2].map(() => new LogReplica(keys, newUuid(), opts));
       const saved = new Set<string>();
       const replaced = new Set<string>();
       let n = 0;
@@ -82,6 +84,10 @@ test("three devices behind a hostile sync client converge and lose nothing", asy
             assert.deepEqual(report.rollbacks, [], "a slow sync client is not a rollback");
             break;
           }
+          case "restart":
+            // the device stops and starts again from its saved state
+            replicas[c.d] = await LogReplica.restore(keys, r.exportState(), opts);
+            break;
           case "compact":
             views[c.d]!.deliver();
             await r.compact(views[c.d]!);

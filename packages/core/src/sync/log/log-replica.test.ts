@@ -216,3 +216,29 @@ test("compaction: a snapshot replaces a device's own old segments after the grac
   await b.sync(store);
   same(b, c);
 });
+
+test("saved state: a restarted device goes on where it stopped; a damaged state is refused cleanly", async () => {
+  const { keys, a, b } = await pair();
+  const store = new MemoryBlobStore();
+  const item = note("kept", "v1");
+  await a.save(item);
+  await a.sync(store);
+  await b.sync(store);
+  await a.save(editItem(item, { notes: "a" }));
+  await b.save(editItem(item, { notes: "b" }));
+  await b.sync(store);
+  // a stops with a pending edit and restarts from its saved state
+  const again = await LogReplica.restore(keys, a.exportState());
+  assert.equal(again.pendingCount, 1);
+  assert.deepEqual([...again.items()], [...a.items()]);
+  const r = await again.sync(store);
+  assert.deepEqual([r.pushed, r.pulled, r.rollbacks], [1, 1, []], "no file is read twice, nothing reported");
+  await b.sync(store);
+  same(again, b);
+  assert.deepEqual(notesOf(b), ["a", "b"]);
+  const text = new TextDecoder().decode(again.exportState());
+  for (const damaged of ["", "{", '{"v":2}', text.replace('"seq":', '"seq":-'), text.slice(0, text.length / 2)])
+    await assert.rejects(LogReplica.restore(keys, new TextEncoder().encode(damaged)), { code: "invalid_input" });
+  // another account's keys cannot open the saved versions
+  await assert.rejects(LogReplica.restore(await freshAccountKeys(), again.exportState()), { code: "tampered" });
+});

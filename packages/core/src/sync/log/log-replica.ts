@@ -4,11 +4,12 @@
 // because a file is missing, damaged, duplicated or evicted: those are files in transit, retried on
 // the next sync. Signed per-device manifests report a device's files rolled back or withheld.
 import { randomBytes } from "../../crypto/random.ts";
-import { toHex } from "../../encoding/bytes.ts";
+import { b64uDecode, b64uEncode } from "../../encoding/base64.ts";
+import { fromUtf8, toHex, utf8 } from "../../encoding/bytes.ts";
 import { CryptexError, isCryptexError } from "../../errors.ts";
 import { encryptItem } from "../../formats/item-envelope.ts";
 import type { AccountKeys } from "../../keys/derive.ts";
-import type { ItemId } from "../../keys/ids.ts";
+import { type ItemId, parseItemId } from "../../keys/ids.ts";
 import type { Item } from "../../vault/item.ts";
 import { encryptTombstone, type Opened, openedRev, openItemOrTombstone } from "../tombstone.ts";
 import { type BlobStore, type LogName, logPath, parseLogPath } from "./blob-store.ts";
@@ -386,5 +387,89 @@ export class LogReplica {
       this.snapshots = this.snapshots.filter((s) => s.seq >= settled.seq);
     }
     return { snapshot, removed };
+  }
+
+  /**
+   * The replica's state for the device's own storage: ciphertexts, tags and counters only (every item
+   * value in it is an item envelope, as in the vault). Restored with LogReplica.restore.
+   */
+  exportState(): Uint8Array {
+    const enc = (b: Uint8Array) => b64uEncode(b);
+    const version = (v: LogVersion) => ({ id: v.id, data: enc(v.data), bases: v.bases.map(enc) });
+    return utf8(
+      JSON.stringify({
+        v: 1,
+        deviceId: this.deviceId,
+        seq: this.seq,
+        counter: this.counter,
+        snapshots: this.snapshots,
+        manifests: this.manifests,
+        manifestsSeen: [...this.manifestsSeen],
+        read: [...this.read].map(([d, r]) => [d, r.floor, [...r.seqs]]),
+        pending: this.pending.map(version),
+        graph: this.graph.ids().map((id) => [id, this.graph.heads(id).map((h) => version(h.version)), this.graph.known(id).map(enc)]),
+      }),
+    );
+  }
+
+  /** Restores a replica saved with exportState; a damaged state is an `invalid_input` error, never a crash. */
+  static async restore(keys: AccountKeys, bytes: Uint8Array, opts: LogReplicaOptions = {}): Promise<LogReplica> {
+    const bad = () => new CryptexError("invalid_input", "the saved sync state is damaged");
+    const dec = (s: unknown) => {
+      const b = typeof s === "string" ? b64uDecode(s) : undefined;
+      if (!b) throw bad();
+      return b;
+    };
+    const num = (n: unknown) => {
+      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw bad();
+      return n;
+    };
+    const list = (x: unknown) => {
+      if (!Array.isArray(x)) throw bad();
+      return x as unknown[];
+    };
+    const version = (x: unknown): LogVersion => {
+      const o = x as { id?: unknown; data?: unknown; bases?: unknown };
+      return { id: parseItemId(o?.id), data: dec(o?.data), bases: list(o?.bases).map(dec) };
+    };
+    let s: Record<string, unknown>;
+    try {
+      s = JSON.parse(fromUtf8(bytes));
+    } catch {
+      throw bad();
+    }
+    if (!s || s.v !== 1 || typeof s.deviceId !== "string") throw bad();
+    try {
+      const r = new LogReplica(keys, s.deviceId, opts);
+      r.seq = num(s.seq);
+      r.counter = num(s.counter);
+      r.snapshots = list(s.snapshots).map((x) => ({ seq: num((x as { seq: unknown }).seq), at: num((x as { at: unknown }).at) }));
+      r.manifests = list(s.manifests).map((x) => ({
+        counter: num((x as { counter: unknown }).counter),
+        at: num((x as { at: unknown }).at),
+      }));
+      for (const x of list(s.manifestsSeen)) {
+        const [d, c] = list(x);
+        r.manifestsSeen.set(String(d), num(c));
+      }
+      for (const x of list(s.read)) {
+        const [d, floor, seqs] = list(x);
+        r.read.set(String(d), { floor: num(floor), seqs: new Set(list(seqs).map(num)) });
+      }
+      r.pending = list(s.pending).map(version);
+      for (const x of list(s.graph)) {
+        const [rawId, heads, known] = list(x);
+        const id = parseItemId(rawId);
+        r.graph.supersedeAll(id, list(known).map(dec));
+        for (const h of list(heads).map(version)) {
+          const opened = await openItemOrTombstone(keys, id, h.data);
+          r.graph.restoreHead({ version: h, tag: versionTag(h.data), opened });
+        }
+      }
+      return r;
+    } catch (e) {
+      if (isCryptexError(e)) throw isCryptexError(e, "invalid_input") ? bad() : e;
+      throw bad();
+    }
   }
 }

@@ -52,6 +52,14 @@ export class VersionGraph {
     return fresh;
   }
 
+  /** Puts back a head saved earlier (its tag is already known, as a saved graph lists it). */
+  restoreHead(v: HeadVersion): void {
+    const g = this.graph(v.version.id);
+    const key = toHex(v.tag);
+    g.known.set(key, v.tag);
+    g.heads.set(key, v);
+  }
+
   /** Marks tags as replaced (a snapshot's record of versions compacted away). */
   supersedeAll(id: ItemId, tags: readonly Uint8Array[]): void {
     const g = this.graph(id);
@@ -73,6 +81,11 @@ export class VersionGraph {
     const g = this.items.get(id);
     if (!g) return [];
     return [...g.known].filter(([k]) => !g.heads.has(k)).map(([, t]) => t);
+  }
+
+  /** Every tag seen for an item, heads included (for saving the graph). */
+  known(id: ItemId): Uint8Array[] {
+    return [...(this.items.get(id)?.known.values() ?? [])];
   }
 
   ids(): ItemId[] {
