@@ -52,6 +52,8 @@ export class LogReplica {
   private readonly read = new Map<string, ReadState>();
   private readonly manifestsSeen = new Map<string, number>();
   private pending: LogVersion[] = [];
+  /** items whose versions changed since the last takeChanged() */
+  private changed = new Set<ItemId>();
   private seq = 0;
   private counter = 0;
   private snapshots: { seq: number; at: number }[] = [];
@@ -84,6 +86,23 @@ export class LogReplica {
     // a derived copy shows until a version of it is published (an edit or a delete of the copy)
     for (const c of derived) if (!this.graph.has(c.id)) out.set(c.id, c);
     return out;
+  }
+
+  /** The ids whose versions changed (pulled or saved) since the last call. */
+  takeChanged(): Set<ItemId> {
+    const out = this.changed;
+    this.changed = new Set();
+    return out;
+  }
+
+  /** The envelope that stands for an item now: its winning version, or its tombstone when deleted. */
+  current(id: ItemId): { kind: "item"; data: Uint8Array } | { kind: "deleted"; data: Uint8Array; rev: number } | undefined {
+    const heads = this.graph.heads(id);
+    if (heads.length === 0) return undefined;
+    const m = mergeHeads(this.keys, id, heads);
+    if (m.kind === "item") return { kind: "item", data: heads.find((h) => h.tag === m.tag)!.version.data };
+    const tomb = heads.find((h) => h.opened.kind === "tombstone" && h.opened.rev === m.rev)!;
+    return { kind: "deleted", data: tomb.version.data, rev: m.rev };
   }
 
   get pendingCount(): number {
@@ -129,6 +148,7 @@ export class LogReplica {
 
   private addLocal(version: LogVersion, opened: Opened): void {
     this.graph.add({ version, tag: versionTag(version.data), opened });
+    this.changed.add(version.id);
     this.pending.push(version);
   }
 
@@ -210,6 +230,7 @@ export class LogReplica {
       for (const [i, v] of batch.entries()) {
         const o = opened[i];
         const tag = versionTag(v.data);
+        this.changed.add(v.id);
         if (o === undefined || this.graph.knows(v.id, tag)) {
           // read before (a duplicate, a replay, or our own echo): only what it replaced still counts
           this.graph.supersedeAll(v.id, v.bases);
