@@ -459,7 +459,7 @@ export class LogReplica {
     } catch {
       throw bad();
     }
-    if (!s || s.v !== 1 || typeof s.deviceId !== "string") throw bad();
+    if (s?.v !== 1 || typeof s.deviceId !== "string") throw bad();
     try {
       const r = new LogReplica(keys, s.deviceId, opts);
       r.seq = num(s.seq);
