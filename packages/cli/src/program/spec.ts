@@ -210,6 +210,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: cmd("sync"),
   },
   {
+    name: "sync method",
+    args: "[folder DIR | webdav URL | server | none]",
+    minArgs: 0,
+    maxArgs: 2,
+    summary: "show or set how this device syncs items: the server, a synced folder, WebDAV, or none",
+    options: [o("user", "WebDAV user name (the password is asked, or read from the next stdin line)", { value: "NAME" })],
+    load: cmd("sync-method"),
+  },
+  {
     name: "account qr",
     args: "",
     minArgs: 0,
@@ -286,6 +295,7 @@ export function findCommand(words: readonly string[]): { spec: CommandSpec; rest
     const spec = COMMANDS.find((c) => c.name === `account ${b}`);
     return spec && { spec, rest: words.slice(2) };
   }
+  if (a === "sync" && b === "method") return { spec: COMMANDS.find((c) => c.name === "sync method")!, rest: words.slice(2) };
   const spec = COMMANDS.find((c) => c.name === a);
   return spec && { spec, rest: words.slice(1) };
 }

@@ -1,0 +1,71 @@
+// `cryptex sync method [folder DIR | webdav URL [--user NAME] | server | none]`: shows or sets how this
+// device syncs items. Choosing a folder or WebDAV marks every item for publishing there on the next
+// cryptex sync, so the whole vault moves to the new method.
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { CliError } from "../errors/cli-error.ts";
+import { askPassword } from "../io/password.ts";
+import type { CommandRun } from "../program/spec.ts";
+import { describeMethod, readMethod, type SyncMethod, writeMethod } from "../sync-targets/sync-method.ts";
+import { openExistingStore } from "../vault/home.ts";
+import { readMetaOrFail } from "../vault/unlock.ts";
+
+export const run: CommandRun = async (ctx, args) => {
+  const [kind, where] = args.positionals;
+  const store = openExistingStore(ctx);
+  try {
+    await readMetaOrFail(store, ctx);
+    const current = readMethod(ctx.home);
+    if (kind === undefined) {
+      if (ctx.json)
+        return ctx.out(
+          JSON.stringify({ method: describeMethod(current.method), kind: current.method.kind, lastSync: current.lastSync ?? null }),
+        );
+      return ctx.out(`sync method: ${describeMethod(current.method)}`);
+    }
+    let method: SyncMethod;
+    switch (kind) {
+      case "server":
+      case "none":
+        if (where !== undefined) throw new CliError("usage", `cryptex sync method ${kind} takes no argument`);
+        method = { kind };
+        break;
+      case "folder": {
+        if (!where) throw new CliError("usage", "cryptex sync method folder DIR");
+        const dir = resolve(where);
+        if (!existsSync(dir) || !statSync(dir).isDirectory())
+          throw new CliError("file", `${dir} is not a folder (create it, or let the sync client create it, first)`);
+        method = { kind: "folder", dir };
+        break;
+      }
+      case "webdav": {
+        if (!where) throw new CliError("usage", "cryptex sync method webdav URL [--user NAME]");
+        let url: URL;
+        try {
+          url = new URL(where);
+        } catch {
+          throw new CliError("usage", `not a URL: ${where}`);
+        }
+        if (url.protocol !== "https:" && url.protocol !== "http:") throw new CliError("usage", "the WebDAV URL must start with https://");
+        if (url.username || url.password) throw new CliError("usage", "give the user with --user, not inside the URL");
+        const user = args.values.user as string | undefined;
+        const password = user ? await askPassword(ctx, `WebDAV password for ${user}: `) : undefined;
+        method = { kind: "webdav", url: url.href, ...(user ? { user } : {}), ...(password ? { password } : {}) };
+        break;
+      }
+      default:
+        throw new CliError("usage", `unknown sync method ${kind}: folder DIR, webdav URL, server or none`);
+    }
+    if (method.kind === "folder" || method.kind === "webdav") {
+      // every item goes to the new place on the next sync; a version already there is recognised and not doubled
+      const all = await store.readAllItems();
+      await store.write({ putItems: all.map((s) => ({ ...s, pending: true })) });
+    }
+    writeMethod(ctx.home, { method });
+    if (ctx.json) return ctx.out(JSON.stringify({ method: describeMethod(method), kind: method.kind }));
+    ctx.out(`sync method: ${describeMethod(method)}`);
+    if (method.kind === "folder" || method.kind === "webdav") ctx.err("Run cryptex sync to publish the vault there.");
+  } finally {
+    await store.close();
+  }
+};

@@ -1,0 +1,75 @@
+// `cryptex sync` through a folder or WebDAV: opens the replica from its saved state, syncs the vault
+// through it, records when it succeeded, and tells the user what happened — including files still in
+// transit, files a device's manifest lists that are not here, and rollbacks.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
+import { Vault } from "@cryptex/core/sync/engine.ts";
+import { LogReplica, type LogReport } from "@cryptex/core/sync/log/log-replica.ts";
+import { syncVaultThroughLog } from "@cryptex/core/sync/log/log-vault-sync.ts";
+import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
+import { CliError } from "../errors/cli-error.ts";
+import type { Context } from "../program/context.ts";
+import type { SqliteVaultStore } from "../store/sqlite-store.ts";
+import { logStatePath, openTarget, readMethod, type SyncMethod, writeMethod } from "./sync-method.ts";
+import { WebDavError } from "./webdav-store.ts";
+
+export async function syncThroughLog(
+  ctx: Context,
+  store: SqliteVaultStore,
+  keys: AccountKeys,
+  meta: VaultMeta,
+  method: SyncMethod & { kind: "folder" | "webdav" },
+): Promise<LogReport> {
+  if (method.kind === "folder" && !existsSync(method.dir))
+    throw new CliError("file", `the sync folder ${method.dir} is not there (is the drive or sync client available?)`);
+  const statePath = logStatePath(ctx.home);
+  const replica = existsSync(statePath)
+    ? await LogReplica.restore(keys, new Uint8Array(readFileSync(statePath)))
+    : new LogReplica(keys, meta.deviceId);
+  const vault = await Vault.open(store, keys);
+  let report: LogReport;
+  try {
+    report = await syncVaultThroughLog(vault, replica, openTarget(method, meta.accountId), async (bytes) =>
+      writeFileSync(statePath, bytes, { mode: 0o600 }),
+    );
+  } catch (e) {
+    if (e instanceof WebDavError)
+      throw new CliError(
+        "network",
+        e.status === 401 || e.status === 403
+          ? "the WebDAV server refused the user or password (cryptex sync method webdav URL --user NAME)"
+          : `WebDAV: ${e.message}`,
+      );
+    if (e instanceof TypeError && /fetch failed/.test(e.message))
+      throw new CliError("network", `cannot reach the WebDAV server: ${e.message}`);
+    throw e;
+  }
+  writeMethod(ctx.home, { ...readMethod(ctx.home), lastSync: Date.now() });
+  return report;
+}
+
+export function reportLogSync(ctx: Context, r: LogReport): void {
+  if (ctx.json) {
+    ctx.out(
+      JSON.stringify({
+        pulled: r.pulled,
+        pushed: r.pushed,
+        unavailable: r.unavailable,
+        missing: r.missing,
+        rollbacks: r.rollbacks,
+        quarantined: r.quarantined,
+      }),
+    );
+    return;
+  }
+  const lines = [`Synced: ${r.pulled} received, ${r.pushed} sent.`];
+  if (r.unavailable.length)
+    lines.push(`Waiting for ${r.unavailable.length} file(s) the sync client has not finished (or evicted); they are read on a later sync.`);
+  for (const m of r.missing)
+    lines.push(`Warning: device ${m.deviceId} published file ${m.seq}, which is not here (withheld, or still on its way).`);
+  for (const b of r.rollbacks)
+    lines.push(`Warning: the files of device ${b.deviceId} went back to an older copy (${b.reason}); nothing was removed here.`);
+  for (const q of r.quarantined)
+    lines.push(`Warning: a version of item ${q.id} from device ${q.deviceId} failed verification (${q.reason}) and was not accepted.`);
+  ctx.out(lines.join("\n"));
+}
