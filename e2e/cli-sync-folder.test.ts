@@ -1,6 +1,6 @@
 // `cryptex sync method folder DIR` and `cryptex sync` through a shared folder: two CLI homes of one account
 // (no server involved) publish to and read from the same folder and end with the same vault; status shows
-// the method and the last sync; a missing folder and the `none` method are handled plainly.
+// the method and the last sync; `sync --watch` reacts to the folder; a missing folder and the `none` method are handled plainly.
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { openSqliteStore } from "@cryptex/cli/src/store/sqlite-store.ts";
 import { makeOfflineVault } from "@cryptex/cli/src/testing/offline-vault.ts";
-import { runCli } from "@cryptex/cli/src/testing/run-cli.ts";
+import { collect, runCli, spawnCli } from "@cryptex/cli/src/testing/run-cli.ts";
 import { newUuid } from "@cryptex/core/keys/ids.ts";
 
 const PW = "folder sync password 42 tangerine";
@@ -63,6 +63,32 @@ test("two homes sync through one folder and end with the same vault", async () =
   const s = JSON.parse(status.stdout) as { syncMethod: string; lastSync: string | null };
   assert.equal(s.syncMethod, `folder ${folder}`);
   assert.ok(s.lastSync && Date.now() - Date.parse(s.lastSync) < 600_000);
+});
+
+test("sync --watch on a folder picks up another device's change by itself and stops cleanly on SIGTERM", async () => {
+  const child = spawnCli(["sync", "--watch", "--password-stdin"], { home: B, stdin: `${PW}\n` });
+  const done = collect(child);
+  let err = "";
+  child.stderr!.on("data", (c: Buffer) => {
+    err += c.toString();
+  });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  const until = async (check: () => boolean, what: string) => {
+    for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(check(), `timed out waiting for ${what}`);
+  };
+  await until(() => err.includes("Watching for changes"), "the watch to start");
+  assert.equal((await cli(A, ["add", "login", "--title", "Seen by the watcher", "--password-stdin"], `${PW}\n`)).code, 0);
+  assert.equal((await cli(A, ["sync", "--password-stdin"], `${PW}\n`)).code, 0);
+  await until(() => /Synced: 1 received/.test(out), "the watcher to receive the change");
+  child.kill("SIGTERM");
+  const r = await done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Stopped watching/);
+  assert.ok((await titles(B)).includes("Seen by the watcher"));
 });
 
 test("a missing folder is refused with exit 17; the none method syncs nothing and says so", async () => {

@@ -11,7 +11,7 @@ import { askPassword } from "../io/password.ts";
 import { apiFor, defaultDeviceName } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
-import { reportLogSync, syncThroughLog } from "../sync-targets/log-sync.ts";
+import { reportLogSync, syncThroughLog, watchLog } from "../sync-targets/log-sync.ts";
 import { readMethod } from "../sync-targets/sync-method.ts";
 import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
@@ -101,7 +101,7 @@ export const run: CommandRun = async (ctx, args) => {
       return;
     }
     if (method.kind === "folder" || method.kind === "webdav") {
-      if (args.values.watch === true) throw new CliError("usage", "cryptex sync --watch works with the server method only, for now");
+      if (args.values.watch === true) return await watchLog(ctx, v.store, v.keys, meta, method);
       reportLogSync(ctx, await syncThroughLog(ctx, v.store, v.keys, meta, method));
       return;
     }

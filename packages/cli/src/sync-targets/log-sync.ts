@@ -1,7 +1,8 @@
 // `cryptex sync` through a folder or WebDAV: opens the replica from its saved state, syncs the vault
 // through it, records when it succeeded, and tells the user what happened — including files still in
 // transit, files a device's manifest lists that are not here, and rollbacks.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, type FSWatcher, readFileSync, watch as watchFolder, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { LogReplica, type LogReport } from "@cryptex/core/sync/log/log-replica.ts";
@@ -72,4 +73,70 @@ export function reportLogSync(ctx: Context, r: LogReport): void {
   for (const q of r.quarantined)
     lines.push(`Warning: a version of item ${q.id} from device ${q.deviceId} failed verification (${q.reason}) and was not accepted.`);
   ctx.out(lines.join("\n"));
+}
+
+/** How often a watching device lists the target anyway: fs.watch misses events on network and FUSE drives. */
+const LIST_EVERY_MS = 60_000;
+/** WebDAV has no change feed: it is polled. */
+const POLL_WEBDAV_MS = 30_000;
+/** Sync clients write in bursts: one sync after the burst, not one per file. */
+const DEBOUNCE_MS = 2_000;
+
+/**
+ * `cryptex sync --watch` on a folder or WebDAV: syncs when the folder changes (recursive fs.watch, plus a
+ * listing every minute) or, for WebDAV, every 30 seconds; local saves are published on the next round.
+ * SIGINT/SIGTERM end it with exit 0 after the sync in progress; a fault ends it with its exit code.
+ */
+export async function watchLog(
+  ctx: Context,
+  store: SqliteVaultStore,
+  keys: AccountKeys,
+  meta: VaultMeta,
+  method: SyncMethod & { kind: "folder" | "webdav" },
+): Promise<void> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let wake: (() => void) | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const soon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => wake?.(), DEBOUNCE_MS);
+  };
+  let watcher: FSWatcher | undefined;
+  if (method.kind === "folder") {
+    const dir = join(method.dir, "Cryptex", meta.accountId);
+    try {
+      watcher = watchFolder(existsSync(dir) ? dir : method.dir, { recursive: true }, soon);
+      watcher.on("error", () => undefined); // the periodic listing still runs
+    } catch {
+      // no recursive watch on this file system: the periodic listing alone
+    }
+  }
+  const period = method.kind === "webdav" ? POLL_WEBDAV_MS : LIST_EVERY_MS;
+  try {
+    if (!ctx.json) ctx.err("Watching for changes (Ctrl-C to stop)…");
+    while (!stop.signal.aborted) {
+      const r = await syncThroughLog(ctx, store, keys, meta, method);
+      if (r.pulled || r.pushed || r.missing.length || r.rollbacks.length || r.quarantined.length) reportLogSync(ctx, r);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, period);
+        wake = done;
+        stop.signal.addEventListener("abort", done, { once: true });
+        function done() {
+          clearTimeout(t);
+          wake = undefined;
+          stop.signal.removeEventListener("abort", done);
+          resolve();
+        }
+      });
+    }
+    if (!ctx.json) ctx.err("Stopped watching.");
+  } finally {
+    clearTimeout(timer);
+    watcher?.close();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
