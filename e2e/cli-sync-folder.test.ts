@@ -91,6 +91,21 @@ test("sync --watch on a folder picks up another device's change by itself and st
   assert.ok((await titles(B)).includes("Seen by the watcher"));
 });
 
+test("switching to another folder moves the vault there and leaves a signed note in the old one", async () => {
+  const next = join(root, "Syncthing");
+  mkdirSync(next);
+  assert.equal((await cli(A, ["sync", "method", "folder", next])).code, 0);
+  const r = await cli(A, ["sync", "--password-stdin"], `${PW}\n`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Synced: 0 received, 6 sent\./, "every item is published in the new place");
+  const b = await cli(B, ["sync", "--password-stdin"], `${PW}\n`);
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stdout, /moved this account's sync to another method/);
+  assert.equal((await cli(B, ["sync", "method", "folder", next])).code, 0);
+  assert.equal((await cli(B, ["sync", "--password-stdin"], `${PW}\n`)).code, 0);
+  assert.deepEqual(await titles(B), await titles(A));
+});
+
 test("a missing folder is refused with exit 17; the none method syncs nothing and says so", async () => {
   const missing = await cli(A, ["sync", "method", "folder", join(root, "nope")]);
   assert.equal(missing.code, 17);

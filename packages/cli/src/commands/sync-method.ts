@@ -1,12 +1,22 @@
 // `cryptex sync method [folder DIR | webdav URL [--user NAME] | server | none]`: shows or sets how this
 // device syncs items. Choosing a folder or WebDAV marks every item for publishing there on the next
-// cryptex sync, so the whole vault moves to the new method.
-import { existsSync, statSync } from "node:fs";
+// cryptex sync, so the whole vault moves to the new method; a folder or WebDAV left behind gets a signed
+// "moved" marker on the next sync.
+import { existsSync, rmSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { ON_LOG_TARGET } from "@cryptex/core/sync/log/log-vault-sync.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { askPassword } from "../io/password.ts";
 import type { CommandRun } from "../program/spec.ts";
-import { describeMethod, readMethod, type SyncMethod, writeMethod } from "../sync-targets/sync-method.ts";
+import {
+  describeMethod,
+  isLogMethod,
+  logStatePath,
+  readMethod,
+  type SyncMethod,
+  sameMethod,
+  writeMethod,
+} from "../sync-targets/sync-method.ts";
 import { openExistingStore } from "../vault/home.ts";
 import { readMetaOrFail } from "../vault/unlock.ts";
 
@@ -56,12 +66,26 @@ export const run: CommandRun = async (ctx, args) => {
       default:
         throw new CliError("usage", `unknown sync method ${kind}: folder DIR, webdav URL, server or none`);
     }
-    if (method.kind === "folder" || method.kind === "webdav") {
-      // every item goes to the new place on the next sync; a version already there is recognised and not doubled
+    if (sameMethod(method, current.method)) {
+      writeMethod(ctx.home, { ...current, method });
+    } else {
+      // the whole vault moves: every item is published to the new place on the next sync (a version
+      // already there is recognised and not doubled); items that only ever travelled through a log get
+      // "never on the server" for the server method
       const all = await store.readAllItems();
-      await store.write({ putItems: all.map((s) => ({ ...s, pending: true })) });
+      await store.write({
+        putItems: all.map((s) => ({
+          ...s,
+          pending: true,
+          revision: method.kind === "server" && s.revision === ON_LOG_TARGET ? 0 : s.revision,
+        })),
+      });
+      rmSync(logStatePath(ctx.home), { force: true });
+      writeMethod(ctx.home, {
+        method,
+        ...(isLogMethod(current.method) ? { previous: current.method } : current.previous ? { previous: current.previous } : {}),
+      });
     }
-    writeMethod(ctx.home, { method });
     if (ctx.json) return ctx.out(JSON.stringify({ method: describeMethod(method), kind: method.kind }));
     ctx.out(`sync method: ${describeMethod(method)}`);
     if (method.kind === "folder" || method.kind === "webdav") ctx.err("Run cryptex sync to publish the vault there.");

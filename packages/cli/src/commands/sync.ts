@@ -11,7 +11,7 @@ import { askPassword } from "../io/password.ts";
 import { apiFor, defaultDeviceName } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
-import { reportLogSync, syncThroughLog, watchLog } from "../sync-targets/log-sync.ts";
+import { leaveMovedMarker, reportLogSync, syncThroughLog, watchLog } from "../sync-targets/log-sync.ts";
 import { readMethod } from "../sync-targets/sync-method.ts";
 import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
@@ -95,6 +95,7 @@ export const run: CommandRun = async (ctx, args) => {
   });
   try {
     const meta = await readMetaOrFail(v.store, ctx);
+    await leaveMovedMarker(ctx, v.keys, meta);
     const { method } = readMethod(ctx.home);
     if (method.kind === "none") {
       ctx.err("This device's sync method is none: items stay on this device (cryptex sync method shows how to change it).");

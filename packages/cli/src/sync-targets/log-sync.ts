@@ -58,6 +58,7 @@ export function reportLogSync(ctx: Context, r: LogReport): void {
         unavailable: r.unavailable,
         missing: r.missing,
         rollbacks: r.rollbacks,
+        moved: r.moved,
         quarantined: r.quarantined,
       }),
     );
@@ -70,6 +71,10 @@ export function reportLogSync(ctx: Context, r: LogReport): void {
     lines.push(`Warning: device ${m.deviceId} published file ${m.seq}, which is not here (withheld, or still on its way).`);
   for (const b of r.rollbacks)
     lines.push(`Warning: the files of device ${b.deviceId} went back to an older copy (${b.reason}); nothing was removed here.`);
+  for (const d of r.moved)
+    lines.push(
+      `Warning: device ${d} moved this account's sync to another method; see cryptex sync method on that device, and choose the same here.`,
+    );
   for (const q of r.quarantined)
     lines.push(`Warning: a version of item ${q.id} from device ${q.deviceId} failed verification (${q.reason}) and was not accepted.`);
   ctx.out(lines.join("\n"));
@@ -119,7 +124,7 @@ export async function watchLog(
     if (!ctx.json) ctx.err("Watching for changes (Ctrl-C to stop)…");
     while (!stop.signal.aborted) {
       const r = await syncThroughLog(ctx, store, keys, meta, method);
-      if (r.pulled || r.pushed || r.missing.length || r.rollbacks.length || r.quarantined.length) reportLogSync(ctx, r);
+      if (r.pulled || r.pushed || r.missing.length || r.rollbacks.length || r.moved.length || r.quarantined.length) reportLogSync(ctx, r);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, period);
         wake = done;
@@ -139,4 +144,23 @@ export async function watchLog(
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+/**
+ * After a switch away from a folder or WebDAV: leaves the signed "moved" marker there, so devices still
+ * syncing through it are told. A target that cannot be reached now is tried again on the next sync.
+ */
+export async function leaveMovedMarker(ctx: Context, keys: AccountKeys, meta: VaultMeta): Promise<void> {
+  const file = readMethod(ctx.home);
+  const old = file.previous;
+  if (!old || (old.kind !== "folder" && old.kind !== "webdav")) return;
+  try {
+    if (old.kind === "folder" && !existsSync(old.dir)) throw new Error(`${old.dir} is not there`);
+    await new LogReplica(keys, meta.deviceId).leaveMovedMarker(openTarget(old, meta.accountId));
+  } catch (e) {
+    ctx.err(`Could not leave the "moved" note in the previous sync place (${(e as Error).message}); trying again on the next sync.`);
+    return;
+  }
+  const { previous: _, ...rest } = file;
+  writeMethod(ctx.home, rest);
 }

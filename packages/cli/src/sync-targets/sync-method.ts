@@ -16,6 +16,8 @@ export type SyncMethod =
 
 export interface MethodFile {
   readonly method: SyncMethod;
+  /** a folder or WebDAV this device left: the next sync leaves a signed "moved" marker there */
+  readonly previous?: SyncMethod;
   /** when a sync through this method last succeeded (ms) */
   readonly lastSync?: number;
 }
@@ -56,7 +58,8 @@ export function readMethod(home: string): MethodFile {
   }
   const method = parseMethod(raw?.method);
   if (!method) throw new CliError("file", `${path} is damaged; set the method again with cryptex sync method`);
-  return { method, ...(typeof raw.lastSync === "number" ? { lastSync: raw.lastSync } : {}) };
+  const previous = parseMethod((raw as { previous?: unknown }).previous);
+  return { method, ...(previous ? { previous } : {}), ...(typeof raw.lastSync === "number" ? { lastSync: raw.lastSync } : {}) };
 }
 
 export function writeMethod(home: string, file: MethodFile): void {
@@ -91,3 +94,10 @@ export function openTarget(m: SyncMethod & { kind: "folder" | "webdav" }, accoun
     ...(m.password ? { password: m.password } : {}),
   });
 }
+
+export const isLogMethod = (m: SyncMethod | undefined): m is SyncMethod & { kind: "folder" | "webdav" } =>
+  m?.kind === "folder" || m?.kind === "webdav";
+
+const sameMethod = (a: SyncMethod, b: SyncMethod) => describeMethod(a) === describeMethod(b);
+
+export { sameMethod };

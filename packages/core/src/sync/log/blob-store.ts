@@ -24,7 +24,7 @@ export interface BlobStore {
   removeOwn(path: string): Promise<void>;
 }
 
-export type LogArea = "log" | "snap" | "mf";
+export type LogArea = "log" | "snap" | "mf" | "moved";
 
 /** What a listed name claims to be. `stub`: an evicted placeholder whose content is elsewhere (iCloud). */
 export interface LogName {
@@ -38,9 +38,9 @@ export interface LogName {
   readonly target: string;
 }
 
-const EXT: Record<LogArea, string> = { log: "cxs", snap: "cxp", mf: "cxm" };
+const EXT: Record<LogArea, string> = { log: "cxs", snap: "cxp", mf: "cxm", moved: "cxv" };
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const PATH_RE = new RegExp(`^(log|snap|mf)/(${UUID})/(?:\\.)?([0-9a-f]{16})-([0-9a-f]{8})(.*)$`, "i");
+const PATH_RE = new RegExp(`^(log|snap|mf|moved)/(${UUID})/(?:\\.)?([0-9a-f]{16})-([0-9a-f]{8})(.*)$`, "i");
 // " (conflicted copy 2026-11-30)", " (Case Conflict)", "(1)"… before the extension; ".sync-conflict-…" after it
 const DROPBOX_RE = /^ ?\([^)]*\)$/;
 const SYNCTHING_RE = /^\.sync-conflict-\d{8}-\d{6}(?:-[0-9A-Z]{7})?$/;

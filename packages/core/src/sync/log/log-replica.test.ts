@@ -242,3 +242,20 @@ test("saved state: a restarted device goes on where it stopped; a damaged state 
   // another account's keys cannot open the saved versions
   await assert.rejects(LogReplica.restore(await freshAccountKeys(), again.exportState()), { code: "tampered" });
 });
+
+test("a device that switched method leaves a signed marker; the others are told, and nothing is removed", async () => {
+  const { a, b } = await pair();
+  const store = new MemoryBlobStore();
+  await a.save(note("stays", "stays"));
+  await a.sync(store);
+  const marker = await a.leaveMovedMarker(store);
+  assert.match(marker, /^moved\//);
+  const r = await b.sync(store);
+  assert.deepEqual(r.moved, [a.deviceId]);
+  assert.deepEqual(notesOf(b), ["stays"]);
+  // a marker of another account is not believed
+  const other = new LogReplica(await freshAccountKeys(), newUuid());
+  const lone = new MemoryBlobStore();
+  await other.leaveMovedMarker(lone);
+  assert.deepEqual((await b.sync(lone)).moved, []);
+});

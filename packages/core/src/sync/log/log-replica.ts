@@ -26,6 +26,8 @@ export interface LogReport {
   missing: { deviceId: string; seq: number }[];
   /** a device's manifest went back, or vanished after being seen */
   rollbacks: { deviceId: string; reason: "older_manifest" | "manifest_withheld" | "own_files_rolled_back" }[];
+  /** devices that left an authentic "moved" marker here: the account syncs another way now */
+  moved: string[];
   /** versions inside authentic segments that do not open: kept out of the vault */
   quarantined: { id: string; deviceId: string; reason: string }[];
 }
@@ -154,7 +156,7 @@ export class LogReplica {
 
   /** Pull the other devices' new files, then push this device's pending versions and manifest. */
   async sync(store: BlobStore): Promise<LogReport> {
-    const report: LogReport = { pulled: 0, pushed: 0, unavailable: [], missing: [], rollbacks: [], quarantined: [] };
+    const report: LogReport = { pulled: 0, pushed: 0, unavailable: [], missing: [], rollbacks: [], moved: [], quarantined: [] };
     const names = (await store.list("")).flatMap((p) => parseLogPath(p) ?? []);
     await this.pull(store, names, report);
     await this.push(store, names, report);
@@ -273,6 +275,10 @@ export class LogReplica {
         break;
       }
     }
+    for (const [, candidates] of group("moved")) {
+      const got = await this.readAny(store, candidates, report);
+      if (got?.body.kind === "moved" && !report.moved.includes(got.deviceId)) report.moved.push(got.deviceId);
+    }
     const seen = this.manifestsSeen.get(deviceId) ?? 0;
     // a manifest listed but not readable yet is in transit; only what is plainly gone or older is reported
     const newestListed = Math.max(0, ...manifests.keys());
@@ -316,7 +322,7 @@ export class LogReplica {
 
   private async putNew(
     store: BlobStore,
-    area: "log" | "snap" | "mf",
+    area: "log" | "snap" | "mf" | "moved",
     seq: number,
     bytes: (salt: string) => Promise<Uint8Array>,
   ): Promise<string> {
@@ -362,6 +368,18 @@ export class LogReplica {
       for (const n of names) if (n.deviceId === this.deviceId && n.area === "mf" && n.seq < settled.counter) await store.removeOwn(n.path);
       this.manifests = this.manifests.filter((m) => m.counter >= settled.counter);
     }
+  }
+
+  /**
+   * Leaves a signed "moved" marker in this store: devices still syncing here are told the account
+   * syncs another way now. Nothing here is removed: it stays readable for a device that comes back.
+   */
+  async leaveMovedMarker(store: BlobStore): Promise<string> {
+    const names = (await store.list("moved/")).flatMap((p) => parseLogPath(p) ?? []);
+    const seq = 1 + Math.max(0, ...names.filter((n) => n.deviceId === this.deviceId).map((n) => n.seq));
+    return this.putNew(store, "moved", seq, (salt) =>
+      sealSegment(this.keys, { kind: "moved", deviceId: this.deviceId, seq, salt }, { kind: "moved" }),
+    );
   }
 
   /**

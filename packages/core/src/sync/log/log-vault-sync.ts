@@ -11,8 +11,11 @@ import { openItemOrTombstone } from "../tombstone.ts";
 import type { BlobStore } from "./blob-store.ts";
 import type { LogReplica, LogReport } from "./log-replica.ts";
 
-/** `revision` of an item that came through a log target: not 0, so a local delete publishes a tombstone. */
-const ON_TARGET = 1;
+/**
+ * `revision` of an item that came through a log target: no server revision, and not 0 either, so that a
+ * local delete publishes a tombstone instead of dropping an item that "never left the device".
+ */
+export const ON_LOG_TARGET = -1;
 
 export async function syncVaultThroughLog(
   vault: Vault,
@@ -48,9 +51,9 @@ export async function syncVaultThroughLog(
       if (item) {
         // a conflict copy not yet published has no envelope of its own: it is sealed here
         const data = cur?.kind === "item" ? cur.data : await encryptItem(vault.keys, item);
-        put.push({ id, data, deleted: false, revision: ON_TARGET, pending: false, seenRev: item.rev });
+        put.push({ id, data, deleted: false, revision: ON_LOG_TARGET, pending: false, seenRev: item.rev });
       } else if (cur?.kind === "deleted") {
-        put.push({ id, data: cur.data, deleted: true, revision: ON_TARGET, pending: false, seenRev: cur.rev });
+        put.push({ id, data: cur.data, deleted: true, revision: ON_LOG_TARGET, pending: false, seenRev: cur.rev });
       }
     }
     return put;

@@ -9,6 +9,7 @@
 //   segment  = versions
 //   snapshot = n (4) ‖ n × [device id (16) ‖ seq (8)]  ‖ versions ‖ m (4) ‖ m × [item id (16) ‖ k (4) ‖ k × tag (16)]
 //   manifest = published seq (8) ‖ snapshot seq (8)
+//   moved    = empty (the account's devices sync another way now)
 //   versions = count (4) ‖ count × [item id (16) ‖ nbases (1) ‖ nbases × tag (16) ‖ len (4) ‖ item envelope]
 // log key = HKDF-SHA256(manifest key material, account id, "cryptex/v1/log"): both hang off the Account Key.
 import { open, seal } from "../../crypto/aead.ts";
@@ -20,7 +21,7 @@ import { MAX_ITEM_CIPHERTEXT } from "../../formats/item-envelope.ts";
 import { type AccountKeys, info } from "../../keys/derive.ts";
 import { bytesToUuid, type ItemId, uuidToBytes } from "../../keys/ids.ts";
 
-export const SEGMENT_KINDS = { segment: 1, snapshot: 2, manifest: 3 } as const;
+export const SEGMENT_KINDS = { segment: 1, snapshot: 2, manifest: 3, moved: 4 } as const;
 export type SegmentKind = keyof typeof SEGMENT_KINDS;
 
 /** One published version of an item: its envelope and the tags of the versions it replaced. */
@@ -45,7 +46,9 @@ export type SegmentBody =
       readonly versions: readonly LogVersion[];
       readonly superseded: ReadonlyMap<ItemId, readonly Uint8Array[]>;
     }
-  | { readonly kind: "manifest"; readonly published: number; readonly snapshot: number };
+  | { readonly kind: "manifest"; readonly published: number; readonly snapshot: number }
+  /** "this account no longer syncs here": left by a device that switched method */
+  | { readonly kind: "moved" };
 
 /** Hostile files are bounded before any work: a segment of 64 MiB holds ~60,000 typical items. */
 export const MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -109,6 +112,8 @@ export async function sealSegment(keys: AccountKeys, h: SegmentHeader, body: Seg
       break;
     case "manifest":
       parts.push(u64(body.published), u64(body.snapshot));
+      break;
+    case "moved":
       break;
   }
   const header = encodeHeader(h, keys.accountId);
@@ -209,6 +214,9 @@ export async function openSegment(keys: AccountKeys, bytes: Uint8Array): Promise
     }
     case "manifest":
       body = { kind: "manifest", published: r.u64(), snapshot: r.u64() };
+      break;
+    case "moved":
+      body = { kind: "moved" };
       break;
   }
   if (r.at !== plain.length) throw new CryptexError("invalid_input", "malformed log file");
