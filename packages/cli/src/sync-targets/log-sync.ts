@@ -36,13 +36,13 @@ export async function syncThroughLog(
   } catch (e) {
     if (e instanceof WebDavError)
       throw new CliError(
-        "network",
+        "sync_target",
         e.status === 401 || e.status === 403
           ? "the WebDAV server refused the user or password (cryptex sync method webdav URL --user NAME)"
           : `WebDAV: ${e.message}`,
       );
     if (e instanceof TypeError && /fetch failed/.test(e.message))
-      throw new CliError("network", `cannot reach the WebDAV server: ${e.message}`);
+      throw new CliError("sync_target", `cannot reach the WebDAV server: ${e.message}`);
     throw e;
   }
   writeMethod(ctx.home, { ...readMethod(ctx.home), lastSync: Date.now() });

@@ -124,14 +124,22 @@ export class WebDavStore implements BlobStore {
 
   async putNew(path: string, bytes: Uint8Array): Promise<"created" | "exists"> {
     const parts = path.split("/");
-    // the account's collection first (its parent must exist: the user named it), then the folders below
-    for (let i = this.baseReady ? 1 : 0; i < parts.length; i++) {
-      const dir = i === 0 ? this.base : new URL(`${this.url(parts.slice(0, i).join("/")).pathname}/`, this.base);
-      const res = await this.request("MKCOL", dir);
+    if (!this.baseReady) {
+      // the account's collection and the ones above it that are missing (the user's URL itself must be
+      // there: levels above it answer 405 "exists" or refuse, which is fine until the last)
+      const segs = this.base.pathname.split("/").filter(Boolean);
+      for (let i = 1; i <= segs.length; i++) {
+        const res = await this.request("MKCOL", new URL(`/${segs.slice(0, i).join("/")}/`, this.base));
+        if (i === segs.length && res.status !== 201 && res.status !== 405 && res.status !== 200)
+          throw new WebDavError(res.status, `WebDAV could not create the account's folder (${res.status})`);
+      }
+      this.baseReady = true;
+    }
+    for (let i = 1; i < parts.length; i++) {
+      const res = await this.request("MKCOL", new URL(`${this.url(parts.slice(0, i).join("/")).pathname}/`, this.base));
       // 405: it exists already
       if (res.status !== 201 && res.status !== 405 && res.status !== 200)
         throw new WebDavError(res.status, `WebDAV could not create a folder (${res.status})`);
-      if (i === 0) this.baseReady = true;
     }
     // some servers ignore If-None-Match (rclone 1.60 does): ask first; only this device writes this name
     const head = await this.request("HEAD", this.url(path));
