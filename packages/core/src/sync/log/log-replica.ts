@@ -4,16 +4,16 @@
 // because a file is missing, damaged, duplicated or evicted: those are files in transit, retried on
 // the next sync. Signed per-device manifests report a device's files rolled back or withheld.
 import { randomBytes } from "../../crypto/random.ts";
-import { b64uDecode, b64uEncode } from "../../encoding/base64.ts";
-import { fromUtf8, toHex, utf8 } from "../../encoding/bytes.ts";
+import { toHex } from "../../encoding/bytes.ts";
 import { CryptexError, isCryptexError } from "../../errors.ts";
 import { encryptItem } from "../../formats/item-envelope.ts";
 import type { AccountKeys } from "../../keys/derive.ts";
-import { type ItemId, parseItemId } from "../../keys/ids.ts";
+import type { ItemId } from "../../keys/ids.ts";
 import type { Item } from "../../vault/item.ts";
 import { encryptTombstone, type Opened, openedRev, openItemOrTombstone } from "../tombstone.ts";
 import { type BlobStore, type LogName, logPath, parseLogPath } from "./blob-store.ts";
 import { mergeHeads } from "./log-merge.ts";
+import { decodeReplicaState, encodeReplicaState } from "./replica-state.ts";
 import { type LogVersion, openSegment, type SegmentBody, sealSegment, versionTag } from "./segment.ts";
 import { VersionGraph } from "./version-graph.ts";
 
@@ -433,82 +433,38 @@ export class LogReplica {
    * value in it is an item envelope, as in the vault). Restored with LogReplica.restore.
    */
   exportState(): Uint8Array {
-    const enc = (b: Uint8Array) => b64uEncode(b);
-    const version = (v: LogVersion) => ({ id: v.id, data: enc(v.data), bases: v.bases.map(enc) });
-    return utf8(
-      JSON.stringify({
-        v: 1,
-        deviceId: this.deviceId,
-        seq: this.seq,
-        counter: this.counter,
-        snapshots: this.snapshots,
-        manifests: this.manifests,
-        manifestsSeen: [...this.manifestsSeen],
-        read: [...this.read].map(([d, r]) => [d, r.floor, [...r.seqs]]),
-        pending: this.pending.map(version),
-        graph: this.graph.ids().map((id) => [id, this.graph.heads(id).map((h) => version(h.version)), this.graph.known(id).map(enc)]),
-      }),
-    );
+    return encodeReplicaState({
+      deviceId: this.deviceId,
+      seq: this.seq,
+      counter: this.counter,
+      snapshots: this.snapshots,
+      manifests: this.manifests,
+      manifestsSeen: [...this.manifestsSeen],
+      read: [...this.read].map(([d, r]) => [d, r.floor, [...r.seqs]] as const),
+      pending: this.pending,
+      graph: this.graph.ids().map((id) => [id, this.graph.heads(id).map((h) => h.version), this.graph.known(id)] as const),
+    });
   }
 
   /** Restores a replica saved with exportState; a damaged state is an `invalid_input` error, never a crash. */
   static async restore(keys: AccountKeys, bytes: Uint8Array, opts: LogReplicaOptions = {}): Promise<LogReplica> {
-    const bad = () => new CryptexError("invalid_input", "the saved sync state is damaged");
-    const dec = (s: unknown) => {
-      const b = typeof s === "string" ? b64uDecode(s) : undefined;
-      if (!b) throw bad();
-      return b;
-    };
-    const num = (n: unknown) => {
-      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw bad();
-      return n;
-    };
-    const list = (x: unknown) => {
-      if (!Array.isArray(x)) throw bad();
-      return x as unknown[];
-    };
-    const version = (x: unknown): LogVersion => {
-      const o = x as { id?: unknown; data?: unknown; bases?: unknown };
-      return { id: parseItemId(o?.id), data: dec(o?.data), bases: list(o?.bases).map(dec) };
-    };
-    let s: Record<string, unknown>;
-    try {
-      s = JSON.parse(fromUtf8(bytes));
-    } catch {
-      throw bad();
+    const s = decodeReplicaState(bytes);
+    const r = new LogReplica(keys, s.deviceId, opts);
+    r.seq = s.seq;
+    r.counter = s.counter;
+    r.snapshots = [...s.snapshots];
+    r.manifests = [...s.manifests];
+    for (const [d, c] of s.manifestsSeen) r.manifestsSeen.set(d, c);
+    for (const [d, floor, seqs] of s.read) r.read.set(d, { floor, seqs: new Set(seqs) });
+    r.pending = [...s.pending];
+    for (const [id, heads, known] of s.graph) {
+      r.graph.supersedeAll(id, known);
+      // heads are opened again: another account's keys, or a changed envelope, fail here
+      for (const h of heads) {
+        if (h.id !== id) throw new CryptexError("invalid_input", "the saved sync state is damaged");
+        r.graph.restoreHead({ version: h, tag: versionTag(h.data), opened: await openItemOrTombstone(keys, id, h.data) });
+      }
     }
-    if (s?.v !== 1 || typeof s.deviceId !== "string") throw bad();
-    try {
-      const r = new LogReplica(keys, s.deviceId, opts);
-      r.seq = num(s.seq);
-      r.counter = num(s.counter);
-      r.snapshots = list(s.snapshots).map((x) => ({ seq: num((x as { seq: unknown }).seq), at: num((x as { at: unknown }).at) }));
-      r.manifests = list(s.manifests).map((x) => ({
-        counter: num((x as { counter: unknown }).counter),
-        at: num((x as { at: unknown }).at),
-      }));
-      for (const x of list(s.manifestsSeen)) {
-        const [d, c] = list(x);
-        r.manifestsSeen.set(String(d), num(c));
-      }
-      for (const x of list(s.read)) {
-        const [d, floor, seqs] = list(x);
-        r.read.set(String(d), { floor: num(floor), seqs: new Set(list(seqs).map(num)) });
-      }
-      r.pending = list(s.pending).map(version);
-      for (const x of list(s.graph)) {
-        const [rawId, heads, known] = list(x);
-        const id = parseItemId(rawId);
-        r.graph.supersedeAll(id, list(known).map(dec));
-        for (const h of list(heads).map(version)) {
-          const opened = await openItemOrTombstone(keys, id, h.data);
-          r.graph.restoreHead({ version: h, tag: versionTag(h.data), opened });
-        }
-      }
-      return r;
-    } catch (e) {
-      if (isCryptexError(e)) throw isCryptexError(e, "invalid_input") ? bad() : e;
-      throw bad();
-    }
+    return r;
   }
 }
