@@ -11,7 +11,7 @@ import { askPassword } from "../io/password.ts";
 import { apiFor, defaultDeviceName } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
-import { leaveMovedMarker, reportLogSync, syncThroughLog, watchLog } from "../sync-targets/log-sync.ts";
+import { leaveMovedMarker, refuseRollback, reportLogSync, syncThroughLog, watchLog } from "../sync-targets/log-sync.ts";
 import { readMethod } from "../sync-targets/sync-method.ts";
 import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
@@ -103,7 +103,9 @@ export const run: CommandRun = async (ctx, args) => {
     }
     if (method.kind === "folder" || method.kind === "webdav") {
       if (args.values.watch === true) return await watchLog(ctx, v.store, v.keys, meta, method);
-      reportLogSync(ctx, await syncThroughLog(ctx, v.store, v.keys, meta, method));
+      const report = await syncThroughLog(ctx, v.store, v.keys, meta, method);
+      reportLogSync(ctx, report);
+      refuseRollback(report);
       return;
     }
     const api = apiFor(ctx, meta.serverUrl, meta.sessionToken);

@@ -3,6 +3,7 @@
 // transit, files a device's manifest lists that are not here, and rollbacks.
 import { existsSync, type FSWatcher, readFileSync, watch as watchFolder, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CryptexError } from "@cryptex/core/errors.ts";
 import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { LogReplica, type LogReport } from "@cryptex/core/sync/log/log-replica.ts";
@@ -80,6 +81,19 @@ export function reportLogSync(ctx: Context, r: LogReport): void {
   ctx.out(lines.join("\n"));
 }
 
+/**
+ * A device's files gone back to an older copy end the command with the rollback exit code, as a server
+ * that rolls back does (the vault keeps everything it had). Missing files alone may still be on their
+ * way: they are warnings.
+ */
+export function refuseRollback(r: LogReport): void {
+  if (r.rollbacks.length === 0) return;
+  throw new CryptexError(
+    "rollback",
+    `the sync place holds an older copy of ${r.rollbacks.length} device(s)' files than this device has seen; nothing was removed here`,
+  );
+}
+
 /** How often a watching device lists the target anyway: fs.watch misses events on network and FUSE drives. */
 const LIST_EVERY_MS = 60_000;
 /** WebDAV has no change feed: it is polled. */
@@ -125,6 +139,7 @@ export async function watchLog(
     while (!stop.signal.aborted) {
       const r = await syncThroughLog(ctx, store, keys, meta, method);
       if (r.pulled || r.pushed || r.missing.length || r.rollbacks.length || r.moved.length || r.quarantined.length) reportLogSync(ctx, r);
+      refuseRollback(r);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, period);
         wake = done;
