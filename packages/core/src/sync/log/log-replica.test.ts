@@ -167,6 +167,12 @@ test("a device's files rolled back to an older copy are reported, and what was r
   // the device itself notices its own files went back
   viewA.rollBack(a.deviceId, at);
   assert.deepEqual((await a.sync(viewA)).rollbacks, [{ deviceId: a.deviceId, reason: "own_files_rolled_back" }]);
+  // ... and publishes again what the lost files held: a fresh device reading that folder gets everything
+  const c = new LogReplica(keys, newUuid());
+  const fresh = await c.sync(viewA);
+  assert.deepEqual([fresh.missing, fresh.rollbacks], [[], []]);
+  assert.deepEqual(notesOf(c), ["1", "2"]);
+  assert.deepEqual((await a.sync(viewA)).rollbacks, [], "reported once");
 });
 
 test("a file of another account, or a version that does not open, never enters the vault", async () => {

@@ -159,7 +159,11 @@ export class LogReplica {
     const report: LogReport = { pulled: 0, pushed: 0, unavailable: [], missing: [], rollbacks: [], moved: [], quarantined: [] };
     const names = (await store.list("")).flatMap((p) => parseLogPath(p) ?? []);
     await this.pull(store, names, report);
-    await this.push(store, names, report);
+    // our own files went back to an older copy: what they held is published again, as one snapshot
+    // that the other devices read to fill the gap
+    const republish = report.rollbacks.some((r) => r.deviceId === this.deviceId);
+    if (republish) await this.writeSnapshot(store);
+    await this.push(store, names, report, republish);
     return report;
   }
 
@@ -333,10 +337,10 @@ export class LogReplica {
     }
   }
 
-  private async push(store: BlobStore, names: LogName[], report: LogReport): Promise<void> {
+  private async push(store: BlobStore, names: LogName[], report: LogReport, force = false): Promise<void> {
     // a device restored from a backup must not reuse a seq it already wrote
     for (const n of names) if (n.deviceId === this.deviceId && n.area !== "mf") this.seq = Math.max(this.seq, n.seq);
-    if (this.pending.length === 0 && this.counter > 0) return;
+    if (this.pending.length === 0 && this.counter > 0 && !force) return;
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, MAX_SEGMENT_VERSIONS);
       const seq = ++this.seq;
@@ -370,6 +374,25 @@ export class LogReplica {
     }
   }
 
+  /** Seals the whole merged state (every head, tombstones included, and the tags they replaced). */
+  private async writeSnapshot(store: BlobStore): Promise<{ path: string; seq: number }> {
+    const versions: LogVersion[] = [];
+    const superseded = new Map<ItemId, Uint8Array[]>();
+    for (const id of this.graph.ids()) {
+      for (const h of this.graph.heads(id)) versions.push(h.version);
+      const old = this.graph.superseded(id);
+      if (old.length > 0) superseded.set(id, old);
+    }
+    const vector = new Map<string, number>();
+    for (const [d, r] of this.read) if (r.floor > 0) vector.set(d, r.floor);
+    const seq = ++this.seq;
+    const path = await this.putNew(store, "snap", seq, (salt) =>
+      sealSegment(this.keys, { kind: "snapshot", deviceId: this.deviceId, seq, salt }, { kind: "snapshot", vector, versions, superseded }),
+    );
+    this.snapshots.push({ seq, at: this.now() });
+    return { path, seq };
+  }
+
   /**
    * Leaves a signed "moved" marker in this store: devices still syncing here are told the account
    * syncs another way now. Nothing here is removed: it stays readable for a device that comes back.
@@ -389,20 +412,7 @@ export class LogReplica {
    */
   async compact(store: BlobStore): Promise<{ snapshot: string; removed: number }> {
     await this.sync(store);
-    const versions: LogVersion[] = [];
-    const superseded = new Map<ItemId, Uint8Array[]>();
-    for (const id of this.graph.ids()) {
-      for (const h of this.graph.heads(id)) versions.push(h.version);
-      const old = this.graph.superseded(id);
-      if (old.length > 0) superseded.set(id, old);
-    }
-    const vector = new Map<string, number>();
-    for (const [d, r] of this.read) if (r.floor > 0) vector.set(d, r.floor);
-    const seq = ++this.seq;
-    const snapshot = await this.putNew(store, "snap", seq, (salt) =>
-      sealSegment(this.keys, { kind: "snapshot", deviceId: this.deviceId, seq, salt }, { kind: "snapshot", vector, versions, superseded }),
-    );
-    this.snapshots.push({ seq, at: this.now() });
+    const { path: snapshot, seq } = await this.writeSnapshot(store);
     const names = (await store.list("")).flatMap((p) => parseLogPath(p) ?? []);
     await this.publishManifest(store, names);
     // the newest snapshot old enough that every device's sync client has had time to copy it
