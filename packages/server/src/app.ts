@@ -10,6 +10,7 @@ import { itemRoutes } from "./api/items.ts";
 import { manifestRoutes } from "./api/manifests.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import { signupRoutes } from "./api/signup.ts";
+import { syncProfileRoutes } from "./api/sync-profile.ts";
 import { clientKey } from "./auth/client-key.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -29,6 +30,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     ...sessionRoutes(deps),
     ...itemRoutes(deps),
     ...manifestRoutes(deps),
+    ...syncProfileRoutes(deps),
     ...eventRoutes(deps),
   ];
   const { log, metrics, config } = deps;

@@ -7,7 +7,9 @@ import { resolve } from "node:path";
 import { ON_LOG_TARGET } from "@cryptex/core/sync/log/log-vault-sync.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { askPassword } from "../io/password.ts";
+import { apiFor } from "../net/api.ts";
 import type { CommandRun } from "../program/spec.ts";
+import { publishProfile } from "../sync-targets/account-profile.ts";
 import {
   describeMethod,
   isLogMethod,
@@ -18,15 +20,15 @@ import {
   writeMethod,
 } from "../sync-targets/sync-method.ts";
 import { openExistingStore } from "../vault/home.ts";
-import { readMetaOrFail } from "../vault/unlock.ts";
+import { readMetaOrFail, unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
   const [kind, where] = args.positionals;
   const store = openExistingStore(ctx);
   try {
-    await readMetaOrFail(store, ctx);
     const current = readMethod(ctx.home);
     if (kind === undefined) {
+      await readMetaOrFail(store, ctx);
       if (ctx.json)
         return ctx.out(
           JSON.stringify({ method: describeMethod(current.method), kind: current.method.kind, lastSync: current.lastSync ?? null }),
@@ -66,6 +68,9 @@ export const run: CommandRun = async (ctx, args) => {
       default:
         throw new CliError("usage", `unknown sync method ${kind}: folder DIR, webdav URL, server or none`);
     }
+    // a device signed in to a server stores the method for the account too (sealed), so a new device learns it
+    const meta = await readMetaOrFail(store, ctx);
+    const unlocked = meta.sessionToken ? await unlockVault(ctx) : undefined;
     if (sameMethod(method, current.method)) {
       writeMethod(ctx.home, { ...current, method });
     } else {
@@ -86,7 +91,18 @@ export const run: CommandRun = async (ctx, args) => {
         ...(isLogMethod(current.method) ? { previous: current.method } : current.previous ? { previous: current.previous } : {}),
       });
     }
-    if (ctx.json) return ctx.out(JSON.stringify({ method: describeMethod(method), kind: method.kind }));
+    let published = false;
+    if (unlocked) {
+      try {
+        await publishProfile(apiFor(ctx, meta.serverUrl, meta.sessionToken), unlocked.keys, method);
+        published = true;
+      } catch (e) {
+        ctx.err(`Note: the method is set on this device, but could not be stored for the account (${(e as Error).message}).`);
+      } finally {
+        await unlocked.store.close();
+      }
+    }
+    if (ctx.json) return ctx.out(JSON.stringify({ method: describeMethod(method), kind: method.kind, published }));
     ctx.out(`sync method: ${describeMethod(method)}`);
     if (method.kind === "folder" || method.kind === "webdav") ctx.err("Run cryptex sync to publish the vault there.");
   } finally {

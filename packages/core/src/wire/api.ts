@@ -32,6 +32,8 @@ export const LIMITS = Object.freeze({
   /** request body bytes */
   body: 24 * 1024 * 1024,
   manifest: Math.ceil((16 * 1024 * 1024 * 4) / 3),
+  /** the sealed sync profile, base64url characters (4 KiB of bytes) */
+  syncProfile: Math.ceil((4096 * 4) / 3),
 });
 
 const publicKey = b64u(43, 43); // 32 bytes
@@ -193,6 +195,11 @@ export const manifestPut = obj({ data: b64u(LIMITS.manifest, 1) });
 export const manifestsAnswer = obj({
   manifests: arr(obj({ deviceId: uuid, data: b64u(LIMITS.manifest, 1), updatedAt: time }), 1000),
 });
+
+// ---- the account's sync method, sealed by its devices (one opaque blob per account; see docs/sync.md) ----
+
+export const syncProfilePut = obj({ data: b64u(LIMITS.syncProfile, 1) });
+export const syncProfileAnswer = obj({ profile: nullable(obj({ data: b64u(LIMITS.syncProfile, 1), updatedAt: time })) });
 
 // ---- live channel: GET /events (text/event-stream) ----
 // event: revision   data: {"revision":N}
