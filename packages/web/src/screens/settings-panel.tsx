@@ -1,4 +1,4 @@
-// Settings: auto-lock, the account QR code and mail, devices, export, change password, account reset.
+// Settings: auto-lock, the account QR code and mail, devices, the sync method, export, change password, account reset.
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
@@ -11,6 +11,7 @@ import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
+import { SyncMethodSection } from "./sync-method-section.tsx";
 
 type Props = {
   session: VaultSession;
@@ -254,6 +255,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
       </section>
       <AccountQr session={session} />
       <Devices session={session} />
+      <SyncMethodSection session={session} />
       <section aria-labelledby="s-export">
         <h3 id="s-export">Export</h3>
         <p class="muted small">
