@@ -12,6 +12,7 @@ import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { requireFlag } from "./signup.ts";
 
 export const run: CommandRun = async (ctx, args) => {
+  if (args.values.folder !== undefined) return (await import("./signin-folder.ts")).run(ctx, args);
   const server = requireFlag(args.values, "server");
   const email = requireFlag(args.values, "email").trim().toLowerCase();
   const qr = args.values.qr as string | undefined;

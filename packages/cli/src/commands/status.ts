@@ -36,7 +36,9 @@ export const run: CommandRun = async (ctx) => {
     ctx.out(
       [
         `account:   ${s.email} (${s.accountId})`,
-        `server:    ${s.server}${s.signedIn ? "" : " (signed out: run cryptex signin)"}`,
+        s.server === ""
+          ? "server:    none (the account lives in its sync folder)"
+          : `server:    ${s.server}${s.signedIn ? "" : " (signed out: run cryptex signin)"}`,
         `vault:     ${s.vault}`,
         `state:     ${s.locked ? `locked (session ${session})` : "unlocked"}`,
         `pending:   ${pending} local change${pending === 1 ? "" : "s"} not yet synced`,
