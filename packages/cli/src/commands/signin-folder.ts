@@ -1,7 +1,7 @@
 // `cryptex signin --folder DIR --email E (--qr IMAGE | --qr-text TEXT | --key-file)`: a new device of an
 // account that lives in a synced folder. A QR code or key file of another account is refused (exit 7)
 // before the password is asked or any Argon2id runs; then the folder's verifier proves the key.
-import { parseEakText } from "@cryptex/core/formats/eak.ts";
+import { type Eak, parseEakText } from "@cryptex/core/formats/eak.ts";
 import { openFolderAccount, readKeyFile } from "@cryptex/core/sync/log/folder-account.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { readBounded } from "../io/files.ts";
@@ -23,7 +23,7 @@ export const run: CommandRun = async (ctx, args) => {
     throw new CliError("usage", "give exactly one of --qr IMAGE, --qr-text TEXT or --key-file");
   await assertNoAccount(ctx);
   const { store, account } = await findFolderAccount(dir, email);
-  let eak;
+  let eak: Eak | undefined;
   if (useKeyFile) {
     eak = await readKeyFile(store);
     if (!eak) throw new CliError("not_found", "this account keeps no key file in the folder: sign in with the QR code (--qr or --qr-text)");
