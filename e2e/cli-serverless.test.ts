@@ -43,6 +43,7 @@ test("signup --folder makes an account with no server and no mail; its files are
   assert.match((await cli("a", ["status"])).stdout, /server: {4}none \(the account lives in its sync folder\)/);
   assert.equal((await cli("a", ["add", "login", "--title", "Made on A", "--password-stdin"], `${PW}\n`)).code, 0);
   assert.equal((await cli("a", ["sync", "--password-stdin"], `${PW}\n`)).code, 0);
+  assert.equal((await cli("a", ["sync", "method", "server"])).code, 2, "there is no server to switch to");
 });
 
 test("a second device signs in from the folder with the QR text, a third with the key file; all converge", async () => {

@@ -70,6 +70,8 @@ export const run: CommandRun = async (ctx, args) => {
     }
     // a device signed in to a server stores the method for the account too (sealed), so a new device learns it
     const meta = await readMetaOrFail(store, ctx);
+    if (method.kind === "server" && meta.serverUrl === "")
+      throw new CliError("usage", "this account has no server (it was made with signup --folder): choose a folder, WebDAV or none");
     const unlocked = meta.sessionToken ? await unlockVault(ctx) : undefined;
     if (sameMethod(method, current.method)) {
       writeMethod(ctx.home, { ...current, method });
