@@ -369,6 +369,8 @@ test("narrow screens (375 px) show the list, then the item", async () => {
   await pageA.getByRole("button", { name: "Back to the list" }).click();
   await pageA.getByRole("button", { name: "Settings" }).click();
   await pageA.getByRole("heading", { name: "Settings" }).waitFor();
+  // the account never chose another method: the server, said plainly
+  await pageA.getByRole("region", { name: "Sync method" }).getByText("Server", { exact: true }).waitFor();
   await shot(pageA, "11-settings-375");
   await pageA.setViewportSize({ width: 1280, height: 800 });
   await shot(pageA, "12-settings");
