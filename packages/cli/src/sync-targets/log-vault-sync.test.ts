@@ -43,14 +43,16 @@ test("two vaults through one folder: saves, concurrent edits and purges land in 
   const a = await device(keys, folder);
   const b = await device(keys, folder);
   const item = createItem({ type: "login", title: "Bank", fields: { username: "me" }, notes: "v1" });
-  await a.vault.save(item);
+  await a.vault.save(item, null);
   assert.equal((await a.sync()).pushed, 1);
   await b.sync();
   assert.deepEqual(await b.notes(), ["v1"]);
   assert.equal(b.vault.list()[0]?.title, "Bank");
 
-  await a.vault.save(editItem(await a.vault.get(item.id), { notes: "from a" }));
-  await b.vault.save(editItem(await b.vault.get(item.id), { notes: "from b" }));
+  const baseA = await a.vault.get(item.id);
+  await a.vault.save(editItem(baseA, { notes: "from a" }), baseA);
+  const baseB = await b.vault.get(item.id);
+  await b.vault.save(editItem(baseB, { notes: "from b" }), baseB);
   await a.sync();
   await b.restart();
   await b.sync();
@@ -60,7 +62,7 @@ test("two vaults through one folder: saves, concurrent edits and purges land in 
   assert.ok(a.vault.list().some((e) => e.title === "Bank (conflict copy)"));
   assert.deepEqual((await a.vault.store.readPending(10)).length, 0, "nothing left pending");
 
-  await b.vault.purge(item.id);
+  await b.vault.purge(item.id, await b.vault.get(item.id));
   await b.sync();
   await a.sync();
   assert.deepEqual(await a.notes(), await b.notes());
