@@ -295,7 +295,8 @@ test("a revoked device is told it was signed out, keeps its unsynced item, signs
 
   await addLogin(pageC, "Made while revoked", "rv", "rv-password-5");
   const notice = pageC.locator(".signed-out");
-  await notice.waitFor({ timeout: 15_000 });
+  // the live channel may show the notice before the save lands: its count of unsynced changes follows
+  await notice.filter({ hasText: /1 change made here/ }).waitFor({ timeout: 15_000 });
   assert.match(
     (await notice.textContent()) ?? "",
     /This device was signed out.*1 change made here is not synced yet and kept on this device/,
