@@ -295,7 +295,8 @@ test("a revoked device is told it was signed out, keeps its unsynced item, signs
 
   await addLogin(pageC, "Made while revoked", "rv", "rv-password-5");
   const notice = pageC.locator(".signed-out");
-  await notice.waitFor({ timeout: 15_000 });
+  // the live channel may show the notice before the save lands: its count of unsynced changes follows
+  await notice.filter({ hasText: /1 change made here/ }).waitFor({ timeout: 15_000 });
   assert.match(
     (await notice.textContent()) ?? "",
     /This device was signed out.*1 change made here is not synced yet and kept on this device/,
@@ -369,6 +370,8 @@ test("narrow screens (375 px) show the list, then the item", async () => {
   await pageA.getByRole("button", { name: "Back to the list" }).click();
   await pageA.getByRole("button", { name: "Settings" }).click();
   await pageA.getByRole("heading", { name: "Settings" }).waitFor();
+  // the account never chose another method: the server, said plainly
+  await pageA.getByRole("region", { name: "Sync method" }).getByText("Server", { exact: true }).waitFor();
   await shot(pageA, "11-settings-375");
   await pageA.setViewportSize({ width: 1280, height: 800 });
   await shot(pageA, "12-settings");

@@ -12,6 +12,7 @@ import { pairRoutes } from "./api/pair.ts";
 import { rotationRoutes } from "./api/rotation.ts";
 import { sessionRoutes } from "./api/sessions.ts";
 import { signupRoutes } from "./api/signup.ts";
+import { syncProfileRoutes } from "./api/sync-profile.ts";
 import { clientKey } from "./auth/client-key.ts";
 import type { Deps } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -32,6 +33,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     ...sessionRoutes(deps),
     ...itemRoutes(deps),
     ...manifestRoutes(deps),
+    ...syncProfileRoutes(deps),
     ...eventRoutes(deps),
     ...pairRoutes(deps, deps.pairRelay),
   ];

@@ -12,6 +12,7 @@ import { askPassword } from "../io/password.ts";
 import { apiFor, defaultDeviceName, relayFor } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
+import { learnProfile, nextStep } from "../sync-targets/account-profile.ts";
 import { assertNoAccount, writeNewVault } from "../vault/new-vault.ts";
 import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { requireFlag } from "./signup.ts";
@@ -53,6 +54,7 @@ async function signInByPairing(
 }
 
 export const run: CommandRun = async (ctx, args) => {
+  if (args.values.folder !== undefined) return (await import("./signin-folder.ts")).run(ctx, args);
   const server = requireFlag(args.values, "server");
   const email = requireFlag(args.values, "email").trim().toLowerCase();
   const qr = args.values.qr as string | undefined;
@@ -87,7 +89,11 @@ export const run: CommandRun = async (ctx, args) => {
   try {
     if (!ctx.json) ctx.err(`Signed in as ${email}. Syncing…`);
     const report = await syncVault(ctx, store, account.keys, api);
-    reportSync(ctx, report, { signedIn: true });
+    // how the account syncs: a folder or WebDAV needs one step only this device can take
+    const profile = await learnProfile(ctx, api, account.keys);
+    const step = profile && nextStep(profile);
+    if (step && !ctx.json) ctx.err(step);
+    reportSync(ctx, report, { signedIn: true, ...(profile ? { syncMethod: profile.kind } : {}), ...(step ? { nextStep: step } : {}) });
   } finally {
     await store.close();
   }

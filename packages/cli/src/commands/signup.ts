@@ -29,6 +29,7 @@ export function requireFlag(values: Record<string, unknown>, name: string): stri
 }
 
 export const run: CommandRun = async (ctx, args) => {
+  if (args.values.folder !== undefined) return (await import("./signup-folder.ts")).run(ctx, args);
   await assertNoAccount(ctx);
   const kit = args.values["emergency-kit"] as string | undefined;
   const kitTxt = kit === undefined ? undefined : (await import("../kit/emergency-kit.ts")).kitTextPath(kit);

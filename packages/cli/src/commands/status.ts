@@ -1,5 +1,6 @@
 // `cryptex status`: account, server, lock state, pending changes and quarantined items; no password needed.
 import type { CommandRun } from "../program/spec.ts";
+import { describeMethod, readMethod } from "../sync-targets/sync-method.ts";
 import { openExistingStore, vaultPath } from "../vault/home.ts";
 import { readMetaOrFail } from "../vault/unlock.ts";
 
@@ -15,6 +16,7 @@ export const run: CommandRun = async (ctx) => {
     }
     const pending = (await store.readPending(1_000_000)).length;
     const quarantined = (await store.readQuarantine()).length;
+    const { method, lastSync } = readMethod(ctx.home);
     const s = {
       email: meta.email,
       accountId: meta.accountId,
@@ -27,16 +29,21 @@ export const run: CommandRun = async (ctx) => {
       pendingChanges: pending,
       revision: meta.cursor,
       quarantined,
+      syncMethod: describeMethod(method),
+      lastSync: lastSync === undefined ? null : new Date(lastSync).toISOString(),
     };
     if (ctx.json) return ctx.out(JSON.stringify(s));
     ctx.out(
       [
         `account:   ${s.email} (${s.accountId})`,
-        `server:    ${s.server}${s.signedIn ? "" : " (signed out: run cryptex signin)"}`,
+        s.server === ""
+          ? "server:    none (the account lives in its sync folder)"
+          : `server:    ${s.server}${s.signedIn ? "" : " (signed out: run cryptex signin)"}`,
         `vault:     ${s.vault}`,
         `state:     ${s.locked ? `locked (session ${session})` : "unlocked"}`,
         `pending:   ${pending} local change${pending === 1 ? "" : "s"} not yet synced`,
         `revision:  ${s.revision}`,
+        `sync:      ${s.syncMethod}${method.kind === "folder" || method.kind === "webdav" ? `, last synced ${s.lastSync ?? "never"}` : ""}`,
         ...(quarantined ? [`warning:   ${quarantined} server item(s) failed verification and were quarantined`] : []),
       ].join("\n"),
     );

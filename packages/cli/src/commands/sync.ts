@@ -11,6 +11,8 @@ import { askPassword } from "../io/password.ts";
 import { apiFor, defaultDeviceName } from "../net/api.ts";
 import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
+import { leaveMovedMarker, refuseRollback, reportLogSync, syncThroughLog, watchLog } from "../sync-targets/log-sync.ts";
+import { readMethod } from "../sync-targets/sync-method.ts";
 import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
 
@@ -113,6 +115,19 @@ export const run: CommandRun = async (ctx, args) => {
         "rotation_pending",
         "an Account Key rotation started on this device was interrupted: finish it with cryptex account rotate-key (nothing is lost meanwhile)",
       );
+    await leaveMovedMarker(ctx, v.keys, meta);
+    const { method } = readMethod(ctx.home);
+    if (method.kind === "none") {
+      ctx.err("This device's sync method is none: items stay on this device (cryptex sync method shows how to change it).");
+      return;
+    }
+    if (method.kind === "folder" || method.kind === "webdav") {
+      if (args.values.watch === true) return await watchLog(ctx, v.store, v.keys, meta, method);
+      const report = await syncThroughLog(ctx, v.store, v.keys, meta, method);
+      reportLogSync(ctx, report);
+      refuseRollback(report);
+      return;
+    }
     const api = apiFor(ctx, meta.serverUrl, v.serverToken);
     const report = await syncOnce(ctx, v, api);
     reportSync(ctx, report);

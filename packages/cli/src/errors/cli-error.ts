@@ -10,6 +10,7 @@ export const CLI_ERROR_CODES = [
   "password_mismatch", // the two entries of a new password differ
   "store_unavailable", // the SQLite file cannot be opened
   "network", // the server cannot be reached (DNS, TCP, TLS)
+  "sync_target", // the sync folder or WebDAV server cannot be reached or refuses this device
   "file", // a file cannot be read or written
   "interrupted", // Ctrl-C at a prompt
   "password_changed", // another device changed the Account Password

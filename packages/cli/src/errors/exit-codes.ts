@@ -31,6 +31,7 @@ const EXIT: Record<string, number> = {
   no_vault: 11,
   vault_exists: 11,
   network: 12,
+  sync_target: 12,
   unauthorized: 13,
   forbidden: 13,
   email_taken: 13,

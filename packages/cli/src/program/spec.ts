@@ -63,6 +63,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       o("emergency-kit", "write the Emergency Kit PNG (and its .txt) here", { value: "FILE.png" }),
       o("device-name", "name of this device on the server", { value: "NAME" }),
       o("code", "finish a sign-up kept by an earlier run with the code from the mail", { value: "CODE" }),
+      o("folder", "no server: the account lives in this synced folder (then no mail; keep the Emergency Kit)", { value: "DIR" }),
+      o("key-file", "with --folder: keep the encrypted Account Key in the folder, so a new device signs in without the QR code"),
     ],
     load: cmd("signup"),
   },
@@ -81,6 +83,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       o("pair-code", "the pairing code shown by a signed-in device (cryptex device add)", { value: "CODE" }),
       o("png", "with --pair, also write the pairing QR code as PNG", { value: "FILE" }),
       o("device-name", "name of this device on the server", { value: "NAME" }),
+      o("folder", "an account without a server: sign in from its synced folder", { value: "DIR" }),
+      o("key-file", "with --folder: use the account's key file in the folder instead of the QR code"),
     ],
     load: cmd("signin"),
   },
@@ -214,6 +218,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: cmd("sync"),
   },
   {
+    name: "sync method",
+    args: "[folder DIR | webdav URL | server | none]",
+    minArgs: 0,
+    maxArgs: 2,
+    summary: "show or set how this device syncs items: the server, a synced folder, WebDAV, or none",
+    options: [o("user", "WebDAV user name (the password is asked, or read from the next stdin line)", { value: "NAME" })],
+    load: cmd("sync-method"),
+  },
+  {
     name: "account qr",
     args: "",
     minArgs: 0,
@@ -325,6 +338,7 @@ export function findCommand(words: readonly string[]): { spec: CommandSpec; rest
     const spec = COMMANDS.find((c) => c.name === `${a} ${b}`);
     return spec && { spec, rest: words.slice(2) };
   }
+  if (a === "sync" && b === "method") return { spec: COMMANDS.find((c) => c.name === "sync method")!, rest: words.slice(2) };
   const spec = COMMANDS.find((c) => c.name === a);
   return spec && { spec, rest: words.slice(1) };
 }

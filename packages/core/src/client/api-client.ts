@@ -35,6 +35,7 @@ import {
   sessionAnswer,
   sessionsAnswer,
   signupAnswer,
+  syncProfileAnswer,
 } from "../wire/api.ts";
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -100,6 +101,9 @@ export interface ApiClient {
   push(items: readonly PushItem[]): Promise<PushResult>;
   manifests(): Promise<Infer<typeof manifestsAnswer>>;
   putManifest(deviceId: string, data: string): Promise<void>;
+  /** The account's sealed sync profile (sync/log/sync-profile.ts), null when none was stored. */
+  syncProfile(): Promise<Infer<typeof syncProfileAnswer>>;
+  putSyncProfile(data: string): Promise<void>;
   /** The live channel: yields events until `signal` aborts or the server closes the stream. */
   events(signal: AbortSignal): AsyncIterable<LiveEvent>;
 }
@@ -264,6 +268,8 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     },
     manifests: () => call("GET", "/manifests", manifestsAnswer),
     putManifest: (deviceId, data) => callEmpty("PUT", `/manifests/${encodeURIComponent(deviceId)}`, { data }),
+    syncProfile: () => call("GET", "/sync-profile", syncProfileAnswer),
+    putSyncProfile: (data) => callEmpty("PUT", "/sync-profile", { data }),
     events: (signal) => readEvents(send, fail, signal),
   };
   return client;

@@ -506,4 +506,22 @@ export class Vault {
       ...(cursor !== undefined ? { meta: { cursor } } : {}),
     });
   }
+
+  /**
+   * The seam a log target drives (sync/log/log-vault-sync.ts); the server protocol above does not use
+   * it. Under the vault's lock, `exchange` gets every pending change and returns the items to store in
+   * their place (merged versions, conflict copies, deletions), written with their index entries at once.
+   */
+  async exchangeWithTarget(exchange: (pending: StoredItem[]) => Promise<StoredItem[]>): Promise<void> {
+    await this.lock(async () => {
+      const put = await exchange(await this.store.readPending(Number.MAX_SAFE_INTEGER));
+      const upserts: IndexEntry[] = [];
+      const removed: ItemId[] = [];
+      for (const s of put) {
+        if (s.deleted || !s.data) removed.push(s.id);
+        else upserts.push(toIndexEntry(await decryptItem(this.keys, s.id, s.data)));
+      }
+      await this.store.write({ putItems: put, ...(await this.indexChange(upserts, removed)) });
+    });
+  }
 }

@@ -232,6 +232,11 @@ export const manifestsAnswer = obj({
   manifests: arr(obj({ deviceId: uuid, data: b64u(LIMITS.manifest, 1), updatedAt: time }), 1000),
 });
 
+// ---- the account's sync method, sealed by its devices (one opaque blob per account; see docs/sync.md) ----
+
+export const syncProfilePut = obj({ data: b64u(LIMITS.syncProfile, 1) });
+export const syncProfileAnswer = obj({ profile: nullable(obj({ data: b64u(LIMITS.syncProfile, 1), updatedAt: time })) });
+
 // ---- live channel: GET /events (text/event-stream) ----
 // event: revision   data: {"revision":N}
 // event: account    data: {"eakGeneration":N,"resetEpoch":N}

@@ -36,4 +36,6 @@ export const LIMITS = Object.freeze({
   /** request body bytes */
   body: 24 * MIB,
   manifest: Math.ceil((16 * MIB * 4) / 3),
+  /** the sealed sync profile, base64url characters (4 KiB of bytes) */
+  syncProfile: Math.ceil((4096 * 4) / 3),
 });

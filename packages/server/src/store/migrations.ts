@@ -116,6 +116,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX staged_items_id ON staged_items (account_seq, id);
     `,
   },
+  {
+    // The account's sync method (docs/sync.md), sealed by its devices: one small opaque blob per account.
+    version: 6,
+    name: "sync_profiles",
+    sqlite: `
+      CREATE TABLE sync_profiles (account_seq INTEGER PRIMARY KEY, data BLOB NOT NULL, updated_at INTEGER NOT NULL);
+    `,
+    postgres: `
+      CREATE TABLE sync_profiles (account_seq bigint PRIMARY KEY, data bytea NOT NULL, updated_at bigint NOT NULL);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -167,6 +167,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM sync_profiles WHERE account_seq = $1", [r.seq]);
         // remembered, so those devices are told "reset", not just "signed out"
         await c.query(
           `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
@@ -191,6 +192,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM sync_profiles WHERE account_seq = $1", [r.seq]);
         if (endedBy === "reset")
           await c.query(
             `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
@@ -411,6 +413,24 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         data: new Uint8Array(x.data as Buffer),
         updatedAt: x.updated_at as number,
       }));
+    },
+    async getSyncProfile(accountId) {
+      const r = await one("SELECT p.data, p.updated_at FROM sync_profiles p JOIN accounts a ON a.seq = p.account_seq WHERE a.id = $1", [
+        accountId,
+      ]);
+      return r ? { data: new Uint8Array(r.data as Buffer), updatedAt: Number(r.updated_at) } : undefined;
+    },
+    async putSyncProfile(accountId, data, updatedAt) {
+      return tx(async (c) => {
+        const a = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return "no_account" as const;
+        await c.query(
+          `INSERT INTO sync_profiles (account_seq, data, updated_at) VALUES ($1, $2, $3)
+           ON CONFLICT (account_seq) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+          [a.seq, buf(data), updatedAt],
+        );
+        return "stored" as const;
+      });
     },
     async putManifest(accountId, m, quotaBytes = Number.POSITIVE_INFINITY) {
       return tx(async (c) => {

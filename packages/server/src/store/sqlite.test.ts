@@ -42,7 +42,7 @@ test("sqlite: a database from before the storage quota gets each account's byte 
 });
 
 test("a database made before the kit column gains it on open, and keeps its accounts", async () => {
-  const file = join(dir, "old.db");
+  const file = join(dir, "old-kit.db");
   const old = new DatabaseSync(file);
   old.exec(`CREATE TABLE accounts (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT NOT NULL, email_lc TEXT NOT NULL UNIQUE,

@@ -178,6 +178,7 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
         q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
+        q("DELETE FROM sync_profiles WHERE account_seq = ?").run(seq);
         // remembered, so those devices are told "reset", not just "signed out"
         q(
           `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
@@ -199,6 +200,7 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM items WHERE account_seq = ?").run(seq);
         q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
+        q("DELETE FROM sync_profiles WHERE account_seq = ?").run(seq);
         if (endedBy === "reset")
           q(
             `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
@@ -416,6 +418,24 @@ export function openSqliteStore(file: string): Store {
           `INSERT INTO manifests (account_seq, device_id, data, updated_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (account_seq, device_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
         ).run(seq, m.deviceId, m.data, m.updatedAt);
+        return "stored" as const;
+      });
+    },
+
+    async getSyncProfile(accountId) {
+      const seq = accountSeq(accountId);
+      if (seq === undefined) return undefined;
+      const r = q("SELECT data, updated_at FROM sync_profiles WHERE account_seq = ?").get(seq);
+      return r ? { data: r.data as Uint8Array, updatedAt: Number(r.updated_at) } : undefined;
+    },
+    async putSyncProfile(accountId, data, updatedAt) {
+      return tx(() => {
+        const seq = accountSeq(accountId);
+        if (seq === undefined) return "no_account" as const;
+        q(
+          `INSERT INTO sync_profiles (account_seq, data, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (account_seq) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        ).run(seq, data, updatedAt);
         return "stored" as const;
       });
     },

@@ -266,6 +266,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.putManifest(a.id, { deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }), "stored");
     assert.equal(await store.storageUsed(a.id), 3);
     assert.deepEqual(await store.listManifests(a.id), [{ deviceId: dev, data: bytes("m2"), updatedAt: now + 1 }]);
+    assert.equal(await store.getSyncProfile(a.id), undefined);
+    assert.equal(await store.putSyncProfile(a.id, bytes("p1"), now), "stored");
+    assert.equal(await store.putSyncProfile(a.id, bytes("p2"), now + 2), "stored");
+    assert.deepEqual(await store.getSyncProfile(a.id), { data: bytes("p2"), updatedAt: now + 2 });
+    assert.equal(await store.putSyncProfile(randomUUID(), bytes("p"), now), "no_account");
     const r = await store.resetAccount(
       a.id,
       { authPublicKey: "C".repeat(43), verifier: "dg", wrappedEak: "dw", eakGeneration: 0, emailEnabled: true },
@@ -276,6 +281,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(r?.verifier, "dg");
     assert.equal((await store.pull(a.id, 0, 100))?.items.length, 0);
     assert.deepEqual(await store.listManifests(a.id), []);
+    assert.equal(await store.getSyncProfile(a.id), undefined, "a reset forgets the sync profile");
     assert.equal(await store.storageUsed(a.id), 0, "a reset frees the account's storage");
     assert.ok(await store.findSession(hk, now));
     assert.equal(await store.findSession(ho, now), undefined);

@@ -193,6 +193,10 @@ export interface Store {
   /** `too_many` when the account already has MAX_MANIFESTS other devices; `quota` as for push */
   putManifest(accountId: string, manifest: Manifest, quotaBytes?: number): Promise<"stored" | "too_many" | "quota" | "no_account">;
 
+  /** The account's sealed sync profile (at most MAX_SYNC_PROFILE bytes), or undefined when none was stored. */
+  getSyncProfile(accountId: string): Promise<{ data: Uint8Array; updatedAt: number } | undefined>;
+  putSyncProfile(accountId: string, data: Uint8Array, updatedAt: number): Promise<"stored" | "no_account">;
+
   /** Announces an event to every server process sharing this store (after commit). */
   publish(event: LiveEvent): Promise<void>;
   subscribe(listener: (event: LiveEvent) => void): void;
@@ -201,3 +205,6 @@ export interface Store {
   sweep(now: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A sync profile is a kind and a few hints: anything larger is not one. */
+export const MAX_SYNC_PROFILE = 4096;

@@ -1,5 +1,5 @@
-// Settings: auto-lock, the account QR code and mail, devices, export, change password, Account Key rotation,
-// account reset.
+// Settings: auto-lock, the account QR code and mail, devices, the sync method, export, change password, Account Key
+// rotation, account reset.
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import { rotateAccountKey } from "@cryptex/core/sync/rotate-key.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
@@ -17,6 +17,7 @@ import type { VaultSession } from "../vault/vault-session.ts";
 import { Appearance } from "./appearance-settings.tsx";
 import { ChangePassword } from "./change-password.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
+import { SyncMethodSection } from "./sync-method-section.tsx";
 
 type Props = {
   session: VaultSession;
@@ -256,6 +257,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
       <AccountQr session={session} />
       <Devices session={session} />
       <AddDevicePanel session={session} />
+      <SyncMethodSection session={session} />
       <section aria-labelledby="s-export">
         <h3 id="s-export">Export</h3>
         <p class="muted small">

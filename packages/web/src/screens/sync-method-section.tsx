@@ -1,0 +1,40 @@
+// Settings › Sync method: the account's method as its devices stored it (sealed) on the server.
+import { b64uDecode } from "@cryptex/core/encoding/base64.ts";
+import { openSyncProfile, type SyncProfile } from "@cryptex/core/sync/log/sync-profile.ts";
+import { useEffect, useState } from "preact/hooks";
+import { errorText } from "../ui/error-text.ts";
+import { syncMethodNote } from "../vault/sync-method-note.ts";
+import type { VaultSession } from "../vault/vault-session.ts";
+
+export function SyncMethodSection({ session }: { session: VaultSession }) {
+  const [profile, setProfile] = useState<SyncProfile | undefined | "loading">("loading");
+  const [msg, setMsg] = useState("");
+  useEffect(() => {
+    session.api
+      .syncProfile()
+      .then(async ({ profile: p }) => {
+        const bytes = p ? b64uDecode(p.data) : undefined;
+        setProfile(bytes ? await openSyncProfile(session.unlocked.keys, bytes) : undefined);
+      })
+      .catch((e: unknown) => {
+        setProfile(undefined);
+        setMsg(errorText(e));
+      });
+  }, []);
+  const shown = profile === "loading" ? undefined : syncMethodNote(profile);
+  return (
+    <section aria-labelledby="s-sync">
+      <h3 id="s-sync">Sync method</h3>
+      {!shown && <p class="muted">Loading…</p>}
+      {shown && !msg && (
+        <>
+          <p>
+            <strong>{shown.method}</strong>
+          </p>
+          <p>{shown.note}</p>
+        </>
+      )}
+      {msg && <p class="muted">The account's sync method could not be read ({msg}).</p>}
+    </section>
+  );
+}
