@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { qrPngFromOutbox, runCli } from "@cryptex/cli/src/testing/run-cli.ts";
-import { readExport } from "@cryptex/cli/src/vault/export-file.ts";
+import { readExport } from "@cryptex/core/export/cryptex-export.ts";
 import { changePassword, resetAccount, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";

@@ -148,6 +148,23 @@ export class Vault {
     });
   }
 
+  /** Saves new items (an import) in ONE store write: after a crash either all of them are there or none. */
+  async saveNew(items: readonly Item[]): Promise<void> {
+    if (items.length === 0) return;
+    const data = await Promise.all(items.map((item) => encryptItem(this.keys, item)));
+    await this.lock(async () => {
+      const putItems: StoredItem[] = items.map((item, i) => ({
+        id: item.id,
+        data: data[i]!,
+        deleted: false,
+        revision: 0,
+        pending: true,
+        seenRev: 0,
+      }));
+      await this.store.write({ putItems, ...(await this.indexChange(items.map(toIndexEntry), [])) });
+    });
+  }
+
   /** Deletes an item for good (a tombstone that syncs); trash is an edit (trashItem), not this. */
   async purge(id: ItemId): Promise<void> {
     await this.lock(async () => {

@@ -13,6 +13,7 @@ export const LIMITS = Object.freeze({
   tags: 64,
   tag: 128,
   history: 100,
+  folder: 1024,
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -46,8 +47,10 @@ export const itemShape = obj(
     updatedAt: time,
     history: arr(historyShape, LIMITS.history),
     conflictOf: str({ max: 36, pattern: UUID }),
+    /** a folder path, segments joined by "/" ("Work/Dev"); absent when the item is in no folder */
+    folder: str({ min: 1, max: LIMITS.folder }),
   },
-  ["conflictOf"],
+  ["conflictOf", "folder"],
 );
 
 export type Field = Infer<typeof fieldShape>;
@@ -65,6 +68,17 @@ export interface NewItem {
   notes?: string;
   tags?: readonly string[];
   favorite?: boolean;
+  folder?: string;
+}
+
+/** "  Work / Dev/ " -> "Work/Dev"; empty segments dropped; "" when no folder is left. */
+export function normaliseFolder(path: string): string {
+  return path
+    .split("/")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .join("/")
+    .slice(0, LIMITS.folder);
 }
 
 function normaliseTags(tags: readonly string[]): string[] {
@@ -85,6 +99,7 @@ function buildFields(type: ItemType, input: NewItem["fields"]): Field[] {
 }
 
 export function createItem(input: NewItem, now = Date.now()): Item {
+  const folder = normaliseFolder(input.folder ?? "");
   return {
     v: 1,
     id: newItemId(),
@@ -99,6 +114,7 @@ export function createItem(input: NewItem, now = Date.now()): Item {
     createdAt: now,
     updatedAt: now,
     history: [],
+    ...(folder ? { folder } : {}),
   };
 }
 
@@ -113,6 +129,8 @@ export interface ItemChanges {
   notes?: string;
   tags?: readonly string[];
   favorite?: boolean;
+  /** "" takes the item out of its folder */
+  folder?: string;
 }
 
 /**
@@ -139,8 +157,11 @@ export function editItem(item: Item, changes: ItemChanges, now = Date.now()): It
       fields.push(tf ? { name: tf.name, kind: tf.kind, value } : { name, kind: "text", value, custom: true });
     }
   }
+  const { folder: oldFolder, ...rest } = item;
+  const folder = changes.folder === undefined ? oldFolder : normaliseFolder(changes.folder);
   return {
-    ...item,
+    ...rest,
+    ...(folder ? { folder } : {}),
     rev: item.rev + 1,
     title: changes.title ?? item.title,
     fields,

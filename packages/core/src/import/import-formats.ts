@@ -1,0 +1,59 @@
+// Every import format: its name (for --format), label, content detector and parser. Detection tries
+// them in this order, so the most specific signatures come first.
+import { CryptexError } from "../errors.ts";
+import { isCryptexJson } from "../export/cryptex-json.ts";
+import { isBitwardenCsv, parseBitwardenCsv } from "./formats/bitwarden-csv.ts";
+import { isBitwardenJson, parseBitwardenJson } from "./formats/bitwarden-json.ts";
+import { isBitwardenProtected, parseBitwardenProtected } from "./formats/bitwarden-protected.ts";
+import { isChromeCsv, isFirefoxCsv, isSafariCsv, parseChromeCsv, parseFirefoxCsv, parseSafariCsv } from "./formats/browser-csv.ts";
+import { parseCryptexExport, parseCryptexJson } from "./formats/cryptex.ts";
+import { isCryptexCsv, parseCryptexCsv } from "./formats/cryptex-csv.ts";
+import { isKeepassxcCsv, parseKeepassxcCsv } from "./formats/keepassxc-csv.ts";
+import { isLastpassCsv, parseLastpassCsv } from "./formats/lastpass-csv.ts";
+import type { ImportInput } from "./import-input.ts";
+import type { ParseResult } from "./imported-item.ts";
+
+export interface ImportFormat {
+  readonly name: string;
+  readonly label: string;
+  readonly detect: (input: ImportInput) => boolean;
+  readonly needsPassword?: (input: ImportInput) => boolean;
+  readonly parse: (input: ImportInput, password?: string) => ParseResult | Promise<ParseResult>;
+}
+
+function csvOf(input: ImportInput) {
+  const t = input.csv;
+  if (!t) throw new CryptexError("invalid_input", "the file is not CSV text");
+  return t;
+}
+
+const isCxex = (i: ImportInput) =>
+  i.bytes.length > 4 && i.bytes[0] === 0x43 && i.bytes[1] === 0x58 && i.bytes[2] === 0x45 && i.bytes[3] === 0x58;
+
+export const IMPORT_FORMATS: readonly ImportFormat[] = [
+  {
+    name: "cryptex",
+    label: "Cryptex encrypted export",
+    detect: isCxex,
+    needsPassword: () => true,
+    parse: (i, pw) => parseCryptexExport(i.bytes, pw ?? ""),
+  },
+  { name: "cryptex-json", label: "Cryptex JSON", detect: (i) => isCryptexJson(i.json), parse: (i) => parseCryptexJson(i.requireJson()) },
+  { name: "cryptex-csv", label: "Cryptex CSV", detect: (i) => isCryptexCsv(i.csv), parse: (i) => parseCryptexCsv(csvOf(i)) },
+  {
+    name: "bitwarden-json",
+    label: "Bitwarden JSON",
+    detect: (i) => isBitwardenJson(i.json) || isBitwardenProtected(i.json),
+    needsPassword: (i) => isBitwardenProtected(i.json),
+    parse: async (i, pw) => {
+      const j = i.requireJson();
+      return isBitwardenProtected(j) ? parseBitwardenJson(await parseBitwardenProtected(j, pw ?? "")) : parseBitwardenJson(j);
+    },
+  },
+  { name: "bitwarden-csv", label: "Bitwarden CSV", detect: (i) => isBitwardenCsv(i.csv), parse: (i) => parseBitwardenCsv(csvOf(i)) },
+  { name: "lastpass-csv", label: "LastPass CSV", detect: (i) => isLastpassCsv(i.csv), parse: (i) => parseLastpassCsv(csvOf(i)) },
+  { name: "keepassxc-csv", label: "KeePassXC CSV", detect: (i) => isKeepassxcCsv(i.csv), parse: (i) => parseKeepassxcCsv(csvOf(i)) },
+  { name: "firefox-csv", label: "Firefox CSV", detect: (i) => isFirefoxCsv(i.csv), parse: (i) => parseFirefoxCsv(csvOf(i)) },
+  { name: "safari-csv", label: "Safari / Apple Passwords CSV", detect: (i) => isSafariCsv(i.csv), parse: (i) => parseSafariCsv(csvOf(i)) },
+  { name: "chrome-csv", label: "Chrome / Edge CSV", detect: (i) => isChromeCsv(i.csv), parse: (i) => parseChromeCsv(csvOf(i)) },
+];
