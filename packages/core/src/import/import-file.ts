@@ -39,13 +39,16 @@ export function findImportFormat(name: string): ImportFormat {
 /** The format these bytes are in, judged by their content; undefined when none matches. */
 export function detectImportFormat(bytes: Uint8Array | ImportInput): ImportFormat | undefined {
   const input = bytes instanceof ImportInput ? bytes : new ImportInput(bytes);
+  let malformed: unknown;
   for (const f of IMPORT_FORMATS) {
     try {
       if (f.detect(input)) return f;
-    } catch {
-      // a detector that chokes on hostile bytes simply does not match
+    } catch (e) {
+      // a detector that chokes on hostile bytes does not match; a broken CSV is worth naming if nothing does
+      malformed ??= e;
     }
   }
+  if (malformed instanceof CryptexError && malformed.code === "invalid_input") throw malformed;
   return undefined;
 }
 
