@@ -14,6 +14,7 @@ export const CRYPTEX_CSV_COLUMNS = [
   "folder",
   "tags",
   "favorite",
+  "trashed",
   "fields",
 ];
 
@@ -38,6 +39,7 @@ export function writeCryptexCsv(items: readonly Item[]): string {
       i.folder ?? "",
       i.tags.join(", "),
       i.favorite ? "1" : "",
+      i.trashedAt === null ? "" : "1",
       rest.join("\n"),
     ];
   });

@@ -31,6 +31,7 @@ export function parseCryptexCsv(table: CsvTable): ParseResult {
       .folder(r.get(row, "folder"))
       .tag(...r.get(row, "tags").split(","))
       .favorite(r.get(row, "favorite"));
+    b.trashed(r.get(row, "trashed") === "1");
   });
   return sink.result();
 }
