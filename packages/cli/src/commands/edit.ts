@@ -15,9 +15,10 @@ export const run: CommandRun = async (ctx, args) => {
     ...(f.notes !== undefined ? { notes: f.notes as string } : {}),
     ...(f.tag !== undefined ? { tags: f.tag as string[] } : {}),
     ...(f.favorite === true ? { favorite: true } : {}),
+    ...(f.folder !== undefined ? { folder: f.folder as string } : {}),
   };
   if (Object.keys(changes).length === 0)
-    throw new CliError("usage", "nothing to change: give --field, --title, --tag, --notes or --favorite");
+    throw new CliError("usage", "nothing to change: give --field, --title, --tag, --notes, --favorite or --folder");
   const v = await unlockVault(ctx);
   try {
     const { Vault } = await import("@cryptex/core/sync/engine.ts");

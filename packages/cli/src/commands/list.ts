@@ -1,4 +1,5 @@
-// `cryptex list [--type T] [--tag T] [--favorite] [--trash]`: from the index only, no item decrypts.
+// `cryptex list [--type T] [--tag T] [--folder PATH] [--favorite] [--trash]`: from the index only, no item decrypts.
+import { isInFolder } from "@cryptex/core/vault/folders.ts";
 import { resolveItemType } from "@cryptex/core/vault/templates.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { entriesText, entryJson, type Marks, mayBeConflictCopy } from "../io/render.ts";
@@ -12,6 +13,7 @@ export const run: CommandRun = async (ctx, args) => {
   if (typeName !== undefined && !type) throw new CliError("usage", `unknown item type "${typeName}"`);
   const tags = ((args.values.tag as string[] | undefined) ?? []).map((t) => t.toLowerCase());
   const trash = args.values.trash === true;
+  const folder = args.values.folder as string | undefined;
   const v = await unlockVault(ctx);
   try {
     const all = await readEntries(v);
@@ -21,6 +23,7 @@ export const run: CommandRun = async (ctx, args) => {
           e.trashed === trash &&
           (!type || e.type === type) &&
           (args.values.favorite !== true || e.favorite) &&
+          (folder === undefined || isInFolder(e.folder, folder)) &&
           tags.every((t) => e.tags.some((x) => x.toLowerCase() === t)),
       )
       .sort((a, b) => a.title.localeCompare(b.title));

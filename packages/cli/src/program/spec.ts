@@ -47,6 +47,7 @@ const SERVER = o("server", "server URL, https://…", { value: "URL" });
 const EMAIL = o("email", "account e-mail address", { value: "E" });
 const FIELD = o("field", "field value (repeatable)", { value: "NAME=VALUE", multiple: true });
 const TAG = o("tag", "tag (repeatable)", { value: "T", multiple: true });
+const FOLDER = o("folder", 'folder path, e.g. "Work/Dev" ("" for none)', { value: "PATH" });
 const cmd = (m: string) => () => import(`../commands/${m}.ts`) as Promise<{ run: CommandRun }>;
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -103,6 +104,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       TAG,
       o("favorite", "mark as favourite"),
       o("notes", "notes", { value: "TEXT" }),
+      FOLDER,
     ],
     load: cmd("add"),
   },
@@ -112,9 +114,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     minArgs: 0,
     maxArgs: 0,
     summary: "list items",
-    options: [o("type", "only this type", { value: "T" }), TAG, o("favorite", "only favourites"), o("trash", "list the trash")],
+    options: [
+      o("type", "only this type", { value: "T" }),
+      TAG,
+      o("folder", "only this folder and the folders below it", { value: "PATH" }),
+      o("favorite", "only favourites"),
+      o("trash", "list the trash"),
+    ],
     load: cmd("list"),
   },
+  { name: "folders", args: "", minArgs: 0, maxArgs: 0, summary: "the folder tree with item counts", options: [], load: cmd("folders") },
   {
     name: "search",
     args: "QUERY",
@@ -145,6 +154,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       TAG,
       o("favorite", "mark as favourite"),
       o("notes", "notes", { value: "TEXT" }),
+      FOLDER,
     ],
     load: cmd("edit"),
   },

@@ -45,8 +45,9 @@ const stdinItem = obj(
     notes: str({ max: LIMITS.notes }),
     tags: arr(str({ min: 1, max: LIMITS.tag }), LIMITS.tags),
     favorite: bool,
+    folder: str({ max: LIMITS.folder }),
   },
-  ["type", "fields", "notes", "tags", "favorite"],
+  ["type", "fields", "notes", "tags", "favorite", "folder"],
 );
 
 export function parseItemJson(text: string) {

@@ -20,7 +20,10 @@ const itemArb = (customKinds: Field["kind"][]) =>
     .record({
       type: fc.constantFrom(...TYPES),
       title: text(1).filter((s) => s.trim().length > 0),
-      slotValues: fc.array(text(1).filter((s) => s.trim().length > 0), { minLength: 8, maxLength: 8 }),
+      slotValues: fc.array(
+        text(1).filter((s) => s.trim().length > 0),
+        { minLength: 8, maxLength: 8 },
+      ),
       slotMask: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
       custom: fc.uniqueArray(fc.record({ name: word, kind: fc.constantFrom(...customKinds), value: text() }), {
         maxLength: 3,
@@ -41,7 +44,15 @@ const itemArb = (customKinds: Field["kind"][]) =>
         .filter((_, i) => r.slotMask[i])
         .map((f, i) => ({ name: f.name, kind: f.kind, value: f.name === "expiry" ? "03/2031" : r.slotValues[i]! }));
       for (const c of r.custom) fields.push({ name: `c-${c.name}`, kind: c.kind, value: c.value, custom: true });
-      const base = createItem({ type: r.type, title: r.title, fields, notes: r.notes, tags: r.tags, favorite: r.favorite, folder: r.folder });
+      const base = createItem({
+        type: r.type,
+        title: r.title,
+        fields,
+        notes: r.notes,
+        tags: r.tags,
+        favorite: r.favorite,
+        folder: r.folder,
+      });
       return {
         ...base,
         trashedAt: r.trashed ? 1 : null,
@@ -56,9 +67,7 @@ function essence(i: Item, keep: { history: boolean; dates: boolean }) {
   return {
     type: i.type,
     title: i.title,
-    fields: i.fields
-      .map((f) => `${f.custom ? "custom" : "slot"}|${f.name}|${f.kind}|${f.value}`)
-      .sort(),
+    fields: i.fields.map((f) => `${f.custom ? "custom" : "slot"}|${f.name}|${f.kind}|${f.value}`).sort(),
     notes: i.notes,
     tags: i.tags,
     favorite: i.favorite,
@@ -70,9 +79,19 @@ function essence(i: Item, keep: { history: boolean; dates: boolean }) {
 }
 
 const cases = [
-  { name: "Cryptex JSON", write: writeCryptexJson, kinds: ["text", "hidden", "url", "email", "phone", "date", "totp", "note", "number"], keep: { history: true, dates: true } },
+  {
+    name: "Cryptex JSON",
+    write: writeCryptexJson,
+    kinds: ["text", "hidden", "url", "email", "phone", "date", "totp", "note", "number"],
+    keep: { history: true, dates: true },
+  },
   { name: "Bitwarden JSON", write: writeBitwardenJson, kinds: ["text", "hidden"], keep: { history: true, dates: true } },
-  { name: "Cryptex CSV", write: writeCryptexCsv, kinds: ["text", "hidden", "url", "email", "date", "note"], keep: { history: false, dates: false } },
+  {
+    name: "Cryptex CSV",
+    write: writeCryptexCsv,
+    kinds: ["text", "hidden", "url", "email", "date", "note"],
+    keep: { history: false, dates: false },
+  },
 ] as const;
 
 for (const c of cases) {
@@ -85,7 +104,10 @@ for (const c of cases) {
           back.map((i) => essence(i, c.keep)),
           items.map((i) => essence(i, c.keep)),
         );
-        assert.deepEqual(report.notes.filter((n) => n.kept === "lost"), []);
+        assert.deepEqual(
+          report.notes.filter((n) => n.kept === "lost"),
+          [],
+        );
       }),
       { numRuns: 60 },
     );

@@ -13,7 +13,10 @@ export function parseCsv(text: string): CsvTable {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const r = Papa.parse<string[]>(body, { header: false, skipEmptyLines: true });
   const bad = r.errors.find((e) => e.type === "Quotes");
-  if (bad) throw new CryptexError("invalid_input", `CSV row ${(bad.row ?? 0) + 1} (the header is row 1): ${bad.message}`, { record: bad.row ?? 0 });
+  if (bad)
+    throw new CryptexError("invalid_input", `CSV row ${(bad.row ?? 0) + 1} (the header is row 1): ${bad.message}`, {
+      record: bad.row ?? 0,
+    });
   const [header = [], ...rows] = r.data;
   return { header, rows };
 }

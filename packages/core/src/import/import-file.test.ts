@@ -121,7 +121,16 @@ test("duplicates are reported, and skipped on request; a malformed file names th
   assert.equal(skipped.items.length, 0);
   const broken = new TextEncoder().encode('name,url,username,password,note\r\na,b,c,"unterminated\r\n');
   await assert.rejects(importFile(broken), (e: Error & { code?: string }) => e.code === "invalid_input" && /row 2/.test(e.message));
-  const badType = new TextEncoder().encode(JSON.stringify({ encrypted: false, folders: [], items: [{ type: 1, name: "ok", login: {} }, { type: 9, name: "bad" }] }));
+  const badType = new TextEncoder().encode(
+    JSON.stringify({
+      encrypted: false,
+      folders: [],
+      items: [
+        { type: 1, name: "ok", login: {} },
+        { type: 9, name: "bad" },
+      ],
+    }),
+  );
   await assert.rejects(importFile(badType), /item 2/);
   await assert.rejects(importFile(new TextEncoder().encode("just some text")), { code: "unsupported_format" });
   assert.throws(() => inspectImport(new Uint8Array([1]), "no-such-format"), { code: "invalid_input" });

@@ -12,7 +12,9 @@ function encString(plain: Uint8Array, keys: { enc: Uint8Array; mac: Uint8Array }
   const iv = randomBytes(16);
   const c = createCipheriv("aes-256-cbc", keys.enc, iv);
   const ct = Buffer.concat([c.update(plain), c.final()]);
-  const mac = createHmac("sha256", keys.mac).update(Buffer.concat([iv, ct])).digest();
+  const mac = createHmac("sha256", keys.mac)
+    .update(Buffer.concat([iv, ct]))
+    .digest();
   return `2.${iv.toString("base64")}|${ct.toString("base64")}|${mac.toString("base64")}`;
 }
 
