@@ -48,9 +48,9 @@ function toBitwarden(item: Item, folderIds: Map<string, string>): J {
     collectionIds: null,
   };
   if (type === 1) {
-    const uris = [take("url"), ...item.fields.filter((f) => f.custom && f.kind === "url").map((f) => (used.add(f), f.value))].filter(
-      (u): u is string => u !== null,
-    );
+    const extraUrls = item.fields.filter((f) => f.custom && f.kind === "url");
+    for (const f of extraUrls) used.add(f);
+    const uris = [take("url"), ...extraUrls.map((f) => f.value)].filter((u): u is string => u !== null);
     out.login = {
       uris: uris.map((uri) => ({ match: null, uri })),
       username: take("username"),

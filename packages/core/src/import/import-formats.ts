@@ -8,6 +8,7 @@ import { isBitwardenProtected, parseBitwardenProtected } from "./formats/bitward
 import { isChromeCsv, isFirefoxCsv, isSafariCsv, parseChromeCsv, parseFirefoxCsv, parseSafariCsv } from "./formats/browser-csv.ts";
 import { parseCryptexExport, parseCryptexJson } from "./formats/cryptex.ts";
 import { isCryptexCsv, parseCryptexCsv } from "./formats/cryptex-csv.ts";
+import { isKdbx, isKeepassXml, parseKdbx, parseKeepassXml } from "./formats/kdbx.ts";
 import { isKeepassxcCsv, parseKeepassxcCsv } from "./formats/keepassxc-csv.ts";
 import { isLastpassCsv, parseLastpassCsv } from "./formats/lastpass-csv.ts";
 import type { ImportInput } from "./import-input.ts";
@@ -38,6 +39,14 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     needsPassword: () => true,
     parse: (i, pw) => parseCryptexExport(i.bytes, pw ?? ""),
   },
+  {
+    name: "kdbx",
+    label: "KeePass database (KDBX)",
+    detect: (i) => isKdbx(i.bytes),
+    needsPassword: () => true,
+    parse: (i, pw) => parseKdbx(i.bytes, pw ?? ""),
+  },
+  { name: "keepass-xml", label: "KeePass XML", detect: (i) => isKeepassXml(i.text), parse: (i) => parseKeepassXml(i.text ?? "") },
   { name: "cryptex-json", label: "Cryptex JSON", detect: (i) => isCryptexJson(i.json), parse: (i) => parseCryptexJson(i.requireJson()) },
   { name: "cryptex-csv", label: "Cryptex CSV", detect: (i) => isCryptexCsv(i.csv), parse: (i) => parseCryptexCsv(csvOf(i)) },
   {
