@@ -11,7 +11,12 @@ const isObj = (v: unknown): v is J => typeof v === "object" && v !== null && !Ar
 const list = (v: unknown): J[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 export function isBitwardenJson(json: unknown): boolean {
-  return isObj(json) && Array.isArray(json.items) && (json.encrypted === false || "folders" in json || "collections" in json);
+  if (!isObj(json) || !Array.isArray(json.items)) return false;
+  const first = json.items[0];
+  return (
+    (json.encrypted === false || "folders" in json || "collections" in json) &&
+    (first === undefined || (isObj(first) && typeof first.type === "number"))
+  );
 }
 
 export function parseBitwardenJson(json: unknown): ParseResult {
