@@ -1,4 +1,4 @@
-// Settings: auto-lock, the account QR code and mail, devices, export, change password, account reset.
+// Settings: auto-lock, the account QR code and mail, devices, import, export, change password, account reset.
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
@@ -9,8 +9,9 @@ import { errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
-import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
+import { ExportPanel } from "./export-panel.tsx";
+import { ImportPanel } from "./import-panel.tsx";
 
 type Props = {
   session: VaultSession;
@@ -223,7 +224,6 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
 }
 
 export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut }: Props) {
-  const [exportMsg, setExportMsg] = useState("");
   return (
     <div class="settings">
       <header class="item-head">
@@ -254,27 +254,8 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
       </section>
       <AccountQr session={session} />
       <Devices session={session} />
-      <section aria-labelledby="s-export">
-        <h3 id="s-export">Export</h3>
-        <p class="muted small">
-          An export file is <strong>not encrypted</strong>: anyone who gets it can read every password.
-        </p>
-        <button
-          type="button"
-          onClick={async () => {
-            if (!window.confirm("Export every item as an unencrypted file?")) return;
-            try {
-              await exportVault(session);
-              setExportMsg("Export downloaded.");
-            } catch (e) {
-              setExportMsg(errorText(e));
-            }
-          }}
-        >
-          Export (unencrypted JSON)
-        </button>
-        {exportMsg && <p role="status">{exportMsg}</p>}
-      </section>
+      <ImportPanel session={session} />
+      <ExportPanel session={session} />
       <ChangePassword session={session} store={store} />
       <section aria-labelledby="s-out">
         <h3 id="s-out">This device</h3>

@@ -5,6 +5,7 @@ import { type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
 import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { IdbStore } from "../store/idb-store.ts";
+import { FolderList } from "../ui/folder-list.tsx";
 import { Generator } from "../ui/generator.tsx";
 import { VirtualList } from "../ui/virtual-list.tsx";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
@@ -21,13 +22,16 @@ type Pane =
   | { kind: "settings" }
   | { kind: "generator" };
 
-const filterKey = (f: Filter) => (f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind);
+const filterKey = (f: Filter) =>
+  f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind === "folder" ? `folder:${f.folder}` : f.kind;
 const parseFilter = (k: string): Filter =>
   k.startsWith("type:")
     ? { kind: "type", type: k.slice(5) }
     : k.startsWith("tag:")
       ? { kind: "tag", tag: k.slice(4) }
-      : { kind: k as "all" | "favorites" | "trash" };
+      : k.startsWith("folder:")
+        ? { kind: "folder", folder: k.slice(7) }
+        : { kind: k as "all" | "favorites" | "trash" };
 
 /** From this many entries, the first screen is painted before the whole list is sorted. */
 const FIRST_SCREEN_FROM = 5000;
@@ -127,7 +131,9 @@ export function VaultScreen({
       ? (template(filter.type as never)?.label ?? filter.type)
       : filter.kind === "tag"
         ? `#${filter.tag}`
-        : { all: "All items", favorites: "Favourites", trash: "Trash" }[filter.kind];
+        : filter.kind === "folder"
+          ? filter.folder
+          : { all: "All items", favorites: "Favourites", trash: "Trash" }[filter.kind];
 
   const filterButton = (f: Filter, label: string) => (
     <li key={filterKey(f)}>
@@ -185,6 +191,12 @@ export function VaultScreen({
         </ul>
         <h3>Types</h3>
         <ul>{TEMPLATES.map((t) => filterButton({ kind: "type", type: t.type }, t.label))}</ul>
+        <FolderList
+          session={session}
+          version={version}
+          active={filter.kind === "folder" ? filter.folder : undefined}
+          onSelect={(folder) => setFilter({ kind: "folder", folder })}
+        />
         {tags.length > 0 && <h3>Tags</h3>}
         <ul>{tags.slice(0, 200).map((t) => filterButton({ kind: "tag", tag: t }, `#${t}`))}</ul>
         <ul>{filterButton({ kind: "trash" }, "Trash")}</ul>

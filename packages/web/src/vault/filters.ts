@@ -4,13 +4,15 @@
 // list's title order (so no sort per keystroke), and typing that extends the query searches only the last
 // matches.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
+import { isInFolder } from "@cryptex/core/vault/folders.ts";
 
 export type Filter =
   | { kind: "all" }
   | { kind: "favorites" }
   | { kind: "trash" }
   | { kind: "type"; type: string }
-  | { kind: "tag"; tag: string };
+  | { kind: "tag"; tag: string }
+  | { kind: "folder"; folder: string };
 
 export function matchesFilter(e: IndexEntry, f: Filter): boolean {
   switch (f.kind) {
@@ -24,6 +26,8 @@ export function matchesFilter(e: IndexEntry, f: Filter): boolean {
       return e.type === f.type && !e.trashed;
     case "tag":
       return e.tags.includes(f.tag) && !e.trashed;
+    case "folder":
+      return isInFolder(e.folder, f.folder) && !e.trashed;
   }
 }
 

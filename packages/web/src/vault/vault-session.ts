@@ -74,6 +74,13 @@ export class VaultSession {
     void this.sync();
   }
 
+  /** An import: every item in one local write, then one sync. */
+  async saveNew(items: readonly Item[]): Promise<void> {
+    await this.vault.saveNew(items);
+    this.emit();
+    void this.sync();
+  }
+
   async purge(id: ItemId): Promise<void> {
     await this.vault.purge(id);
     this.emit();
