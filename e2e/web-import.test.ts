@@ -51,11 +51,11 @@ test("Settings → Import: format shown, preview with counts, import, report; it
   await page.getByRole("button", { name: "Preview" }).click();
   const report = page.getByRole("region", { name: "Import report" });
   await report.getByText("Ready to import 6 of 6 items from Bitwarden JSON.").waitFor();
-  assert.match(await report.textContent(), /login: 2/);
+  assert.match((await report.textContent()) ?? "", /login: 2/);
   await page.screenshot({ path: join(OUT, "01-preview.png") });
   await page.getByRole("button", { name: "Import 6 items" }).click();
   await report.getByText("Imported 6 of 6 items from Bitwarden JSON.").waitFor();
-  assert.match(await report.textContent(), /2 things not imported/);
+  assert.match((await report.textContent()) ?? "", /2 things not imported/);
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download the report" }).click();
   const text = readFileSync((await (await download).path())!, "utf8");
