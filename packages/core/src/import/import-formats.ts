@@ -16,6 +16,7 @@ import { isLastpassCsv, parseLastpassCsv } from "./formats/lastpass-csv.ts";
 import { isMsecureCsv, parseMsecureCsv } from "./formats/msecure-csv.ts";
 import { is1passwordCsv, is1pux, parse1passwordCsv, parse1pux } from "./formats/onepassword.ts";
 import { isProtonJson, parseProtonPass, protonJsonOfZip } from "./formats/proton-pass.ts";
+import { isPgpMessage, parseProtonPgp } from "./formats/proton-pgp.ts";
 import type { ImportInput } from "./import-input.ts";
 import type { ParseResult } from "./imported-item.ts";
 
@@ -74,6 +75,13 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
     label: "Proton Pass",
     detect: (i) => !!protonJsonOfZip(i.zip) || isProtonJson(i.json),
     parse: (i) => parseProtonPass(protonJson(i)),
+  },
+  {
+    name: "proton-pass-pgp",
+    label: "Proton Pass (encrypted)",
+    detect: (i) => isPgpMessage(i.bytes, i.text),
+    needsPassword: () => true,
+    parse: (i, pw) => parseProtonPgp(i.bytes, i.text, pw ?? ""),
   },
   { name: "dashlane-zip", label: "Dashlane CSV zip", detect: (i) => isDashlaneZip(i.zip), parse: (i) => parseDashlaneZip(zipOf(i)) },
   { name: "msecure-csv", label: "mSecure 6 CSV", detect: (i) => isMsecureCsv(i.text), parse: (i) => parseMsecureCsv(i.text ?? "") },

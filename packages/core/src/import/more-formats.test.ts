@@ -148,3 +148,18 @@ test("Dashlane: credentials.csv alone, and the zip of CSVs", async () => {
   assert.equal(fieldValue(byTitle(all.items, "Visa"), "country"), "US");
   assert.equal(byTitle(all.items, "Safe").notes, "combo 1-2-3");
 });
+
+test("Proton Pass PGP-encrypted export: opens with the passphrase, refuses a wrong one", async () => {
+  const openpgp = await import("openpgp");
+  const zip = zipSync({ "Proton Pass/data.json": fixture("proton-pass.json") });
+  const armored = await openpgp.encrypt({
+    message: await openpgp.createMessage({ binary: zip }),
+    passwords: ["pgp pass ✓"],
+    format: "armored",
+  });
+  const file = new TextEncoder().encode(armored as string);
+  const { items, report } = await importFile(file, { password: "pgp pass ✓" });
+  assert.equal(report.format, "proton-pass-pgp");
+  assert.equal(fieldValue(byTitle(items, "Git 🔑"), "password"), "p@ss word ");
+  await assert.rejects(importFile(file, { password: "not it" }), { code: "wrong_password" });
+});
