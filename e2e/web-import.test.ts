@@ -3,7 +3,8 @@
 // their folders appear in the list and the sidebar; the encrypted export opens with core's reader (as the
 // CLI does) and an open export needs the Account Password again.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { readExport } from "@cryptex/core/export/cryptex-export.ts";
@@ -71,6 +72,27 @@ test("Settings → Import: format shown, preview with counts, import, report; it
   await page.getByText("Synced").waitFor();
 });
 
+test("a KeePass KDBX made by keepassxc-cli imports in the browser with its password (Argon2 in WebAssembly, TABs kept)", async () => {
+  const kdbx = join(OUT, "fixture.kdbx");
+  const xml = new URL("../packages/core/src/import/fixtures/keepass.xml", import.meta.url).pathname;
+  rmSync(kdbx, { force: true }); // keepassxc-cli will not overwrite
+  execFileSync("keepassxc-cli", ["import", "-q", "-p", "-t", "100", xml, kdbx], { input: "kdbx pass ✓\nkdbx pass ✓\n" });
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByLabel("File to import").setInputFiles(kdbx);
+  await page.getByText("Format: KeePass database (KDBX)").waitFor();
+  await page.getByLabel("The file's password").fill("wrong password");
+  await page.getByRole("button", { name: "Preview" }).click();
+  await page.getByRole("alert").filter({ hasText: "Wrong password for this file." }).waitFor({ timeout: 30_000 });
+  await page.getByLabel("The file's password").fill("kdbx pass ✓");
+  await page.getByRole("button", { name: "Preview" }).click();
+  const report = page.getByRole("region", { name: "Import report" });
+  await report.getByText(/Ready to import 4 of 4 items from KeePass database/).waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Import 4 items" }).click();
+  await report.getByText(/Imported 4 of 4 items/).waitFor();
+  await page.getByRole("button", { name: "All items" }).click();
+  await listItem("KeePass TOTP").waitFor();
+});
+
 test("exports: the encrypted file opens with core's reader; an open export needs the Account Password", async () => {
   await page.getByRole("button", { name: "Settings" }).click();
   await page.getByLabel("Password for the export file").fill("export file pw 77 lantern!");
@@ -79,8 +101,18 @@ test("exports: the encrypted file opens with core's reader; an open export needs
   await page.getByRole("button", { name: "Export", exact: true }).click();
   const file = new Uint8Array(readFileSync((await (await download).path())!));
   const items = await readExport(file, "export file pw 77 lantern!");
-  assert.equal(items.length, 6);
-  assert.equal(items.find((i) => i.title === "Git 🔑 サーバー")?.folder, "Work/Dev");
+  assert.equal(items.length, 10);
+  assert.equal(
+    items.find(
+      (i) => i.title === "Git 🔑 サーバー" && i.type === "login" && i.history.length === 7 && i.fields.some((f) => f.name === "Formula"),
+    )?.folder,
+    "Work/Dev",
+  );
+  assert.equal(
+    items.find((i) => i.fields.some((f) => f.name === "Recovery"))?.notes,
+    "tab\there\nline two",
+    "the TAB read from the KDBX in the browser",
+  );
   await page.getByLabel("Format", { exact: true }).selectOption("bitwarden-json");
   await page.getByLabel("Account password", { exact: true }).fill("not the password at all");
   await page.getByLabel("I understand the file is not encrypted").check();
@@ -90,5 +122,5 @@ test("exports: the encrypted file opens with core's reader; an open export needs
   const open = page.waitForEvent("download");
   await page.getByRole("button", { name: "Export", exact: true }).click();
   const json = JSON.parse(readFileSync((await (await open).path())!, "utf8"));
-  assert.equal(json.items.length, 6);
+  assert.equal(json.items.length, 10);
 });

@@ -15,6 +15,10 @@ type Step =
   | { kind: "preview"; items: Item[]; report: ImportReport }
   | { kind: "done"; report: ImportReport };
 
+/** The app's wrong-password text speaks of the Account Password; here it is the file's. */
+const importErrorText = (e: unknown) =>
+  (e as { code?: string }).code === "wrong_password" ? "Wrong password for this file." : errorText(e);
+
 const core = () => Promise.all([import("@cryptex/core/import/import-file.ts"), import("@cryptex/core/import/import-report.ts")]);
 
 export function ImportPanel({ session }: { session: VaultSession }) {
@@ -53,7 +57,7 @@ export function ImportPanel({ session }: { session: VaultSession }) {
       });
       setStep({ kind: "preview", items, report });
     } catch (e) {
-      setMsg(errorText(e));
+      setMsg(importErrorText(e));
     } finally {
       setBusy("");
     }
