@@ -1,5 +1,6 @@
 // `cryptex import`, `export --format`, and folders, through the real program and a real SQLite vault.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,6 +81,25 @@ test("a malformed file imports nothing and names the row; a wrong file password 
   const wrong = await run(["import", cx, "--password-stdin"], "not the file password\n");
   assert.equal(wrong.code, 6);
   assert.match(wrong.stderr, /wrong export password/);
+});
+
+test("--password-stdin: the account password, then the file's (KDBX); a file without one ignores that line", async () => {
+  const kdbx = join(dir, "keepass.kdbx");
+  execFileSync("keepassxc-cli", ["import", "-q", "-p", "-t", "100", join(FIXTURES, "keepass.xml"), kdbx], {
+    input: "kdbx pass ✓\nkdbx pass ✓\n",
+  });
+  const other = join(dir, "kdbx-home");
+  await makeOfflineVault(other, PW, 0);
+  const wrong = await runCli(["import", kdbx, "--password-stdin"], { home: other, stdin: `${PW}\nnot the kdbx password\n` });
+  assert.equal(wrong.code, 6);
+  assert.match(wrong.stderr, /^cryptex: wrong password for this KeePass database$/m, "names the file's password, not the account's");
+  const ok = await runCli(["import", kdbx, "--password-stdin", "--json"], { home: other, stdin: `${PW}\nkdbx pass ✓\n` });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).format, "kdbx");
+  const tab = await runCli(["get", "Git 🔑 サーバー", "--json", "--password-stdin"], { home: other, stdin: `${PW}\n` });
+  assert.equal(JSON.parse(tab.stdout).notes, "tab\there\nline two");
+  const csv = await runCli(["import", join(FIXTURES, "chrome.csv"), "--password-stdin"], { home: other, stdin: `${PW}\nignored line\n` });
+  assert.equal(csv.code, 0, csv.stderr);
 });
 
 test("open exports need --plaintext and the Account Password, are 0600, and import back into a new vault", async () => {
