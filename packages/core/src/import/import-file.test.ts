@@ -135,3 +135,18 @@ test("duplicates are reported, and skipped on request; a malformed file names th
   await assert.rejects(importFile(new TextEncoder().encode("just some text")), { code: "unsupported_format" });
   assert.throws(() => inspectImport(new Uint8Array([1]), "no-such-format"), { code: "invalid_input" });
 });
+
+test("the web app's earlier plaintext download (cryptex-export v1) imports as Cryptex JSON, folders and history intact", async () => {
+  const { createItem } = await import("../vault/item.ts");
+  const item = {
+    ...createItem({ type: "wifi", title: "Home", fields: { ssid: "net", password: "pw " }, folder: "House" }),
+    history: [{ field: "password", value: "old", changedAt: 5 }],
+  };
+  const legacy = { format: "cryptex-export", version: 1, exportedAt: "2026-01-02T03:04:05.000Z", items: [item] };
+  const { items, report } = await importFile(new TextEncoder().encode(JSON.stringify(legacy, null, 2)));
+  assert.equal(report.format, "cryptex-json");
+  assert.notEqual(items[0]!.id, item.id, "a fresh id");
+  assert.deepEqual({ ...items[0]!, id: item.id }, item);
+  const v2 = new TextEncoder().encode(JSON.stringify({ ...legacy, version: 2 }));
+  await assert.rejects(importFile(v2), { code: "unsupported_format" });
+});
