@@ -26,7 +26,7 @@ export function writeCryptexCsv(items: readonly Item[]): string {
       .filter((f) => !taken.has(f))
       .map(
         (f) =>
-          `${f.name}${f.custom ? "" : "*"}${f.kind === "text" ? "" : `[${f.kind}]`}: ${f.value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`,
+          `${f.name}${f.custom ? "" : "*"}${f.kind === "text" ? "" : `[${f.kind}]`}: ${f.value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r")}`,
       );
     return [
       i.type,

@@ -11,7 +11,8 @@ export interface CsvTable {
 
 export function parseCsv(text: string): CsvTable {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const r = Papa.parse<string[]>(body, { header: false, skipEmptyLines: true });
+  // every format we read uses commas; guessing the delimiter misreads values full of ";" or "|"
+  const r = Papa.parse<string[]>(body, { header: false, skipEmptyLines: true, delimiter: "," });
   const bad = r.errors.find((e) => e.type === "Quotes");
   if (bad)
     throw new CryptexError("invalid_input", `CSV row ${(bad.row ?? 0) + 1} (the header is row 1): ${bad.message}`, {

@@ -6,7 +6,7 @@ import { ITEM_TYPES, type ItemType, template } from "../../vault/templates.ts";
 import { type ItemBuilder, type ParseResult, ParseSink, toTime } from "../imported-item.ts";
 
 type J = Record<string, unknown>;
-const s = (v: unknown): string => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
+const s = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "");
 const isObj = (v: unknown): v is J => typeof v === "object" && v !== null && !Array.isArray(v);
 const list = (v: unknown): J[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
@@ -95,9 +95,13 @@ export function parseBitwardenJson(json: unknown): ParseResult {
         break;
       }
       default:
-        throw new CryptexError("invalid_input", `item ${i + 1} ("${title.slice(0, 40)}"): unknown Bitwarden item type ${String(type)}`, {
-          record: i + 1,
-        });
+        throw new CryptexError(
+          "invalid_input",
+          `item ${i + 1} ("${title.slice(0, 40)}"): unknown Bitwarden item type ${(JSON.stringify(type) ?? "none").slice(0, 40)}`,
+          {
+            record: i + 1,
+          },
+        );
     }
     b.notes(s(raw.notes)).favorite(raw.favorite === true);
     const slots = template(b.item.type).fields.map((f) => f.name);

@@ -7,8 +7,8 @@ import { CsvRecords, type CsvTable } from "../csv.ts";
 import { type ParseResult, ParseSink } from "../imported-item.ts";
 
 export const isCryptexCsv = (t: CsvTable | null) => !!t && t.header.join(",") === CRYPTEX_CSV_COLUMNS.join(",");
-const LINE = new RegExp(`^(.+?)(\\*)?(?:\\[(${FIELD_KINDS.join("|")})\\])?: (.*)$`);
-const unescapeValue = (v: string) => v.replace(/\\(\\|n)/g, (_, c: string) => (c === "n" ? "\n" : "\\"));
+const LINE = new RegExp(`^(.+?)(\\*)?(?:\\[(${FIELD_KINDS.join("|")})\\])?: (.*)$`, "s");
+const unescapeValue = (v: string) => v.replace(/\\(\\|n|r)/g, (_, c: string) => (c === "n" ? "\n" : c === "r" ? "\r" : "\\"));
 
 export function parseCryptexCsv(table: CsvTable): ParseResult {
   const r = new CsvRecords(table);

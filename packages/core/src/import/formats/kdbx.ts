@@ -111,7 +111,8 @@ function fromDatabase(db: kdbxNs.Kdbx): ParseResult {
       }
       b.tag(...entry.tags);
       b.times(entry.times.creationTime?.getTime(), entry.times.lastModTime?.getTime());
-      if (entry.times.expires && entry.times.expiryTime) b.extra("Expires", entry.times.expiryTime.toISOString().slice(0, 10), "date");
+      if (entry.times.expires && entry.times.expiryTime && !Number.isNaN(entry.times.expiryTime.getTime()))
+        b.extra("Expires", entry.times.expiryTime.toISOString().slice(0, 10), "date");
       const current = text(f.get("Password"));
       const seen = new Set([current]);
       for (const old of [...entry.history].reverse()) {

@@ -116,7 +116,7 @@ function valueText(v: unknown): { text: string; kind: FieldKind } {
     case "email":
       return { text: isObj(x) ? s(x.email_address) : s(x), kind: "email" };
     case "date":
-      return { text: typeof x === "number" ? new Date(x * 1000).toISOString().slice(0, 10) : s(x), kind: "date" };
+      return { text: typeof x === "number" && Math.abs(x) < 8.64e12 ? new Date(x * 1000).toISOString().slice(0, 10) : s(x), kind: "date" };
     case "monthYear": {
       const n = s(x);
       return { text: n.length === 6 ? `${n.slice(4)}/${n.slice(0, 4)}` : n, kind: "date" };
