@@ -3,7 +3,7 @@
 // transaction, or none when anything failed, so a malformed file never leaves half an import behind.
 import { CryptexError } from "../errors.ts";
 import { type IndexEntry, toIndexEntry } from "../formats/vault-index.ts";
-import { newItemId } from "../keys/ids.ts";
+import { type ItemId, newItemIds } from "../keys/ids.ts";
 import { type Field, type Item, itemShape, LIMITS, normaliseFolder } from "../vault/item.ts";
 import { IMPORT_FORMATS, type ImportFormat } from "./import-formats.ts";
 import { ImportInput } from "./import-input.ts";
@@ -74,8 +74,9 @@ export async function importFile(bytes: Uint8Array, opts: ImportOptions = {}): P
   const seen = new Set<string>();
   const duplicates: DuplicateNote[] = [];
   const items: Item[] = [];
-  for (const p of parsed.items) {
-    const item = toItem(p, now, notes);
+  const ids = newItemIds(parsed.items.length);
+  for (const [n, p] of parsed.items.entries()) {
+    const item = toItem(p, ids[n]!, now, notes);
     if (!item.trashedAt) {
       const key = dupKey(toIndexEntry(item));
       const of = known.has(key) ? "vault" : seen.has(key) ? "file" : undefined;
@@ -107,7 +108,7 @@ export async function importFile(bytes: Uint8Array, opts: ImportOptions = {}): P
 const dupKey = (e: Pick<IndexEntry, "title" | "subtitle" | "urls">) => JSON.stringify([e.title, e.subtitle, e.urls]);
 
 /** Bounds a parsed item by the item schema; whatever does not fit moves to the notes or is named as lost. */
-function toItem(p: ImportedItem, now: number, notes: ImportNote[]): Item {
+function toItem(p: ImportedItem, id: ItemId, now: number, notes: ImportNote[]): Item {
   let title = p.title.trim() ? p.title : "(untitled)";
   let extraNotes = "";
   if (title.length > LIMITS.title) {
@@ -146,7 +147,7 @@ function toItem(p: ImportedItem, now: number, notes: ImportNote[]): Item {
   const folder = normaliseFolder(p.folder);
   const item: Item = {
     v: 1,
-    id: newItemId(),
+    id,
     rev: 1,
     type: p.type,
     title,
