@@ -84,6 +84,27 @@ test("KDBX 4: Argon2d + AES and Argon2id + ChaCha20", async () => {
   }
 });
 
+test("a database asking for absurd key-derivation work is refused before the work starts", async () => {
+  const db = await kdbxweb.Kdbx.load(kdbx31.slice().buffer as ArrayBuffer, new kdbxweb.Credentials(kdbxweb.ProtectedValue.fromString(PW)));
+  db.setVersion(4);
+  db.setKdf(kdbxweb.Consts.KdfId.Argon2id);
+  // 4 GiB of memory: whoever opens it would hang or crash
+  db.header.kdfParameters!.set("M", kdbxweb.VarDictionary.ValueType.UInt64, kdbxweb.Int64.from(4 * 1024 * 1024 * 1024));
+  kdbxweb.CryptoEngine.setArgon2Impl(async () => new ArrayBuffer(32)); // saving needs no real Argon2; the import sets its own
+  const file = new Uint8Array(await db.save());
+  await assert.rejects(importFile(file, { password: PW }), { code: "kdf_params_rejected" });
+});
+
+test("a KDBX 3.1 asking for 10^12 AES-KDF rounds is refused before the work starts", async () => {
+  const file = kdbx31.slice();
+  const dv = new DataView(file.buffer);
+  // KDBX 3.1 header: 12 bytes of signature and version, then fields (id u8, length u16 LE, data); 6 = transform rounds
+  for (let at = 12; at < file.length && file[at] !== 0; at += 3 + dv.getUint16(at + 1, true)) {
+    if (file[at] === 6) dv.setBigUint64(at + 3, 10n ** 12n, true);
+  }
+  await assert.rejects(importFile(file, { password: PW }), { code: "kdf_params_rejected" });
+});
+
 test("KeePass 2 XML export", async () => {
   const xml = new Uint8Array(readFileSync(xmlPath));
   const { items, report } = await importFile(xml);

@@ -12,18 +12,48 @@ import { keepassOtp } from "../otp.ts";
 const kdbxweb = ((kdbxNs as unknown as { default?: typeof kdbxNs }).default ?? kdbxNs) as typeof kdbxNs;
 
 let patched = false;
+/** Far above what KeePass/KeePassXC choose for a second of work on fast machines, far below a hang. */
+const MAX_AES_ROUNDS = 500_000_000;
+const MAX_ARGON2_KIB = 1024 * 1024;
+const MAX_ARGON2_T = 1000;
+const tooMuchWork = () =>
+  new CryptexError("kdf_params_rejected", "the KeePass database asks for more key-derivation work than Cryptex allows");
 /**
  * kdbxweb deletes control characters from the XML before parsing, TAB included, which would change notes
  * and custom fields with a TAB in them. A TAB written as the character reference "&#9;" survives the
- * deletion and the XML parser turns it back into a TAB. Argon2 comes from hash-wasm (kdbxweb has none).
+ * deletion and the XML parser turns it back into a TAB.
  */
 function setUp(): void {
+  setArgon2();
   if (patched) return;
   patched = true;
   const xml = kdbxweb.XmlUtils as { parse: (xml: string) => Document };
   const parse = xml.parse;
   xml.parse = (text: string) => parse(text.replace(/\t/g, "&#9;"));
+  // A hostile file could ask for any work: key derivation is bounded before it starts.
+  const aes = kdbxweb.KeyEncryptorAes as { encrypt: (key: Uint8Array, salt: Uint8Array, rounds: number) => Promise<Uint8Array> };
+  const aesEncrypt = aes.encrypt;
+  aes.encrypt = (key, salt, rounds) => {
+    if (rounds > MAX_AES_ROUNDS) return Promise.reject(tooMuchWork());
+    return aesEncrypt(key, salt, rounds);
+  };
+}
+
+export const isKdbx = (b: Uint8Array): boolean =>
+  b.length > 12 &&
+  b[0] === 0x03 &&
+  b[1] === 0xd9 &&
+  b[2] === 0xa2 &&
+  b[3] === 0x9a &&
+  b[4] === 0x67 &&
+  b[5] === 0xfb &&
+  b[6] === 0x4b &&
+  b[7] === 0xb5;
+
+/** Argon2 from hash-wasm (kdbxweb has none), bounded; set on every import (cheap), so no other setting stays. */
+function setArgon2(): void {
   kdbxweb.CryptoEngine.setArgon2Impl(async (password, salt, memory, iterations, length, parallelism, type) => {
+    if (memory > MAX_ARGON2_KIB || iterations > MAX_ARGON2_T || parallelism > 64 || length > 64) throw tooMuchWork();
     const opts = {
       password: new Uint8Array(password),
       salt: new Uint8Array(salt),
@@ -37,17 +67,6 @@ function setUp(): void {
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
   });
 }
-
-export const isKdbx = (b: Uint8Array): boolean =>
-  b.length > 12 &&
-  b[0] === 0x03 &&
-  b[1] === 0xd9 &&
-  b[2] === 0xa2 &&
-  b[3] === 0x9a &&
-  b[4] === 0x67 &&
-  b[5] === 0xfb &&
-  b[6] === 0x4b &&
-  b[7] === 0xb5;
 
 const credentials = (password: string) => new kdbxweb.Credentials(kdbxweb.ProtectedValue.fromString(password));
 
@@ -76,6 +95,7 @@ export async function parseKeepassXml(text: string): Promise<ParseResult> {
 }
 
 function kdbxError(e: unknown): CryptexError {
+  if (e instanceof CryptexError) return e;
   const code = (e as { code?: string }).code;
   if (code === kdbxweb.Consts.ErrorCodes.InvalidKey) return new CryptexError("wrong_password", "wrong password for this KeePass database");
   if (code === kdbxweb.Consts.ErrorCodes.InvalidVersion || code === kdbxweb.Consts.ErrorCodes.Unsupported)
