@@ -149,12 +149,14 @@ export class Vault {
   }
 
   /** Saves new items (an import) in ONE store write: after a crash either all of them are there or none. */
-  async saveNew(items: readonly Item[]): Promise<void> {
+  async saveNew(items: readonly Item[], onProgress?: (encrypted: number, total: number) => void): Promise<void> {
     if (items.length === 0) return;
     // encrypted in slices: 10,000 pending WebCrypto calls at once cost more memory and time than they save
     const data: Uint8Array[] = [];
-    for (let i = 0; i < items.length; i += 256)
+    for (let i = 0; i < items.length; i += 256) {
       data.push(...(await Promise.all(items.slice(i, i + 256).map((x) => encryptItem(this.keys, x)))));
+      onProgress?.(data.length, items.length);
+    }
     await this.lock(async () => {
       const putItems: StoredItem[] = items.map((item, i) => ({
         id: item.id,

@@ -26,6 +26,7 @@ export function ImportPanel({ session }: { session: VaultSession }) {
   const [password, setPassword] = useState("");
   const [skipDuplicates, setSkipDuplicates] = useState(false);
   const [busy, setBusy] = useState("");
+  const [progress, setProgress] = useState<[number, number] | undefined>();
   const [msg, setMsg] = useState("");
 
   async function choose(file: File | undefined): Promise<void> {
@@ -67,12 +68,13 @@ export function ImportPanel({ session }: { session: VaultSession }) {
     if (step.kind !== "preview") return;
     setBusy(`Encrypting and saving ${step.items.length.toLocaleString()} items…`);
     try {
-      await session.saveNew(step.items);
+      await session.saveNew(step.items, (done, total) => setProgress([done, total]));
       setStep({ kind: "done", report: step.report });
     } catch (e) {
       setMsg(errorText(e));
     } finally {
       setBusy("");
+      setProgress(undefined);
     }
   }
 
@@ -118,7 +120,7 @@ export function ImportPanel({ session }: { session: VaultSession }) {
       )}
       {busy && (
         <p role="status">
-          <progress aria-label={busy} /> {busy}
+          {progress ? <progress aria-label={busy} value={progress[0]} max={progress[1]} /> : <progress aria-label={busy} />} {busy}
         </p>
       )}
       {report && (

@@ -1,6 +1,7 @@
 // The vault: filters, instant search, a virtualised list and the item pane; sync status and lock in the bar.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import { folderTree } from "@cryptex/core/vault/folders.ts";
 import { type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
 import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -73,6 +74,7 @@ export function VaultScreen({
     [settled, version, filter, query],
   );
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
+  const folders = useMemo(() => (settled ? folderTree(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
     if (typedAt.current) {
       searchTimes.push(performance.now() - typedAt.current);
@@ -217,6 +219,11 @@ export function VaultScreen({
             {TEMPLATES.map((t) => (
               <option key={t.type} value={`type:${t.type}`}>
                 {t.label}
+              </option>
+            ))}
+            {folders.slice(0, 200).map((f) => (
+              <option key={f.path} value={`folder:${f.path}`}>
+                {f.path} ({f.total})
               </option>
             ))}
             {tags.slice(0, 200).map((t) => (

@@ -75,8 +75,8 @@ export class VaultSession {
   }
 
   /** An import: every item in one local write, then one sync. */
-  async saveNew(items: readonly Item[]): Promise<void> {
-    await this.vault.saveNew(items);
+  async saveNew(items: readonly Item[], onProgress?: (encrypted: number, total: number) => void): Promise<void> {
+    await this.vault.saveNew(items, onProgress);
     this.emit();
     void this.sync();
   }
