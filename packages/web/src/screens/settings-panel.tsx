@@ -1,4 +1,4 @@
-// Settings: auto-lock, the account QR code and mail, devices, export, change password, account reset.
+// Settings: auto-lock, the account QR code and mail, devices, import, export, change password, account reset.
 
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
@@ -15,6 +15,8 @@ import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { Appearance } from "./appearance-settings.tsx";
 import { ChangePassword } from "./change-password.tsx";
+import { ExportPanel } from "./export-panel.tsx";
+import { ImportPanel } from "./import-panel.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
 
 type Props = {
@@ -173,7 +175,6 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
 const AddDevicePanel = lazyComponent(() => import("./add-device-panel.tsx").then((m) => m.AddDevicePanel));
 
 export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut }: Props) {
-  const [exportMsg, setExportMsg] = useState("");
   const [signingOut, setSigningOut] = useState(false);
   return (
     <div class="settings">
@@ -207,27 +208,8 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
       <AccountQr session={session} />
       <Devices session={session} />
       <AddDevicePanel session={session} />
-      <section aria-labelledby="s-export">
-        <h3 id="s-export">Export</h3>
-        <p class="muted small">
-          An export file is <strong>not encrypted</strong>: anyone who gets it can read every password.
-        </p>
-        <button
-          type="button"
-          onClick={async () => {
-            if (!window.confirm("Export every item as an unencrypted file?")) return;
-            try {
-              await exportVault(session);
-              setExportMsg("Export downloaded.");
-            } catch (e) {
-              setExportMsg(sessionErrorText(e));
-            }
-          }}
-        >
-          Export (unencrypted JSON)
-        </button>
-        {exportMsg && <p role="status">{exportMsg}</p>}
-      </section>
+      <ImportPanel session={session} />
+      <ExportPanel session={session} />
       <ChangePassword session={session} store={store} />
       <section aria-labelledby="s-out">
         <h3 id="s-out">This device</h3>
