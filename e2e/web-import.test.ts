@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { readExport } from "@cryptex/core/export/cryptex-export.ts";
 import type { Browser, Page } from "playwright-core";
+import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
 import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
 
@@ -34,6 +35,9 @@ before(async () => {
   await page.getByLabel("Confirm account password").fill(PASSWORD);
   await page.getByText(/Strong|Very strong/).waitFor();
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Confirm your e-mail address" }).waitFor({ timeout: 30_000 });
+  await page.getByLabel("Code from the mail").fill(await outboxMailbox(server.outboxDir).code(EMAIL, "signup"));
+  await page.getByRole("button", { name: "Confirm" }).click();
   await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 30_000 });
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor();
 });
