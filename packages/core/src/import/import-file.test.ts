@@ -150,3 +150,27 @@ test("the web app's earlier plaintext download (cryptex-export v1) imports as Cr
   const v2 = new TextEncoder().encode(JSON.stringify({ ...legacy, version: 2 }));
   await assert.rejects(importFile(v2), { code: "unsupported_format" });
 });
+
+test("a Cryptex export: an item this vault already holds (by id) is not imported again; one over the size limit is named", async () => {
+  const { createItem, LIMITS } = await import("../vault/item.ts");
+  const { toIndexEntry } = await import("../formats/vault-index.ts");
+  const { writeCryptexJson } = await import("../export/cryptex-json.ts");
+  const held = createItem({ type: "login", title: "Held", fields: { password: "a" } });
+  const fresh = createItem({ type: "login", title: "Fresh", fields: { password: "b" } });
+  const huge = createItem({
+    type: "secure-note",
+    title: "Huge",
+    notes: "€".repeat(LIMITS.notes),
+    fields: { a: "€".repeat(LIMITS.fieldValue), b: "€".repeat(LIMITS.fieldValue) },
+  });
+  const bytes = new TextEncoder().encode(writeCryptexJson([held, fresh, huge]));
+  const { items, report } = await importFile(bytes, { existing: [toIndexEntry(held)] });
+  assert.deepEqual(
+    items.map((i) => i.title),
+    ["Fresh"],
+  );
+  assert.deepEqual(report.duplicates, [{ item: "Held", of: "vault", skipped: true }]);
+  assert.equal(report.skipped.length, 1);
+  assert.match(`${report.skipped[0]!.item}: ${report.skipped[0]!.reason}`, /^Huge: too large to save and sync/);
+  assert.match(reportText(report), /Huge: too large to save and sync/);
+});

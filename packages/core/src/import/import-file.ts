@@ -71,12 +71,18 @@ export async function importFile(bytes: Uint8Array, opts: ImportOptions = {}): P
   const now = opts.now ?? Date.now();
   const notes: ImportNote[] = [...parsed.notes];
   const known = new Set((opts.existing ?? []).filter((e) => !e.trashed).map(dupKey));
+  const knownIds = new Set<string>((opts.existing ?? []).map((e) => e.id));
   const seen = new Set<string>();
   const duplicates: DuplicateNote[] = [];
   const skipped = [...parsed.skipped];
   const items: Item[] = [];
   const ids = newItemIds(parsed.items.length);
   for (const [n, p] of parsed.items.entries()) {
+    if (p.sourceId !== undefined && knownIds.has(p.sourceId)) {
+      // this vault already holds it (the same account's own Cryptex export): never a second copy
+      duplicates.push({ item: p.title.slice(0, LIMITS.title), of: "vault", skipped: true });
+      continue;
+    }
     const item = toItem(p, ids[n]!, now, notes);
     // an item over the sync limit is named, not half-imported: the file still holds it
     if (itemSize(item) > LIMITS.itemBytes) {

@@ -16,6 +16,8 @@ export interface ImportedItem {
   history: PasswordHistoryEntry[];
   createdAt?: number;
   updatedAt?: number;
+  /** the item's id in a Cryptex export: an item this vault already holds is not imported twice */
+  sourceId?: string;
 }
 
 /** One thing of the source that has no slot of its own: kept elsewhere (a custom field, the notes) or lost. */

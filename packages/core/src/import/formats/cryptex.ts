@@ -1,5 +1,6 @@
 // Cryptex's own exports back in: the plaintext JSON (also the web app's earlier download) and the
-// encrypted export file. Every field is already in our shape; items get new ids on import.
+// encrypted export file. Every field is already in our shape; items get new ids on import,
+// and an item whose id this vault already holds (the same account's own export) is not imported again.
 import { readExport } from "../../export/cryptex-export.ts";
 import { readCryptexJson } from "../../export/cryptex-json.ts";
 import type { Item } from "../../vault/item.ts";
@@ -20,6 +21,7 @@ export function fromCryptexItems(items: readonly Item[]): ParseResult {
       history: i.history.map((h) => ({ ...h })),
       createdAt: i.createdAt,
       updatedAt: i.updatedAt,
+      sourceId: i.id,
     };
     sink.items.push(p);
     if (i.conflictOf) sink.note(i.title, "its mark as a conflict copy (imported as an ordinary item)", "lost");
