@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { writeExport } from "@cryptex/core/export/cryptex-export.ts";
 import { createItem, LIMITS } from "@cryptex/core/vault/item.ts";
 import { makeOfflineVault } from "./testing/offline-vault.ts";
 import { runCli } from "./testing/run-cli.ts";
-import { writeExport } from "./vault/export-file.ts";
 
 const PW = "offline pass 42 walnut";
 let dir: string;

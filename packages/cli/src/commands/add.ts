@@ -23,6 +23,7 @@ export const run: CommandRun = async (ctx, args) => {
         notes: j.notes ?? "",
         tags: j.tags ?? [],
         favorite: j.favorite ?? false,
+        folder: (flags.folder as string | undefined) ?? j.folder ?? "",
       };
     } else {
       if (flags.title === undefined) throw new CliError("usage", "add needs --title (or the item as JSON on stdin)");
@@ -33,6 +34,7 @@ export const run: CommandRun = async (ctx, args) => {
         notes: (flags.notes as string | undefined) ?? "",
         tags: (flags.tag as string[] | undefined) ?? [],
         favorite: flags.favorite === true,
+        folder: (flags.folder as string | undefined) ?? "",
       };
     }
     const item = createItem(input);

@@ -19,12 +19,13 @@ export const run: CommandRun = async (ctx, args) => {
     ...(f.notes !== undefined ? { notes: f.notes as string } : {}),
     ...(f.tag !== undefined ? { tags: f.tag as string[] } : {}),
     ...(f.favorite === true ? { favorite: true } : {}),
+    ...(f.folder !== undefined ? { folder: f.folder as string } : {}),
   };
   const fromStdin = f.stdin === true;
   if (fromStdin && Object.keys(flagChanges).length > 0)
     throw new CliError("usage", "give the changes either as flags or with --stdin, not both");
   if (!fromStdin && Object.keys(flagChanges).length === 0)
-    throw new CliError("usage", "nothing to change: give --field, --title, --tag, --notes, --favorite or --stdin");
+    throw new CliError("usage", "nothing to change: give --field, --title, --tag, --notes, --favorite, --folder or --stdin");
   const v = await unlockVault(ctx);
   try {
     const { Vault } = await import("@cryptex/core/sync/engine.ts");

@@ -1,5 +1,6 @@
-// `cryptex list [--type T] [--tag T] [--favorite] [--trash]`: from the index only, no item decrypts.
+// `cryptex list [--type T] [--tag T] [--folder PATH] [--favorite] [--trash]`: from the index only, no item decrypts.
 import { compareTitles } from "@cryptex/core/vault/compare-titles.ts";
+import { isInFolder } from "@cryptex/core/vault/folders.ts";
 import { resolveItemType } from "@cryptex/core/vault/templates.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { entriesText, entryJson, type Marks, mayBeConflictCopy } from "../io/render.ts";
@@ -13,6 +14,7 @@ export const run: CommandRun = async (ctx, args) => {
   if (typeName !== undefined && !type) throw new CliError("usage", `unknown item type "${typeName}"`);
   const tags = ((args.values.tag as string[] | undefined) ?? []).map((t) => t.toLowerCase());
   const trash = args.values.trash === true;
+  const folder = args.values.folder as string | undefined;
   const v = await unlockVault(ctx);
   try {
     const all = await readEntries(v);
@@ -22,6 +24,7 @@ export const run: CommandRun = async (ctx, args) => {
           e.trashed === trash &&
           (!type || e.type === type) &&
           (args.values.favorite !== true || e.favorite) &&
+          (folder === undefined || isInFolder(e.folder, folder)) &&
           tags.every((t) => e.tags.some((x) => x.toLowerCase() === t)),
       )
       .sort((a, b) => compareTitles(a.title, b.title));

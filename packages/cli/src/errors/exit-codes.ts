@@ -79,7 +79,11 @@ export function toExitInfo(e: unknown): ExitInfo {
     const known = EXIT[code];
     const exit = known ?? (typeof status === "number" ? 14 : 1);
     const hint = HINT[code];
-    const message = hint && !e.message.toLowerCase().startsWith(hint.toLowerCase().slice(0, 12)) ? `${hint} ${e.message}` : e.message;
+    // a message that already says what was wrong ("wrong password for this file") needs no hint
+    const selfSpoken =
+      hint &&
+      (e.message.toLowerCase().startsWith(hint.toLowerCase().slice(0, 12)) || (code === "wrong_password" && /^wrong /i.test(e.message)));
+    const message = hint && !selfSpoken ? `${hint} ${e.message}` : e.message;
     return { exit, code, message: message || code };
   }
   return { exit: 1, code: "internal", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };

@@ -23,6 +23,7 @@ export const entryJson = (e: IndexEntry, marks: Marks = NO_MARKS) => ({
   tags: e.tags,
   favorite: e.favorite,
   trashed: e.trashed,
+  folder: e.folder ?? "",
   updatedAt: new Date(e.updatedAt).toISOString(),
   ...(marks.has(e.id) ? { conflictOf: marks.get(e.id)!.conflictOf } : {}),
 });
@@ -36,6 +37,7 @@ export const itemJson = (i: Item) => ({
   tags: i.tags,
   favorite: i.favorite,
   trashed: i.trashedAt !== null,
+  folder: i.folder ?? "",
   createdAt: new Date(i.createdAt).toISOString(),
   updatedAt: new Date(i.updatedAt).toISOString(),
   ...(i.conflictOf ? { conflictOf: i.conflictOf } : {}),
@@ -66,6 +68,7 @@ export function itemText(i: Item, reveal: boolean, originalTitle?: string): stri
     const hidden = (f.kind === "hidden" || f.kind === "totp") && !reveal;
     lines.push(`  ${`${f.name}:`.padEnd(9)}${hidden ? "•••••••• (--reveal or --field)" : f.value}`);
   }
+  if (i.folder) lines.push(`  folder:  ${i.folder}`);
   if (i.tags.length) lines.push(`  tags:    ${i.tags.join(", ")}`);
   if (i.notes) lines.push("  notes:", ...i.notes.split("\n").map((l) => `    ${l}`));
   lines.push(`  updated: ${new Date(i.updatedAt).toISOString()}`);

@@ -47,6 +47,7 @@ const SERVER = o("server", "server URL, https://…", { value: "URL" });
 const EMAIL = o("email", "account e-mail address", { value: "E" });
 const FIELD = o("field", "field value (repeatable)", { value: "NAME=VALUE", multiple: true });
 const TAG = o("tag", "tag (repeatable)", { value: "T", multiple: true });
+const FOLDER = o("folder", 'folder path, e.g. "Work/Dev" ("" for none)', { value: "PATH" });
 const cmd = (m: string) => () => import(`../commands/${m}.ts`) as Promise<{ run: CommandRun }>;
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -111,6 +112,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       TAG,
       o("favorite", "mark as favourite"),
       o("notes", "notes", { value: "TEXT" }),
+      FOLDER,
     ],
     load: cmd("add"),
   },
@@ -120,9 +122,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     minArgs: 0,
     maxArgs: 0,
     summary: "list items",
-    options: [o("type", "only this type", { value: "T" }), TAG, o("favorite", "only favourites"), o("trash", "list the trash")],
+    options: [
+      o("type", "only this type", { value: "T" }),
+      TAG,
+      o("folder", "only this folder and the folders below it", { value: "PATH" }),
+      o("favorite", "only favourites"),
+      o("trash", "list the trash"),
+    ],
     load: cmd("list"),
   },
+  { name: "folders", args: "", minArgs: 0, maxArgs: 0, summary: "the folder tree with item counts", options: [], load: cmd("folders") },
   {
     name: "search",
     args: "QUERY",
@@ -153,6 +162,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       TAG,
       o("favorite", "mark as favourite"),
       o("notes", "notes", { value: "TEXT" }),
+      FOLDER,
       o("stdin", "read the changes as JSON from stdin (secrets stay off the command line)"),
     ],
     load: cmd("edit"),
@@ -306,11 +316,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "",
     minArgs: 0,
     maxArgs: 0,
-    summary: "write an encrypted, password-protected export file",
-    options: [o("out", "file to write", { value: "FILE" })],
+    summary: "export every item: encrypted (default) or an open format",
+    options: [
+      o("out", "file to write", { value: "FILE" }),
+      o("format", "cryptex (encrypted, default), json, bitwarden-json or csv", { value: "F" }),
+      o("plaintext", "confirm an unencrypted format (asks the Account Password again)"),
+    ],
     load: cmd("export"),
   },
-  { name: "import", args: "FILE", minArgs: 1, maxArgs: 1, summary: "import a cryptex export file", options: [], load: cmd("import") },
+  {
+    name: "import",
+    args: "FILE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "import another manager's export or a Cryptex export (docs/import.md)",
+    options: [
+      o("format", "the file's format (detected when absent)", { value: "NAME" }),
+      o("dry-run", "show the report, save nothing"),
+      o("skip-duplicates", "skip items already present (same title, username and URLs)"),
+    ],
+    load: cmd("import"),
+  },
   {
     name: "completion",
     args: "bash|zsh",

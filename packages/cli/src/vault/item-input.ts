@@ -45,8 +45,9 @@ const stdinItem = obj(
     notes: str({ max: LIMITS.notes }),
     tags: arr(str({ min: 1, max: LIMITS.tag }), LIMITS.tags),
     favorite: bool,
+    folder: str({ max: LIMITS.folder }),
   },
-  ["type", "fields", "notes", "tags", "favorite"],
+  ["type", "fields", "notes", "tags", "favorite", "folder"],
 );
 
 export function parseItemJson(text: string) {
@@ -73,8 +74,9 @@ const stdinChanges = obj(
     notes: str({ max: LIMITS.notes }),
     tags: arr(str({ min: 1, max: LIMITS.tag }), LIMITS.tags),
     favorite: bool,
+    folder: str({ max: LIMITS.folder }),
   },
-  ["title", "fields", "notes", "tags", "favorite"],
+  ["title", "fields", "notes", "tags", "favorite", "folder"],
 );
 
 /** `cryptex edit --stdin`: the changes as JSON ({"fields": {"password": "…", "pin": null}, "title": …}). */

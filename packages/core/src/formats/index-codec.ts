@@ -2,11 +2,12 @@
 // unlock time; here a segment is a fixed-size record per row plus ONE UTF-8 blob of all strings,
 // decoded with a single TextDecoder call and sliced, so opening costs about one pass over the bytes.
 //   u8 format = 2 | u32 rows | u32 removed | u32 strings (count) | u32 blobBytes
-//   rows × 16 bytes: type (u8) | flags (u8: 1 favourite, 2 trashed, 4 conflict copy) | urls (u8) | tags (u8) | rev (u32)
+//   rows × 16 bytes: type (u8) | flags (u8: 1 favourite, 2 trashed, 4 conflict copy, 8 in a folder) | urls (u8) | tags (u8) | rev (u32)
 //                    | updatedAt (f64)
 //   removed × 16 bytes: item ids
 //   strings × u32: length of each string in UTF-16 code units, in row order: id, title, subtitle, urls…, tags…,
-//                  and the original's id when flag 4 is set
+//                  the original's id when flag 4 is set, then the folder path when flag 8 is set
+// (flag 8 came later; segments written before it simply never set it, so they still decode)
 // Ids travel as their 36-character text inside the blob: one native decode beats 100,000 hex conversions.
 //   blob: the UTF-8 of all strings concatenated
 import { CryptexError } from "../errors.ts";
@@ -26,6 +27,8 @@ export interface IndexRow {
   readonly rev: number;
   /** set on a conflict copy: the item it keeps the other version of */
   readonly conflictOf?: ItemId;
+  /** the item's folder path ("Work/Dev"), absent when in no folder */
+  readonly folder?: string;
 }
 
 const FORMAT = 2;
@@ -44,6 +47,7 @@ export function encodeIndexSegment(rows: readonly IndexRow[], removed: readonly 
   for (const r of rows) {
     strings.push(r.id, r.title, r.subtitle, ...r.urls.slice(0, 255), ...r.tags.slice(0, 255));
     if (r.conflictOf) strings.push(r.conflictOf);
+    if (r.folder) strings.push(r.folder);
   }
   const blob = enc.encode(strings.join(""));
   const size = HEAD + rows.length * ROW + removed.length * 16 + strings.length * 4 + blob.length;
@@ -57,7 +61,7 @@ export function encodeIndexSegment(rows: readonly IndexRow[], removed: readonly 
   let o = HEAD;
   for (const r of rows) {
     out[o] = typeCode.get(r.type) ?? 0;
-    out[o + 1] = (r.favorite ? 1 : 0) | (r.trashed ? 2 : 0) | (r.conflictOf ? 4 : 0);
+    out[o + 1] = (r.favorite ? 1 : 0) | (r.trashed ? 2 : 0) | (r.conflictOf ? 4 : 0) | (r.folder ? 8 : 0);
     out[o + 2] = Math.min(r.urls.length, 255);
     out[o + 3] = Math.min(r.tags.length, 255);
     dv.setUint32(o + 4, r.rev);
@@ -115,6 +119,7 @@ export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; remov
     const tags: string[] = [];
     for (let t = bytes[o + 3]!; t > 0; t--) tags.push(next());
     const conflictOf = flags & 4 ? (next() as ItemId) : undefined;
+    const folder = flags & 8 ? next() : undefined;
     rows[i] = {
       id,
       type,
@@ -127,6 +132,7 @@ export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; remov
       rev: dv.getUint32(o + 4),
       updatedAt: dv.getFloat64(o + 8),
       ...(conflictOf ? { conflictOf } : {}),
+      ...(folder ? { folder } : {}),
     };
   }
   if (taken !== nStrings || pos !== text.length) damaged();

@@ -44,6 +44,7 @@ export function toIndexEntry(item: Item): IndexEntry {
     updatedAt: item.updatedAt,
     rev: item.rev,
     ...(item.conflictOf ? { conflictOf: item.conflictOf } : {}),
+    ...(item.folder ? { folder: item.folder } : {}),
   };
 }
 

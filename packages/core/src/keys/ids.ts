@@ -18,6 +18,19 @@ export function newUuid(): string {
 export const newAccountId = (): AccountId => newUuid() as AccountId;
 export const newItemId = (): ItemId => newUuid() as ItemId;
 
+/** Many item ids from one call to the random source (an import of 10,000 items pays one, not 10,000). */
+export function newItemIds(count: number): ItemId[] {
+  const all = randomBytes(16 * count);
+  const out: ItemId[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const b = all.subarray(16 * i, 16 * i + 16);
+    b[6] = (b[6]! & 0x0f) | 0x40;
+    b[8] = (b[8]! & 0x3f) | 0x80;
+    out[i] = bytesToUuid(b) as ItemId;
+  }
+  return out;
+}
+
 export function isUuid(s: unknown): s is string {
   return typeof s === "string" && UUID_RE.test(s);
 }

@@ -39,8 +39,10 @@ export const itemShape = obj(
     updatedAt: time,
     history: arr(historyShape, LIMITS.history),
     conflictOf: str({ max: 36, pattern: UUID }),
+    /** a folder path, segments joined by "/" ("Work/Dev"); absent when the item is in no folder */
+    folder: str({ min: 1, max: LIMITS.folder }),
   },
-  ["conflictOf"],
+  ["conflictOf", "folder"],
 );
 
 export type Field = Infer<typeof fieldShape>;
@@ -58,6 +60,17 @@ export interface NewItem {
   notes?: string;
   tags?: readonly string[];
   favorite?: boolean;
+  folder?: string;
+}
+
+/** "  Work / Dev/ " -> "Work/Dev"; empty segments dropped; "" when no folder is left. */
+export function normaliseFolder(path: string): string {
+  return path
+    .split("/")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .join("/")
+    .slice(0, LIMITS.folder);
 }
 
 function normaliseTags(tags: readonly string[]): string[] {
@@ -91,6 +104,7 @@ function buildFields(type: ItemType, input: NewItem["fields"]): Field[] {
 }
 
 export function createItem(input: NewItem, now = Date.now()): Item {
+  const folder = normaliseFolder(input.folder ?? "");
   return {
     v: 1,
     id: newItemId(),
@@ -105,6 +119,7 @@ export function createItem(input: NewItem, now = Date.now()): Item {
     createdAt: now,
     updatedAt: now,
     history: [],
+    ...(folder ? { folder } : {}),
   };
 }
 
@@ -134,6 +149,8 @@ export interface ItemChanges {
   notes?: string;
   tags?: readonly string[];
   favorite?: boolean;
+  /** "" takes the item out of its folder */
+  folder?: string;
 }
 
 /**
@@ -162,8 +179,11 @@ export function editItem(item: Item, changes: ItemChanges, now = Date.now()): It
       fields.push(tf ? normaliseField({ name: tf.name, kind: tf.kind, value }) : { name, kind: "text", value, custom: true });
     }
   }
+  const { folder: oldFolder, ...rest } = item;
+  const folder = changes.folder === undefined ? oldFolder : normaliseFolder(changes.folder);
   return {
-    ...item,
+    ...rest,
+    ...(folder ? { folder } : {}),
     rev: item.rev + 1,
     title: changes.title ?? item.title,
     fields,

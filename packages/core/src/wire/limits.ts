@@ -16,6 +16,8 @@ export const LIMITS = Object.freeze({
   tags: 64,
   tag: 128,
   history: 100,
+  /** a folder path ("Work/Dev") */
+  folder: 1024,
   /**
    * one item as saved (its JSON, UTF-8 bytes): an item may not reach every per-part bound at once; this is
    * the bound that decides, with room left for the envelope so that its ciphertext fits `itemCiphertext`

@@ -103,6 +103,7 @@ export function ItemForm({
   const [notes, setNotes] = useState(item?.notes ?? "");
   const [tags, setTags] = useState((item?.tags ?? []).join(", "));
   const [favorite, setFavorite] = useState(item?.favorite ?? false);
+  const [folder, setFolder] = useState(item?.folder ?? "");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -122,7 +123,7 @@ export function ItemForm({
         ...tpl.fields.filter((f) => values[f.name]).map((f) => ({ name: f.name, kind: f.kind, value: values[f.name]! })),
         ...customFields,
       ];
-      return createItem({ type, title: title.trim() || tpl.label, fields, notes, tags: tagList, favorite });
+      return createItem({ type, title: title.trim() || tpl.label, fields, notes, tags: tagList, favorite, folder });
     }
     const changes: Record<string, string | null> = {};
     for (const f of tpl.fields) {
@@ -132,7 +133,7 @@ export function ItemForm({
     for (const old of item.fields)
       if ((old.custom || !tplNames.has(old.name)) && !customFields.some((c) => c.name === old.name)) changes[old.name] = null;
     for (const c of customFields) changes[c.name] = c.value;
-    const edited = editItem(item, { title: title.trim() || item.title, fields: changes, notes, tags: tagList, favorite });
+    const edited = editItem(item, { title: title.trim() || item.title, fields: changes, notes, tags: tagList, favorite, folder });
     // editItem adds new custom fields as text: keep the kind chosen here.
     const kinds = new Map(customFields.map((c) => [c.name, c.kind]));
     return { ...edited, fields: edited.fields.map((f) => (kinds.has(f.name) ? { ...f, kind: kinds.get(f.name)!, custom: true } : f)) };
@@ -270,6 +271,8 @@ export function ItemForm({
       </fieldset>
       <label for="f-notes">Notes</label>
       <textarea id="f-notes" rows={4} value={notes} maxLength={LIMITS.notes} onInput={(e) => setNotes(e.currentTarget.value)} />
+      <label for="f-folder">Folder (e.g. Work/Dev)</label>
+      <input id="f-folder" value={folder} onInput={(e) => setFolder(e.currentTarget.value)} />
       <label for="f-tags">Tags (comma separated)</label>
       <input id="f-tags" value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
       <label class="check">

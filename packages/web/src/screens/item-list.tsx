@@ -1,30 +1,39 @@
 // The vault's list pane (count, notices, the virtualised rows, the filter menu on narrow screens) and the
 // filter sidebar. The selected row is marked for sight (bar, colour, weight) and for screen readers.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
+import type { FolderNode } from "@cryptex/core/vault/folders.ts";
 import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
+import { FolderList } from "../ui/folder-list.tsx";
 import { VirtualList } from "../ui/virtual-list.tsx";
 import type { Filter } from "../vault/filters.ts";
+import type { VaultSession } from "../vault/vault-session.ts";
 
-export const filterKey = (f: Filter) => (f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind);
+export const filterKey = (f: Filter) =>
+  f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind === "folder" ? `folder:${f.folder}` : f.kind;
 const parseFilter = (k: string): Filter =>
   k.startsWith("type:")
     ? { kind: "type", type: k.slice(5) }
     : k.startsWith("tag:")
       ? { kind: "tag", tag: k.slice(4) }
-      : { kind: k as "all" | "favorites" | "trash" };
+      : k.startsWith("folder:")
+        ? { kind: "folder", folder: k.slice(7) }
+        : { kind: k as "all" | "favorites" | "trash" };
 
 const filterLabel = (filter: Filter) =>
   filter.kind === "type"
     ? (template(filter.type as never)?.label ?? filter.type)
     : filter.kind === "tag"
       ? `#${filter.tag}`
-      : { all: "All items", favorites: "Favourites", trash: "Trash" }[filter.kind];
+      : filter.kind === "folder"
+        ? filter.folder
+        : { all: "All items", favorites: "Favourites", trash: "Trash" }[filter.kind];
 
 export function ItemList(props: {
   entries: readonly (IndexEntry | undefined)[];
   filter: Filter;
   onFilter: (f: Filter) => void;
   tags: readonly string[];
+  folders: readonly FolderNode[];
   query: string;
   selectedId: string | undefined;
   onOpen: (id: string) => void;
@@ -32,7 +41,7 @@ export function ItemList(props: {
   quarantined: number;
   error: string;
 }) {
-  const { entries, filter, tags, query, selectedId } = props;
+  const { entries, filter, tags, folders, query, selectedId } = props;
   const count = entries.length;
   return (
     <section class="list-pane" aria-labelledby="list-title">
@@ -54,6 +63,11 @@ export function ItemList(props: {
           {TEMPLATES.map((t) => (
             <option key={t.type} value={`type:${t.type}`}>
               {t.label}
+            </option>
+          ))}
+          {folders.slice(0, 200).map((f) => (
+            <option key={f.path} value={`folder:${f.path}`}>
+              {f.path} ({f.total})
             </option>
           ))}
           {tags.slice(0, 200).map((t) => (
@@ -125,7 +139,19 @@ export function ItemList(props: {
   );
 }
 
-export function FilterNav({ filter, onFilter, tags }: { filter: Filter; onFilter: (f: Filter) => void; tags: readonly string[] }) {
+export function FilterNav({
+  filter,
+  onFilter,
+  tags,
+  session,
+  version,
+}: {
+  filter: Filter;
+  onFilter: (f: Filter) => void;
+  tags: readonly string[];
+  session: VaultSession;
+  version: number;
+}) {
   const button = (f: Filter, label: string) => (
     <li key={filterKey(f)}>
       <button
@@ -146,6 +172,12 @@ export function FilterNav({ filter, onFilter, tags }: { filter: Filter; onFilter
       </ul>
       <h2 class="side-head">Types</h2>
       <ul>{TEMPLATES.map((t) => button({ kind: "type", type: t.type }, t.label))}</ul>
+      <FolderList
+        session={session}
+        version={version}
+        active={filter.kind === "folder" ? filter.folder : undefined}
+        onSelect={(folder) => onFilter({ kind: "folder", folder })}
+      />
       {tags.length > 0 && <h2 class="side-head">Tags</h2>}
       <ul>{tags.slice(0, 200).map((t) => button({ kind: "tag", tag: t }, `#${t}`))}</ul>
       <ul>{button({ kind: "trash" }, "Trash")}</ul>

@@ -1,5 +1,5 @@
-// Settings: auto-lock, the account QR code and mail, devices, the sync method, export, change password, Account Key
-// rotation, account reset.
+// Settings: auto-lock, the account QR code and mail, devices, the sync method, import, export, change password,
+// Account Key rotation, account reset.
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import { rotateAccountKey } from "@cryptex/core/sync/rotate-key.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
@@ -16,6 +16,8 @@ import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { Appearance } from "./appearance-settings.tsx";
 import { ChangePassword } from "./change-password.tsx";
+import { ExportPanel } from "./export-panel.tsx";
+import { ImportPanel } from "./import-panel.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
 import { SyncMethodSection } from "./sync-method-section.tsx";
 
@@ -223,7 +225,6 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
 const AddDevicePanel = lazyComponent(() => import("./add-device-panel.tsx").then((m) => m.AddDevicePanel));
 
 export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut }: Props) {
-  const [exportMsg, setExportMsg] = useState("");
   const [signingOut, setSigningOut] = useState(false);
   return (
     <div class="settings">
@@ -258,27 +259,8 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
       <Devices session={session} />
       <AddDevicePanel session={session} />
       <SyncMethodSection session={session} />
-      <section aria-labelledby="s-export">
-        <h3 id="s-export">Export</h3>
-        <p class="muted small">
-          An export file is <strong>not encrypted</strong>: anyone who gets it can read every password.
-        </p>
-        <button
-          type="button"
-          onClick={async () => {
-            if (!window.confirm("Export every item as an unencrypted file?")) return;
-            try {
-              await exportVault(session);
-              setExportMsg("Export downloaded.");
-            } catch (e) {
-              setExportMsg(sessionErrorText(e));
-            }
-          }}
-        >
-          Export (unencrypted JSON)
-        </button>
-        {exportMsg && <p role="status">{exportMsg}</p>}
-      </section>
+      <ImportPanel session={session} />
+      <ExportPanel session={session} />
       <ChangePassword session={session} store={store} />
       <RotateKey session={session} store={store} onLock={onLock} />
       <section aria-labelledby="s-out">

@@ -3,6 +3,7 @@
 // is left, and keyboard shortcuts (ui/shortcuts-dialog.tsx) work wherever no text field has the focus.
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import type { SaveResult } from "@cryptex/core/sync/engine.ts";
+import { folderTree } from "@cryptex/core/vault/folders.ts";
 import { type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Route } from "../nav/route.ts";
@@ -76,6 +77,7 @@ export function VaultScreen({
     [settled, version, filter, query],
   );
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
+  const folders = useMemo(() => (settled ? folderTree(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
     if (typedAt.current) {
       searchTimes.push(performance.now() - typedAt.current);
@@ -314,6 +316,7 @@ export function VaultScreen({
           filter={filter}
           onFilter={setFilter}
           tags={tags}
+          folders={folders}
           query={query}
           selectedId={selectedId}
           onOpen={(id) => go({ screen: "item", id }, current().screen === "item" ? "replace" : "push")}
@@ -385,7 +388,7 @@ export function VaultScreen({
           {route.screen === "list" && <p class="empty wide-only">Select an item to see its details.</p>}
         </section>
       </main>
-      <FilterNav filter={filter} onFilter={setFilter} tags={tags} />
+      <FilterNav filter={filter} onFilter={setFilter} tags={tags} session={session} version={version} />
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>
   );

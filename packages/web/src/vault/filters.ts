@@ -5,13 +5,15 @@
 // matches.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import { compareTitles } from "@cryptex/core/vault/compare-titles.ts";
+import { isInFolder } from "@cryptex/core/vault/folders.ts";
 
 export type Filter =
   | { kind: "all" }
   | { kind: "favorites" }
   | { kind: "trash" }
   | { kind: "type"; type: string }
-  | { kind: "tag"; tag: string };
+  | { kind: "tag"; tag: string }
+  | { kind: "folder"; folder: string };
 
 export function matchesFilter(e: IndexEntry, f: Filter): boolean {
   switch (f.kind) {
@@ -25,6 +27,8 @@ export function matchesFilter(e: IndexEntry, f: Filter): boolean {
       return e.type === f.type && !e.trashed;
     case "tag":
       return e.tags.includes(f.tag) && !e.trashed;
+    case "folder":
+      return isInFolder(e.folder, f.folder) && !e.trashed;
   }
 }
 

@@ -85,6 +85,13 @@ export class VaultSession {
     return result;
   }
 
+  /** An import: every item in one local write, then one sync. */
+  async saveNew(items: readonly Item[], onProgress?: (encrypted: number, total: number) => void): Promise<void> {
+    await this.vault.saveNew(items, onProgress);
+    this.emit();
+    void this.sync();
+  }
+
   /** Deletes for good the version `base` the person chose; a newer version saved meanwhile survives as a copy. */
   async purge(id: ItemId, base: Item): Promise<SaveResult> {
     const result = await this.vault.purge(id, base);

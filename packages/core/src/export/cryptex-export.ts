@@ -1,19 +1,19 @@
-// The encrypted export file, format version 1 (docs/cli.md). Binary, big-endian:
+// The encrypted Cryptex export file, format version 1 (docs/import.md), written and read by every app. Binary, big-endian:
 //   0 magic "CXEX" (4) | 4 version = 1 | 5 export id (16) | 21 kdf = 1 (Argon2id) | 22 m KiB (u32) | 26 t (u32)
 //  30 p (u8) | 31 salt (16)                                      -> header, 47 bytes, all of it in the AAD
 //  47 envelope: version ‖ nonce ‖ AES-256-GCM(key, JSON payload) ‖ tag
 // key = HKDF-SHA256(Argon2id(NFKC(password), salt, m, t, p), salt = export id, info "cryptex/v1/export");
 // AAD = aad("export", export id, undefined, header). A file's own password, independent of the account.
-import { hkdfAesKey } from "@cryptex/core/crypto/hkdf.ts";
-import { randomBytes } from "@cryptex/core/crypto/random.ts";
-import { concat, equalBytes, fromUtf8, readU32be, u32be, utf8 } from "@cryptex/core/encoding/bytes.ts";
-import { CryptexError } from "@cryptex/core/errors.ts";
-import { aad } from "@cryptex/core/formats/aad.ts";
-import { openEnvelope, sealEnvelope } from "@cryptex/core/formats/envelope.ts";
-import { type AccountId, bytesToUuid, newUuid, uuidToBytes } from "@cryptex/core/keys/ids.ts";
-import { checkKdfParams, KDF_DEFAULT, type KdfParams, SALT_BYTES, stretchPassword } from "@cryptex/core/keys/kdf.ts";
-import { arr, int, literal, obj, parseJson } from "@cryptex/core/schema/shape.ts";
-import { type Item, itemShape } from "@cryptex/core/vault/item.ts";
+import { hkdfAesKey } from "../crypto/hkdf.ts";
+import { randomBytes } from "../crypto/random.ts";
+import { concat, equalBytes, fromUtf8, readU32be, u32be, utf8 } from "../encoding/bytes.ts";
+import { CryptexError } from "../errors.ts";
+import { aad } from "../formats/aad.ts";
+import { openEnvelope, sealEnvelope } from "../formats/envelope.ts";
+import { type AccountId, bytesToUuid, newUuid, uuidToBytes } from "../keys/ids.ts";
+import { checkKdfParams, KDF_DEFAULT, type KdfParams, SALT_BYTES, stretchPassword } from "../keys/kdf.ts";
+import { arr, int, literal, obj, parseJson } from "../schema/shape.ts";
+import { type Item, itemShape } from "../vault/item.ts";
 
 const MAGIC = utf8("CXEX");
 const HEADER_BYTES = 47;

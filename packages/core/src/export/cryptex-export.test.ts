@@ -1,8 +1,8 @@
 // The export file: round trip, wrong password, tampering, unknown version, hostile KDF parameters.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createItem } from "@cryptex/core/vault/item.ts";
-import { readExport, writeExport } from "./export-file.ts";
+import { createItem } from "../vault/item.ts";
+import { readExport, writeExport } from "./cryptex-export.ts";
 
 test("export file: round trip; wrong password, altered bytes, unknown version and weak KDF are refused", async () => {
   const items = [createItem({ type: "login", title: "Mail", fields: { username: "a", password: "s3cret-value" } })];
