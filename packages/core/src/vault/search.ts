@@ -9,7 +9,7 @@ function subsequence(needle: string, hay: string): boolean {
 }
 
 /** The host of a URL without a regex or a URL object: this runs for every entry on every search. */
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   const scheme = url.indexOf("://");
   const start = scheme >= 0 ? scheme + 3 : 0;
   let end = url.length;
@@ -27,7 +27,7 @@ const has = (hay: string, word: string) => hay.length >= word.length && hay.toLo
 const subseqIn = (hay: string, word: string) => hay.length >= word.length && subsequence(word, hay.toLowerCase());
 
 // No arrays or regexes per entry: searching 100,000 entries runs in a cold CLI process, before the JIT helps.
-function wordScore(word: string, e: IndexEntry, title: string): number {
+export function wordScore(word: string, e: IndexEntry, title: string): number {
   if (title === word) return 100;
   if (title.startsWith(word)) return 60;
   if (title.includes(word)) return 40;
