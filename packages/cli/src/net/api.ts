@@ -11,17 +11,21 @@ export interface ApiHooks {
   readonly onEventsOpen?: () => void;
 }
 
-export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: ApiHooks = {}): ApiClient {
-  let ca: string | undefined;
-  if (ctx.caFile) {
-    try {
-      ca = readFileSync(ctx.caFile, "utf8");
-    } catch (e) {
-      throw new CliError("file", `cannot read --ca ${ctx.caFile}: ${(e as Error).message}`);
-    }
-    if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new CliError("file", `--ca ${ctx.caFile} is not a PEM certificate`);
+/** The PEM of --ca FILE, checked, or undefined. */
+export function caPemOf(ctx: Context): string | undefined {
+  if (!ctx.caFile) return undefined;
+  let ca: string;
+  try {
+    ca = readFileSync(ctx.caFile, "utf8");
+  } catch (e) {
+    throw new CliError("file", `cannot read --ca ${ctx.caFile}: ${(e as Error).message}`);
   }
-  const httpsFetch = createHttpsFetch(ca);
+  if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new CliError("file", `--ca ${ctx.caFile} is not a PEM certificate`);
+  return ca;
+}
+
+export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: ApiHooks = {}): ApiClient {
+  const httpsFetch = createHttpsFetch(caPemOf(ctx));
   const onOpen = hooks.onEventsOpen;
   const fetch: FetchLike = onOpen
     ? async (url, init) => {

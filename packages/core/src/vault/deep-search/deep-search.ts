@@ -70,6 +70,6 @@ export function searchEntries(entries: Iterable<IndexEntry>, query: string | Sea
     const s = empty ? 1 : textScore(e, q, ctx);
     if (s > 0) scored.push({ e, s: s + (e.favorite ? 1 : 0) });
   }
-  scored.sort((a, b) => b.s - a.s || (a.e.title < b.e.title ? -1 : a.e.title > b.e.title ? 1 : 0));
+  scored.sort((a, b) => b.s - a.s || a.e.title.localeCompare(b.e.title));
   return scored.slice(0, limit).map((x) => x.e);
 }

@@ -101,10 +101,10 @@ test("parseRangeBody: padding lines dropped, hostile answers refused", () => {
   assert.equal(parseRangeBody("0018A45C4D1DEF81644B54AB7F969B88D65:-1").ok, false);
 });
 
-test("parseEndpoint: https, or http to this machine only", () => {
+test("parseEndpoint: https only", () => {
   assert.equal(parseEndpoint("https://api.pwnedpasswords.com/"), "https://api.pwnedpasswords.com");
   assert.equal(parseEndpoint("https://mirror.example/pwned/"), "https://mirror.example/pwned");
-  assert.equal(parseEndpoint("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+  assert.equal(parseEndpoint("http://127.0.0.1:8080"), undefined);
   assert.equal(parseEndpoint("http://mirror.example"), undefined);
   assert.equal(parseEndpoint("https://x.example/?a=1"), undefined);
   assert.equal(parseEndpoint("not a url"), undefined);

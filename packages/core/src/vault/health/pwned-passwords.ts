@@ -19,7 +19,7 @@ const LINE = /^([0-9A-F]{35}):(\d{1,12})$/;
 /** The password's SHA-1 as the API spells it: 40 upper-case hex digits (prefix = first 5). */
 export const pwnedHash = (password: string): string => toHex(sha1(utf8(password))).toUpperCase();
 
-/** Checks an endpoint given by a user or config: https (http only to this machine), no query or fragment. */
+/** Checks an endpoint given by a user or config: https only, no query, fragment or credentials. */
 export function parseEndpoint(text: string): string | undefined {
   let u: URL;
   try {
@@ -27,8 +27,7 @@ export function parseEndpoint(text: string): string | undefined {
   } catch {
     return undefined;
   }
-  const local = u.hostname === "127.0.0.1" || u.hostname === "localhost" || u.hostname === "[::1]";
-  if (u.protocol !== "https:" && !(u.protocol === "http:" && local)) return undefined;
+  if (u.protocol !== "https:") return undefined;
   if (u.search || u.hash || u.username || u.password) return undefined;
   return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
 }
