@@ -7,11 +7,15 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { IdbStore } from "../store/idb-store.ts";
 import { Generator } from "../ui/generator.tsx";
 import { VirtualList } from "../ui/virtual-list.tsx";
+import { advancedSearch, asksWeak, usesAdvancedSearch } from "../vault/advanced-search.ts";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
+import { DeepSearchState, deepSearchEnabled } from "../vault/deep-search-state.ts";
 import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
+import { HealthState } from "../vault/health-state.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { ItemView } from "./item-view.tsx";
+import { SecurityScreen } from "./security-screen.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
 
 type Pane =
@@ -19,6 +23,7 @@ type Pane =
   | { kind: "view"; item: Item }
   | { kind: "edit"; item: Item | undefined }
   | { kind: "settings" }
+  | { kind: "security" }
   | { kind: "generator" };
 
 const filterKey = (f: Filter) => (f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind);
@@ -54,6 +59,8 @@ export function VaultScreen({
   const [lockMinutes, setLockMinutes] = useState(autoLockMinutes());
   const typedAt = useRef(0);
   const search = useMemo(createNarrowingSearch, [session]);
+  const [deepOn, setDeepOn] = useState(deepSearchEnabled);
+  const [extraVersion, setExtraVersion] = useState(0); // the deep index or the weak list changed
 
   useEffect(() => session.subscribe(() => setVersion(session.version)), [session]);
   useEffect(() => {
@@ -65,9 +72,23 @@ export function VaultScreen({
   // A long vault paints its first screen before the whole list is sorted ("settled" one frame later).
   const [settled, setSettled] = useState(session.entries.size < FIRST_SCREEN_FROM);
   const entries = useMemo(
-    () => (settled ? search(session.entries.values(), filter, query, version) : firstRows(session.entries.values(), filter, 60)),
-    [settled, version, filter, query],
+    () =>
+      !settled
+        ? firstRows(session.entries.values(), filter, 60)
+        : usesAdvancedSearch(query, deepOn)
+          ? advancedSearch(session.entries.values(), filter, query, {
+              deep: deepOn ? DeepSearchState.of(session).index : undefined,
+              weak: HealthState.of(session).weakIds,
+            })
+          : search(session.entries.values(), filter, query, version),
+    [settled, version, filter, query, deepOn, extraVersion],
   );
+  useEffect(() => {
+    if (settled && deepOn) void DeepSearchState.of(session).refresh().then(() => setExtraVersion((n) => n + 1));
+  }, [settled, deepOn, version]);
+  useEffect(() => {
+    if (settled && asksWeak(query)) void HealthState.of(session).run(false).then(() => setExtraVersion((n) => n + 1));
+  }, [settled, version, asksWeak(query)]);
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
     if (typedAt.current) {
@@ -159,6 +180,19 @@ export function VaultScreen({
               setQuery(e.currentTarget.value);
             }}
           />
+          <label class="check deep-toggle" title="Also search notes and custom fields (an encrypted index kept on this device)">
+            <input
+              type="checkbox"
+              aria-label="Deep search"
+              checked={deepOn}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                setDeepOn(on);
+                void DeepSearchState.of(session).setEnabled(on).then(() => setExtraVersion((n) => n + 1));
+              }}
+            />{" "}
+            Deep
+          </label>
         </div>
         <span class={`sync sync-${session.syncState.status}`} role="status" aria-live="polite" data-status={session.syncState.status}>
           {syncLabel}
@@ -169,6 +203,9 @@ export function VaultScreen({
           </button>
           <button type="button" onClick={() => setPane({ kind: "generator" })}>
             Generator
+          </button>
+          <button type="button" onClick={() => setPane({ kind: "security" })}>
+            Security
           </button>
           <button type="button" onClick={() => setPane({ kind: "settings" })}>
             Settings
@@ -300,6 +337,9 @@ export function VaultScreen({
             onLock={onLock}
             onSignedOut={onSignedOut}
           />
+        )}
+        {pane.kind === "security" && (
+          <SecurityScreen session={session} onClose={() => setPane({ kind: "none" })} onOpenItem={(id) => void openItem(id)} />
         )}
         {pane.kind === "generator" && (
           <div>

@@ -1,0 +1,114 @@
+// The Security page and search operators in Debian's Chromium against a real server: a reused and a breached
+// password are shown (breach check against a local HTTPS range server that the server's CSP allows), the
+// one-click change saves a new password with history, and the search box takes operators and deep search.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
+import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
+import { type RangeServer, startRangeServer } from "./support/pwned-range-server.ts";
+
+const OUT = new URL("../.test-output/web/", import.meta.url).pathname;
+const PASSWORD = "correct horse battery staple security-pw-5c1d";
+const SHARED = "quiet-Harbor-58-lantern-Vex";
+
+let server: RunningServer;
+let range: RangeServer;
+let browser: Browser;
+let page: Page;
+
+const listItem = (title: string) => page.getByRole("list", { name: "Items" }).getByText(title, { exact: true });
+
+async function addLogin(title: string, password: string, notes = ""): Promise<void> {
+  await page.getByRole("button", { name: "Add item", exact: true }).click();
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Username").fill("ann");
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  if (notes) await page.getByLabel("Notes", { exact: true }).fill(notes);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("heading", { name: title }).waitFor();
+}
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  buildWebIfNeeded();
+  range = await startRangeServer({ password1: 2_400_000 });
+  server = await startServer({ env: { BREACH_ENDPOINT: range.url } });
+  browser = await launchChromium(server.caPem, range.caPem);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.grantPermissions(["clipboard-read", "clipboard-write"]);
+  page = await ctx.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(server.url);
+  await page.getByLabel("Email").fill(`sec-${Date.now()}@example.test`);
+  await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Confirm account password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Lock", exact: true }).waitFor();
+  await addLogin("Forum", "password1");
+  await addLogin("Chat", SHARED, "Recovery codes are in the blue binder");
+  await addLogin("Git hosting", SHARED);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await range?.close();
+});
+
+test("the Security page shows a reused and a breached password, and changes one in a click", async () => {
+  await page.getByRole("button", { name: "Security", exact: true }).click();
+  await page.getByRole("heading", { name: "Security" }).waitFor();
+  const reused = page.getByRole("region", { name: "Reused" });
+  await reused.getByText("Group 1: 2 items share one password").waitFor();
+  assert.ok(await reused.getByRole("button", { name: "Chat", exact: true }).isVisible());
+  assert.ok(await reused.getByRole("button", { name: "Git hosting", exact: true }).isVisible());
+  assert.ok(await page.getByRole("region", { name: "Weak" }).getByRole("button", { name: "Forum", exact: true }).isVisible());
+  assert.equal(range.requests.length, 0, "no breach request before the user opts in");
+
+  await page.getByLabel("Check passwords against Have I Been Pwned").check();
+  await page.getByLabel("Endpoint").fill(range.url);
+  await page.getByLabel("Endpoint").press("Tab");
+  await page.getByRole("button", { name: "Check now" }).click();
+  const breached = page.getByRole("region", { name: "Breached" });
+  await breached.getByText("seen 2,400,000 times in breaches").waitFor();
+  assert.ok(await breached.getByRole("button", { name: "Forum", exact: true }).isVisible());
+  const gets = range.requests.filter((r) => r.method === "GET");
+  assert.equal(gets.length, 2, "one request per distinct password");
+  for (const r of gets) {
+    assert.match(r.path, /^\/range\/[0-9A-F]{5}$/);
+    assert.equal(r.padding, "true");
+  }
+  await page.screenshot({ path: join(OUT, "security-page.png"), fullPage: true });
+
+  await breached.getByRole("button", { name: "Change password of Forum" }).click();
+  const flow = page.getByRole("region", { name: "Change the password of Forum" });
+  const next = await flow.getByLabel("New password").inputValue();
+  assert.ok(next.length >= 20);
+  await page.screenshot({ path: join(OUT, "security-change-password.png"), fullPage: true });
+  await flow.getByRole("button", { name: "Save new password" }).click();
+  await page.getByRole("region", { name: "Breached" }).waitFor({ state: "detached" });
+  assert.equal(await page.getByRole("region", { name: "Weak" }).count(), 0);
+  // saved through the vault with the old password in the history
+  await listItem("Forum").click();
+  await page.getByRole("heading", { name: "Forum" }).waitFor();
+  await page.getByRole("button", { name: "Reveal Password" }).click();
+  await page.getByText(next).waitFor();
+});
+
+test("the search box takes operators, and searches notes when deep search is on", async () => {
+  const search = page.getByLabel("Search", { exact: true });
+  await search.fill("is:weak");
+  await page.getByText("No items match your search.").waitFor();
+  await search.fill("type:login git");
+  await listItem("Git hosting").waitFor();
+  assert.equal(await listItem("Chat").count(), 0);
+  await search.fill('"blue binder"');
+  await page.getByText("No items match your search.").waitFor();
+  await page.getByLabel("Deep search").check();
+  await listItem("Chat").waitFor();
+  assert.equal(await listItem("Forum").count(), 0);
+});
