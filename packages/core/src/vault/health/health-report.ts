@@ -3,13 +3,14 @@
 // breached (opt-in, Pwned Passwords range API). The report names items and counts, never a password.
 // Heavy (zxcvbn dictionaries): import it by path where the report is shown.
 import type { ItemId } from "../../keys/ids.ts";
-import { checkPassword, MIN_PASSWORD_SCORE } from "../../keys/password-strength.ts";
+import { MIN_PASSWORD_SCORE } from "../../keys/password-strength.ts";
 import type { Item } from "../item.ts";
 import type { ItemType } from "../templates.ts";
 import type { HealthCache } from "./health-cache.ts";
 import { type LocalKeys, passwordFingerprint } from "./health-keys.ts";
 import { fetchRange, pwnedHash, type RangeFetch } from "./pwned-passwords.ts";
 import { TOTP_SITES_DATE, totpDomain, urlHost } from "./totp-sites.ts";
+import { passwordScore } from "./weak-score.ts";
 
 export const OLD_AFTER_MS = 365 * 24 * 3600 * 1000;
 /** A breach count is asked again after a week (new breaches are added to the list all the time). */
@@ -135,7 +136,7 @@ export async function healthReport(items: readonly Item[], opts: HealthOptions):
   for (const [fp, group] of byFp) {
     let score = cache.get(fp)?.score;
     if (score === undefined) {
-      score = checkPassword(group[0]!.pw).score;
+      score = passwordScore(group[0]!.pw);
       cache.update(fp, { score });
     }
     if (score < MIN_PASSWORD_SCORE) for (const g of group) weak.push({ ...ref(g.item), strength: score });
