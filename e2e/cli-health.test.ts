@@ -67,7 +67,11 @@ test("cryptex health --breaches: counts from the range API, only prefixes sent, 
   assert.equal(report.breachCheck.status, "done");
   assert.deepEqual(
     report.breached.map((x: { title: string; count: number }) => [x.title, x.count]),
-    [["Forum", 2_400_000], ["Chat", 7], ["Git hosting", 7]],
+    [
+      ["Forum", 2_400_000],
+      ["Chat", 7],
+      ["Git hosting", 7],
+    ],
   );
   assert.equal(range.requests.length, 3, "one request per distinct password");
   for (const q of range.requests) {

@@ -89,4 +89,6 @@ console.log(`\ndeep index build, ${N} items (decrypted items given): ${f(build)}
 console.log(
   `deep-search keystroke, ${N} items (notes and custom fields, operators): median ${f(keyMedian, 2)} ms, worst ${f(keyMax, 2)} ms after a warm-up pass (target < 16 ms: ${verdict(keyMax < 16)}; ${hits} hits on the last)`,
 );
-console.log(`  raw limit: String.includes over the same ${N} texts: ${f(rawPerKey, 2)} ms  -> keystroke/raw ${f(keyMedian / rawPerKey, 1)}x (${rawHits > 0 ? "ok" : "?"})`);
+console.log(
+  `  raw limit: String.includes over the same ${N} texts: ${f(rawPerKey, 2)} ms  -> keystroke/raw ${f(keyMedian / rawPerKey, 1)}x (${rawHits > 0 ? "ok" : "?"})`,
+);

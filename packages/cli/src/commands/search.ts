@@ -1,6 +1,6 @@
 // `cryptex search QUERY [--deep]`: search the decrypted index with operators (type: tag: folder: url:
 // is:favorite is:weak "phrase"); --deep also searches notes and custom fields through the device's deep index.
-import { DeepIndex } from "@cryptex/core/vault/deep-search/deep-index.ts";
+import type { DeepIndex } from "@cryptex/core/vault/deep-search/deep-index.ts";
 import { searchEntries } from "@cryptex/core/vault/deep-search/deep-search.ts";
 import { parseSearchQuery } from "@cryptex/core/vault/deep-search/search-query.ts";
 import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
@@ -30,7 +30,7 @@ export const run: CommandRun = async (ctx, args) => {
       const changed = await deep.refresh(live, (id) => readItem(v, id));
       if (changed.updated + changed.removed > 0) await saveDeepIndex(ctx.home, keys, deep);
     }
-    let weak: Set<typeof live[number]["id"]> | undefined;
+    let weak: Set<(typeof live)[number]["id"]> | undefined;
     if (query.weak) {
       const { runHealth } = await import("../vault/health-run.ts");
       weak = new Set((await runHealth(ctx.home, v)).weak.map((x) => x.id));

@@ -1,8 +1,8 @@
 // The Security page: the password health report (score and lists), the opt-in breach check, and a
 // one-click "change password" flow (open the site, generate, save through the vault's save path with history).
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
-import type { HealthReport, ItemRef } from "@cryptex/core/vault/health/health-report.ts";
 import { generatePassword } from "@cryptex/core/vault/generator.ts";
+import type { HealthReport, ItemRef } from "@cryptex/core/vault/health/health-report.ts";
 import { editItem, type Item } from "@cryptex/core/vault/item.ts";
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -40,8 +40,7 @@ function ChangePassword({ session, item, onDone }: { session: VaultSession; item
           and go to its password settings.
         </li>
         <li>
-          <label for="new-password">New password</label>{" "}
-          <input id="new-password" class="mono" readOnly value={value} spellcheck={false} />{" "}
+          <label for="new-password">New password</label> <input id="new-password" class="mono" readOnly value={value} spellcheck={false} />{" "}
           <button type="button" onClick={() => setValue(generatePassword({ length: 20 }))}>
             Generate again
           </button>{" "}
@@ -152,7 +151,7 @@ export function SecurityScreen({
       )}
       {report ? (
         <p class="health-score">
-          <strong aria-label="Health score">{report.score}</strong>/100 · {report.passwords} item(s) with a password
+          Health score <strong>{report.score}</strong>/100 · {report.passwords} item(s) with a password
         </p>
       ) : (
         <p aria-busy="true">Checking your passwords on this device…</p>
@@ -168,8 +167,8 @@ export function SecurityScreen({
           Check passwords against Have I Been Pwned
         </label>
         <p class="muted">
-          Only the first 5 characters of each password's SHA-1 hash leave this device (k-anonymity); the answer lists every
-          breached password with that prefix, padded with decoys. Results are cached here, encrypted.
+          Only the first 5 characters of each password's SHA-1 hash leave this device (k-anonymity); the answer lists every breached
+          password with that prefix, padded with decoys. Results are cached here, encrypted.
         </p>
         <label for="breach-endpoint">Endpoint</label>{" "}
         <input

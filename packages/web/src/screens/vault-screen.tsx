@@ -84,10 +84,16 @@ export function VaultScreen({
     [settled, version, filter, query, deepOn, extraVersion],
   );
   useEffect(() => {
-    if (settled && deepOn) void DeepSearchState.of(session).refresh().then(() => setExtraVersion((n) => n + 1));
+    if (settled && deepOn)
+      void DeepSearchState.of(session)
+        .refresh()
+        .then(() => setExtraVersion((n) => n + 1));
   }, [settled, deepOn, version]);
   useEffect(() => {
-    if (settled && asksWeak(query)) void HealthState.of(session).run(false).then(() => setExtraVersion((n) => n + 1));
+    if (settled && asksWeak(query))
+      void HealthState.of(session)
+        .run(false)
+        .then(() => setExtraVersion((n) => n + 1));
   }, [settled, version, asksWeak(query)]);
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
@@ -188,7 +194,9 @@ export function VaultScreen({
               onChange={(e) => {
                 const on = e.currentTarget.checked;
                 setDeepOn(on);
-                void DeepSearchState.of(session).setEnabled(on).then(() => setExtraVersion((n) => n + 1));
+                void DeepSearchState.of(session)
+                  .setEnabled(on)
+                  .then(() => setExtraVersion((n) => n + 1));
               }}
             />{" "}
             Deep

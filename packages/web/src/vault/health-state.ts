@@ -1,11 +1,12 @@
 // The health report of an open vault in the page (long-lived state): computed on demand from the decrypted
 // items with the encrypted cache kept in IndexedDB; the breach check is opt-in and asks the endpoint with
 // fetch (the server's CSP allows its BREACH_ENDPOINT origin).
+
+import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import { HealthCache } from "@cryptex/core/vault/health/health-cache.ts";
 import { deriveLocalKeys, type LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { type HealthReport, healthReport } from "@cryptex/core/vault/health/health-report.ts";
 import { DEFAULT_PWNED_ENDPOINT, parseEndpoint } from "@cryptex/core/vault/health/pwned-passwords.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 import { readBlob, writeBlob } from "./local-blobs.ts";
 import type { VaultSession } from "./vault-session.ts";
@@ -74,7 +75,10 @@ export class HealthState {
     for (const e of this.session.entries.values()) if (!e.trashed) items.push(await this.session.readItem(e.id));
     const s = breachSettings();
     const breaches = withBreaches
-      ? { fetch: (url: string, init: RequestInit) => globalThis.fetch(url, { ...init, referrerPolicy: "no-referrer", credentials: "omit" }), endpoint: s.endpoint }
+      ? {
+          fetch: (url: string, init: RequestInit) => globalThis.fetch(url, { ...init, referrerPolicy: "no-referrer", credentials: "omit" }),
+          endpoint: s.endpoint,
+        }
       : undefined;
     const report = await healthReport(items, { keys, cache, ...(breaches ? { breaches } : {}) });
     await writeBlob(cacheKey, await cache.seal(keys)).catch(() => undefined);

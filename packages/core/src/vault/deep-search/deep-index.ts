@@ -8,8 +8,8 @@ import { aad } from "../../formats/aad.ts";
 import { openEnvelope, sealEnvelope } from "../../formats/envelope.ts";
 import type { IndexEntry } from "../../formats/vault-index.ts";
 import type { ItemId } from "../../keys/ids.ts";
-import type { Item } from "../item.ts";
 import type { LocalKeys } from "../health/health-keys.ts";
+import type { Item } from "../item.ts";
 
 /** Text kept per item; longer notes are searched in their first 32 KiB (keeps 10,000 items in memory). */
 export const MAX_DOC_CHARS = 32 * 1024;

@@ -61,7 +61,12 @@ export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): nu
 }
 
 /** Entries matching `query` (a string, or already parsed), best first; ties by title. */
-export function searchEntries(entries: Iterable<IndexEntry>, query: string | SearchQuery, ctx: SearchContext = {}, limit = Infinity): IndexEntry[] {
+export function searchEntries(
+  entries: Iterable<IndexEntry>,
+  query: string | SearchQuery,
+  ctx: SearchContext = {},
+  limit = Infinity,
+): IndexEntry[] {
   const q = typeof query === "string" ? parseSearchQuery(query) : query;
   const scored: { e: IndexEntry; s: number }[] = [];
   const empty = isEmptyQuery(q);

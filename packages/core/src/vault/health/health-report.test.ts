@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startRangeServer, type RangeServer } from "../../../../../e2e/support/pwned-range-server.ts";
+import { type RangeServer, startRangeServer } from "../../../../../e2e/support/pwned-range-server.ts";
 import { createHttpsFetch } from "../../../../cli/src/net/https-fetch.ts";
 import { generateAccountKey } from "../../keys/account-key.ts";
 import { newAccountId } from "../../keys/ids.ts";
@@ -33,17 +33,36 @@ test("the rules: weak, reused, old, http:, missing one-time code", async () => {
   const c = login("C reused too", STRONG, { url: "https://accounts.google.com/signin" });
   const d = login("D old", STRONG2, { url: "https://github.com", totp: "JBSWY3DPEHPK3PXP" }, NOW - 400 * DAY);
   // changed 10 days ago: not old, though the item was made long ago
-  const e = editItem(login("E renewed", "old-Secret-that-was-1", {}, NOW - 500 * DAY), { fields: { password: "fresh-Meadow-4-copper-kettle" } }, NOW - 10 * DAY);
+  const e = editItem(
+    login("E renewed", "old-Secret-that-was-1", {}, NOW - 500 * DAY),
+    { fields: { password: "fresh-Meadow-4-copper-kettle" } },
+    NOW - 10 * DAY,
+  );
   const note = createItem({ type: "secure-note", title: "Note", notes: "no password" });
   const trashed = { ...login("Trashed", "password1"), trashedAt: NOW };
   const r = await healthReport([a, b, c, d, e, note, trashed], { keys, cache: new HealthCache(), now: NOW });
   assert.equal(r.passwords, 5);
-  assert.deepEqual(r.weak.map((x) => x.title), ["A weak"]);
+  assert.deepEqual(
+    r.weak.map((x) => x.title),
+    ["A weak"],
+  );
   assert.ok(r.weak[0]!.strength < 3);
-  assert.deepEqual(r.reused.map((g) => g.map((x) => x.title)), [["B reused", "C reused too"]]);
-  assert.deepEqual(r.old.map((x) => x.title), ["D old"]);
-  assert.deepEqual(r.insecureUrls.map((x) => [x.title, x.url]), [["B reused", "http://router.example"]]);
-  assert.deepEqual(r.missingTotp.map((x) => [x.title, x.domain]), [["C reused too", "google.com"]]);
+  assert.deepEqual(
+    r.reused.map((g) => g.map((x) => x.title)),
+    [["B reused", "C reused too"]],
+  );
+  assert.deepEqual(
+    r.old.map((x) => x.title),
+    ["D old"],
+  );
+  assert.deepEqual(
+    r.insecureUrls.map((x) => [x.title, x.url]),
+    [["B reused", "http://router.example"]],
+  );
+  assert.deepEqual(
+    r.missingTotp.map((x) => [x.title, x.domain]),
+    [["C reused too", "google.com"]],
+  );
   assert.deepEqual(r.breached, []);
   assert.deepEqual(r.breachCheck, { status: "off" });
   assert.equal(r.score, 20, "one of five passwords has no finding");
@@ -59,7 +78,13 @@ test("breach check: k-anonymity, padding ignored, counts named, cached encrypted
   range.requests.length = 0;
   const r = await healthReport(items, { keys, cache, now: NOW, breaches: { fetch, endpoint } });
   assert.deepEqual(r.breachCheck, { status: "done", asked: 3, fromCache: 0 });
-  assert.deepEqual(r.breached.map((x) => [x.title, x.count]), [["Weak", 2_400_000], ["Seen", 3]]);
+  assert.deepEqual(
+    r.breached.map((x) => [x.title, x.count]),
+    [
+      ["Weak", 2_400_000],
+      ["Seen", 3],
+    ],
+  );
   // only 5-hex prefixes left, each with the padding header
   const want = new Set(["password1", STRONG2, STRONG].map((p) => `/range/${pwnedHash(p).slice(0, 5)}`));
   assert.deepEqual(new Set(range.requests.map((q) => q.path)), want);
@@ -73,7 +98,10 @@ test("breach check: k-anonymity, padding ignored, counts named, cached encrypted
   const again = await healthReport(items, { keys, cache: reopened, now: NOW + DAY, breaches: { fetch, endpoint } });
   assert.equal(range.requests.length, 0);
   assert.deepEqual(again.breachCheck, { status: "done", asked: 0, fromCache: 3 });
-  assert.deepEqual(again.breached.map((x) => x.count), [2_400_000, 3]);
+  assert.deepEqual(
+    again.breached.map((x) => x.count),
+    [2_400_000, 3],
+  );
   // the cache is keyed by fingerprint, not by password
   assert.ok(reopened.get(await passwordFingerprint(keys, "password1")));
 });
@@ -95,8 +123,16 @@ test("breach check failures are reported, not thrown", async () => {
 });
 
 test("parseRangeBody: padding lines dropped, hostile answers refused", () => {
-  const ok = parseRangeBody("0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n00D4F6E8FA6EECAD2A3AA415EEC418D38EC:0\r\n011053FD0102E94D6AE2F8B83D76FAF94F6:13\r\n");
-  assert.deepEqual(ok, { ok: true, counts: new Map([["0018A45C4D1DEF81644B54AB7F969B88D65", 1], ["011053FD0102E94D6AE2F8B83D76FAF94F6", 13]]) });
+  const ok = parseRangeBody(
+    "0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n00D4F6E8FA6EECAD2A3AA415EEC418D38EC:0\r\n011053FD0102E94D6AE2F8B83D76FAF94F6:13\r\n",
+  );
+  assert.deepEqual(ok, {
+    ok: true,
+    counts: new Map([
+      ["0018A45C4D1DEF81644B54AB7F969B88D65", 1],
+      ["011053FD0102E94D6AE2F8B83D76FAF94F6", 13],
+    ]),
+  });
   assert.equal(parseRangeBody("<html>blocked</html>").ok, false);
   assert.equal(parseRangeBody("0018A45C4D1DEF81644B54AB7F969B88D65:-1").ok, false);
 });

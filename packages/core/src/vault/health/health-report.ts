@@ -148,7 +148,9 @@ export async function healthReport(items: readonly Item[], opts: HealthOptions):
   let breachCheck: BreachCheck = { status: "off" };
   if (opts.breaches) {
     const r = await checkBreaches(pending, opts.breaches, cache, now);
-    breachCheck = r.failed ? { status: "failed", message: r.failed } : { status: "done", asked: r.asked, fromCache: byFp.size - pending.size };
+    breachCheck = r.failed
+      ? { status: "failed", message: r.failed }
+      : { status: "done", asked: r.asked, fromCache: byFp.size - pending.size };
   }
   // Counts known from an earlier check are shown even when this run did not ask.
   for (const [fp, group] of byFp) {
@@ -156,9 +158,7 @@ export async function healthReport(items: readonly Item[], opts: HealthOptions):
     if (count > 0) for (const g of group) breached.push({ ...ref(g.item), count });
   }
 
-  const old = withPw
-    .map((x) => ({ ...ref(x.item), changedAt: passwordChangedAt(x.item) }))
-    .filter((x) => now - x.changedAt > OLD_AFTER_MS);
+  const old = withPw.map((x) => ({ ...ref(x.item), changedAt: passwordChangedAt(x.item) })).filter((x) => now - x.changedAt > OLD_AFTER_MS);
   const flagged = new Set<ItemId>([...weak.map((x) => x.id), ...breached.map((x) => x.id), ...old.map((x) => x.id)]);
   for (const g of reused) for (const r of g) flagged.add(r.id);
   const byTitle = (a: ItemRef, b: ItemRef) => a.title.localeCompare(b.title);

@@ -10,7 +10,9 @@ export const DEFAULT_PWNED_ENDPOINT = "https://api.pwnedpasswords.com";
 /** The HTTP GET the app gives (node:https in the CLI, fetch in a page). */
 export type RangeFetch = (url: string, init: RequestInit) => Promise<Response>;
 
-export type RangeResult = { readonly ok: true; readonly counts: ReadonlyMap<string, number> } | { readonly ok: false; readonly message: string };
+export type RangeResult =
+  | { readonly ok: true; readonly counts: ReadonlyMap<string, number> }
+  | { readonly ok: false; readonly message: string };
 
 const MAX_BODY = 4 * 1024 * 1024; // real answers are ~40 KB; a hostile endpoint must not flood the device
 const MAX_LINES = 100_000;
@@ -83,7 +85,10 @@ export async function fetchRange(fetch: RangeFetch, endpoint: string, prefix: st
       ...(signal ? { signal } : {}),
     });
   } catch (e) {
-    return { ok: false, message: `the breach endpoint ${endpoint} could not be reached${e instanceof Error ? ` (${e.message.slice(0, 120)})` : ""}` };
+    return {
+      ok: false,
+      message: `the breach endpoint ${endpoint} could not be reached${e instanceof Error ? ` (${e.message.slice(0, 120)})` : ""}`,
+    };
   }
   if (res.status !== 200) {
     await res.body?.cancel();
