@@ -1,6 +1,6 @@
 // The Security page: the password health report (score and lists), the opt-in breach check, and a
 // one-click "change password" flow (open the site, generate, save through the vault's save path with history).
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core";
 import { generatePassword } from "@cryptex/core/vault/generator.ts";
 import type { HealthReport, ItemRef } from "@cryptex/core/vault/health/health-report.ts";
 import { editItem, type Item } from "@cryptex/core/vault/item.ts";

@@ -18,7 +18,7 @@ export class DeepSearchState {
 
   private constructor(session: VaultSession) {
     this.session = session;
-    this.keys = deriveLocalKeys(session.unlocked.accountKey, session.meta.accountId as never);
+    this.keys = deriveLocalKeys(session.unlocked.accountKey, session.unlocked.keys.accountId);
   }
 
   static of(session: VaultSession): DeepSearchState {

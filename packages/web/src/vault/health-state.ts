@@ -2,7 +2,7 @@
 // items with the encrypted cache kept in IndexedDB; the breach check is opt-in and asks the endpoint with
 // fetch (the server's CSP allows its BREACH_ENDPOINT origin).
 
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core";
 import { HealthCache } from "@cryptex/core/vault/health/health-cache.ts";
 import { deriveLocalKeys, type LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { type HealthReport, healthReport } from "@cryptex/core/vault/health/health-report.ts";
@@ -41,7 +41,7 @@ export class HealthState {
 
   private constructor(session: VaultSession) {
     this.session = session;
-    this.keys = deriveLocalKeys(session.unlocked.accountKey, session.meta.accountId as never);
+    this.keys = deriveLocalKeys(session.unlocked.accountKey, session.unlocked.keys.accountId);
   }
 
   static of(session: VaultSession): HealthState {
