@@ -108,7 +108,7 @@ test("the search box takes operators, and searches notes when deep search is on"
   assert.equal(await listItem("Chat").count(), 0);
   await search.fill('"blue binder"');
   await page.getByText("No items match your search.").waitFor();
-  await page.getByLabel("Deep search").check();
+  await page.getByLabel("Deep", { exact: true }).check();
   await listItem("Chat").waitFor();
   assert.equal(await listItem("Forum").count(), 0);
 });

@@ -189,7 +189,6 @@ export function VaultScreen({
           <label class="check deep-toggle" title="Also search notes and custom fields (an encrypted index kept on this device)">
             <input
               type="checkbox"
-              aria-label="Deep search"
               checked={deepOn}
               onChange={(e) => {
                 const on = e.currentTarget.checked;
