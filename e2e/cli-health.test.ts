@@ -36,6 +36,7 @@ before(async () => {
   await add("Git hosting", [`password=${SHARED}`, "url=https://github.com/login"], ["--tag", "work"]);
   await add("Chat", [`password=${SHARED}`, "url=https://chat.example"], ["--notes", "Recovery codes are in the blue binder", "--favorite"]);
   await add("Bank", ["password=vivid-Lantern-7-orbit-quietly-Zm", "url=https://bank.example", "Branch=Main Street"]);
+  await add("Evil\u001b[2J", ["url=http://evil.example/\u001b]0;pwned\u0007"]);
 });
 after(async () => {
   await range.close();
@@ -50,7 +51,8 @@ test("cryptex health: a readable summary, exit 0, no breach check unless asked",
   assert.match(r.stdout, /Breach check: off/);
   assert.match(r.stdout, /Weak \(1\):\n {2}\w{8} {2}Forum/);
   assert.match(r.stdout, /Reused \(1\):\n {2}group 1: 2 items share one password\n.*Chat\n.*Git hosting/);
-  assert.match(r.stdout, /Insecure http: addresses \(1\):\n.*Forum {2}http:\/\/forum\.example/);
+  assert.match(r.stdout, /Insecure http: addresses \(2\):\n.*Evil\?\[2J {2}http:\/\/evil\.example\/\?\]0;pwned\?\n.*Forum {2}http:\/\/forum\.example/);
+  assert.ok(!/[\u0000-\u0009\u000b-\u001f]/.test(r.stdout), "no control characters from the vault reach the terminal");
   assert.match(r.stdout, /No one-time code where the site offers one \(list of \d{4}-\d\d-\d\d\) \(1\):\n.*Git hosting {2}github\.com/);
   assert.equal(range.requests.length, 0, "no request without --breaches");
   assert.ok(!r.stdout.includes(SHARED) && !r.stdout.includes("password1"), "no password is printed");

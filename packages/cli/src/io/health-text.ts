@@ -1,7 +1,10 @@
 // The readable summary of `cryptex health`: the score, then each list with item titles and ids.
 import type { HealthReport, ItemRef } from "@cryptex/core/vault/health/health-report.ts";
 
-const line = (r: ItemRef, extra = "") => `  ${r.id.slice(0, 8)}  ${r.title || "(untitled)"}${extra ? `  ${extra}` : ""}`;
+// Titles and URLs come from the vault (maybe from an import or another device): no terminal control codes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters removed
+const safe = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+const line = (r: ItemRef, extra = "") => `  ${r.id.slice(0, 8)}  ${safe(r.title) || "(untitled)"}${extra ? `  ${safe(extra)}` : ""}`;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const times = (n: number) => `seen ${n.toLocaleString("en")} time${n === 1 ? "" : "s"} in breaches`;
 
