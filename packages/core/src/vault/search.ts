@@ -27,7 +27,7 @@ const has = (hay: string, word: string) => hay.length >= word.length && hay.toLo
 const subseqIn = (hay: string, word: string) => hay.length >= word.length && subsequence(word, hay.toLowerCase());
 
 // No arrays or regexes per entry: searching 100,000 entries runs in a cold CLI process, before the JIT helps.
-export function wordScore(word: string, e: IndexEntry, title: string): number {
+function wordScore(word: string, e: IndexEntry, title: string): number {
   if (title === word) return 100;
   if (title.startsWith(word)) return 60;
   if (title.includes(word)) return 40;

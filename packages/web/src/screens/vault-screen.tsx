@@ -76,10 +76,16 @@ export function VaultScreen({
       !settled
         ? firstRows(session.entries.values(), filter, 60)
         : usesAdvancedSearch(query, deepOn)
-          ? advancedSearch(session.entries.values(), filter, query, {
-              deep: deepOn ? DeepSearchState.of(session).index : undefined,
-              weak: HealthState.of(session).weakIds,
-            })
+          ? advancedSearch(
+              session.entries.values(),
+              filter,
+              query,
+              {
+                deep: deepOn ? DeepSearchState.of(session).index : undefined,
+                weak: HealthState.of(session).weakIds,
+              },
+              version,
+            )
           : search(session.entries.values(), filter, query, version),
     [settled, version, filter, query, deepOn, extraVersion],
   );

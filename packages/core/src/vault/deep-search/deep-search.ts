@@ -3,7 +3,7 @@
 // which beats one found only in the deep text.
 import type { IndexEntry } from "../../formats/vault-index.ts";
 import type { ItemId } from "../../keys/ids.ts";
-import { hostOf, wordScore } from "../search.ts";
+import { hostOf } from "../search.ts";
 import type { DeepIndex } from "./deep-index.ts";
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from "./search-query.ts";
 
@@ -35,37 +35,71 @@ export function matchesOperators(e: IndexEntry, q: SearchQuery, ctx: SearchConte
   return true;
 }
 
-function listText(e: IndexEntry): string {
-  return [e.title, e.subtitle, ...e.urls.map(hostOf), ...e.tags].join("\n").toLowerCase();
+/** An entry's list text, lower-cased once per entry object (the index replaces the object on every change). */
+interface Prepared {
+  readonly title: string;
+  readonly others: readonly string[];
+  readonly joined: string;
+}
+const prepared = new WeakMap<IndexEntry, Prepared>();
+function prepare(e: IndexEntry): Prepared {
+  let p = prepared.get(e);
+  if (!p) {
+    const others = [e.subtitle, ...e.urls.map(hostOf), ...e.tags].map((x) => x.toLowerCase());
+    p = { title: e.title.toLowerCase(), others, joined: others.join("\n") };
+    prepared.set(e, p);
+  }
+  return p;
+}
+
+function subsequence(needle: string, hay: string): boolean {
+  let i = 0;
+  for (let j = 0; j < hay.length && i < needle.length; j++) if (hay.charCodeAt(j) === needle.charCodeAt(i)) i++;
+  return i === needle.length;
+}
+
+/** searchIndex's word score (vault/search.ts) over prepared text, then the deep text below every list match. */
+function wordScore(w: string, p: Prepared, deep: string | undefined): number {
+  if (p.title === w) return 100;
+  if (p.title.startsWith(w)) return 60;
+  if (p.title.includes(w)) return 40;
+  if (p.joined.includes(w)) return 30;
+  if (subsequence(w, p.title)) return 10;
+  for (const o of p.others) if (o.length >= w.length && subsequence(w, o)) return 5;
+  return deep?.includes(w) ? DEEP_SCORE : 0;
 }
 
 /** The entry's score for the free text of `q` (0: no match). */
 export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): number {
-  const title = e.title.toLowerCase();
+  const p = prepare(e);
   const deep = ctx.deep?.textOf(e.id);
   let s = 1;
   for (const w of q.words) {
-    const ws = wordScore(w, e, title) || (deep?.includes(w) ? DEEP_SCORE : 0);
+    const ws = wordScore(w, p, deep);
     if (ws === 0) return 0;
     s += ws;
   }
-  if (q.phrases.length) {
-    const list = listText(e);
-    for (const p of q.phrases) {
-      const ps = title.includes(p) ? 40 : list.includes(p) ? 30 : deep?.includes(p) ? DEEP_SCORE : 0;
-      if (ps === 0) return 0;
-      s += ps;
-    }
+  for (const ph of q.phrases) {
+    const ps = p.title.includes(ph) ? 40 : p.joined.includes(ph) ? 30 : deep?.includes(ph) ? DEEP_SCORE : 0;
+    if (ps === 0) return 0;
+    s += ps;
   }
   return s;
 }
 
-/** Entries matching `query` (a string, or already parsed), best first; ties by title. */
+const collator = new Intl.Collator();
+
+/**
+ * Entries matching `query` (a string, or already parsed), best first. Ties are broken by title, or, when the
+ * caller says `entries` are already in title order (a list on screen), keep that order: sorting thousands of
+ * titles on every keystroke is what would make typing slow.
+ */
 export function searchEntries(
   entries: Iterable<IndexEntry>,
   query: string | SearchQuery,
   ctx: SearchContext = {},
   limit = Infinity,
+  opts: { titleOrdered?: boolean } = {},
 ): IndexEntry[] {
   const q = typeof query === "string" ? parseSearchQuery(query) : query;
   const scored: { e: IndexEntry; s: number }[] = [];
@@ -75,6 +109,7 @@ export function searchEntries(
     const s = empty ? 1 : textScore(e, q, ctx);
     if (s > 0) scored.push({ e, s: s + (e.favorite ? 1 : 0) });
   }
-  scored.sort((a, b) => b.s - a.s || a.e.title.localeCompare(b.e.title));
-  return scored.slice(0, limit).map((x) => x.e);
+  // Array.prototype.sort is stable: by score alone keeps the given title order among equals.
+  scored.sort(opts.titleOrdered ? (a, b) => b.s - a.s : (a, b) => b.s - a.s || collator.compare(a.e.title, b.e.title));
+  return (limit < scored.length ? scored.slice(0, limit) : scored).map((x) => x.e);
 }
