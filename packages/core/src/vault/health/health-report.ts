@@ -133,11 +133,14 @@ export async function healthReport(items: readonly Item[], opts: HealthOptions):
   const breached: (ItemRef & { count: number })[] = [];
   const reused: ItemRef[][] = [];
   const pending = new Map<string, string>();
+  let scored = 0;
   for (const [fp, group] of byFp) {
     let score = cache.get(fp)?.score;
     if (score === undefined) {
       score = passwordScore(group[0]!.pw);
       cache.update(fp, { score });
+      // zxcvbn takes milliseconds: let a page paint and take input during a first report over many items
+      if (++scored % 32 === 0) await new Promise((r) => setTimeout(r, 0));
     }
     if (score < MIN_PASSWORD_SCORE) for (const g of group) weak.push({ ...ref(g.item), strength: score });
     if (group.length > 1) reused.push(group.map((g) => ref(g.item)));
