@@ -102,14 +102,26 @@ export function searchEntries(
   opts: { titleOrdered?: boolean } = {},
 ): IndexEntry[] {
   const q = typeof query === "string" ? parseSearchQuery(query) : query;
-  const scored: { e: IndexEntry; s: number }[] = [];
   const empty = isEmptyQuery(q);
+  // Scores are a few small whole numbers: bucket them (keeps the given order among equals, no sort per keystroke).
+  const buckets = new Map<number, IndexEntry[]>();
   for (const e of entries) {
     if (!matchesOperators(e, q, ctx)) continue;
     const s = empty ? 1 : textScore(e, q, ctx);
-    if (s > 0) scored.push({ e, s: s + (e.favorite ? 1 : 0) });
+    if (s === 0) continue;
+    const key = s + (e.favorite ? 1 : 0);
+    const b = buckets.get(key);
+    if (b) b.push(e);
+    else buckets.set(key, [e]);
   }
-  // Array.prototype.sort is stable: by score alone keeps the given title order among equals.
-  scored.sort(opts.titleOrdered ? (a, b) => b.s - a.s : (a, b) => b.s - a.s || collator.compare(a.e.title, b.e.title));
-  return (limit < scored.length ? scored.slice(0, limit) : scored).map((x) => x.e);
+  const out: IndexEntry[] = [];
+  for (const key of [...buckets.keys()].sort((a, b) => b - a)) {
+    const b = buckets.get(key)!;
+    if (!opts.titleOrdered) b.sort((x, y) => collator.compare(x.title, y.title));
+    for (const e of b) {
+      if (out.length >= limit) return out;
+      out.push(e);
+    }
+  }
+  return out;
 }
