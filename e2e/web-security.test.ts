@@ -111,4 +111,24 @@ test("the search box takes operators, and searches notes when deep search is on"
   await page.getByLabel("Deep", { exact: true }).check();
   await listItem("Chat").waitFor();
   assert.equal(await listItem("Forum").count(), 0);
+  // the deep index and the health cache are on the device, encrypted
+  const blobs = await page.evaluate(
+    () =>
+      new Promise<{ keys: string[]; text: string }>((resolve, reject) => {
+        const r = indexedDB.open("cryptex-local");
+        r.onerror = () => reject(r.error);
+        r.onsuccess = () => {
+          const store = r.result.transaction("blobs").objectStore("blobs");
+          const keys = store.getAllKeys();
+          const values = store.getAll();
+          values.onsuccess = () =>
+            resolve({
+              keys: (keys.result as string[]).map((k) => k.split(":")[0]!),
+              text: (values.result as Uint8Array[]).map((v) => new TextDecoder("latin1").decode(v)).join(""),
+            });
+        };
+      }),
+  );
+  assert.deepEqual(blobs.keys.sort(), ["deep", "health"]);
+  assert.ok(!blobs.text.includes("binder") && !blobs.text.includes("Recovery"), "no note text in the clear");
 });

@@ -9,6 +9,7 @@ import { SignUpScreen } from "./screens/sign-up-screen.tsx";
 import { UnlockScreen } from "./screens/unlock-screen.tsx";
 import { VaultScreen } from "./screens/vault-screen.tsx";
 import { type IdbStore, openIdbStore } from "./store/idb-store.ts";
+import { wipeLocalBlobs } from "./vault/local-blobs.ts";
 import { exposeTestHooks } from "./vault/test-hooks.ts";
 import { type OpenKeys, VaultSession } from "./vault/vault-session.ts";
 
@@ -91,6 +92,7 @@ export function App() {
   async function forget(): Promise<void> {
     if (view.name === "vault") view.session.close();
     await store?.wipe();
+    await wipeLocalBlobs();
     setView({ name: "signin" });
   }
 

@@ -29,3 +29,14 @@ export const readBlob = (key: string): Promise<Uint8Array | undefined> =>
   run("readonly", (s) => s.get(key) as IDBRequest<Uint8Array | undefined>);
 export const writeBlob = (key: string, bytes: Uint8Array): Promise<unknown> => run("readwrite", (s) => s.put(bytes, key));
 export const deleteBlob = (key: string): Promise<unknown> => run("readwrite", (s) => s.delete(key));
+
+/** Forgets every cache of this device (sign-out / forget this device). */
+export async function wipeLocalBlobs(): Promise<void> {
+  const d = await db().catch(() => undefined);
+  d?.close();
+  dbp = undefined;
+  await new Promise<void>((resolve) => {
+    const r = indexedDB.deleteDatabase(DB);
+    r.onsuccess = r.onerror = r.onblocked = () => resolve();
+  });
+}
