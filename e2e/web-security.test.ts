@@ -21,12 +21,13 @@ let page: Page;
 
 const listItem = (title: string) => page.getByRole("list", { name: "Items" }).getByText(title, { exact: true });
 
-async function addLogin(title: string, password: string, notes = ""): Promise<void> {
+async function addLogin(title: string, password: string, notes = "", url = ""): Promise<void> {
   await page.getByRole("button", { name: "Add item", exact: true }).click();
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Username").fill("ann");
   await page.getByLabel("Password", { exact: true }).fill(password);
   if (notes) await page.getByLabel("Notes", { exact: true }).fill(notes);
+  if (url) await page.getByLabel("Website").fill(url);
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByRole("heading", { name: title }).waitFor();
 }
@@ -48,7 +49,8 @@ before(async () => {
   await page.getByRole("button", { name: "Create account" }).click();
   await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 60_000 });
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor();
-  await addLogin("Forum", "password1");
+  // the site is the test server itself, so opening it stays on this machine
+  await addLogin("Forum", "password1", "", `${server.url}/?site=forum`);
   await addLogin("Chat", SHARED, "Recovery codes are in the blue binder");
   await addLogin("Git hosting", SHARED);
 });
@@ -88,6 +90,12 @@ test("the Security page shows a reused and a breached password, and changes one 
   const flow = page.getByRole("region", { name: "Change the password of Forum" });
   const next = await flow.getByLabel("New password").inputValue();
   assert.ok(next.length >= 20);
+  const opened = page.context().waitForEvent("page");
+  await flow.getByRole("button", { name: "Open the site" }).click();
+  const site = await opened;
+  await site.waitForLoadState("domcontentloaded");
+  assert.equal(site.url(), `${server.url}/?site=forum`);
+  await site.close();
   await page.screenshot({ path: join(OUT, "security-change-password.png"), fullPage: true });
   await flow.getByRole("button", { name: "Save new password" }).click();
   await page.getByRole("region", { name: "Breached" }).waitFor({ state: "detached" });
@@ -97,6 +105,8 @@ test("the Security page shows a reused and a breached password, and changes one 
   await page.getByRole("heading", { name: "Forum" }).waitFor();
   await page.getByRole("button", { name: "Reveal Password" }).click();
   await page.getByText(next).waitFor();
+  await page.getByRole("button", { name: "Password history (1)" }).click();
+  await page.locator(".history").getByText("password1", { exact: true }).waitFor();
 });
 
 test("the search box takes operators, and searches notes when deep search is on", async () => {
