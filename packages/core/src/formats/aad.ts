@@ -2,7 +2,7 @@
 import { concat, utf8 } from "../encoding/bytes.ts";
 import { type AccountId, uuidToBytes } from "../keys/ids.ts";
 
-export type Purpose = "verifier" | "eak-wrap" | "item" | "index" | "session" | "export" | "manifest";
+export type Purpose = "verifier" | "eak-wrap" | "item" | "index" | "session" | "export" | "manifest" | "health-cache" | "deep-index";
 
 export function aad(purpose: Purpose, accountId: AccountId, objectId?: string, extra?: Uint8Array): Uint8Array {
   return concat(

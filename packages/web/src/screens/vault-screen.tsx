@@ -12,12 +12,16 @@ import type { IdbStore } from "../store/idb-store.ts";
 import { copySecret } from "../ui/clipboard.ts";
 import { Generator } from "../ui/generator.tsx";
 import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
+import { advancedSearch, asksWeak, usesAdvancedSearch } from "../vault/advanced-search.ts";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
+import { DeepSearchState, deepSearchEnabled } from "../vault/deep-search-state.ts";
 import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
+import { HealthState } from "../vault/health-state.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { FilterNav, ItemList } from "./item-list.tsx";
 import { ItemView } from "./item-view.tsx";
+import { SecurityScreen } from "./security-screen.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
 import { SignedOutNotice } from "./signed-out-notice.tsx";
 
@@ -61,6 +65,8 @@ export function VaultScreen({
   const [lockMinutes, setLockMinutes] = useState(autoLockMinutes());
   const typedAt = useRef(0);
   const search = useMemo(createNarrowingSearch, [session]);
+  const [deepOn, setDeepOn] = useState(deepSearchEnabled);
+  const [extraVersion, setExtraVersion] = useState(0); // the deep index or the weak list changed
 
   useEffect(() => session.subscribe(() => setVersion(session.version)), [session]);
   useEffect(() => {
@@ -72,9 +78,35 @@ export function VaultScreen({
   // A long vault paints its first screen before the whole list is sorted ("settled" one frame later).
   const [settled, setSettled] = useState(session.entries.size < FIRST_SCREEN_FROM);
   const entries = useMemo(
-    () => (settled ? search(session.entries.values(), filter, query, version) : firstRows(session.entries.values(), filter, 60)),
-    [settled, version, filter, query],
+    () =>
+      !settled
+        ? firstRows(session.entries.values(), filter, 60)
+        : usesAdvancedSearch(query, deepOn)
+          ? advancedSearch(
+              session.entries.values(),
+              filter,
+              query,
+              {
+                deep: deepOn ? DeepSearchState.of(session).index : undefined,
+                weak: HealthState.of(session).weakIds,
+              },
+              version,
+            )
+          : search(session.entries.values(), filter, query, version),
+    [settled, version, filter, query, deepOn, extraVersion],
   );
+  useEffect(() => {
+    if (settled && deepOn)
+      void DeepSearchState.of(session)
+        .refresh()
+        .then(() => setExtraVersion((n) => n + 1));
+  }, [settled, deepOn, version]);
+  useEffect(() => {
+    if (settled && asksWeak(query))
+      void HealthState.of(session)
+        .run(false)
+        .then(() => setExtraVersion((n) => n + 1));
+  }, [settled, version, asksWeak(query)]);
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
     if (typedAt.current) {
@@ -271,6 +303,20 @@ export function VaultScreen({
               document.querySelector<HTMLElement>(".vlist .row-button")?.focus();
             }}
           />
+          <label class="check deep-toggle" title="Also search notes and custom fields (an encrypted index kept on this device)">
+            <input
+              type="checkbox"
+              checked={deepOn}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                setDeepOn(on);
+                void DeepSearchState.of(session)
+                  .setEnabled(on)
+                  .then(() => setExtraVersion((n) => n + 1));
+              }}
+            />{" "}
+            Deep
+          </label>
         </search>
         <span class={`sync sync-${session.syncState.status}`} role="status" aria-live="polite" data-status={session.syncState.status}>
           {syncLabel}
@@ -281,6 +327,9 @@ export function VaultScreen({
           </button>
           <button type="button" onClick={() => go({ screen: "generator" })}>
             Generator
+          </button>
+          <button type="button" onClick={() => go({ screen: "security" })}>
+            Security
           </button>
           <button type="button" onClick={() => go({ screen: "settings" })}>
             Settings
@@ -370,6 +419,9 @@ export function VaultScreen({
               onLock={onLock}
               onSignedOut={onSignedOut}
             />
+          )}
+          {route.screen === "security" && (
+            <SecurityScreen session={session} onClose={() => go({ screen: "list" })} onOpenItem={(id) => go({ screen: "item", id })} />
           )}
           {route.screen === "generator" && (
             <div>
