@@ -11,19 +11,21 @@ import { useHashRoute } from "../nav/use-hash-route.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { copySecret } from "../ui/clipboard.ts";
 import { Generator } from "../ui/generator.tsx";
+import { lazyComponent } from "../ui/lazy-component.tsx";
 import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
 import { advancedSearch, asksWeak, usesAdvancedSearch } from "../vault/advanced-search.ts";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
 import { DeepSearchState, deepSearchEnabled } from "../vault/deep-search-state.ts";
 import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
-import { HealthState } from "../vault/health-state.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { FilterNav, ItemList } from "./item-list.tsx";
 import { ItemView } from "./item-view.tsx";
-import { SecurityScreen } from "./security-screen.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
 import { SignedOutNotice } from "./signed-out-notice.tsx";
+
+// The Security page and the health report (zxcvbn's dictionaries) load on first use, not with the vault.
+const SecurityScreen = lazyComponent(() => import("./security-screen.tsx").then((m) => m.SecurityScreen));
 
 /** From this many entries, the first screen is painted before the whole list is sorted. */
 const FIRST_SCREEN_FROM = 5000;
@@ -66,7 +68,9 @@ export function VaultScreen({
   const typedAt = useRef(0);
   const search = useMemo(createNarrowingSearch, [session]);
   const [deepOn, setDeepOn] = useState(deepSearchEnabled);
-  const [extraVersion, setExtraVersion] = useState(0); // the deep index or the weak list changed
+  const [extraVersion, setExtraVersion] = useState(0); // the deep index changed
+  /** items with a weak password, for is:weak (the health report, loaded and computed when first asked) */
+  const [weakIds, setWeakIds] = useState<ReadonlySet<ItemId> | undefined>();
 
   useEffect(() => session.subscribe(() => setVersion(session.version)), [session]);
   useEffect(() => {
@@ -88,12 +92,12 @@ export function VaultScreen({
               query,
               {
                 deep: deepOn ? DeepSearchState.of(session).index : undefined,
-                weak: HealthState.of(session).weakIds,
+                weak: weakIds,
               },
               version,
             )
           : search(session.entries.values(), filter, query, version),
-    [settled, version, filter, query, deepOn, extraVersion],
+    [settled, version, filter, query, deepOn, extraVersion, weakIds],
   );
   useEffect(() => {
     if (settled && deepOn)
@@ -103,9 +107,9 @@ export function VaultScreen({
   }, [settled, deepOn, version]);
   useEffect(() => {
     if (settled && asksWeak(query))
-      void HealthState.of(session)
-        .run(false)
-        .then(() => setExtraVersion((n) => n + 1));
+      void import("../vault/health-state.ts")
+        .then((m) => m.HealthState.of(session).run(false))
+        .then((report) => setWeakIds(new Set(report.weak.map((x) => x.id))));
   }, [settled, version, asksWeak(query)]);
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
@@ -328,9 +332,6 @@ export function VaultScreen({
           <button type="button" onClick={() => go({ screen: "generator" })}>
             Generator
           </button>
-          <button type="button" onClick={() => go({ screen: "security" })}>
-            Security
-          </button>
           <button type="button" onClick={() => go({ screen: "settings" })}>
             Settings
           </button>
@@ -418,6 +419,7 @@ export function VaultScreen({
               onClose={() => go({ screen: "list" })}
               onLock={onLock}
               onSignedOut={onSignedOut}
+              onSecurity={() => go({ screen: "security" })}
             />
           )}
           {route.screen === "security" && (
@@ -437,7 +439,13 @@ export function VaultScreen({
           {route.screen === "list" && <p class="empty wide-only">Select an item to see its details.</p>}
         </section>
       </main>
-      <FilterNav filter={filter} onFilter={setFilter} tags={tags} />
+      <FilterNav
+        filter={filter}
+        onFilter={setFilter}
+        tags={tags}
+        onSecurity={() => go({ screen: "security" })}
+        securityOpen={route.screen === "security"}
+      />
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>
   );
