@@ -20,7 +20,7 @@ import { clientAddress } from "./http/client-address.ts";
 import { metricsAllowed } from "./http/metrics-access.ts";
 import { sendError, sendJson } from "./http/respond.ts";
 import { matchRoute, type Route } from "./http/router.ts";
-import { SECURITY_HEADERS } from "./http/security-headers.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { serveStatic } from "./http/static-files.ts";
 
 export function createApp(deps: Deps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -100,10 +100,11 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     return { route: "static", status: serveStatic(config.webDir, path, method === "HEAD", req.headers["accept-encoding"], res) };
   }
 
+  const headers = securityHeaders(config.breachOrigin);
   return (req, res) => {
     const started = performance.now();
     const id = randomUUID().slice(0, 8);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.setHeader("x-request-id", id);
     let url: URL;
     try {

@@ -180,3 +180,19 @@ test("SMTP needs TLS unless the URL says plain=1; TLS options cannot be set in t
     assert.ok(!r.ok, JSON.stringify(env));
   }
 });
+
+test("BREACH_ENDPOINT: the Pwned Passwords API by default, a mirror's origin, or off", () => {
+  const at = (v?: string) => parseConfig({ DATA_DIR: "/srv/cx", ...(v === undefined ? {} : { BREACH_ENDPOINT: v }) }, "/");
+  const def = at();
+  assert.ok(def.ok);
+  assert.equal(def.config.breachOrigin, "https://api.pwnedpasswords.com");
+  const mirror = at("https://pwned.example.org/range-mirror/");
+  assert.ok(mirror.ok);
+  assert.equal(mirror.config.breachOrigin, "https://pwned.example.org");
+  const off = at("off");
+  assert.ok(off.ok);
+  assert.equal(off.config.breachOrigin, undefined);
+  const bad = at("http://pwned.example.org");
+  assert.ok(!bad.ok);
+  assert.match(bad.errors.join("\n"), /BREACH_ENDPOINT must be an https:\/\/ URL/);
+});

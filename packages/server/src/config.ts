@@ -39,6 +39,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** origins allowed by CORS; empty: no CORS headers at all */
   readonly corsOrigins: readonly string[];
+  /** origin of the Pwned Passwords range API the web app may call (its CSP connect-src); undefined: none */
+  readonly breachOrigin: string | undefined;
   readonly webDir: string;
   /** multiplies every rate limit (tests and trusted deployments may raise it) */
   readonly rateLimitScale: number;
@@ -112,6 +114,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     if (!isUrl(o, ["https:", "http:"]) || new URL(o).origin !== o)
       errors.push(`CORS_ORIGINS: "${o.slice(0, 80)}" is not an origin like https://app.example.org`);
 
+  const rawBreach = get("BREACH_ENDPOINT") ?? "https://api.pwnedpasswords.com";
+  let breachOrigin: string | undefined;
+  if (rawBreach !== "off") {
+    if (isUrl(rawBreach, ["https:"])) breachOrigin = new URL(rawBreach).origin;
+    else errors.push(`BREACH_ENDPOINT must be an https:// URL or "off", got "${rawBreach.slice(0, 80)}"`);
+  }
+
   const rawScale = get("RATE_LIMIT_SCALE");
   const rateLimitScale = rawScale === undefined ? 1 : Number(rawScale);
   if (!(rateLimitScale > 0 && rateLimitScale <= 1e6)) errors.push("RATE_LIMIT_SCALE must be a number above 0");
@@ -161,6 +170,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       trustProxy: Object.freeze(trustProxy),
       logLevel,
       corsOrigins: Object.freeze(corsOrigins),
+      breachOrigin,
       webDir: get("WEB_DIR") ? abs(get("WEB_DIR")!) : DEFAULT_WEB_DIR,
       rateLimitScale,
       metricsToken,

@@ -12,6 +12,7 @@ import { SignUpScreen } from "./screens/sign-up-screen.tsx";
 import { UnlockScreen } from "./screens/unlock-screen.tsx";
 import { VaultScreen } from "./screens/vault-screen.tsx";
 import { type IdbStore, openIdbStore } from "./store/idb-store.ts";
+import { wipeLocalBlobs } from "./vault/local-blobs.ts";
 import { exposeTestHooks } from "./vault/test-hooks.ts";
 import { type OpenKeys, VaultSession } from "./vault/vault-session.ts";
 
@@ -121,6 +122,7 @@ export function App() {
         .signout()
         .catch(() => undefined);
     await store?.wipe();
+    await wipeLocalBlobs();
     setView({ name: "signin" });
   }
 

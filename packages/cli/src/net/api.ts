@@ -13,17 +13,21 @@ export interface ApiHooks {
   readonly onEventsOpen?: () => void;
 }
 
-function fetchFor(ctx: Context): FetchLike {
-  let ca: string | undefined;
-  if (ctx.caFile) {
-    try {
-      ca = readFileSync(ctx.caFile, "utf8");
-    } catch (e) {
-      throw new CliError("file", `cannot read --ca ${ctx.caFile}: ${(e as Error).message}`);
-    }
-    if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new CliError("file", `--ca ${ctx.caFile} is not a PEM certificate`);
+/** The PEM of --ca FILE, checked, or undefined. */
+export function caPemOf(ctx: Context): string | undefined {
+  if (!ctx.caFile) return undefined;
+  let ca: string;
+  try {
+    ca = readFileSync(ctx.caFile, "utf8");
+  } catch (e) {
+    throw new CliError("file", `cannot read --ca ${ctx.caFile}: ${(e as Error).message}`);
   }
-  return createHttpsFetch(ca);
+  if (!ca.includes("-----BEGIN CERTIFICATE-----")) throw new CliError("file", `--ca ${ctx.caFile} is not a PEM certificate`);
+  return ca;
+}
+
+function fetchFor(ctx: Context): FetchLike {
+  return createHttpsFetch(caPemOf(ctx));
 }
 
 export function apiFor(ctx: Context, serverUrl: string, token?: string, hooks: ApiHooks = {}): ApiClient {

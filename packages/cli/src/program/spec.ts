@@ -135,11 +135,26 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "search",
     args: "QUERY",
-    minArgs: 1,
+    minArgs: 0,
     maxArgs: 1,
-    summary: "fuzzy search titles, URLs, usernames, tags",
-    options: [],
+    summary: 'search titles, URLs, usernames, tags; type: tag: folder: url: is:favorite is:weak "phrase"',
+    options: [
+      o("deep", "also search notes and custom fields (keeps an encrypted index on this device)"),
+      o("deep-off", "delete this device's deep-search index"),
+    ],
     load: cmd("search"),
+  },
+  {
+    name: "health",
+    args: "",
+    minArgs: 0,
+    maxArgs: 0,
+    summary: "password health: weak, reused, old, http:, no one-time code, breached",
+    options: [
+      o("breaches", "check passwords with Have I Been Pwned (only 5 hex characters of each SHA-1 leave)"),
+      o("breach-endpoint", "Pwned Passwords range API or a mirror (implies --breaches)", { value: "URL" }),
+    ],
+    load: cmd("health"),
   },
   {
     name: "get",

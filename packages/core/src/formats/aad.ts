@@ -12,7 +12,9 @@ export type Purpose =
   | "manifest"
   | "server-token"
   | "log"
-  | "sync-profile";
+  | "sync-profile"
+  | "health-cache"
+  | "deep-index";
 
 export function aad(purpose: Purpose, accountId: AccountId, objectId?: string, extra?: Uint8Array): Uint8Array {
   return concat(

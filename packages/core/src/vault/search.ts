@@ -11,7 +11,7 @@ function subsequence(needle: string, hay: string): boolean {
 }
 
 /** The host of a URL without a regex or a URL object: this runs for every entry on every search. */
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   const scheme = url.indexOf("://");
   const start = scheme >= 0 ? scheme + 3 : 0;
   let end = url.length;

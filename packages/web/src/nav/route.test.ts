@@ -11,6 +11,7 @@ test("every route survives a round trip through its hash", () => {
     { screen: "edit", id: ID },
     { screen: "new" },
     { screen: "settings" },
+    { screen: "security" },
     { screen: "generator" },
   ];
   for (const r of routes) assert.deepEqual(parseRoute(routeHash(r)), r);

@@ -8,6 +8,7 @@ export type Route =
   | { readonly screen: "edit"; readonly id: string }
   | { readonly screen: "new" }
   | { readonly screen: "settings" }
+  | { readonly screen: "security" }
   | { readonly screen: "generator" };
 
 /** Any hash gives a route; what is not one of ours is the list. */
@@ -18,7 +19,7 @@ export function parseRoute(hash: string): Route {
     if (parts.length === 2) return { screen: "item", id };
     if (parts.length === 3 && tail === "edit") return { screen: "edit", id };
   }
-  if (parts.length === 1 && (head === "new" || head === "settings" || head === "generator")) return { screen: head };
+  if (parts.length === 1 && (head === "new" || head === "settings" || head === "security" || head === "generator")) return { screen: head };
   return { screen: "list" };
 }
 

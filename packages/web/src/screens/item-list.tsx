@@ -139,18 +139,23 @@ export function ItemList(props: {
   );
 }
 
+/** The filters; `onSecurity` adds the Security page (password health) below them, `securityOpen` marks it current. */
 export function FilterNav({
   filter,
   onFilter,
   tags,
   session,
   version,
+  onSecurity,
+  securityOpen = false,
 }: {
   filter: Filter;
   onFilter: (f: Filter) => void;
   tags: readonly string[];
   session: VaultSession;
   version: number;
+  onSecurity?: () => void;
+  securityOpen?: boolean;
 }) {
   const button = (f: Filter, label: string) => (
     <li key={filterKey(f)}>
@@ -181,6 +186,20 @@ export function FilterNav({
       {tags.length > 0 && <h2 class="side-head">Tags</h2>}
       <ul>{tags.slice(0, 200).map((t) => button({ kind: "tag", tag: t }, `#${t}`))}</ul>
       <ul>{button({ kind: "trash" }, "Trash")}</ul>
+      {onSecurity && (
+        <ul>
+          <li>
+            <button
+              type="button"
+              class={`nav-item ${securityOpen ? "active" : ""}`}
+              aria-current={securityOpen ? "page" : undefined}
+              onClick={onSecurity}
+            >
+              Security
+            </button>
+          </li>
+        </ul>
+      )}
     </nav>
   );
 }

@@ -29,6 +29,8 @@ type Props = {
   onClose: () => void;
   onLock: (note?: string) => void;
   onSignedOut: () => Promise<void>;
+  /** opens the Security page (also in the sidebar, which narrow screens do not show) */
+  onSecurity?: () => void;
 };
 
 function AccountQr({ session }: { session: VaultSession }) {
@@ -224,7 +226,7 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
 
 const AddDevicePanel = lazyComponent(() => import("./add-device-panel.tsx").then((m) => m.AddDevicePanel));
 
-export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut }: Props) {
+export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut, onSecurity }: Props) {
   const [signingOut, setSigningOut] = useState(false);
   return (
     <div class="settings">
@@ -254,6 +256,15 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
         </select>
         <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this page's memory.</p>
       </section>
+      {onSecurity && (
+        <section aria-labelledby="s-health">
+          <h3 id="s-health">Password health</h3>
+          <p class="muted small">Weak, reused and old passwords, and an opt-in breach check.</p>
+          <button type="button" onClick={onSecurity}>
+            Open the Security page
+          </button>
+        </section>
+      )}
       <Appearance />
       <AccountQr session={session} />
       <Devices session={session} />

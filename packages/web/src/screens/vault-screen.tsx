@@ -12,8 +12,11 @@ import { useHashRoute } from "../nav/use-hash-route.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { copySecret } from "../ui/clipboard.ts";
 import { Generator } from "../ui/generator.tsx";
+import { lazyComponent } from "../ui/lazy-component.tsx";
 import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
+import { advancedSearch, asksWeak, usesAdvancedSearch } from "../vault/advanced-search.ts";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
+import { DeepSearchState, deepSearchEnabled } from "../vault/deep-search-state.ts";
 import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
@@ -21,6 +24,9 @@ import { FilterNav, ItemList } from "./item-list.tsx";
 import { ItemView } from "./item-view.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
 import { SignedOutNotice } from "./signed-out-notice.tsx";
+
+// The Security page and the health report (zxcvbn's dictionaries) load on first use, not with the vault.
+const SecurityScreen = lazyComponent(() => import("./security-screen.tsx").then((m) => m.SecurityScreen));
 
 /** From this many entries, the first screen is painted before the whole list is sorted. */
 const FIRST_SCREEN_FROM = 5000;
@@ -62,6 +68,10 @@ export function VaultScreen({
   const [lockMinutes, setLockMinutes] = useState(autoLockMinutes());
   const typedAt = useRef(0);
   const search = useMemo(createNarrowingSearch, [session]);
+  const [deepOn, setDeepOn] = useState(deepSearchEnabled);
+  const [extraVersion, setExtraVersion] = useState(0); // the deep index changed
+  /** items with a weak password, for is:weak (the health report, loaded and computed when first asked) */
+  const [weakIds, setWeakIds] = useState<ReadonlySet<ItemId> | undefined>();
 
   useEffect(() => session.subscribe(() => setVersion(session.version)), [session]);
   useEffect(() => {
@@ -73,9 +83,35 @@ export function VaultScreen({
   // A long vault paints its first screen before the whole list is sorted ("settled" one frame later).
   const [settled, setSettled] = useState(session.entries.size < FIRST_SCREEN_FROM);
   const entries = useMemo(
-    () => (settled ? search(session.entries.values(), filter, query, version) : firstRows(session.entries.values(), filter, 60)),
-    [settled, version, filter, query],
+    () =>
+      !settled
+        ? firstRows(session.entries.values(), filter, 60)
+        : usesAdvancedSearch(query, deepOn)
+          ? advancedSearch(
+              session.entries.values(),
+              filter,
+              query,
+              {
+                deep: deepOn ? DeepSearchState.of(session).index : undefined,
+                weak: weakIds,
+              },
+              version,
+            )
+          : search(session.entries.values(), filter, query, version),
+    [settled, version, filter, query, deepOn, extraVersion, weakIds],
   );
+  useEffect(() => {
+    if (settled && deepOn)
+      void DeepSearchState.of(session)
+        .refresh()
+        .then(() => setExtraVersion((n) => n + 1));
+  }, [settled, deepOn, version]);
+  useEffect(() => {
+    if (settled && asksWeak(query))
+      void import("../vault/health-state.ts")
+        .then((m) => m.HealthState.of(session).run(false))
+        .then((report) => setWeakIds(new Set(report.weak.map((x) => x.id))));
+  }, [settled, version, asksWeak(query)]);
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
   const folders = useMemo(() => (settled ? folderTree(session.entries.values()) : []), [settled, version]);
   useLayoutEffect(() => {
@@ -273,6 +309,20 @@ export function VaultScreen({
               document.querySelector<HTMLElement>(".vlist .row-button")?.focus();
             }}
           />
+          <label class="check deep-toggle" title="Also search notes and custom fields (an encrypted index kept on this device)">
+            <input
+              type="checkbox"
+              checked={deepOn}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                setDeepOn(on);
+                void DeepSearchState.of(session)
+                  .setEnabled(on)
+                  .then(() => setExtraVersion((n) => n + 1));
+              }}
+            />{" "}
+            Deep
+          </label>
         </search>
         <span class={`sync sync-${session.syncState.status}`} role="status" aria-live="polite" data-status={session.syncState.status}>
           {syncLabel}
@@ -372,7 +422,11 @@ export function VaultScreen({
               onClose={() => go({ screen: "list" })}
               onLock={onLock}
               onSignedOut={onSignedOut}
+              onSecurity={() => go({ screen: "security" })}
             />
+          )}
+          {route.screen === "security" && (
+            <SecurityScreen session={session} onClose={() => go({ screen: "list" })} onOpenItem={(id) => go({ screen: "item", id })} />
           )}
           {route.screen === "generator" && (
             <div>
@@ -388,7 +442,15 @@ export function VaultScreen({
           {route.screen === "list" && <p class="empty wide-only">Select an item to see its details.</p>}
         </section>
       </main>
-      <FilterNav filter={filter} onFilter={setFilter} tags={tags} session={session} version={version} />
+      <FilterNav
+        filter={filter}
+        onFilter={setFilter}
+        tags={tags}
+        session={session}
+        version={version}
+        onSecurity={() => go({ screen: "security" })}
+        securityOpen={route.screen === "security"}
+      />
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>
   );

@@ -13,7 +13,8 @@ export function spkiHash(certPem: string): string {
   return createHash("sha256").update(der).digest("base64");
 }
 
-export function launchChromium(caPem: string): Promise<Browser> {
+/** `alsoTrust`: more self-signed certificates (another local HTTPS service the page calls). */
+export function launchChromium(caPem: string, ...alsoTrust: string[]): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -21,7 +22,7 @@ export function launchChromium(caPem: string): Promise<Browser> {
       "--no-sandbox",
       "--disable-gpu",
       "--disable-background-networking",
-      `--ignore-certificate-errors-spki-list=${spkiHash(caPem)}`,
+      `--ignore-certificate-errors-spki-list=${[caPem, ...alsoTrust].map(spkiHash).join(",")}`,
     ],
   });
 }

@@ -1,0 +1,127 @@
+// Search with operators over the index entries, and (when the user turned it on) inside notes and custom
+// fields through the deep index. Ranked like searchIndex: a word in the title beats one in other list fields,
+// which beats one found only in the deep text.
+import type { IndexEntry } from "../../formats/vault-index.ts";
+import type { ItemId } from "../../keys/ids.ts";
+import { hostOf } from "../search.ts";
+import type { DeepIndex } from "./deep-index.ts";
+import { isEmptyQuery, parseSearchQuery, type SearchQuery } from "./search-query.ts";
+
+export interface SearchContext {
+  /** the deep index, when deep search is on */
+  readonly deep?: DeepIndex | undefined;
+  /** ids of items with a weak password (for is:weak), from the health report */
+  readonly weak?: ReadonlySet<ItemId> | undefined;
+}
+
+const DEEP_SCORE = 3;
+
+/** Folders arrive with the folders feature as an optional `folder` path on index entries. */
+const folderOf = (e: IndexEntry): string => {
+  const f = (e as { folder?: unknown }).folder;
+  return typeof f === "string" ? f.toLowerCase() : "";
+};
+
+export function matchesOperators(e: IndexEntry, q: SearchQuery, ctx: SearchContext): boolean {
+  if (q.favorite && !e.favorite) return false;
+  if (q.weak && !ctx.weak?.has(e.id)) return false;
+  for (const t of q.types) if (!e.type.startsWith(t)) return false;
+  for (const t of q.tags) if (!e.tags.some((x) => x.toLowerCase() === t)) return false;
+  for (const f of q.folders) {
+    const path = folderOf(e);
+    if (path !== f && !path.startsWith(`${f}/`)) return false;
+  }
+  for (const u of q.urls) if (!e.urls.some((x) => x.toLowerCase().includes(u))) return false;
+  return true;
+}
+
+/** An entry's list text, lower-cased once per entry object (the index replaces the object on every change). */
+interface Prepared {
+  readonly title: string;
+  readonly others: readonly string[];
+  readonly joined: string;
+}
+const prepared = new WeakMap<IndexEntry, Prepared>();
+function prepare(e: IndexEntry): Prepared {
+  let p = prepared.get(e);
+  if (!p) {
+    const others = [e.subtitle, ...e.urls.map(hostOf), ...e.tags].map((x) => x.toLowerCase());
+    p = { title: e.title.toLowerCase(), others, joined: others.join("\n") };
+    prepared.set(e, p);
+  }
+  return p;
+}
+
+function subsequence(needle: string, hay: string): boolean {
+  let i = 0;
+  for (let j = 0; j < hay.length && i < needle.length; j++) if (hay.charCodeAt(j) === needle.charCodeAt(i)) i++;
+  return i === needle.length;
+}
+
+/** searchIndex's word score (vault/search.ts) over prepared text, then the deep text below every list match. */
+function wordScore(w: string, p: Prepared, deep: string | undefined): number {
+  if (p.title === w) return 100;
+  if (p.title.startsWith(w)) return 60;
+  if (p.title.includes(w)) return 40;
+  if (p.joined.includes(w)) return 30;
+  if (subsequence(w, p.title)) return 10;
+  for (const o of p.others) if (o.length >= w.length && subsequence(w, o)) return 5;
+  return deep?.includes(w) ? DEEP_SCORE : 0;
+}
+
+/** The entry's score for the free text of `q` (0: no match). */
+export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): number {
+  const p = prepare(e);
+  const deep = ctx.deep?.textOf(e.id);
+  let s = 1;
+  for (const w of q.words) {
+    const ws = wordScore(w, p, deep);
+    if (ws === 0) return 0;
+    s += ws;
+  }
+  for (const ph of q.phrases) {
+    const ps = p.title.includes(ph) ? 40 : p.joined.includes(ph) ? 30 : deep?.includes(ph) ? DEEP_SCORE : 0;
+    if (ps === 0) return 0;
+    s += ps;
+  }
+  return s;
+}
+
+const collator = new Intl.Collator();
+
+/**
+ * Entries matching `query` (a string, or already parsed), best first. Ties are broken by title, or, when the
+ * caller says `entries` are already in title order (a list on screen), keep that order: sorting thousands of
+ * titles on every keystroke is what would make typing slow.
+ */
+export function searchEntries(
+  entries: Iterable<IndexEntry>,
+  query: string | SearchQuery,
+  ctx: SearchContext = {},
+  limit = Infinity,
+  opts: { titleOrdered?: boolean } = {},
+): IndexEntry[] {
+  const q = typeof query === "string" ? parseSearchQuery(query) : query;
+  const empty = isEmptyQuery(q);
+  // Scores are a few small whole numbers: bucket them (keeps the given order among equals, no sort per keystroke).
+  const buckets = new Map<number, IndexEntry[]>();
+  for (const e of entries) {
+    if (!matchesOperators(e, q, ctx)) continue;
+    const s = empty ? 1 : textScore(e, q, ctx);
+    if (s === 0) continue;
+    const key = s + (e.favorite ? 1 : 0);
+    const b = buckets.get(key);
+    if (b) b.push(e);
+    else buckets.set(key, [e]);
+  }
+  const out: IndexEntry[] = [];
+  for (const key of [...buckets.keys()].sort((a, b) => b - a)) {
+    const b = buckets.get(key)!;
+    if (!opts.titleOrdered) b.sort((x, y) => collator.compare(x.title, y.title));
+    for (const e of b) {
+      if (out.length >= limit) return out;
+      out.push(e);
+    }
+  }
+  return out;
+}
