@@ -118,11 +118,11 @@ test("exports: the encrypted file opens with core's reader; an open export needs
     "the TAB read from the KDBX in the browser",
   );
   await page.getByLabel("Format", { exact: true }).selectOption("bitwarden-json");
-  await page.getByLabel("Account password", { exact: true }).fill("not the password at all");
+  await page.getByRole("form", { name: "Export" }).getByLabel("Account password").fill("not the password at all");
   await page.getByLabel("I understand the file is not encrypted").check();
   await page.getByRole("button", { name: "Export", exact: true }).click();
   await page.getByText(/wrong/i).waitFor();
-  await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("form", { name: "Export" }).getByLabel("Account password").fill(PASSWORD);
   const open = page.waitForEvent("download");
   await page.getByRole("button", { name: "Export", exact: true }).click();
   const json = JSON.parse(readFileSync((await (await open).path())!, "utf8"));

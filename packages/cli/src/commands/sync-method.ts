@@ -96,7 +96,7 @@ export const run: CommandRun = async (ctx, args) => {
     let published = false;
     if (unlocked) {
       try {
-        await publishProfile(apiFor(ctx, meta.serverUrl, meta.sessionToken), unlocked.keys, method);
+        await publishProfile(apiFor(ctx, meta.serverUrl, unlocked.serverToken), unlocked.keys, method);
         published = true;
       } catch (e) {
         ctx.err(`Note: the method is set on this device, but could not be stored for the account (${(e as Error).message}).`);

@@ -1,7 +1,6 @@
 // Settings: auto-lock, the account QR code and mail, devices, the sync method, import, export, change password,
 // Account Key rotation, account reset.
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
-import { rotateAccountKey } from "@cryptex/core/sync/rotate-key.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
 import { resetInWorker, unlockInWorker } from "../account/account-client.ts";
@@ -16,8 +15,6 @@ import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { Appearance } from "./appearance-settings.tsx";
 import { ChangePassword } from "./change-password.tsx";
-import { ExportPanel } from "./export-panel.tsx";
-import { ImportPanel } from "./import-panel.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
 import { SyncMethodSection } from "./sync-method-section.tsx";
 
@@ -133,6 +130,7 @@ function RotateKey({ session, store, onLock }: { session: VaultSession; store: I
     try {
       const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
       session.close(); // no sync under the old key while the items are re-encrypted
+      const { rotateAccountKey } = await import("@cryptex/core/sync/rotate-key.ts");
       await rotateAccountKey({ api: session.api, store, unlocked, password: current, sendEmail: mail });
       session.meta = (await store.readMeta()) ?? session.meta; // the new EAK: the next unlock opens the new key
       onLock(
@@ -224,6 +222,9 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
   );
 }
 
+// import and export carry every format's parser: loaded when Settings opens, not with the vault
+const ImportPanel = lazyComponent(() => import("./import-panel.tsx").then((m) => m.ImportPanel));
+const ExportPanel = lazyComponent(() => import("./export-panel.tsx").then((m) => m.ExportPanel));
 const AddDevicePanel = lazyComponent(() => import("./add-device-panel.tsx").then((m) => m.AddDevicePanel));
 
 export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onClose, onLock, onSignedOut, onSecurity }: Props) {

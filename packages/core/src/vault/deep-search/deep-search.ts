@@ -1,8 +1,10 @@
 // Search with operators over the index entries, and (when the user turned it on) inside notes and custom
 // fields through the deep index. Ranked like searchIndex: a word in the title beats one in other list fields,
 // which beats one found only in the deep text.
+
 import type { IndexEntry } from "../../formats/vault-index.ts";
 import type { ItemId } from "../../keys/ids.ts";
+import { compareTitles } from "../compare-titles.ts";
 import { hostOf } from "../search.ts";
 import type { DeepIndex } from "./deep-index.ts";
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from "./search-query.ts";
@@ -87,8 +89,6 @@ export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): nu
   return s;
 }
 
-const collator = new Intl.Collator();
-
 /**
  * Entries matching `query` (a string, or already parsed), best first. Ties are broken by title, or, when the
  * caller says `entries` are already in title order (a list on screen), keep that order: sorting thousands of
@@ -117,7 +117,7 @@ export function searchEntries(
   const out: IndexEntry[] = [];
   for (const key of [...buckets.keys()].sort((a, b) => b - a)) {
     const b = buckets.get(key)!;
-    if (!opts.titleOrdered) b.sort((x, y) => collator.compare(x.title, y.title));
+    if (!opts.titleOrdered) b.sort((x, y) => compareTitles(x.title, y.title));
     for (const e of b) {
       if (out.length >= limit) return out;
       out.push(e);
