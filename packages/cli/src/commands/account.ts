@@ -1,4 +1,4 @@
-// `cryptex account qr | resend-email | change-password | devices | revoke | reset` (DESIGN.md §3).
+// `cryptex account qr | resend-email | change-password | devices | revoke | reset` (docs/architecture.md).
 import { changePassword, resetAccount } from "@cryptex/core/client/account.ts";
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import { sealServerToken } from "@cryptex/core/formats/server-token.ts";

@@ -100,7 +100,7 @@ async function confirmNewPassword(ctx: Context, v: UnlockedVault): Promise<boole
 
 export const run: CommandRun = async (ctx, args) => {
   const v = await unlockVault(ctx).catch((e: unknown) => {
-    // The local key opens only with the password this device last learned (DESIGN.md §3 change password).
+    // The local key opens only with the password this device last learned (docs/security.md §3.2).
     if (isCryptexError(e, "wrong_password"))
       throw new CliError(
         "wrong_password",

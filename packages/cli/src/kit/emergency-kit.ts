@@ -1,4 +1,4 @@
-// The Emergency Kit (DESIGN.md §3 sign up): one grayscale PNG with the QR code of the EAK text, the same text
+// The Emergency Kit (docs/architecture.md, sign-up): one grayscale PNG with the QR code of the EAK text, the same text
 // in 4-character groups, the e-mail, the server, the date and short instructions, drawn in pure JS with the
 // embedded 5×7 font; plus the same words as a .txt file beside it, so the EAK text can be copied, not typed.
 

@@ -1,5 +1,5 @@
 // A WHATWG-style fetch on node:https, so a server's self-signed certificate can be trusted per client
-// (--ca FILE) — Node's global fetch takes no per-request CA. TLS 1.2 is the floor (DESIGN.md §5).
+// (--ca FILE) — Node's global fetch takes no per-request CA. TLS 1.2 is the floor (docs/server.md).
 import { Agent, request } from "node:https";
 import { Readable } from "node:stream";
 import { rootCertificates } from "node:tls";

@@ -1,4 +1,4 @@
-// Account flows of DESIGN.md §3 on the client: sign up, sign in on a new device, unlock, change password,
+// Account flows of docs/architecture.md on the client: sign up, sign in on a new device, unlock, change password,
 // reset. Secrets stay in this module's locals and the returned key objects; nothing secret is sent, and the
 // EAK text (encrypted under the password) only in a request that asks the server to mail it.
 // The password strength check is the caller's (it loads large dictionaries: keys/password-strength.ts).
@@ -165,7 +165,7 @@ export interface SignInInput {
 }
 
 /**
- * The new-device flow (DESIGN.md §3): decrypt the AK from the EAK with the password, sign in by
+ * The new-device flow (docs/architecture.md): decrypt the AK from the EAK with the password, sign in by
  * challenge-response, fetch the verifier and check it with the AK; only then is the key trusted.
  */
 export async function signIn(input: SignInInput): Promise<OpenedAccount> {
@@ -278,7 +278,7 @@ export interface ChangedPassword {
   readonly account: AccountAnswer;
 }
 
-/** New salt, new EAK, new auth key, new mail; AK and items unchanged (DESIGN.md §3). Signed by the current key. */
+/** New salt, new EAK, new auth key, new mail; AK and items unchanged (docs/architecture.md). Signed by the current key. */
 export async function changePassword(
   api: ApiClient,
   unlocked: Unlocked,

@@ -1,4 +1,4 @@
-// Encrypted Account Key (DESIGN.md §2), format version 1. Binary layout (big-endian):
+// Encrypted Account Key (docs/security.md §1), format version 1. Binary layout (big-endian):
 //   0  magic "CXEK" (4) | 4 version = 1 | 5 account id (16) | 21 kdf = 1 (Argon2id v1.3)
 //  22  m KiB (u32) | 26 t (u32) | 30 p (u8) | 31 salt (16)            -> header, 47 bytes = the AAD
 //  47  nonce (12) | 59 AES-256-GCM(KEK, AK) (46 + 16 tag)              -> body, 121 bytes

@@ -1,4 +1,4 @@
-// Item ciphertexts (DESIGN.md §2, §4): one envelope per item, AAD = (purpose, account id, item id) plus the
+// Item ciphertexts (docs/security.md §1): one envelope per item, AAD = (purpose, account id, item id) plus the
 // envelope version, so a ciphertext moved to another item or account fails to open. The per-item version
 // counter (`rev`) lives inside the ciphertext, so it cannot be rewritten without the key.
 import { fromUtf8, utf8 } from "../encoding/bytes.ts";

@@ -1,4 +1,4 @@
-// The device-local vault index (DESIGN.md §4): the list-and-search fields of every item, kept as a few large
+// The device-local vault index (docs/architecture.md): the list-and-search fields of every item, kept as a few large
 // ciphertexts instead of one per item, so unlocking 100,000 items is one bulk decrypt.
 // Storage is a log: a snapshot (seq 0) and deltas (seq 1..n) of one generation. A change appends one small
 // delta; when the deltas outgrow a quarter of the snapshot the caller compacts into a new generation.

@@ -1,4 +1,4 @@
-// The verifier (DESIGN.md §2, the seed's "known text"): lets a new device check that the Account Key it
+// The verifier (docs/security.md §1, the seed's "known text"): lets a new device check that the Account Key it
 // decrypted belongs to this account before it trusts the key and syncs items in.
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { equalBytes, utf8 } from "../encoding/bytes.ts";

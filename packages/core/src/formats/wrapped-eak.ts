@@ -1,4 +1,4 @@
-// The EAK wrapped under an AK-derived key (DESIGN.md §2): stored by the server so other devices learn a new
+// The EAK wrapped under an AK-derived key (docs/security.md §1): stored by the server so other devices learn a new
 // EAK after a password change. The generation (bumped on each change) is authenticated, so a server cannot
 // serve an older EAK (and so an older password) as the current one.
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";

@@ -1,4 +1,4 @@
-// The Account Key (DESIGN.md §2): 46 characters drawn uniformly from 64 unambiguous symbols.
+// The Account Key (docs/security.md §1): 46 characters drawn uniformly from 64 unambiguous symbols.
 import { randomIndices } from "../crypto/random.ts";
 import { CryptexError } from "../errors.ts";
 

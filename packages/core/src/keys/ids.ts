@@ -1,4 +1,4 @@
-// Branded ids (DESIGN.md §2): account and item ids are random UUIDs, 16 bytes inside formats.
+// Branded ids (docs/security.md §1): account and item ids are random UUIDs, 16 bytes inside formats.
 import { randomBytes } from "../crypto/random.ts";
 import { bytesToUuid } from "../encoding/uuid.ts";
 import { CryptexError } from "../errors.ts";

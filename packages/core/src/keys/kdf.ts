@@ -1,4 +1,4 @@
-// Password stretching (DESIGN.md §2): S = Argon2id(NFKC(P), salt, m, t, p), with a floor and a ceiling
+// Password stretching (docs/security.md §1): S = Argon2id(NFKC(P), salt, m, t, p), with a floor and a ceiling
 // that clients enforce whatever a server, file or QR code says.
 import { argon2id } from "../crypto/argon2.ts";
 import { utf8 } from "../encoding/bytes.ts";

@@ -1,4 +1,4 @@
-// The client sync engine (DESIGN.md §4): local saves that never wait for the network, and delta sync
+// The client sync engine (docs/architecture.md): local saves that never wait for the network, and delta sync
 // against a server that may lie. Everything the server sends is validated, decrypted and checked before
 // it touches the vault; what fails is quarantined, never shown. Nothing a user saved is ever dropped:
 // conflicting edits are both kept (the other version becomes a conflict copy).

@@ -1,4 +1,4 @@
-// Item templates after mSecure's (DESIGN.md §4). A template names the standard fields of a type;
+// Item templates after mSecure's. A template names the standard fields of a type;
 // items may add custom fields of any kind.
 
 export const FIELD_KINDS = ["text", "hidden", "url", "email", "phone", "date", "totp", "note", "number"] as const;

@@ -1,6 +1,6 @@
 // Delta sync: pull changes since a revision in pages, push a batch atomically with per-item base
 // revisions (stale base = 409 with the current versions, nothing applied). The server sees only ids,
-// revisions and sizes: a delete is an encrypted tombstone, like any other write (DESIGN.md §2, §4).
+// revisions and sizes: a delete is an encrypted tombstone, like any other write (docs/security.md §1).
 import { LIMITS, pushRequest, type WireItem } from "@cryptex/core/wire/api.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import { b64u, fromB64u } from "../auth/tokens.ts";

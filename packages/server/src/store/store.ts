@@ -1,5 +1,5 @@
 // The storage port of the server: one interface, implemented by SQLite (sqlite.ts) and PostgreSQL (postgres.ts).
-// Everything the server keeps goes through here; it holds only what the server cannot read (DESIGN.md §2).
+// Everything the server keeps goes through here; it holds only what the server cannot read (docs/security.md §1).
 
 export interface Account {
   readonly id: string;

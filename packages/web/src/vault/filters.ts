@@ -1,4 +1,4 @@
-// List filters and search over the in-memory index (DESIGN.md §4: search needs no decryption). Search scores
+// List filters and search over the in-memory index (search needs no decryption). Search scores
 // like core's searchIndex (vault/search.ts) but is built for a keystroke a frame: each entry's lower-cased
 // text is prepared once (cached per entry object, which the index replaces on every change), ties keep the
 // list's title order (so no sort per keystroke), and typing that extends the query searches only the last
