@@ -2,7 +2,7 @@
 // server, then switched there in one transaction with the verifier, wrapped EAK and auth key. The new EAK is kept on
 // this device before anything is sent, so a crash at any step resumes with the same key: before the server's switch
 // the old key still opens everything, after it the new one does, and this device holds both until it has switched.
-import { type Unlocked, unlockWithPassword } from "../client/account.ts";
+import { kitFingerprint, type Unlocked, unlockWithPassword } from "../client/account.ts";
 import type { ApiClient } from "../client/api-client.ts";
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
@@ -112,6 +112,7 @@ async function stageAndSwitch(input: RotateKeyInput, next: Unlocked, eak: Eak, g
       verifier,
       wrappedEak,
       eakGeneration: generation,
+      kit: kitFingerprint(eak),
       ...(input.sendEmail ? { eakText: eakToText(eak) } : {}),
     });
     if (r.ok) return r.account;

@@ -169,8 +169,9 @@ export const rotationCommitRequest = obj(
     eakGeneration: int(1, 2 ** 31),
     /** present only when the owner asked for the new QR code by mail; never stored */
     eakText,
+    kit,
   },
-  ["eakText"],
+  ["eakText", "kit"],
 );
 export type RotationCommitRequest = Infer<typeof rotationCommitRequest>;
 

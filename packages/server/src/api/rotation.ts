@@ -65,6 +65,7 @@ export function rotationRoutes(deps: Deps): Route[] {
             wrappedEak: body.wrappedEak,
             eakGeneration: body.eakGeneration,
             emailEnabled: a.emailEnabled,
+            ...(body.kit ? { kit: body.kit } : {}),
           },
           s.id,
           LIMITS.pushBatch,

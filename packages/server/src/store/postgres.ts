@@ -256,8 +256,8 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
         const n = await c.query(
           `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
-             revision = revision + $6 WHERE seq = $7 RETURNING *`,
-          [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, swapped.rowCount ?? 0, a.seq],
+             kit = $6, revision = revision + $7 WHERE seq = $8 RETURNING *`,
+          [u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled, u.kit ?? null, swapped.rowCount ?? 0, a.seq],
         );
         return { kind: "rotated", account: toAccount(n.rows[0]) };
       });

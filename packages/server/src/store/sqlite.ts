@@ -259,8 +259,17 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
-             revision = revision + ? WHERE seq = ?`,
-        ).run(u.authPublicKey, u.verifier, u.wrappedEak, u.eakGeneration, u.emailEnabled ? 1 : 0, Number(swapped.changes), seq);
+             kit = ?, revision = revision + ? WHERE seq = ?`,
+        ).run(
+          u.authPublicKey,
+          u.verifier,
+          u.wrappedEak,
+          u.eakGeneration,
+          u.emailEnabled ? 1 : 0,
+          u.kit ?? null,
+          Number(swapped.changes),
+          seq,
+        );
         return { kind: "rotated", account: getAccount(accountId)! };
       });
     },

@@ -348,7 +348,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     await store.push(a.id, [{ id: y, baseRevision: 0, data: bytes("y1") }], "s");
     await store.putManifest(a.id, { deviceId: randomUUID(), data: bytes("m"), updatedAt: now });
     const K = "D".repeat(43);
-    const update = { authPublicKey: K, verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
+    const update = { authPublicKey: K, verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true, kit: "q".repeat(22) };
     assert.equal(await store.stageRotation(a.id, K, [{ id: x, revision: 1, data: bytes("X1") }]), true);
     assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
     // staged for an older revision than the item now has: still incomplete
