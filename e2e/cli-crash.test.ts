@@ -49,7 +49,7 @@ test("kill -9 during add: every acknowledged item survives, the vault stays cons
     });
     const done = collect(child);
     // spread the kills over start-up, unlock, encrypt and the commit itself
-    await sleep(80 + ((i * 37) % 260));
+    await sleep(5 + ((i * 41) % 200));
     if (child.exitCode === null) {
       child.kill("SIGKILL");
       killed++;
