@@ -99,6 +99,17 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
   await listen();
 
   const one = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0] as Row | undefined;
+  /** Ends every session of the account but `keep`, remembered with the reason those devices will be told. */
+  async function endOthersAs(c: pg.PoolClient, accountId: string, keep: string, reason: "reset" | "rotated"): Promise<void> {
+    await c.query(
+      `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
+         SELECT token_hash, account_id, $3, expires_at FROM sessions WHERE account_id = $1 AND id <> $2
+       ON CONFLICT (token_hash) DO NOTHING`,
+      [accountId, keep, reason],
+    );
+    await c.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2", [accountId, keep]);
+    await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
+  }
   const getAccount = async (id: string) => {
     const r = await one("SELECT * FROM accounts WHERE id = $1", [id]);
     return r ? toAccount(r) : undefined;
@@ -168,15 +179,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM sync_profiles WHERE account_seq = $1", [r.seq]);
-        // remembered, so those devices are told "reset", not just "signed out"
-        await c.query(
-          `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
-             SELECT token_hash, account_id, 'reset', expires_at FROM sessions WHERE account_id = $1 AND id <> $2
-           ON CONFLICT (token_hash) DO NOTHING`,
-          [accountId, keepSession],
-        );
-        await c.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2", [accountId, keepSession]);
-        await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
+        await endOthersAs(c, accountId, keepSession, "reset");
         const n = await c.query(
           `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
              kit = $6, reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = $7 RETURNING *`,
@@ -246,14 +249,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         );
         await c.query("DELETE FROM staged_items WHERE account_seq = $1", [a.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [a.seq]);
-        await c.query(
-          `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
-             SELECT token_hash, account_id, 'rotated', expires_at FROM sessions WHERE account_id = $1 AND id <> $2
-           ON CONFLICT (token_hash) DO NOTHING`,
-          [accountId, keepSession],
-        );
-        await c.query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2", [accountId, keepSession]);
-        await c.query("DELETE FROM challenges WHERE account_id = $1", [accountId]);
+        await endOthersAs(c, accountId, keepSession, "rotated");
         const n = await c.query(
           `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
              kit = $6, revision = revision + $7 WHERE seq = $8 RETURNING *`,

@@ -103,6 +103,15 @@ export function openSqliteStore(file: string): Store {
     const r = q("SELECT seq FROM accounts WHERE id = ?").get(id);
     return r ? Number(r.seq) : undefined;
   };
+  /** Ends every session of the account but `keep`, remembered with the reason those devices will be told. */
+  const endOthersAs = (accountId: string, keep: string, reason: "reset" | "rotated") => {
+    q(
+      `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
+         SELECT token_hash, account_id, ?, expires_at FROM sessions WHERE account_id = ? AND id <> ?`,
+    ).run(reason, accountId, keep);
+    q("DELETE FROM sessions WHERE account_id = ? AND id <> ?").run(accountId, keep);
+    q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
+  };
   const getAccount = (id: string) => {
     const r = q("SELECT * FROM accounts WHERE id = ?").get(id);
     return r ? toAccount(r) : undefined;
@@ -179,13 +188,7 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         q("DELETE FROM sync_profiles WHERE account_seq = ?").run(seq);
-        // remembered, so those devices are told "reset", not just "signed out"
-        q(
-          `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
-             SELECT token_hash, account_id, 'reset', expires_at FROM sessions WHERE account_id = ? AND id <> ?`,
-        ).run(accountId, keepSession);
-        q("DELETE FROM sessions WHERE account_id = ? AND id <> ?").run(accountId, keepSession);
-        q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
+        endOthersAs(accountId, keepSession, "reset");
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
              kit = ?, reset_epoch = reset_epoch + 1, used_bytes = 0 WHERE seq = ?`,
@@ -251,12 +254,7 @@ export function openSqliteStore(file: string): Store {
         ).run(Number(a.revision), seq);
         q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
-        q(
-          `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
-             SELECT token_hash, account_id, 'rotated', expires_at FROM sessions WHERE account_id = ? AND id <> ?`,
-        ).run(accountId, keepSession);
-        q("DELETE FROM sessions WHERE account_id = ? AND id <> ?").run(accountId, keepSession);
-        q("DELETE FROM challenges WHERE account_id = ?").run(accountId);
+        endOthersAs(accountId, keepSession, "rotated");
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
              kit = ?, revision = revision + ? WHERE seq = ?`,
