@@ -13,7 +13,7 @@ import type { CommandRun } from "../program/spec.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
 
 async function newPassword(ctx: Context, email: string): Promise<string> {
-  const { assertStrongPassword } = await import("@cryptex/core/password-strength.ts");
+  const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
   let guesses = 0;
   const password = await askNewPassword(ctx, "New Account Password: ", (p) => {
     guesses = assertStrongPassword(p, [email]).guesses;
