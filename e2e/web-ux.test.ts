@@ -55,6 +55,11 @@ async function axe(p: Page, where: string): Promise<void> {
 
 const listItem = (p: Page, title: string) => p.getByRole("list", { name: "Items" }).getByText(title, { exact: true });
 const hash = (p: Page) => p.evaluate(() => location.hash);
+/** The address settles in an effect after the screen paints, so wait for it before comparing (a slow machine shows the gap). */
+async function expectHash(p: Page, expected: string, message?: string): Promise<void> {
+  await p.waitForFunction((h) => location.hash === h, expected, { timeout: 5000 }).catch(() => undefined);
+  assert.equal(await hash(p), expected, message);
+}
 /** The id of the focused element, once focus has settled (it moves in an effect after the pane renders). */
 async function focusedId(p: Page, expected?: string): Promise<string> {
   if (expected) await p.waitForFunction((id) => document.activeElement?.id === id, expected, { timeout: 2000 }).catch(() => undefined);
@@ -90,7 +95,7 @@ test("sign-up screen: axe clean; the strength dictionary loads here, not on the 
   page.on("request", (r) => r.url().includes("password-strength") && strength.push(r.url()));
   await page.goto(server.url);
   await page.getByRole("heading", { name: "Create your account" }).waitFor();
-  assert.equal(await hash(page), "#/signup");
+  await expectHash(page, "#/signup");
   await page.getByLabel("Email").fill(EMAIL);
   await page.getByLabel("Account password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm account password").fill(PASSWORD);
@@ -109,7 +114,7 @@ test("sign-up screen: axe clean; the strength dictionary loads here, not on the 
   strength.length = 0;
   await page.reload();
   await page.getByRole("heading", { name: "Vault locked" }).waitFor();
-  assert.equal(await hash(page), "#/unlock");
+  await expectHash(page, "#/unlock");
   await axe(page, "unlock");
   await page.getByLabel("Account password").fill(PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
@@ -158,16 +163,17 @@ test("nothing revealed survives selecting another item, Back, or a lock", async 
 
 test("every pane has a URL; Back and Forward move inside the app and never lock", async () => {
   await listItem(page, "Alpha").click();
+  await page.waitForFunction(() => location.hash.startsWith("#/item/"), undefined, { timeout: 5000 }).catch(() => undefined);
   const alphaHash = await hash(page);
   assert.match(alphaHash, /^#\/item\/[0-9a-f-]{36}$/);
   await page.getByRole("button", { name: "Edit", exact: true }).click();
-  assert.equal(await hash(page), `${alphaHash}/edit`);
+  await expectHash(page, `${alphaHash}/edit`);
   await page.getByRole("button", { name: "Cancel", exact: true }).click();
-  assert.equal(await hash(page), alphaHash);
+  await expectHash(page, alphaHash);
   await page.getByRole("button", { name: "Settings" }).click();
-  assert.equal(await hash(page), "#/settings");
+  await expectHash(page, "#/settings");
   await page.getByRole("button", { name: "Generator" }).click();
-  assert.equal(await hash(page), "#/generator");
+  await expectHash(page, "#/generator");
   await page.goBack();
   await page.getByRole("heading", { name: "Settings" }).waitFor();
   await page.goBack();
@@ -181,7 +187,7 @@ test("every pane has a URL; Back and Forward move inside the app and never lock"
   await page.getByLabel("Account password").fill(PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
   await page.getByRole("heading", { name: "Alpha" }).waitFor({ timeout: 30_000 });
-  assert.equal(await hash(page), alphaHash, "a link to an item opens it after unlocking");
+  await expectHash(page, alphaHash, "a link to an item opens it after unlocking");
 });
 
 test("leaving a dirty form asks first (Back, Escape, another item, Lock); Enter saves", async () => {
@@ -246,10 +252,10 @@ test("keyboard: / n e c u ? Escape and Ctrl+L; focus moves into each pane", asyn
   await page.getByRole("heading", { name: "Bravo" }).waitFor();
   await page.keyboard.press("Escape");
   await page.getByRole("heading", { name: "Bravo" }).waitFor({ state: "detached" });
-  assert.equal(await hash(page), "#/");
+  await expectHash(page, "#/");
   await page.keyboard.press("n");
   await page.getByRole("heading", { name: "New item" }).waitFor();
-  assert.equal(await hash(page), "#/new");
+  await expectHash(page, "#/new");
   await page.keyboard.press("Escape");
   await page.getByRole("heading", { name: "New item" }).waitFor({ state: "detached" });
   await page.keyboard.press("?");
