@@ -16,7 +16,7 @@ import { freePort } from "@cryptex/server/src/testing/free-port.ts";
 import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "@cryptex/server/src/testing/start-server.ts";
 import { type Browser, chromium, type Request } from "playwright-core";
-import { buildWebIfNeeded, CHROMIUM, spkiHash } from "../packages/web/src/testing/browser.ts";
+import { buildWebIfNeeded, CHROMIUM, spkiHash, waitSynced } from "../packages/web/src/testing/browser.ts";
 import { scan } from "./support/leak-scan.ts";
 
 const RECORDER = new URL("./support/record-connections.ts", import.meta.url).pathname;
@@ -102,7 +102,7 @@ test("attack 6 (web): viewing, editing and searching items with canary URLs requ
       throw new Error(`${e}\n${errors.join("\n")}\n${routed.join("\n")}`);
     });
   await page.getByRole("button", { name: "Continue to vault" }).click();
-  await page.getByText("Synced").waitFor();
+  await waitSynced(page);
 
   const add = async (title: string, website: string, password: string) => {
     await page.getByRole("button", { name: "Add item", exact: true }).click();
@@ -141,7 +141,7 @@ test("attack 6 (web): viewing, editing and searching items with canary URLs requ
   await page.getByLabel("Search").fill(HOST2);
   await items.getByText(`Cipher ${HOST2}`, { exact: true }).waitFor();
   await page.getByLabel("Search").fill("");
-  await page.getByText("Synced").waitFor();
+  await waitSynced(page);
   await page.waitForTimeout(1500); // room for any late icon fetch or preconnect to show up
 
   assert.ok(seen.length > 5 && routed.length > 5, `the recorders saw the app's own traffic (${seen.length}, ${routed.length})`);

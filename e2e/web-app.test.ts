@@ -12,7 +12,7 @@ import { newAccountId } from "@cryptex/core/keys/ids.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
-import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
+import { buildWebIfNeeded, launchChromium, waitSynced } from "../packages/web/src/testing/browser.ts";
 
 const OUT = new URL("../.test-output/web/", import.meta.url).pathname;
 const EMAIL = `alice-${Date.now()}@example.test`;
@@ -86,7 +86,7 @@ test("sign up shows the QR code and mails it", async () => {
   assert.match(kit.suggestedFilename(), /Emergency Kit\.png$/);
   await pageA.getByRole("button", { name: "Continue to vault" }).click();
   await pageA.getByRole("button", { name: "Lock", exact: true }).waitFor();
-  await pageA.getByText("Synced").waitFor();
+  await waitSynced(pageA);
   await shot(pageA, "03-empty-vault");
 });
 

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
-import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
+import { buildWebIfNeeded, launchChromium, waitSynced } from "../packages/web/src/testing/browser.ts";
 
 const OUT = new URL("../.test-output/web/", import.meta.url).pathname;
 const EMAIL = `forgot-${Date.now()}@example.test`;
@@ -44,7 +44,7 @@ async function signUp(page: Page): Promise<void> {
   await page.getByLabel("Code from the mail").fill(await outboxMailbox(server.outboxDir).code(EMAIL, "signup", 30_000));
   await page.getByRole("button", { name: "Confirm" }).click();
   await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 30_000 });
-  await page.getByText("Synced").waitFor();
+  await waitSynced(page);
 }
 
 test("Forgot password? erases the account by a mailed code; the address signs up again", async () => {

@@ -11,7 +11,7 @@ import { readExport } from "@cryptex/core/export/cryptex-export.ts";
 import type { Browser, Page } from "playwright-core";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
-import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
+import { buildWebIfNeeded, launchChromium, waitSynced } from "../packages/web/src/testing/browser.ts";
 
 const OUT = new URL("../.test-output/web-import/", import.meta.url).pathname;
 const FIXTURE = new URL("../packages/core/src/import/fixtures/bitwarden.json", import.meta.url).pathname;
@@ -73,7 +73,7 @@ test("Settings → Import: format shown, preview with counts, import, report; it
   await listItem("Git 🔑 サーバー").waitFor();
   assert.equal(await listItem("Visa").count(), 0, "the folder filter shows that folder only");
   await page.screenshot({ path: join(OUT, "02-folder.png") });
-  await page.getByText("Synced").waitFor();
+  await waitSynced(page);
 });
 
 test("a KeePass KDBX made by keepassxc-cli imports in the browser with its password (Argon2 in WebAssembly, TABs kept)", async () => {

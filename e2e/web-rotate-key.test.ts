@@ -13,7 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { runCli } from "../packages/cli/src/testing/run-cli.ts";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
-import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
+import { buildWebIfNeeded, launchChromium, waitSynced } from "../packages/web/src/testing/browser.ts";
 
 const EMAIL = `rotate-${Date.now()}@example.test`;
 const PASSWORD = "correct horse battery staple rotate-9d1";
@@ -80,7 +80,7 @@ test("Settings replaces the Account Key: unlock again, items kept; the new QR co
   await page.getByLabel("Password", { exact: true }).fill("rotation-secret-1");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByRole("heading", { name: "Kept through rotation" }).waitFor();
-  await page.getByText("Synced").waitFor();
+  await waitSynced(page);
   const [oldText] = await mailedEakTexts();
   assert.ok(oldText);
 

@@ -13,7 +13,7 @@ import { simpleParser } from "mailparser";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
-import { buildWebIfNeeded, launchChromium } from "../packages/web/src/testing/browser.ts";
+import { buildWebIfNeeded, launchChromium, waitSynced } from "../packages/web/src/testing/browser.ts";
 
 const OUT = new URL("../.test-output/web-ux/", import.meta.url).pathname;
 const AXE = readFileSync(createRequire(join(import.meta.dirname, "../packages/web/package.json")).resolve("axe-core/axe.min.js"), "utf8");
@@ -110,7 +110,7 @@ test("sign-up screen: axe clean; the strength dictionary loads here, not on the 
   await page.getByRole("heading", { name: "Your account QR code" }).waitFor({ timeout: 30_000 });
   await axe(page, "account QR code");
   await page.getByRole("button", { name: "Continue to vault" }).click();
-  await page.getByText("Synced").waitFor();
+  await waitSynced(page);
   strength.length = 0;
   await page.reload();
   await page.getByRole("heading", { name: "Vault locked" }).waitFor();
@@ -119,7 +119,7 @@ test("sign-up screen: axe clean; the strength dictionary loads here, not on the 
   await page.getByLabel("Account password").fill(PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
-  await page.getByText("Synced").waitFor();
+  await waitSynced(page);
   assert.deepEqual(strength, [], "unlock and the vault list never fetch the dictionary");
 });
 

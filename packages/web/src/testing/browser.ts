@@ -1,7 +1,7 @@
 // Test support (Node only): builds the web app when needed and launches Debian's Chromium through playwright-core,
 // trusting one server's self-signed certificate by its SPKI hash (so service workers work as on a real site).
 import { createHash, X509Certificate } from "node:crypto";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export { buildWebIfNeeded } from "../build-if-stale.ts";
 
@@ -25,4 +25,18 @@ export function launchChromium(caPem: string, ...alsoTrust: string[]): Promise<B
       `--ignore-certificate-errors-spki-list=${[caPem, ...alsoTrust].map(spkiHash).join(",")}`,
     ],
   });
+}
+
+/** Waits until the vault bar says Synced. A timeout names what the bar said instead (a sync error, offline, still
+ * syncing), so a failure on a loaded machine says why rather than only that it waited. */
+export async function waitSynced(page: Page, timeout = 60_000): Promise<void> {
+  try {
+    await page.getByText("Synced").first().waitFor({ timeout });
+  } catch (e) {
+    const said = await page
+      .locator(".sync[data-status]")
+      .textContent({ timeout: 1000 })
+      .catch(() => "(no sync status on the page)");
+    throw new Error(`the vault never said Synced; its status says: ${said}`, { cause: e });
+  }
 }
