@@ -58,3 +58,37 @@ test("a folder chosen on one device is stored sealed for the account; a new devi
   assert.equal(j.syncMethod, "folder");
   assert.match(j.nextStep, /cryptex sync method folder DIR/);
 });
+
+test("a key rotation moves the profile to the new key; an account syncing through a folder cannot rotate", async () => {
+  const first = join(world.dir, "first"); // chose the folder in the test above
+  const before = (await a.api.account()).eakGeneration;
+  let r = await runCli(["account", "rotate-key", "--password-stdin"], { home: first, stdin: `${a.password}\n`, env });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /syncs through a shared folder.*cryptex sync method server/);
+  // a device of the same account still on the server method is refused by the account's published method
+  const second = join(world.dir, "second");
+  r = await runCli(["account", "rotate-key", "--password-stdin"], { home: second, stdin: `${a.password}\n`, env });
+  assert.equal(r.code, 19, r.stderr);
+  assert.match(r.stderr, /syncs through a shared folder, whose log is sealed under the current Account Key/);
+  assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, "no stack trace");
+  assert.equal((await a.api.account()).eakGeneration, before, "nothing changed on the server");
+
+  r = await runCli(["sync", "method", "none", "--password-stdin", "--json"], { home: second, stdin: `${a.password}\n`, env });
+  assert.equal(r.code, 0, r.stderr);
+  r = await runCli(["account", "rotate-key", "--password-stdin", "--json"], { home: second, stdin: `${a.password}\n`, env });
+  assert.equal(r.code, 0, r.stderr);
+  r = await runCli(["account", "qr", "--json", "--password-stdin"], { home: second, stdin: `${a.password}\n`, env });
+  assert.equal(r.code, 0, r.stderr);
+  const newText = (JSON.parse(r.stdout) as { eakText: string }).eakText;
+  assert.notEqual(newText, a.account.eakText);
+
+  const fourth = join(world.dir, "fourth");
+  r = await runCli(["signin", "--server", world.proxy.url, "--email", a.email, "--qr-text", newText, "--password-stdin", "--json"], {
+    home: fourth,
+    stdin: `${a.password}\n`,
+    env,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /could not be read/, "the profile was re-sealed under the new key");
+  assert.equal((JSON.parse(r.stdout) as { syncMethod: string }).syncMethod, "none");
+});

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   "stale_kit", // sign-in with an Emergency Kit / QR code older than the account's current one (password changed since)
   "rotation_pending", // an Account Key rotation was started on this device and must be finished first
   "rotation_incomplete", // the server holds items this device could not re-encrypt: the rotation stopped, nothing switched
+  "rotation_unsupported", // the account syncs through a folder or WebDAV log sealed under the current key: no rotation
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

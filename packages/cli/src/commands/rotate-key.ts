@@ -8,6 +8,7 @@ import { writePrivateAtomic } from "../io/files.ts";
 import { askPassword } from "../io/password.ts";
 import { apiFor } from "../net/api.ts";
 import type { CommandRun } from "../program/spec.ts";
+import { readMethod } from "../sync-targets/sync-method.ts";
 import { openExistingStore } from "../vault/home.ts";
 import { readMetaOrFail } from "../vault/unlock.ts";
 
@@ -15,6 +16,13 @@ export const run: CommandRun = async (ctx, args) => {
   const kit = args.values.kit as string | undefined;
   if (kit !== undefined && !/\.png$/i.test(kit)) throw new CliError("usage", "--kit must name a .png file");
   const sendEmail = args.values.mail === true;
+  // said before the password is asked; core refuses too, from the account's published method
+  const local = readMethod(ctx.home).method.kind;
+  if (local === "folder" || local === "webdav")
+    throw new CliError(
+      "usage",
+      `this device syncs through ${local === "folder" ? "a shared folder" : "WebDAV"}, whose log is sealed under the current Account Key: switch every device to the server method (cryptex sync method server) before replacing the key`,
+    );
   const store = openExistingStore(ctx);
   try {
     const meta = await readMetaOrFail(store, ctx);

@@ -48,6 +48,7 @@ const EXIT: Record<string, number> = {
   key_rotated: 19,
   rotation_pending: 19,
   rotation_incomplete: 19,
+  rotation_unsupported: 19,
   interrupted: 130,
 };
 

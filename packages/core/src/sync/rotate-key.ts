@@ -19,6 +19,7 @@ import type { AccountKeys } from "../keys/derive.ts";
 import { KDF_DEFAULT, type KdfParams } from "../keys/kdf.ts";
 import { authMessage, rotateKeyPayload } from "../wire/auth-message.ts";
 import { Vault } from "./engine.ts";
+import { openSyncProfile, type SyncProfile, sealSyncProfile } from "./log/sync-profile.ts";
 import type { StoredItem, VaultStore } from "./ports.ts";
 import { openItemOrTombstone } from "./tombstone.ts";
 
@@ -55,6 +56,14 @@ export async function rotateAccountKey(input: RotateKeyInput): Promise<RotatedKe
   if (!meta) throw new CryptexError("invalid_input", "this device has no account");
   const accountId = unlocked.keys.accountId;
   const resumed = meta.pendingEakText !== undefined;
+  const profile = await readProfile(api, unlocked.keys);
+  // a folder's or WebDAV's log is sealed under keys of the current Account Key, and other devices read it with
+  // them: a new key would leave every device unable to read the log. Refused before anything changes.
+  if (!resumed && (profile?.kind === "folder" || profile?.kind === "webdav"))
+    throw new CryptexError(
+      "rotation_unsupported",
+      `this account syncs through ${profile.kind === "folder" ? "a shared folder" : "WebDAV"}, whose log is sealed under the current Account Key; switch every device to the server method first`,
+    );
   let eak: Eak;
   if (meta.pendingEakText !== undefined) {
     eak = parseEakText(meta.pendingEakText);
@@ -69,10 +78,24 @@ export async function rotateAccountKey(input: RotateKeyInput): Promise<RotatedKe
   if (account.accountId !== accountId) throw new CryptexError("foreign_key", "the server answered with another account");
   if (!(await opens(next.keys, account.verifier))) {
     await checkVerifier(unlocked.keys, account.verifier); // neither key: not ours to touch
-    account = await stageAndSwitch(input, next, eak, account.eakGeneration + 1);
+    account = await stageAndSwitch(input, next, eak, account.eakGeneration + 1, profile);
   }
   await switchLocal(store, unlocked.keys, next.keys, eak, account.eakGeneration);
   return { accountKey: next.accountKey, keys: next.keys, eak, eakText: eakToText(eak), eakGeneration: account.eakGeneration, resumed };
+}
+
+/** The account's sync profile under the current key, or none (none stored, or unreadable: a resumed rotation may have
+ * switched it already, and a profile is only a hint to new devices). */
+async function readProfile(api: ApiClient, keys: AccountKeys): Promise<SyncProfile | undefined> {
+  const { profile } = await api.syncProfile();
+  const bytes = profile ? b64uDecode(profile.data) : undefined;
+  if (!bytes) return undefined;
+  try {
+    return await openSyncProfile(keys, bytes);
+  } catch (e) {
+    if (isCryptexError(e, "tampered") || isCryptexError(e, "invalid_input")) return undefined;
+    throw e;
+  }
 }
 
 async function opens(keys: AccountKeys, verifier: string): Promise<boolean> {
@@ -86,7 +109,7 @@ async function opens(keys: AccountKeys, verifier: string): Promise<boolean> {
 }
 
 /** Syncs under the old key, stages what changed since the last round, and asks the server to switch. */
-async function stageAndSwitch(input: RotateKeyInput, next: Unlocked, eak: Eak, generation: number) {
+async function stageAndSwitch(input: RotateKeyInput, next: Unlocked, eak: Eak, generation: number, profile: SyncProfile | undefined) {
   const { api, store, unlocked } = input;
   const accountId = unlocked.keys.accountId;
   const vault = await Vault.open(store, unlocked.keys);
@@ -95,6 +118,8 @@ async function stageAndSwitch(input: RotateKeyInput, next: Unlocked, eak: Eak, g
   const auth = await deriveAuthKey(next.stretched, next.accountKey, accountId);
   const verifier = await createVerifier(next.keys);
   const wrappedEak = await wrapEak(next.keys, eak, generation);
+  // the profile moves to the new key in the same switch, so a device signing in with the new QR code still learns it
+  const syncProfile = profile ? b64uEncode(await sealSyncProfile(next.keys, profile)) : undefined;
   let missing: readonly string[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     await vault.sync(api);
@@ -114,6 +139,7 @@ async function stageAndSwitch(input: RotateKeyInput, next: Unlocked, eak: Eak, g
       eakGeneration: generation,
       kit: kitFingerprint(eak),
       ...(input.sendEmail ? { eakText: eakToText(eak) } : {}),
+      ...(syncProfile ? { syncProfile } : {}),
     });
     if (r.ok) return r.account;
     missing = r.items;

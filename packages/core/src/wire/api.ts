@@ -170,8 +170,10 @@ export const rotationCommitRequest = obj(
     /** present only when the owner asked for the new QR code by mail; never stored */
     eakText,
     kit,
+    /** the account's sync profile sealed under the new key: replaces the stored one in the switch (absent: dropped) */
+    syncProfile: b64u(LIMITS.syncProfile, 1),
   },
-  ["eakText", "kit"],
+  ["eakText", "kit", "syncProfile"],
 );
 export type RotationCommitRequest = Infer<typeof rotationCommitRequest>;
 

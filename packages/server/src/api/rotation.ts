@@ -10,6 +10,7 @@ import type { Deps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { readJson, readNoBody } from "../http/body.ts";
 import type { Route } from "../http/router.ts";
+import { MAX_SYNC_PROFILE } from "../store/store.ts";
 import { sendQrMail, toAccountAnswer } from "./answers.ts";
 
 export function rotationRoutes(deps: Deps): Route[] {
@@ -54,6 +55,9 @@ export function rotationRoutes(deps: Deps): Route[] {
         const publicKey = fromB64u(body.authPublicKey, "authPublicKey");
         const wrapped = fromB64u(body.wrappedEak, "wrappedEak");
         const verifier = fromB64u(body.verifier, "verifier");
+        const profile = body.syncProfile === undefined ? undefined : fromB64u(body.syncProfile, "syncProfile");
+        if (profile && profile.length > MAX_SYNC_PROFILE)
+          throw new ApiError("bad_request", `a sync profile is at most ${MAX_SYNC_PROFILE} bytes`);
         await checkSigned(deps, a, body.challenge, body.signature, (c) =>
           authMessage("rotate-key", config.origin, a.id, c, rotateKeyPayload(publicKey, body.eakGeneration, wrapped, verifier)),
         );
@@ -66,6 +70,7 @@ export function rotationRoutes(deps: Deps): Route[] {
             eakGeneration: body.eakGeneration,
             emailEnabled: a.emailEnabled,
             ...(body.kit ? { kit: body.kit } : {}),
+            ...(profile ? { syncProfile: { data: profile, updatedAt: deps.now() } } : {}),
           },
           s.id,
           LIMITS.pushBatch,

@@ -249,6 +249,13 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         );
         await c.query("DELETE FROM staged_items WHERE account_seq = $1", [a.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [a.seq]);
+        await c.query("DELETE FROM sync_profiles WHERE account_seq = $1", [a.seq]);
+        if (u.syncProfile)
+          await c.query("INSERT INTO sync_profiles (account_seq, data, updated_at) VALUES ($1, $2, $3)", [
+            a.seq,
+            buf(u.syncProfile.data),
+            u.syncProfile.updatedAt,
+          ]);
         await endOthersAs(c, accountId, keepSession, "rotated");
         const n = await c.query(
           `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,

@@ -254,6 +254,13 @@ export function openSqliteStore(file: string): Store {
         ).run(Number(a.revision), seq);
         q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
+        q("DELETE FROM sync_profiles WHERE account_seq = ?").run(seq);
+        if (u.syncProfile)
+          q("INSERT INTO sync_profiles (account_seq, data, updated_at) VALUES (?, ?, ?)").run(
+            seq,
+            u.syncProfile.data,
+            u.syncProfile.updatedAt,
+          );
         endOthersAs(accountId, keepSession, "rotated");
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,

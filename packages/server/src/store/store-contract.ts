@@ -391,6 +391,44 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.deepEqual(await store.commitRotation(randomUUID(), update, keep.id, 10), { kind: "no_account" });
   });
 
+  test(`${name}: a key rotation replaces the sync profile with the one sealed under the new key, or drops it`, async () => {
+    const a = sampleAccount();
+    const keep = sampleSession(a.id);
+    await store.createAccount(a, keep, randomBytes(32));
+    await store.putSyncProfile(a.id, bytes("profile-old-key"), now);
+    const update = { authPublicKey: "F".repeat(43), verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
+    // an incomplete switch leaves the profile as it was
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("i") }], "s");
+    const incomplete = await store.commitRotation(
+      a.id,
+      { ...update, syncProfile: { data: bytes("profile-new-key"), updatedAt: now + 1 } },
+      keep.id,
+      10,
+    );
+    assert.equal(incomplete.kind, "incomplete");
+    assert.deepEqual(await store.getSyncProfile(a.id), { data: bytes("profile-old-key"), updatedAt: now });
+    await store.stageRotation(a.id, update.authPublicKey, [
+      { id: (await store.pull(a.id, 0, 10))!.items[0]!.id, revision: 1, data: bytes("I") },
+    ]);
+    const r = await store.commitRotation(
+      a.id,
+      { ...update, syncProfile: { data: bytes("profile-new-key"), updatedAt: now + 1 } },
+      keep.id,
+      10,
+    );
+    assert.equal(r.kind, "rotated");
+    assert.deepEqual(await store.getSyncProfile(a.id), { data: bytes("profile-new-key"), updatedAt: now + 1 });
+    // a switch without a profile drops the old one: the new key could not open it
+    await store.stageRotation(a.id, "G".repeat(43), [
+      { id: (await store.pull(a.id, 0, 10))!.items[0]!.id, revision: 2, data: bytes("I2") },
+    ]);
+    assert.equal(
+      (await store.commitRotation(a.id, { ...update, authPublicKey: "G".repeat(43), eakGeneration: 2 }, keep.id, 10)).kind,
+      "rotated",
+    );
+    assert.equal(await store.getSyncProfile(a.id), undefined);
+  });
+
   test(`${name}: events reach subscribers; an applied push announces its revision`, async () => {
     const a = sampleAccount();
     await store.createAccount(a, sampleSession(a.id), randomBytes(32));

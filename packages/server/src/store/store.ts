@@ -90,6 +90,12 @@ export interface ResetUpdate extends AccountUpdate {
   readonly verifier: string;
 }
 
+/** An Account Key switch: the account's new key material, and its sync profile sealed under the new key. */
+export interface RotationUpdate extends ResetUpdate {
+  /** replaces the stored profile in the same transaction; absent, the old one (sealed under the old key) is dropped */
+  readonly syncProfile?: { readonly data: Uint8Array; readonly updatedAt: number };
+}
+
 /** A staged copy of an item under the new Account Key, made from the item at `revision`. */
 export interface StagedItem {
   readonly id: string;
@@ -163,7 +169,7 @@ export interface Store {
    * (each at a new revision), sets the new keys, drops manifests and staged copies, and ends every session
    * but `keepSession` (remembered as "rotated"). Otherwise changes nothing.
    */
-  commitRotation(accountId: string, update: ResetUpdate, keepSession: string, limit: number): Promise<RotationResult>;
+  commitRotation(accountId: string, update: RotationUpdate, keepSession: string, limit: number): Promise<RotationResult>;
 
   putChallenge(challenge: Uint8Array, accountId: string, purpose: ChallengePurpose, expiresAt: number): Promise<void>;
   /** One use: deletes it; true only when it existed for this account and purpose and had not expired. */

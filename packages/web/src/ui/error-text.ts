@@ -21,6 +21,8 @@ const CORE: Record<string, string> = {
   account_reset: "The account was reset on another device. Sign in again.",
   rotation_pending: "An Account Key replacement was interrupted: finish it in Settings.",
   rotation_incomplete: "Some items on the server could not be re-encrypted; the Account Key was not replaced.",
+  rotation_unsupported:
+    "This account syncs through a shared folder or WebDAV, whose log is sealed under the current Account Key. Switch every device to the server method first; nothing was changed.",
 };
 
 const API: Record<string, string> = {
