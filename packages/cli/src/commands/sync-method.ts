@@ -17,6 +17,7 @@ import {
   readMethod,
   type SyncMethod,
   sameMethod,
+  sealMethod,
   writeMethod,
 } from "../sync-targets/sync-method.ts";
 import { openExistingStore } from "../vault/home.ts";
@@ -72,7 +73,9 @@ export const run: CommandRun = async (ctx, args) => {
     const meta = await readMetaOrFail(store, ctx);
     if (method.kind === "server" && meta.serverUrl === "")
       throw new CliError("usage", "this account has no server (it was made with signup --folder): choose a folder, WebDAV or none");
-    const unlocked = meta.sessionToken ? await unlockVault(ctx) : undefined;
+    // keys are needed to publish the method for the account, and to seal a WebDAV password
+    const unlocked = meta.sessionToken || (method.kind === "webdav" && method.password) ? await unlockVault(ctx) : undefined;
+    if (unlocked) method = await sealMethod(method, unlocked.keys);
     if (sameMethod(method, current.method)) {
       writeMethod(ctx.home, { ...current, method });
     } else {
@@ -96,8 +99,10 @@ export const run: CommandRun = async (ctx, args) => {
     let published = false;
     if (unlocked) {
       try {
-        await publishProfile(apiFor(ctx, meta.serverUrl, unlocked.serverToken), unlocked.keys, method);
-        published = true;
+        if (meta.sessionToken) {
+          await publishProfile(apiFor(ctx, meta.serverUrl, unlocked.serverToken), unlocked.keys, method);
+          published = true;
+        }
       } catch (e) {
         ctx.err(`Note: the method is set on this device, but could not be stored for the account (${(e as Error).message}).`);
       } finally {

@@ -12,7 +12,7 @@ import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";
 import type { SqliteVaultStore } from "../store/sqlite-store.ts";
-import { logStatePath, openTarget, readMethod, type SyncMethod, writeMethod } from "./sync-method.ts";
+import { logStatePath, openTarget, readMethod, type SyncMethod, sealMethod, writeMethod } from "./sync-method.ts";
 import { WebDavError } from "./webdav-store.ts";
 
 export async function syncThroughLog(
@@ -31,7 +31,7 @@ export async function syncThroughLog(
   const vault = await Vault.open(store, keys);
   let report: LogReport;
   try {
-    report = await syncVaultThroughLog(vault, replica, openTarget(method, meta.accountId), async (bytes) =>
+    report = await syncVaultThroughLog(vault, replica, await openTarget(method, keys), async (bytes) =>
       writeFileSync(statePath, bytes, { mode: 0o600 }),
     );
   } catch (e) {
@@ -46,7 +46,9 @@ export async function syncThroughLog(
       throw new CliError("sync_target", `cannot reach the WebDAV server: ${e.message}`);
     throw e;
   }
-  writeMethod(ctx.home, { ...readMethod(ctx.home), lastSync: Date.now() });
+  // a password an older version kept in clear is sealed from now on
+  const file = readMethod(ctx.home);
+  writeMethod(ctx.home, { ...file, method: await sealMethod(file.method, keys), lastSync: Date.now() });
   return report;
 }
 
@@ -171,7 +173,7 @@ export async function leaveMovedMarker(ctx: Context, keys: AccountKeys, meta: Va
   if (!old || (old.kind !== "folder" && old.kind !== "webdav")) return;
   try {
     if (old.kind === "folder" && !existsSync(old.dir)) throw new Error(`${old.dir} is not there`);
-    await new LogReplica(keys, meta.deviceId).leaveMovedMarker(openTarget(old, meta.accountId));
+    await new LogReplica(keys, meta.deviceId).leaveMovedMarker(await openTarget(old, keys));
   } catch (e) {
     ctx.err(`Could not leave the "moved" note in the previous sync place (${(e as Error).message}); trying again on the next sync.`);
     return;

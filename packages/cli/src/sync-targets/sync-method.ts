@@ -1,8 +1,11 @@
 // This device's sync method (server, a folder, WebDAV, or none), kept in the home beside the vault,
-// and the log target it opens. The method file holds no vault secret (a WebDAV password is a storage
-// credential, kept 0600 like the session token); the log state beside it holds only ciphertexts.
+// and the log target it opens. The method file holds no vault secret; a WebDAV password (a storage
+// credential) is kept sealed under the vault's at-rest key (core formats/device-secret.ts) in a 0600 file;
+// the log state beside it holds only ciphertexts.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isSealedDeviceSecret, openDeviceSecret, sealDeviceSecret } from "@cryptex/core/formats/device-secret.ts";
+import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
 import type { BlobStore } from "@cryptex/core/sync/log/blob-store.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { FolderStore } from "./folder-store.ts";
@@ -12,6 +15,7 @@ export type SyncMethod =
   | { readonly kind: "server" }
   | { readonly kind: "none" }
   | { readonly kind: "folder"; readonly dir: string }
+  /** `password`: sealed (sealWebDavPassword); a file from an older version may hold it in clear until the next sync */
   | { readonly kind: "webdav"; readonly url: string; readonly user?: string; readonly password?: string };
 
 export interface MethodFile {
@@ -84,14 +88,29 @@ export function describeMethod(m: SyncMethod): string {
   }
 }
 
+/** The sealed password is bound to the address and the user it logs in to: moved to another, it does not open. */
+const webdavSecretName = (m: { url: string; user?: string }) => `webdav ${m.url} ${m.user ?? ""}`;
+
+/** The method as it is written to disk: a WebDAV password sealed (an already sealed one is kept). */
+export async function sealMethod(m: SyncMethod, keys: AccountKeys): Promise<SyncMethod> {
+  if (m.kind !== "webdav" || m.password === undefined || isSealedDeviceSecret(m.password)) return m;
+  return { ...m, password: await sealDeviceSecret(keys, webdavSecretName(m), m.password) };
+}
+
 /** The account's own corner of the folder or collection: several accounts can share one. */
-export function openTarget(m: SyncMethod & { kind: "folder" | "webdav" }, accountId: string): BlobStore {
-  if (m.kind === "folder") return new FolderStore(join(m.dir, "Cryptex", accountId));
+export async function openTarget(m: SyncMethod & { kind: "folder" | "webdav" }, keys: AccountKeys): Promise<BlobStore> {
+  if (m.kind === "folder") return new FolderStore(join(m.dir, "Cryptex", keys.accountId));
   const base = m.url.endsWith("/") ? m.url : `${m.url}/`;
+  let password: string | undefined;
+  try {
+    password = m.password === undefined ? undefined : await openDeviceSecret(keys, webdavSecretName(m), m.password);
+  } catch {
+    throw new CliError("file", "the stored WebDAV password cannot be opened; set it again with cryptex sync method webdav URL --user NAME");
+  }
   return new WebDavStore({
-    url: `${base}Cryptex/${accountId}/`,
+    url: `${base}Cryptex/${keys.accountId}/`,
     ...(m.user ? { user: m.user } : {}),
-    ...(m.password ? { password: m.password } : {}),
+    ...(password ? { password } : {}),
   });
 }
 
