@@ -29,7 +29,7 @@ export function rotationRoutes(deps: Deps): Route[] {
           return { id: it.id, revision: it.revision, data: fromB64u(it.data, `items[${i}].data`) };
         });
         fromB64u(body.authPublicKey, "authPublicKey");
-        if (!(await store.stageRotation(s.accountId, body.authPublicKey, items)))
+        if ((await store.stageRotation(s.accountId, body.authPublicKey, items)) === undefined)
           throw new ApiError("unauthorized", "the account no longer exists");
         return { status: 204 };
       },

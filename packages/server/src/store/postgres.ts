@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
 import type { Account, LiveEvent, MailCode, PullPage, PushResult, PushWrite, RotationResult, Session, Store, StoredItem } from "./store.ts";
-import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
+import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES, STAGED_SLACK_BYTES } from "./store.ts";
 
 const CHANNEL = "cryptex_live";
 // int8 values here are revisions and millisecond times: always below 2^53.
@@ -212,16 +212,18 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
     async stageRotation(accountId, newAuthKey, items) {
       return tx(async (c) => {
         const a = (await c.query("SELECT seq FROM accounts WHERE id = $1", [accountId])).rows[0];
-        if (!a) return false;
-        if (items.length === 0) return true;
-        await c.query(
+        if (!a) return undefined;
+        if (items.length === 0) return 0;
+        const r = await c.query(
           `INSERT INTO staged_items (account_seq, rotation_key, id, revision, data)
-           SELECT $1, $2, * FROM unnest($3::uuid[], $4::bigint[], $5::bytea[])
+           SELECT $1, $2, s.id, s.revision, s.data FROM unnest($3::uuid[], $4::bigint[], $5::bytea[]) AS s(id, revision, data)
+             JOIN items i ON i.account_seq = $1 AND i.id = s.id
+             WHERE i.data IS NOT NULL AND octet_length(s.data) <= octet_length(i.data) + $6
            ON CONFLICT (account_seq, id) DO UPDATE SET rotation_key = excluded.rotation_key, revision = excluded.revision,
              data = excluded.data`,
-          [a.seq, newAuthKey, items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => buf(i.data))],
+          [a.seq, newAuthKey, items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => buf(i.data)), STAGED_SLACK_BYTES],
         );
-        return true;
+        return r.rowCount ?? 0;
       });
     },
     async discardRotation(accountId) {

@@ -21,7 +21,7 @@ import type {
   Store,
   StoredItem,
 } from "./store.ts";
-import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
+import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES, STAGED_SLACK_BYTES } from "./store.ts";
 
 type Row = Record<string, SQLInputValue>;
 
@@ -219,14 +219,18 @@ export function openSqliteStore(file: string): Store {
     async stageRotation(accountId, newAuthKey, items) {
       return tx(() => {
         const seq = accountSeq(accountId);
-        if (seq === undefined) return false;
+        if (seq === undefined) return undefined;
         const put = q(
-          `INSERT INTO staged_items (account_seq, id, rotation_key, revision, data) VALUES (?, ?, ?, ?, ?)
+          `INSERT INTO staged_items (account_seq, id, rotation_key, revision, data)
+             SELECT account_seq, id, ?, ?, ? FROM items
+             WHERE account_seq = ? AND id = ? AND data IS NOT NULL AND length(data) + ? >= ?
            ON CONFLICT (account_seq, id) DO UPDATE SET rotation_key = excluded.rotation_key, revision = excluded.revision,
              data = excluded.data`,
         );
-        for (const it of items) put.run(seq, it.id, newAuthKey, it.revision, it.data);
-        return true;
+        let kept = 0;
+        for (const it of items)
+          kept += Number(put.run(newAuthKey, it.revision, it.data, seq, it.id, STAGED_SLACK_BYTES, it.data.length).changes);
+        return kept;
       });
     },
     async discardRotation(accountId) {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { type Account, MAX_CODE_ATTEMPTS, type Session, type Store } from "./store.ts";
+import { type Account, MAX_CODE_ATTEMPTS, type Session, STAGED_SLACK_BYTES, type Store } from "./store.ts";
 
 const now = 1_700_000_000_000;
 export function sampleAccount(over: Partial<Account> = {}): Account {
@@ -349,10 +349,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     await store.putManifest(a.id, { deviceId: randomUUID(), data: bytes("m"), updatedAt: now });
     const K = "D".repeat(43);
     const update = { authPublicKey: K, verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true, kit: "q".repeat(22) };
-    assert.equal(await store.stageRotation(a.id, K, [{ id: x, revision: 1, data: bytes("X1") }]), true);
+    assert.equal(await store.stageRotation(a.id, K, [{ id: x, revision: 1, data: bytes("X1") }]), 1);
     assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
     // staged for an older revision than the item now has: still incomplete
-    assert.equal(await store.stageRotation(a.id, K, [{ id: y, revision: 1, data: bytes("Y1") }]), true);
+    assert.equal(await store.stageRotation(a.id, K, [{ id: y, revision: 1, data: bytes("Y1") }]), 1);
     assert.deepEqual(await store.commitRotation(a.id, update, keep.id, 10), { kind: "incomplete", items: [y] });
     assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 10), { kind: "stale" });
     // nothing switched so far
@@ -387,8 +387,28 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     await store.stageRotation(a.id, K, [{ id: x, revision: 3, data: bytes("X3") }]);
     await store.discardRotation(a.id);
     assert.deepEqual(await store.commitRotation(a.id, { ...update, eakGeneration: 2 }, keep.id, 1), { kind: "incomplete", items: [x] });
-    assert.equal(await store.stageRotation(randomUUID(), K, []), false);
+    assert.equal(await store.stageRotation(randomUUID(), K, []), undefined);
     assert.deepEqual(await store.commitRotation(randomUUID(), update, keep.id, 10), { kind: "no_account" });
+  });
+
+  test(`${name}: staged copies are kept only for stored items, and no larger than them`, async () => {
+    const a = sampleAccount();
+    const keep = sampleSession(a.id);
+    await store.createAccount(a, keep, randomBytes(32));
+    const x = randomUUID();
+    await store.push(a.id, [{ id: x, baseRevision: 0, data: new Uint8Array(100) }], "s");
+    const K = "H".repeat(43);
+    const big = new Uint8Array(100 + STAGED_SLACK_BYTES + 1);
+    assert.equal(
+      await store.stageRotation(a.id, K, [
+        { id: randomUUID(), revision: 1, data: new Uint8Array(10) }, // no such item: a session cannot fill the disk
+        { id: x, revision: 1, data: big }, // far larger than what it re-encrypts
+      ]),
+      0,
+    );
+    assert.equal(await store.stageRotation(a.id, K, [{ id: x, revision: 1, data: new Uint8Array(100 + STAGED_SLACK_BYTES) }]), 1);
+    const update = { authPublicKey: K, verifier: "bnY", wrappedEak: "bnc", eakGeneration: 1, emailEnabled: true };
+    assert.equal((await store.commitRotation(a.id, update, keep.id, 10)).kind, "rotated");
   });
 
   test(`${name}: a key rotation replaces the sync profile with the one sealed under the new key, or drops it`, async () => {

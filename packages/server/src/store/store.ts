@@ -90,6 +90,9 @@ export interface ResetUpdate extends AccountUpdate {
   readonly verifier: string;
 }
 
+/** How much larger than the item it re-encrypts a staged copy may be. */
+export const STAGED_SLACK_BYTES = 1024;
+
 /** An Account Key switch: the account's new key material, and its sync profile sealed under the new key. */
 export interface RotationUpdate extends ResetUpdate {
   /** replaces the stored profile in the same transaction; absent, the old one (sealed under the old key) is dropped */
@@ -159,8 +162,13 @@ export interface Store {
    * and a wrong hash counts an attempt (the code is deleted at MAX_CODE_ATTEMPTS).
    */
   takeMailCode(id: string, purpose: MailCode["purpose"], codeHash: Uint8Array, now: number): Promise<MailCode | undefined>;
-  /** Upserts staged copies for the rotation to `newAuthKey`; false when the account is gone. */
-  stageRotation(accountId: string, newAuthKey: string, items: readonly StagedItem[]): Promise<boolean>;
+  /**
+   * Upserts staged copies for the rotation to `newAuthKey`: how many were kept, or undefined when the account is
+   * gone. A copy is kept only for an item that holds data and only up to that item's size + STAGED_SLACK_BYTES (a
+   * re-encryption is the size of what it re-encrypts), so staging costs at most about the bytes the quota already
+   * counts; a copy left out shows as missing at the switch, and the client stages it again after a sync.
+   */
+  stageRotation(accountId: string, newAuthKey: string, items: readonly StagedItem[]): Promise<number | undefined>;
   /** Drops every staged copy of the account (a rotation abandoned or started afresh). */
   discardRotation(accountId: string): Promise<void>;
   /**
