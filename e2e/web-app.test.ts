@@ -310,9 +310,13 @@ test("a revoked device is told it was signed out, keeps its unsynced item, signs
 
   await pageC.getByRole("button", { name: "Sign in again…" }).click();
   await pageC.locator("#so-password").fill(PASSWORD);
+  // a save meanwhile starts a sync, which cannot succeed: the form and what was typed in it stay
+  await addLogin(pageC, "Also made while revoked", "rv2", "rv-password-6");
+  assert.equal(await pageC.locator("#so-password").inputValue({ timeout: 5000 }), PASSWORD, "the sign-in-again form kept its password");
   await pageC.getByRole("button", { name: "Sign in again", exact: true }).click();
   await notice.waitFor({ state: "detached", timeout: 30_000 });
   await listItem(pageA, "Made while revoked").waitFor({ timeout: 15_000 });
+  await listItem(pageA, "Also made while revoked").waitFor({ timeout: 15_000 });
   assert.ok(
     (await devicesOf(pageA)).some((d) => d.includes(C_NAME)),
     "C is back in the device list",

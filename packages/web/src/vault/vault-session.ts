@@ -110,6 +110,7 @@ export class VaultSession {
     await this.vault.store.write({ meta: { sessionToken: token } });
     this.meta = (await this.vault.store.readMeta()) ?? this.meta;
     this.api = createApiClient({ baseUrl: this.meta.serverUrl, token });
+    this.setState("syncing", "Syncing…");
     this.live?.abort();
     this.live = undefined;
     this.startLive();
@@ -142,6 +143,9 @@ export class VaultSession {
   }
 
   private async syncOnce(): Promise<void> {
+    // signed out stays signed out until resume(): a sync with the dead token would flip the status through
+    // "Syncing…" and back, remounting the sign-in-again form under the person typing their password
+    if (this.syncState.status === "signed-out") return;
     if (!this.api.token) return this.setState("signed-out", "Signed out: sign in again to sync");
     if (this.meta.pendingEakText !== undefined)
       return this.setState("error", "Replacing the Account Key was interrupted: finish it in Settings (nothing is lost).");
