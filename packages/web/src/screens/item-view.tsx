@@ -189,7 +189,7 @@ export function ItemView({
           )}
         </section>
       )}
-      <section>
+      <section class="versions-toggle">
         <button type="button" onClick={() => setVersions(!versions)} aria-expanded={versions}>
           History ({(item.versions?.length ?? 0) + 1} versions)
         </button>
