@@ -115,10 +115,10 @@ test("the History panel lists versions from both devices and diffs one with the 
   await rows.nth(2).getByRole("button").click();
   await panel.getByRole("heading", { name: "Version 1 compared with the current version" }).waitFor();
   const table = panel.getByRole("table");
-  const password = table.getByRole("row", { name: /password/ });
+  const password = table.getByRole("row", { name: /Password/ });
   assert.match((await password.textContent()) ?? "", /changed••••••••••••••••/);
   assert.equal(await panel.getByText(FIRST).count(), 0, "masked until revealed");
-  assert.match((await table.getByRole("row", { name: /notes/ }).textContent()) ?? "", /added—moved to the new provider/);
+  assert.match((await table.getByRole("row", { name: /Notes/ }).textContent()) ?? "", /added—moved to the new provider/);
   await axe(pageA, "the history panel, masked");
   await panel.getByRole("button", { name: "Reveal secrets" }).click();
   await panel.getByText(FIRST).waitFor();

@@ -2,12 +2,27 @@
 // revealed), and "Restore this version", which saves a new edit (loaded on first use: off the entry script).
 import type { Item } from "@cryptex/core/vault/item.ts";
 import { type ItemHistoryEntry, itemHistory } from "@cryptex/core/vault/item-versions.ts";
+import { template } from "@cryptex/core/vault/templates.ts";
 import { diffVersions, restoreVersion, type VersionChange } from "@cryptex/core/vault/version-diff.ts";
 import { useState } from "preact/hooks";
 
 const MASK = "••••••••";
 const when = (ms: number) => new Date(ms).toLocaleString();
 const LABELS: Record<VersionChange["change"], string> = { added: "added", removed: "removed", changed: "changed" };
+const PARTS: Record<Exclude<VersionChange["part"], "field">, string> = {
+  title: "Title",
+  notes: "Notes",
+  tags: "Tags",
+  favorite: "Favourite",
+  folder: "Folder",
+  trash: "Trash",
+};
+
+/** The name a person sees: the template's label for a standard field ("Password"), else the field's own name. */
+function labelOf(item: Item, c: VersionChange): string {
+  if (c.part !== "field") return PARTS[c.part];
+  return template(item.type).fields.find((t) => t.name === c.name.toLowerCase())?.label ?? c.name;
+}
 
 function summary(entries: readonly ItemHistoryEntry[], i: number): string {
   if (i === 0) return "oldest version kept";
@@ -20,7 +35,7 @@ function Value({ text, secret, reveal }: { text: string | undefined; secret: boo
   return <span class={`value pre ${secret ? "mono" : ""}`}>{secret && !reveal ? MASK : text}</span>;
 }
 
-function DiffTable({ changes, reveal }: { changes: readonly VersionChange[]; reveal: boolean }) {
+function DiffTable({ item, changes, reveal }: { item: Item; changes: readonly VersionChange[]; reveal: boolean }) {
   if (changes.length === 0) return <p class="muted">Same content as the current version.</p>;
   return (
     <table class="diff">
@@ -35,7 +50,7 @@ function DiffTable({ changes, reveal }: { changes: readonly VersionChange[]; rev
       <tbody>
         {changes.map((c) => (
           <tr key={`${c.part}:${c.name}`} class={`diff-${c.change}`}>
-            <th scope="row">{c.name}</th>
+            <th scope="row">{labelOf(item, c)}</th>
             <td>{LABELS[c.change]}</td>
             <td>
               <Value text={c.before} secret={c.secret} reveal={reveal} />
@@ -101,7 +116,7 @@ export function ItemHistoryPanel({ item, onRestore }: { item: Item; onRestore: (
               </button>
             )}
           </div>
-          <DiffTable changes={changes} reveal={reveal} />
+          <DiffTable item={item} changes={changes} reveal={reveal} />
           {confirming ? (
             <div class="row">
               <span role="alert">Restore version {picked.number}? It is saved as a new version; the current one stays in the history.</span>
