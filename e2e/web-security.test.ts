@@ -90,6 +90,11 @@ test("the Security page shows a reused and a breached password, and changes one 
     assert.equal(r.padding, "true");
   }
   await page.screenshot({ path: join(OUT, "security-page.png"), fullPage: true });
+  // and on a phone-sized screen: the lists and buttons must fit 375 px without sideways scrolling
+  await page.setViewportSize({ width: 375, height: 1600 }); // tall: the page scrolls inside its pane, not the window
+  await page.screenshot({ path: join(OUT, "security-page-375.png"), fullPage: true });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), "no sideways scrolling at 375 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   await breached.getByRole("button", { name: "Change password of Forum" }).click();
   const flow = page.getByRole("region", { name: "Change the password of Forum" });

@@ -31,5 +31,7 @@ export * from "./ports.ts";
 export * from "./schema/shape.ts";
 export * from "./vault/compare-titles.ts";
 export * from "./vault/item.ts";
+export * from "./vault/item-versions.ts";
 export * from "./vault/search.ts";
 export * from "./vault/templates.ts";
+export * from "./vault/version-diff.ts";

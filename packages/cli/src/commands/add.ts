@@ -5,6 +5,7 @@ import { CliError } from "../errors/cli-error.ts";
 import { readStdinRest } from "../io/stdin.ts";
 import type { CommandRun } from "../program/spec.ts";
 import { parseFieldFlags, parseItemJson, parseType } from "../vault/item-input.ts";
+import { openVault } from "../vault/open-vault.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
@@ -38,8 +39,7 @@ export const run: CommandRun = async (ctx, args) => {
       };
     }
     const item = createItem(input);
-    const { Vault } = await import("@cryptex/core/sync/engine.ts");
-    const vault = await Vault.open(v.store, v.keys);
+    const vault = await openVault(ctx, v);
     await vault.save(item, null);
     ctx.out(ctx.json ? JSON.stringify({ id: item.id, saved: true }) : `Saved "${item.title}" (${item.id}).`);
   } finally {

@@ -7,6 +7,7 @@ import { printSaveOutcome } from "../io/save-outcome.ts";
 import { readStdinRest } from "../io/stdin.ts";
 import type { CommandRun } from "../program/spec.ts";
 import { parseChangesJson, parseFieldFlags } from "../vault/item-input.ts";
+import { openVault } from "../vault/open-vault.ts";
 import { findEntry, readItem } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
@@ -28,8 +29,7 @@ export const run: CommandRun = async (ctx, args) => {
     throw new CliError("usage", "nothing to change: give --field, --title, --tag, --notes, --favorite, --folder or --stdin");
   const v = await unlockVault(ctx);
   try {
-    const { Vault } = await import("@cryptex/core/sync/engine.ts");
-    const vault = await Vault.open(v.store, v.keys);
+    const vault = await openVault(ctx, v);
     const entry = findEntry(vault.list(), args.positionals[0]!);
     const base = await readItem(v, entry.id);
     let changes = flagChanges;

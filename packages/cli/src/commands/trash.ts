@@ -2,6 +2,7 @@
 import { restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
 import { printSaveOutcome } from "../io/save-outcome.ts";
 import type { CommandRun } from "../program/spec.ts";
+import { openVault } from "../vault/open-vault.ts";
 import { findEntry, readItem } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
@@ -9,8 +10,7 @@ export const run: CommandRun = async (ctx, args) => {
   const action = args.command as "rm" | "restore" | "purge";
   const v = await unlockVault(ctx);
   try {
-    const { Vault } = await import("@cryptex/core/sync/engine.ts");
-    const vault = await Vault.open(v.store, v.keys);
+    const vault = await openVault(ctx, v);
     const entry = findEntry(vault.list(), args.positionals[0]!, { trashed: action !== "rm" });
     // each write names the version it acts on: a newer one saved meanwhile is merged or kept, never lost
     const base = await readItem(v, entry.id);

@@ -203,11 +203,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "history",
-    args: "ID_OR_TITLE",
+    args: "ID_OR_TITLE [V2]",
     minArgs: 1,
-    maxArgs: 1,
-    summary: "previous passwords of an item",
-    options: [o("reveal", "show the values")],
+    maxArgs: 2,
+    summary: "saved versions of an item: list, compare, restore",
+    options: [
+      o("diff", "show the changes from version V1 to V2 (default: the current one)", { value: "V1" }),
+      o("restore", "save version V's content as a new edit", { value: "V" }),
+      o("reveal", "show secret values"),
+    ],
     load: cmd("history"),
   },
   {

@@ -13,6 +13,7 @@ import { type IndexEntry, type IndexSegment, toIndexEntry, VaultIndex } from "..
 import type { AccountKeys } from "../keys/derive.ts";
 import { type ItemId, newItemId } from "../keys/ids.ts";
 import { checkItemSize, type Item, LIMITS } from "../vault/item.ts";
+import { boundVersions, DEFAULT_VERSIONS_KEPT, withVersionOf, withVersionsOf } from "../vault/item-versions.ts";
 import { mergeItems, replacedSecrets, sameContent, unionHistory } from "../vault/merge-item.ts";
 import type { WireItem } from "../wire/api.ts";
 import { checkManifest, entriesOf, type ManifestProblem, openManifest, sealManifest } from "./manifest.ts";
@@ -99,6 +100,7 @@ export class Vault {
   readonly index: VaultIndex;
   private readonly lock = createLock();
   private readonly now: () => number;
+  private history: { deviceName: string; versionsKept: number } = { deviceName: "", versionsKept: DEFAULT_VERSIONS_KEPT };
 
   private constructor(store: VaultStore, keys: AccountKeys, index: VaultIndex, now: () => number) {
     this.store = store;
@@ -121,6 +123,24 @@ export class Vault {
     const vault = new Vault(store, keys, index ?? VaultIndex.empty(), now);
     if (!index) await vault.rebuildIndex();
     return vault;
+  }
+
+  /**
+   * How this device records item history: the name stamped on the versions it saves, and how many earlier
+   * versions an item keeps (vault/item-versions.ts; bytes bound them too).
+   */
+  setHistory(opts: { readonly deviceName?: string; readonly versionsKept?: number }): void {
+    this.history = {
+      deviceName: (opts.deviceName ?? this.history.deviceName).slice(0, LIMITS.deviceName),
+      versionsKept: opts.versionsKept ?? this.history.versionsKept,
+    };
+  }
+
+  /** The item as this device saves it: stamped with its name, its versions bounded. */
+  private stamped(item: Item): Item {
+    const { savedBy: _, ...rest } = item;
+    const name = this.history.deviceName;
+    return boundVersions(name ? { ...rest, savedBy: name } : rest, this.history.versionsKept);
   }
 
   private async rebuildIndex(): Promise<void> {
@@ -157,7 +177,9 @@ export class Vault {
    * then, the two changes are merged field by field, or, where both changed the same field, this save keeps
    * the id and the stored version survives as a conflict copy (docs/web.md, "Conflicts").
    */
-  async save(item: Item, base: Item | null): Promise<SaveResult> {
+  async save(edited: Item, base: Item | null): Promise<SaveResult> {
+    // the version it replaces joins the item's history (a merge below adds the other side's too)
+    const item = this.stamped(base ? withVersionOf(edited, base) : edited);
     checkItemSize(item);
     return this.lock(async () => {
       const prev = await this.store.readItem(item.id);
@@ -177,7 +199,7 @@ export class Vault {
       }
       const stored = cur.item;
       if (stored.rev === base.rev) {
-        await this.writeItems(prev, [{ ...item, rev: Math.max(item.rev, stored.rev + 1) }]);
+        await this.writeItems(prev, [{ ...withVersionOf(item, stored), rev: Math.max(item.rev, stored.rev + 1) }]);
         return { kind: "saved" };
       }
       const merged = mergeItems(base, stored, item, at);
@@ -188,7 +210,7 @@ export class Vault {
       // both changed one field: this save wins the id, the stored version is kept whole as a copy, and any
       // secret it held that this save replaces lands in the history
       const winner: Item = {
-        ...item,
+        ...withVersionsOf(item, stored),
         rev: Math.max(stored.rev, item.rev) + 1,
         history: unionHistory(replacedSecrets(stored, item, at), unionHistory(item.history, stored.history)),
       };
@@ -199,7 +221,8 @@ export class Vault {
   }
 
   /** Writes items (the first may replace `prev`, the rest are new), pending sync, with their index entries. */
-  private async writeItems(prev: StoredItem | undefined, items: readonly Item[]): Promise<void> {
+  private async writeItems(prev: StoredItem | undefined, given: readonly Item[]): Promise<void> {
+    const items = given.map((it) => boundVersions(it, this.history.versionsKept));
     checkItemSize(items[0]!); // a merge adds history: the saved result must fit too
     const put = await this.pendingNew(items);
     if (prev) put[0] = { ...put[0]!, revision: prev.revision, seenRev: prev.seenRev };
@@ -495,11 +518,14 @@ export class Vault {
       if (local?.pending && !local.deleted && local.data && !sameBytes(local.data, data)) {
         // both edited: this device's version keeps the id, the other becomes a conflict copy
         const mine = await decryptItem(this.keys, id, local.data);
-        const winner: Item = {
-          ...mine,
-          rev: Math.max(mine.rev, item.rev) + 1,
-          history: unionHistory(replacedSecrets(item, mine, at), mine.history),
-        };
+        const winner: Item = boundVersions(
+          {
+            ...withVersionsOf(mine, item),
+            rev: Math.max(mine.rev, item.rev) + 1,
+            history: unionHistory(replacedSecrets(item, mine, at), mine.history),
+          },
+          this.history.versionsKept,
+        );
         const copy = conflictCopy(item, at);
         put.push({
           id,

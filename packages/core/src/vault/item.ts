@@ -23,6 +23,23 @@ const fieldShape = obj(
 
 const historyShape = obj({ field: str({ min: 1, max: LIMITS.fieldName }), value: str({ max: LIMITS.fieldValue }), changedAt: time });
 
+/** One earlier saved version of an item: what a person edits, who saved it and when (vault/item-versions.ts). */
+const versionShape = obj(
+  {
+    rev: int(1, Number.MAX_SAFE_INTEGER),
+    savedAt: time,
+    savedBy: str({ max: LIMITS.deviceName }),
+    title: str({ max: LIMITS.title }),
+    fields: arr(fieldShape, LIMITS.fields),
+    notes: str({ max: LIMITS.notes }),
+    tags: arr(str({ min: 1, max: LIMITS.tag }), LIMITS.tags),
+    favorite: bool,
+    folder: str({ min: 1, max: LIMITS.folder }),
+    trashed: bool,
+  },
+  ["savedBy", "folder"],
+);
+
 export const itemShape = obj(
   {
     v: int(1, 1),
@@ -41,12 +58,17 @@ export const itemShape = obj(
     conflictOf: str({ max: 36, pattern: UUID }),
     /** a folder path, segments joined by "/" ("Work/Dev"); absent when the item is in no folder */
     folder: str({ min: 1, max: LIMITS.folder }),
+    /** earlier saved versions, newest first (vault/item-versions.ts); absent on items saved before they existed */
+    versions: arr(versionShape, LIMITS.versions),
+    /** the name of the device that saved this version */
+    savedBy: str({ max: LIMITS.deviceName }),
   },
-  ["conflictOf", "folder"],
+  ["conflictOf", "folder", "versions", "savedBy"],
 );
 
 export type Field = Infer<typeof fieldShape>;
 export type PasswordHistoryEntry = Infer<typeof historyShape>;
+export type ItemVersion = Infer<typeof versionShape>;
 export type Item = Omit<Infer<typeof itemShape>, "id" | "type" | "conflictOf"> & {
   id: ItemId;
   type: ItemType;

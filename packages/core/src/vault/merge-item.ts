@@ -1,6 +1,7 @@
 // Three-way merge of two versions of one item against the version both started from (the base). Pure:
 // the engine decides what to store; this only says whether the two changes can be combined field by field.
 import { type Field, type Item, LIMITS, type PasswordHistoryEntry } from "./item.ts";
+import { withVersionsOf } from "./item-versions.ts";
 
 /** `merged`: every changed slot was changed on one side only (or identically); `conflict`: names the slots both changed. */
 export type MergeOutcome = { readonly kind: "merged"; readonly item: Item } | { readonly kind: "conflict"; readonly slots: string[] };
@@ -100,5 +101,6 @@ export function mergeItems(base: Item, theirs: Item, mine: Item, now: number): M
     createdAt: Math.min(mine.createdAt, theirs.createdAt),
     updatedAt: Math.max(now, mine.updatedAt, theirs.updatedAt),
   };
-  return { kind: "merged", item };
+  // both sides were saved versions: each stays in the merged item's history
+  return { kind: "merged", item: withVersionsOf(item, theirs, mine) };
 }

@@ -16,6 +16,10 @@ export const LIMITS = Object.freeze({
   tags: 64,
   tag: 128,
   history: 100,
+  /** saved versions an item may carry (the kept count is a setting, default 50; bytes bound them too) */
+  versions: 500,
+  /** a device's name as stamped on the versions it saves */
+  deviceName: 100,
   /** a folder path ("Work/Dev") */
   folder: 1024,
   /**

@@ -22,7 +22,9 @@ export class OpenVault {
   }
 
   static async open(store: IdbStore, keys: AccountKeys): Promise<OpenVault> {
-    return new OpenVault(await Vault.open(store, keys), store);
+    const vault = await Vault.open(store, keys);
+    vault.setHistory({ deviceName: "Browser extension" }); // the name shown on the item versions it saves
+    return new OpenVault(vault, store);
   }
 
   get entries(): ReadonlyMap<ItemId, IndexEntry> {

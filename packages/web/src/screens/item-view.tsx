@@ -4,6 +4,9 @@ import { template } from "@cryptex/core/vault/templates.ts";
 import { parseTotp, totp } from "@cryptex/core/vault/totp.ts";
 import { useEffect, useState } from "preact/hooks";
 import { copySecret } from "../ui/clipboard.ts";
+import { lazyComponent } from "../ui/lazy-component.tsx";
+
+const ItemHistoryPanel = lazyComponent(() => import("./item-history-panel.tsx").then((m) => m.ItemHistoryPanel));
 
 function labelOf(item: Item, f: Field): string {
   return template(item.type).fields.find((t) => t.name === f.name)?.label ?? f.name;
@@ -80,6 +83,7 @@ export function ItemView({
   onPurge,
   onFavorite,
   onClose,
+  onRestoreVersion,
 }: {
   item: Item;
   onEdit: () => void;
@@ -89,8 +93,11 @@ export function ItemView({
   onPurge: () => void;
   onFavorite: () => void;
   onClose: () => void;
+  /** saves an earlier version's content as a new edit of this one */
+  onRestoreVersion: (restored: Item) => void;
 }) {
   const [history, setHistory] = useState(false);
+  const [versions, setVersions] = useState(false);
   const [confirmPurge, setConfirmPurge] = useState(false);
   return (
     <article class="item-view" aria-labelledby="item-title">
@@ -182,6 +189,12 @@ export function ItemView({
           )}
         </section>
       )}
+      <section class="versions-toggle">
+        <button type="button" onClick={() => setVersions(!versions)} aria-expanded={versions}>
+          History ({(item.versions?.length ?? 0) + 1} versions)
+        </button>
+        {versions && <ItemHistoryPanel item={item} onRestore={onRestoreVersion} />}
+      </section>
       <p class="muted small">
         Updated {new Date(item.updatedAt).toLocaleString()} · version {item.rev}
       </p>

@@ -118,15 +118,18 @@ export function SecurityScreen({
 
   const row = (r: ItemRef, extra: ComponentChildren, canChange = true) => (
     <li key={r.id}>
-      <button type="button" class="link" onClick={() => onOpenItem(r.id)}>
-        {r.title || "(untitled)"}
-      </button>{" "}
-      <span class="muted">{extra}</span>{" "}
-      {canChange && (
-        <button type="button" onClick={() => void session.readItem(r.id).then(setChanging)} aria-label={`Change password of ${r.title}`}>
-          Change password
+      {/* one flexible line: on a narrow screen the button wraps whole below the title, not mid-sentence */}
+      <span class="finding">
+        <button type="button" class="link" onClick={() => onOpenItem(r.id)}>
+          {r.title || "(untitled)"}
         </button>
-      )}
+        {extra && <span class="muted">{extra}</span>}
+        {canChange && (
+          <button type="button" onClick={() => void session.readItem(r.id).then(setChanging)} aria-label={`Change password of ${r.title}`}>
+            Change password
+          </button>
+        )}
+      </span>
     </li>
   );
 
@@ -151,7 +154,7 @@ export function SecurityScreen({
       )}
       {report ? (
         <p class="health-score">
-          Health score <strong>{report.score}</strong>/100 · {report.passwords} item(s) with a password
+          Health score <strong>{report.score}</strong>/100 · {report.passwords} {report.passwords === 1 ? "item" : "items"} with a password
         </p>
       ) : (
         <p aria-busy="true">Checking your passwords on this device…</p>

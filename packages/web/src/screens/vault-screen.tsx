@@ -402,6 +402,7 @@ export function VaultScreen({
               onTrash={() => void save(trashItem(item), item)}
               onRestore={() => void save(restoreItem(item), item)}
               onPurge={() => void purge(item)}
+              onRestoreVersion={(restored) => void save(restored, item)}
             />
           )}
           {((route.screen === "edit" && item) || route.screen === "new") && (

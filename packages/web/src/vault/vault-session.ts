@@ -8,6 +8,7 @@ import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import { type ConflictNote, type RefusedItem, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
 import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
+import { deviceName } from "../account/device-name.ts";
 
 export type OpenKeys = Pick<Unlocked, "accountKey" | "keys">;
 
@@ -49,6 +50,7 @@ export class VaultSession {
 
   static async open(store: VaultStore, unlocked: OpenKeys, meta: VaultMeta): Promise<VaultSession> {
     const [vault, quarantined] = await Promise.all([Vault.open(store, unlocked.keys), store.readQuarantine()]);
+    vault.setHistory({ deviceName: deviceName() }); // the name shown on the item versions this browser saves
     const s = new VaultSession(vault, unlocked, meta);
     s.quarantined = quarantined;
     return s;
