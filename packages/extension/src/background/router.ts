@@ -41,6 +41,8 @@ function row(v: OpenVault, id: string): LoginRow | undefined {
 }
 
 async function tabUrl(tabId: number): Promise<string> {
+  // tabs.get throws (not rejects) on an id that is not a tab id, e.g. a popup with no tab behind it
+  if (!Number.isSafeInteger(tabId) || tabId < 0) return "";
   const tab = await chrome.tabs.get(tabId).catch(() => undefined);
   return tab?.url ?? "";
 }
