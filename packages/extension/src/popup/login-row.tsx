@@ -1,7 +1,7 @@
 // One login in the popup: fill, copy, reveal and its one-time code, each a click the page cannot forge.
 import { copySecret } from "@cryptex/web/src/ui/clipboard.ts";
 import { useState } from "preact/hooks";
-import type { FillAnswer, LoginRow } from "../shared/messages.ts";
+import type { FillAnswer, LoginRow, MatchInfo } from "../shared/messages.ts";
 import { ask } from "./ask-worker.ts";
 
 interface Secret {
@@ -14,15 +14,32 @@ export function LoginRowView({
   row,
   tabId,
   onNote,
+  onChanged,
 }: {
   row: LoginRow;
   tabId: number | undefined;
   onNote: (text: string, ok: boolean) => void;
+  /** the login's fill sites changed: the lists are asked again */
+  onChanged: () => void;
 }) {
   const [secret, setSecret] = useState<Secret | undefined>();
   const [code, setCode] = useState("");
   const [confirm, setConfirm] = useState<{ frameId: number; origin: string; top: string } | undefined>();
+  const [sites, setSites] = useState<MatchInfo | undefined>();
   const host = hostOf(row.url);
+
+  async function toggleSites(): Promise<void> {
+    setSites(sites ? undefined : await ask<MatchInfo>({ type: "matchInfo", id: row.id }));
+  }
+
+  async function setSameSite(on: boolean): Promise<void> {
+    try {
+      setSites(await ask<MatchInfo>({ type: "setSameSite", id: row.id, on }));
+      onChanged();
+    } catch (e) {
+      onNote(e instanceof Error ? e.message : "Not changed", false);
+    }
+  }
 
   async function load(): Promise<Secret> {
     if (secret) return secret;
@@ -87,7 +104,11 @@ export function LoginRowView({
         <button type="button" onClick={() => void showCode()}>
           Code
         </button>
+        <button type="button" aria-expanded={!!sites} aria-label={`Sites for ${row.title}`} onClick={() => void toggleSites()}>
+          Sites
+        </button>
       </div>
+      {sites && <SitesPanel info={sites} title={row.title} onChange={(on) => void setSameSite(on)} />}
       {secret && (
         <output class="mono break secret" aria-label="Password">
           {secret.password}
@@ -99,6 +120,23 @@ export function LoginRowView({
         </output>
       )}
     </li>
+  );
+}
+
+/** Where this login fills: its saved origins, and the same-site option when its sites share a registrable domain. */
+function SitesPanel({ info, title, onChange }: { info: MatchInfo; title: string; onChange: (on: boolean) => void }) {
+  return (
+    <fieldset class="sites small" aria-label={`Where ${title} fills`}>
+      <p class="muted">Saved for {info.origins.length ? info.origins.join(", ") : "no website"}</p>
+      {info.site ? (
+        <label class="check">
+          <input type="checkbox" checked={info.sameSite} onChange={(e) => onChange(e.currentTarget.checked)} />
+          Also fill on other addresses of {info.site}
+        </label>
+      ) : (
+        <p class="muted">Fills only on the exact address: there is no site name to share.</p>
+      )}
+    </fieldset>
   );
 }
 

@@ -70,6 +70,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
   }
 
   const onNote = (text: string, ok: boolean) => setNote({ text, ok });
+  const relist = () => setVersion((v) => v + 1);
   const here = new Set(lists?.here.map((r) => r.id));
   const others = (lists?.results ?? []).filter((r) => !here.has(r.id));
 
@@ -77,13 +78,14 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
     <div class="stack">
       <header class="bar">
         <h1 class="brand">Cryptex</h1>
-        <span class="muted small" role="status">
-          {syncNote}
-        </span>
         <button type="button" onClick={() => void lock()}>
           Lock
         </button>
       </header>
+      {/* its own line, never cut off: a refused sync must be readable in full */}
+      <p class={`small sync-note ${syncTrouble(syncNote) ? "error" : "muted"}`} role="status">
+        {syncNote}
+      </p>
       {pending && (
         <section class="confirm" aria-label="Save login">
           <p>
@@ -109,7 +111,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
         {lists && lists.here.length === 0 && <p class="muted small">No logins saved for this site.</p>}
         <ul class="logins">
           {lists?.here.map((r) => (
-            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} />
+            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} onChanged={relist} />
           ))}
         </ul>
       </section>
@@ -118,7 +120,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
         {lists && others.length === 0 && <p class="muted small">{query ? "Nothing found." : "No other logins yet."}</p>}
         <ul class="logins">
           {others.map((r) => (
-            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} />
+            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} onChanged={relist} />
           ))}
         </ul>
       </section>
@@ -154,6 +156,9 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
     </div>
   );
 }
+
+/** Anything but a plain success or "not yet" is worth the user's attention. */
+const syncTrouble = (note: string) => !/^(Synced|Not synced yet)\b/.test(note) && note !== "";
 
 function hostOf(origin: string): string {
   try {
