@@ -64,7 +64,9 @@ async function popup(): Promise<Page> {
   p.on("pageerror", (e) => console.error("popup error:", e.message));
   return p;
 }
+/** Fills from a freshly loaded popup, so no note of an earlier fill is mistaken for this one's. */
 async function fillFromPopup(p: Page, title: string): Promise<string> {
+  await p.reload();
   await p.getByRole("searchbox", { name: "Search logins" }).fill(title);
   await p
     .getByRole("button", { name: `Fill ${title}` })
@@ -72,9 +74,7 @@ async function fillFromPopup(p: Page, title: string): Promise<string> {
     .click();
   const note = p.locator("p.ok, p.error:not(.sync-note)").first();
   await note.waitFor({ timeout: 15_000 });
-  const text = (await note.textContent()) ?? "";
-  await p.getByRole("searchbox", { name: "Search logins" }).fill("");
-  return text;
+  return (await note.textContent()) ?? "";
 }
 async function sameSite(p: Page, title: string, on: boolean): Promise<void> {
   await p.getByRole("searchbox", { name: "Search logins" }).fill(title);
@@ -197,13 +197,15 @@ test("same-site option: a sibling subdomain fills only once it is on, another re
   assert.match(await fillFromPopup(p, "Bank"), /not saved for this site/);
   assert.equal(await values(), "|");
   await sameSite(p, "Bank", true);
-  await p
+  // the login now belongs to this page: listed first (its panel still open), and filled
+  const here = p.getByRole("region", { name: "This site" });
+  await here.getByRole("button", { name: "Fill Bank" }).waitFor();
+  await here
     .getByRole("group", { name: "Where Bank fills" })
     .getByText(/Saved for https:\/\/bank\.test:\d+/)
     .waitFor();
+  assert.ok(await here.getByRole("checkbox", { name: "Also fill on other addresses of bank.test" }).isChecked());
   await p.screenshot({ path: join(OUT, "08-same-site.png") });
-  // the login now belongs to this page: listed first, and filled
-  await p.getByRole("region", { name: "This site" }).getByRole("button", { name: "Fill Bank" }).waitFor();
   assert.match(await fillFromPopup(p, "Bank"), /Filled on https:\/\/blog\.bank\.test:\d+/);
   assert.equal(await values(), `alice|${BANK_PASSWORD}`);
   await p.close();

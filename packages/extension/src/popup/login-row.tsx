@@ -1,6 +1,6 @@
 // One login in the popup: fill, copy, reveal and its one-time code, each a click the page cannot forge.
 import { copySecret } from "@cryptex/web/src/ui/clipboard.ts";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { FillAnswer, LoginRow, MatchInfo } from "../shared/messages.ts";
 import { ask } from "./ask-worker.ts";
 
@@ -15,12 +15,16 @@ export function LoginRowView({
   tabId,
   onNote,
   onChanged,
+  sitesOpen,
+  onSites,
 }: {
   row: LoginRow;
   tabId: number | undefined;
   onNote: (text: string, ok: boolean) => void;
   /** the login's fill sites changed: the lists are asked again */
   onChanged: () => void;
+  sitesOpen: boolean;
+  onSites: (open: boolean) => void;
 }) {
   const [secret, setSecret] = useState<Secret | undefined>();
   const [code, setCode] = useState("");
@@ -28,13 +32,24 @@ export function LoginRowView({
   const [sites, setSites] = useState<MatchInfo | undefined>();
   const host = hostOf(row.url);
 
-  async function toggleSites(): Promise<void> {
-    setSites(sites ? undefined : await ask<MatchInfo>({ type: "matchInfo", id: row.id }));
-  }
+  // the panel's open state lives in the list, so it stays open when the row moves to "On this site"
+  useEffect(() => {
+    let live = true;
+    if (sitesOpen) void ask<MatchInfo>({ type: "matchInfo", id: row.id }).then((i) => live && setSites(i));
+    else setSites(undefined);
+    return () => {
+      live = false;
+    };
+  }, [sitesOpen, row.id]);
 
   async function setSameSite(on: boolean): Promise<void> {
     try {
-      setSites(await ask<MatchInfo>({ type: "setSameSite", id: row.id, on }));
+      const info = await ask<MatchInfo>({ type: "setSameSite", id: row.id, on });
+      setSites(info);
+      onNote(
+        on ? `${row.title} also fills on other addresses of ${info.site}` : `${row.title} fills only on ${info.origins.join(", ")}`,
+        true,
+      );
       onChanged();
     } catch (e) {
       onNote(e instanceof Error ? e.message : "Not changed", false);
@@ -48,6 +63,7 @@ export function LoginRowView({
 
   async function fill(confirmFrame?: number): Promise<void> {
     if (tabId === undefined) return onNote("No tab to fill.", false);
+    onNote("", true); // an earlier fill's message must not stand for this one
     const a = await ask<FillAnswer>({ type: "fill", tabId, id: row.id, ...(confirmFrame !== undefined ? { confirmFrame } : {}) });
     setConfirm(undefined);
     if (a.ok) onNote(`Filled on ${a.origin}`, true);
@@ -71,6 +87,16 @@ export function LoginRowView({
           <strong class="title">{row.title || host || "Untitled"}</strong>
           <span class="muted small">{row.subtitle || host}</span>
         </div>
+        <button
+          type="button"
+          class="small"
+          aria-expanded={sitesOpen}
+          aria-label={`Sites for ${row.title}`}
+          title="Where this login fills"
+          onClick={() => onSites(!sitesOpen)}
+        >
+          Sites
+        </button>
         <button type="button" class="primary" onClick={() => void fill()} aria-label={`Fill ${row.title}`}>
           Fill
         </button>
@@ -104,11 +130,8 @@ export function LoginRowView({
         <button type="button" onClick={() => void showCode()}>
           Code
         </button>
-        <button type="button" aria-expanded={!!sites} aria-label={`Sites for ${row.title}`} onClick={() => void toggleSites()}>
-          Sites
-        </button>
       </div>
-      {sites && <SitesPanel info={sites} title={row.title} onChange={(on) => void setSameSite(on)} />}
+      {sitesOpen && sites && <SitesPanel info={sites} title={row.title} onChange={(on) => void setSameSite(on)} />}
       {secret && (
         <output class="mono break secret" aria-label="Password">
           {secret.password}

@@ -23,6 +23,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
   const [settings, setSettings] = useState<Settings | undefined>();
   const [version, setVersion] = useState(0);
   const [syncNote, setSyncNote] = useState(sync);
+  const [sitesOf, setSitesOf] = useState<string | undefined>();
 
   useEffect(() => {
     let live = true;
@@ -69,7 +70,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
     onLock();
   }
 
-  const onNote = (text: string, ok: boolean) => setNote({ text, ok });
+  const onNote = (text: string, ok: boolean) => setNote(text ? { text, ok } : undefined);
   const relist = () => setVersion((v) => v + 1);
   const here = new Set(lists?.here.map((r) => r.id));
   const others = (lists?.results ?? []).filter((r) => !here.has(r.id));
@@ -111,16 +112,34 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
         {lists && lists.here.length === 0 && <p class="muted small">No logins saved for this site.</p>}
         <ul class="logins">
           {lists?.here.map((r) => (
-            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} onChanged={relist} />
+            <LoginRowView
+              key={r.id}
+              row={r}
+              tabId={tabId}
+              onNote={onNote}
+              onChanged={relist}
+              sitesOpen={sitesOf === r.id}
+              onSites={(o) => setSitesOf(o ? r.id : undefined)}
+            />
           ))}
         </ul>
       </section>
       <section aria-label={query ? "Search results" : "Recent logins"}>
         <h2>{query ? "Search results" : "Recent logins"}</h2>
-        {lists && others.length === 0 && <p class="muted small">{query ? "Nothing found." : "No other logins yet."}</p>}
+        {lists && others.length === 0 && (
+          <p class="muted small">{query ? (here.size ? "No other matches." : "Nothing found.") : "No other logins yet."}</p>
+        )}
         <ul class="logins">
           {others.map((r) => (
-            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} onChanged={relist} />
+            <LoginRowView
+              key={r.id}
+              row={r}
+              tabId={tabId}
+              onNote={onNote}
+              onChanged={relist}
+              sitesOpen={sitesOf === r.id}
+              onSites={(o) => setSitesOf(o ? r.id : undefined)}
+            />
           ))}
         </ul>
       </section>
