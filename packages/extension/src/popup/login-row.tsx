@@ -1,4 +1,5 @@
-// One login in the popup: fill, copy, reveal and its one-time code, each a click the page cannot forge.
+// One login in the popup: fill, where it fills (the same-site switch), copy, reveal and its one-time code, each a
+// click the page cannot forge.
 import { copySecret } from "@cryptex/web/src/ui/clipboard.ts";
 import { useEffect, useState } from "preact/hooks";
 import type { FillAnswer, LoginRow, MatchInfo } from "../shared/messages.ts";
