@@ -109,7 +109,9 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
       )}
       <section aria-label="This site">
         <h2 title={lists?.origin}>{lists?.origin ? `On ${hostOf(lists.origin)}` : "This page"}</h2>
-        {lists && lists.here.length === 0 && <p class="muted small">No logins saved for this site.</p>}
+        {lists && lists.here.length === 0 && (
+          <p class="muted small">{lists.origin ? "No logins saved for this site." : "Not a web page: nothing to fill here."}</p>
+        )}
         <ul class="logins">
           {lists?.here.map((r) => (
             <LoginRowView
