@@ -43,6 +43,7 @@ export async function buildExtension(): Promise<string> {
     browser_specific_settings: { gecko: { id: "extension@cryptex.invalid", strict_min_version: "128.0" } },
   };
   delete ff.minimum_chrome_version;
+  delete ff.key; // Chromium's id key; Firefox takes its id from browser_specific_settings
   writeFileSync(join(firefox, "manifest.json"), `${JSON.stringify(ff, null, 2)}\n`);
   return out;
 }

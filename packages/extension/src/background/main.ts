@@ -1,7 +1,7 @@
 // The extension's service worker: the only place that holds keys or plaintext. Wires the browser's events
 // (messages, alarms, screen lock, keyboard command, context menu) to the worker's state and fill flow.
-import { parseItemId } from "@cryptex/core";
-import { fillTab } from "./fill-flow.ts";
+import { type ItemId, parseItemId } from "@cryptex/core";
+import { fillTab, matchModeOf } from "./fill-flow.ts";
 import { onMessage } from "./router.ts";
 import { lastActivity } from "./session.ts";
 import { currentVault, lock, lockIfIdle, refreshDevice } from "./worker-state.ts";
@@ -24,7 +24,10 @@ chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.create({ id: "cryptex-fill", title: "Fill login with Cryptex", contexts: ["editable"] });
 });
 
-/** Keyboard command or context menu: fill the newest login saved for the page's exact origin. */
+/**
+ * Keyboard command or context menu: fill the newest login saved for the page's exact origin, else the newest
+ * one of its site that has the same-site option on. The fill policy decides again either way.
+ */
 async function fillBest(tab: chrome.tabs.Tab | undefined): Promise<void> {
   if (tab?.id === undefined || !tab.url) return;
   const v = await currentVault();
@@ -32,9 +35,18 @@ async function fillBest(tab: chrome.tabs.Tab | undefined): Promise<void> {
     await chrome.action.setBadgeText({ tabId: tab.id, text: "🔒" }).catch(() => {});
     return;
   }
-  const ids = v.origins.lookup(tab.url).exact;
-  const best = ids.map((id) => v.entries.get(id)!).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  if (best) await fillTab(tab.id, await v.get(parseItemId(best.id)), { gesture: true });
+  const { exact, site } = v.origins.lookup(tab.url);
+  const newestFirst = (ids: ItemId[]) => ids.map((id) => v.entries.get(id)!).sort((a, b) => b.updatedAt - a.updatedAt);
+  const [first] = newestFirst(exact);
+  let best = first ? await v.get(parseItemId(first.id)) : undefined;
+  for (const e of best ? [] : newestFirst(site)) {
+    const item = await v.get(parseItemId(e.id));
+    if (matchModeOf(item) === "site") {
+      best = item;
+      break;
+    }
+  }
+  if (best) await fillTab(tab.id, best, { gesture: true });
 }
 
 chrome.commands.onCommand.addListener(async (command, tab) => {

@@ -3,7 +3,7 @@
 
 import type { AccountKeys, IndexEntry, ItemId } from "@cryptex/core";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
-import { isCryptexError } from "@cryptex/core/errors.ts";
+import { CryptexError, isCryptexError } from "@cryptex/core/errors.ts";
 import { type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 import type { IdbStore } from "@cryptex/web/src/store/idb-store.ts";
@@ -72,6 +72,9 @@ export class OpenVault {
       if (e instanceof ApiError && e.code === "network") this.syncNote = "Offline: changes are kept on this device";
       else if (e instanceof ApiError && e.status === 401) this.syncNote = "This device was signed out. Changes are kept here.";
       else if (isCryptexError(e, "rollback")) this.syncNote = "The server sent older data than this device has seen; nothing was changed.";
+      else if (isCryptexError(e, "foreign_key")) this.syncNote = "The server answered for another account; nothing was changed.";
+      // swapped, forged or unreadable data: the engine set it aside (quarantine) and kept this device's versions
+      else if (e instanceof CryptexError) this.syncNote = "The server sent data that failed its integrity check; nothing was changed.";
       else this.syncNote = `Sync failed: ${e instanceof Error ? e.message.slice(0, 200) : "unknown error"}`;
     }
   }

@@ -8,9 +8,11 @@ import { parseTotp, totp } from "@cryptex/core/vault/totp.ts";
 import { errorText } from "@cryptex/web/src/ui/error-text.ts";
 import type { Answer, ContentRequest, LoginRow, PopupRequest } from "../shared/messages.ts";
 import { acceptReport, fillTab, itemUrls, matchModeOf } from "./fill-flow.ts";
+import { parsePlace } from "./fill-policy.ts";
 import type { OpenVault } from "./open-vault.ts";
 import { confirmSave, dismiss, noteSubmission, pendingSave } from "./save-login.ts";
 import { readDevice, readSettings, touch, writeSettings } from "./session.ts";
+import { matchInfo, setSameSite } from "./site-match.ts";
 import { currentVault, lock, refreshDevice, signInDevice, signOut, unlockVault } from "./worker-state.ts";
 
 const MAX_ROWS = 50;
@@ -41,6 +43,8 @@ function row(v: OpenVault, id: string): LoginRow | undefined {
 }
 
 async function tabUrl(tabId: number): Promise<string> {
+  // tabs.get throws (not rejects) on an id that is not a tab id, e.g. a popup with no tab behind it
+  if (!Number.isSafeInteger(tabId) || tabId < 0) return "";
   const tab = await chrome.tabs.get(tabId).catch(() => undefined);
   return tab?.url ?? "";
 }
@@ -62,12 +66,8 @@ async function logins(v: OpenVault, tabId: number, query: string) {
   const logins = (e: IndexEntry) => !e.trashed && e.type === "login";
   const hits = q ? searchIndex(v.entries.values(), q, MAX_ROWS * 2).filter(logins) : newest(v.entries.values(), logins, MAX_ROWS);
   const results = hits.slice(0, MAX_ROWS).map((e) => row(v, e.id)!);
-  let origin = "";
-  try {
-    origin = url ? new URL(url).origin : "";
-  } catch {
-    origin = "";
-  }
+  // only a web page has a site to name (not the popup's own page, a new tab or chrome://)
+  const origin = parsePlace(url)?.origin ?? "";
   return { origin, here, results };
 }
 
@@ -124,6 +124,14 @@ async function handlePopup(req: PopupRequest): Promise<unknown> {
         gesture: true,
         ...(typeof req.confirmFrame === "number" ? { confirmFrame: req.confirmFrame } : {}),
       });
+    }
+    case "matchInfo":
+      return matchInfo(await unlocked(), parseItemId(req.id));
+    case "setSameSite": {
+      const v = await unlocked();
+      const info = await matchInfo(v, parseItemId(req.id));
+      if (req.on === true && !info.site) throw new Refused("no_site", "This login has no site name to share (an IP address or localhost).");
+      return setSameSite(v, parseItemId(req.id), req.on === true);
     }
     case "settings":
       return readSettings();

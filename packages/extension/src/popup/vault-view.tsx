@@ -23,6 +23,7 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
   const [settings, setSettings] = useState<Settings | undefined>();
   const [version, setVersion] = useState(0);
   const [syncNote, setSyncNote] = useState(sync);
+  const [sitesOf, setSitesOf] = useState<string | undefined>();
 
   useEffect(() => {
     let live = true;
@@ -69,7 +70,8 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
     onLock();
   }
 
-  const onNote = (text: string, ok: boolean) => setNote({ text, ok });
+  const onNote = (text: string, ok: boolean) => setNote(text ? { text, ok } : undefined);
+  const relist = () => setVersion((v) => v + 1);
   const here = new Set(lists?.here.map((r) => r.id));
   const others = (lists?.results ?? []).filter((r) => !here.has(r.id));
 
@@ -77,13 +79,14 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
     <div class="stack">
       <header class="bar">
         <h1 class="brand">Cryptex</h1>
-        <span class="muted small" role="status">
-          {syncNote}
-        </span>
         <button type="button" onClick={() => void lock()}>
           Lock
         </button>
       </header>
+      {/* its own line, never cut off: a refused sync must be readable in full */}
+      <p class={`small sync-note ${syncTrouble(syncNote) ? "error" : "muted"}`} role="status">
+        {syncNote}
+      </p>
       {pending && (
         <section class="confirm" aria-label="Save login">
           <p>
@@ -106,19 +109,39 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
       )}
       <section aria-label="This site">
         <h2 title={lists?.origin}>{lists?.origin ? `On ${hostOf(lists.origin)}` : "This page"}</h2>
-        {lists && lists.here.length === 0 && <p class="muted small">No logins saved for this site.</p>}
+        {lists && lists.here.length === 0 && (
+          <p class="muted small">{lists.origin ? "No logins saved for this site." : "Not a web page: nothing to fill here."}</p>
+        )}
         <ul class="logins">
           {lists?.here.map((r) => (
-            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} />
+            <LoginRowView
+              key={r.id}
+              row={r}
+              tabId={tabId}
+              onNote={onNote}
+              onChanged={relist}
+              sitesOpen={sitesOf === r.id}
+              onSites={(o) => setSitesOf(o ? r.id : undefined)}
+            />
           ))}
         </ul>
       </section>
       <section aria-label={query ? "Search results" : "Recent logins"}>
         <h2>{query ? "Search results" : "Recent logins"}</h2>
-        {lists && others.length === 0 && <p class="muted small">{query ? "Nothing found." : "No other logins yet."}</p>}
+        {lists && others.length === 0 && (
+          <p class="muted small">{query ? (here.size ? "No other matches." : "Nothing found.") : "No other logins yet."}</p>
+        )}
         <ul class="logins">
           {others.map((r) => (
-            <LoginRowView key={r.id} row={r} tabId={tabId} onNote={onNote} />
+            <LoginRowView
+              key={r.id}
+              row={r}
+              tabId={tabId}
+              onNote={onNote}
+              onChanged={relist}
+              sitesOpen={sitesOf === r.id}
+              onSites={(o) => setSitesOf(o ? r.id : undefined)}
+            />
           ))}
         </ul>
       </section>
@@ -154,6 +177,9 @@ export function VaultView({ tabId, sync, onLock }: { tabId: number | undefined; 
     </div>
   );
 }
+
+/** Anything but a plain success or "not yet" is worth the user's attention. */
+const syncTrouble = (note: string) => !/^(Synced|Not synced yet)\b/.test(note) && note !== "";
 
 function hostOf(origin: string): string {
   try {

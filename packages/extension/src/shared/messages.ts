@@ -8,6 +8,13 @@ export interface LoginRow {
   readonly url: string;
 }
 
+/** Where a login fills: its saved origins, their registrable domain (null when there is none to share), and the option. */
+export interface MatchInfo {
+  readonly origins: readonly string[];
+  readonly site: string | null;
+  readonly sameSite: boolean;
+}
+
 export interface Settings {
   /** minutes without activity before locking; 0 = only on screen lock and browser restart */
   readonly autoLockMinutes: number;
@@ -38,6 +45,8 @@ export type PopupRequest =
   | { type: "reveal"; id: string }
   | { type: "totp"; id: string }
   | { type: "fill"; tabId: number; id: string; confirmFrame?: number }
+  | { type: "matchInfo"; id: string }
+  | { type: "setSameSite"; id: string; on: boolean }
   | { type: "settings" }
   | { type: "setSettings"; settings: Settings }
   | { type: "pendingSave"; tabId: number }
