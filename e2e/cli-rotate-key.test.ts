@@ -14,7 +14,7 @@ import { b64uDecode } from "@cryptex/core/encoding/base64.ts";
 import { parseEakText } from "@cryptex/core/formats/eak.ts";
 import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import { collect, runCli, runCliWithCode, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
 import { freePort } from "../packages/server/src/testing/free-port.ts";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";

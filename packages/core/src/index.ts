@@ -1,5 +1,5 @@
 // Public API of @cryptex/core. Heavy modules (password strength dictionaries, QR images) are imported by
-// their own paths ("@cryptex/core/keys/password-strength.ts", "@cryptex/core/formats/qr.ts") so that the
+// their own paths ("@cryptex/core/password-strength.ts", "@cryptex/core/formats/qr.ts") so that the
 // unlock path of a CLI or page does not pay for them.
 
 export { createPairRelayClient } from "./client/pair-relay-client.ts";

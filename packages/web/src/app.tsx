@@ -1,7 +1,7 @@
 // The app's top level: which screen shows, from the device's stored account and the unlocked session.
 import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { OUTSIDE } from "./nav/route.ts";

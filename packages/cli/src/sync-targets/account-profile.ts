@@ -3,7 +3,7 @@
 import { basename } from "node:path";
 import type { ApiClient } from "@cryptex/core/client/api-client.ts";
 import { b64uDecode, b64uEncode } from "@cryptex/core/encoding/base64.ts";
-import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import { openSyncProfile, type SyncProfile, sealSyncProfile } from "@cryptex/core/sync/log/sync-profile.ts";
 import type { Context } from "../program/context.ts";
 import type { SyncMethod } from "./sync-method.ts";

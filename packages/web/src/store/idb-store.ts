@@ -1,6 +1,6 @@
 // The browser's VaultStore (core sync/ports.ts) on IndexedDB: ciphertexts only, every batch one atomic transaction.
 import type { IndexSegment } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 
 const VERSION = 1;

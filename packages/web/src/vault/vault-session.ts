@@ -4,7 +4,7 @@ import type { Unlocked } from "@cryptex/core/client/account.ts";
 import { type ApiClient, ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { isCryptexError } from "@cryptex/core/errors.ts";
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import { type ConflictNote, type RefusedItem, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
 import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
