@@ -1,9 +1,9 @@
 // The app's top level: which screen shows, from the device's stored account and the unlocked session.
-import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
 import { newUuid } from "@cryptex/core/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { DeviceAccount, OpenKeys } from "./account/account-protocol.ts";
 import { OUTSIDE } from "./nav/route.ts";
 import { AccountKeyScreen } from "./screens/account-key-screen.tsx";
 import { ForgotScreen } from "./screens/forgot-screen.tsx";
@@ -14,7 +14,7 @@ import { VaultScreen } from "./screens/vault-screen.tsx";
 import { type IdbStore, openIdbStore } from "./store/idb-store.ts";
 import { wipeLocalBlobs } from "./vault/local-blobs.ts";
 import { exposeTestHooks } from "./vault/test-hooks.ts";
-import { type OpenKeys, VaultSession } from "./vault/vault-session.ts";
+import { VaultSession } from "./vault/vault-session.ts";
 
 type View =
   | { name: "loading" }
@@ -25,7 +25,7 @@ type View =
   | { name: "new-key"; session: VaultSession; eakText: string; mailed: boolean }
   | { name: "vault"; session: VaultSession };
 
-function metaOf(a: OpenedAccount, email: string): VaultMeta {
+function metaOf(a: DeviceAccount, email: string): VaultMeta {
   return {
     accountId: a.accountId,
     email,
@@ -95,7 +95,7 @@ export function App() {
   }
 
   /** A new account on this device: replace whatever was stored before, then open. */
-  async function adopt(a: OpenedAccount, email: string): Promise<VaultSession> {
+  async function adopt(a: DeviceAccount, email: string): Promise<VaultSession> {
     await store!.wipe();
     const meta = metaOf(a, email);
     await store!.write({ meta });

@@ -73,7 +73,10 @@ const toStored = (r: ItemRow): StoredItem => ({
 
 export type IdbStore = VaultStore & { wipe(): Promise<void> };
 
-export async function openIdbStore(name = "cryptex"): Promise<IdbStore> {
+/** The app's database (tests open others beside it). */
+export const STORE_NAME = "cryptex";
+
+export async function openIdbStore(name = STORE_NAME): Promise<IdbStore> {
   const db = await openDatabase(name);
   let changeCounter = Date.now() * 1000;
   const read = (stores: readonly string[]) => db.transaction(stores as string[], "readonly");
