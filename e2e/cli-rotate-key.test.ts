@@ -13,7 +13,7 @@ import { unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { b64uDecode } from "@cryptex/core/encoding/base64.ts";
 import { parseEakText } from "@cryptex/core/formats/eak.ts";
 import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
-import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import type { ItemId } from "@cryptex/core/ids.ts";
 import { collect, runCli, runCliWithCode, spawnCli } from "../packages/cli/src/testing/run-cli.ts";
 import { freePort } from "../packages/server/src/testing/free-port.ts";

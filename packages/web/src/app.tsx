@@ -13,7 +13,6 @@ import { UnlockScreen } from "./screens/unlock-screen.tsx";
 import { VaultScreen } from "./screens/vault-screen.tsx";
 import { type IdbStore, openIdbStore } from "./store/idb-store.ts";
 import { wipeLocalBlobs } from "./vault/local-blobs.ts";
-import { exposeTestHooks } from "./vault/test-hooks.ts";
 import { VaultSession } from "./vault/vault-session.ts";
 
 type View =
@@ -89,7 +88,8 @@ export function App() {
     const meta = (await store!.readMeta()) ?? known;
     const session = await VaultSession.open(store!, keys, meta);
     performance.mark("cx-index-open");
-    exposeTestHooks(session, store!);
+    // hooks for benchmarks exist only in the test build (vite build --mode test → dist-test/): production drops this
+    if (import.meta.env.MODE === "test") await import("./vault/test-hooks.ts").then((m) => m.exposeTestHooks(session, store!));
     // Sync and the live channel start once the list is on screen (VaultScreen), not before.
     return session;
   }
