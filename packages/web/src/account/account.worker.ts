@@ -40,6 +40,7 @@ async function run(req: AccountRequest): Promise<AccountResult> {
     case "startSignUp": {
       const api = createApiClient({ baseUrl: req.baseUrl });
       const p = await startSignUp({ api, email: req.email, password: req.password, deviceName: req.deviceName });
+      pendings.clear(); // one sign-up at a time: starting again drops the earlier one
       pendings.set(p.pendingId, p);
       const pending = {
         accountId: p.accountId,
