@@ -10,7 +10,6 @@ export * from "./encoding/base32.ts";
 export * from "./encoding/base64.ts";
 export * from "./encoding/bytes.ts";
 export * from "./errors.ts";
-export * from "./formats/aad.ts";
 export * from "./formats/eak.ts";
 export * from "./formats/item-envelope.ts";
 export * from "./formats/server-token.ts";

@@ -38,6 +38,12 @@ test("the exports map names each public module and none of crypto/, keys/, forma
   }
 });
 
+test("the index re-exports no envelope, AAD or AEAD helpers (apps would seal and open bytes through it)", () => {
+  const specs = imports(join(repo, "packages/core/src/index.ts"));
+  assert.ok(specs.includes("./keys/ids.ts"), "the check reads the index's exports");
+  for (const spec of specs) assert.ok(!/formats\/(envelope|aad)\.ts$|crypto\/aead\.ts$/.test(spec), `index.ts re-exports ${spec}`);
+});
+
 test("app sources import only core's public modules, never its internals or its files by path", () => {
   for (const { f, specs } of appImports()) {
     for (const spec of specs) {
