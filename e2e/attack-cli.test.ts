@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { openSqliteStore } from "@cryptex/cli/src/store/sqlite-store.ts";
 import { type CliResult, runCli } from "@cryptex/cli/src/testing/run-cli.ts";
 import { b64uEncode } from "@cryptex/core/encoding/base64.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";
 import type { PullAnswer, WireItem } from "@cryptex/core/wire/api.ts";
 import { type Device, startWorld, type World } from "./support/devices.ts";

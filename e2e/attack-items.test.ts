@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { isCryptexError } from "@cryptex/core/errors.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
-import { newItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
+import { newItemId } from "@cryptex/core/ids.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";
 import type { PullAnswer, WireItem } from "@cryptex/core/wire/api.ts";
 import { type Device, startWorld, type World } from "./support/devices.ts";

@@ -3,9 +3,9 @@
 // live events. Real server behind the hostile proxy; real core client and engine over real SQLite.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { sha256 } from "@cryptex/core";
 import { signIn } from "@cryptex/core/client/account.ts";
 import { ApiError } from "@cryptex/core/client/api-client.ts";
-import { sha256 } from "@cryptex/core/crypto/sha256.ts";
 import { b64uDecode, b64uEncode } from "@cryptex/core/encoding/base64.ts";
 import { isCryptexError } from "@cryptex/core/errors.ts";
 import { eakToText, parseEak, parseEakText } from "@cryptex/core/formats/eak.ts";

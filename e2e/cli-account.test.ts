@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { unlockWithPassword } from "@cryptex/core/client/account.ts";
-import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";
 import { startServer } from "@cryptex/server/src/testing/start-server.ts";

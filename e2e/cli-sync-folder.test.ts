@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import { openSqliteStore } from "@cryptex/cli/src/store/sqlite-store.ts";
 import { makeOfflineVault } from "@cryptex/cli/src/testing/offline-vault.ts";
 import { collect, runCli, spawnCli } from "@cryptex/cli/src/testing/run-cli.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 
 const PW = "folder sync password 42 tangerine";
 let root: string;

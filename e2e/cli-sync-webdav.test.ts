@@ -12,7 +12,7 @@ import { after, before, test } from "node:test";
 import { openSqliteStore } from "@cryptex/cli/src/store/sqlite-store.ts";
 import { makeOfflineVault } from "@cryptex/cli/src/testing/offline-vault.ts";
 import { runCli } from "@cryptex/cli/src/testing/run-cli.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import { freePort } from "@cryptex/server/src/testing/free-port.ts";
 
 const PW = "webdav sync password 42 tangerine";

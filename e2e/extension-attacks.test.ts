@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { b64uEncode } from "@cryptex/core/encoding/base64.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";
 import type { PullAnswer, WireItem } from "@cryptex/core/wire/api.ts";
 import type { Page } from "playwright-core";

@@ -5,7 +5,7 @@
 // survives, in its item or in a conflict copy. Bounded: 25 runs × up to 12 commands.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import { createItem, editItem, fieldValue, type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";
 import fc from "fast-check";
 import { type Device, startWorld, type World } from "./support/devices.ts";

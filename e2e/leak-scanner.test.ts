@@ -11,7 +11,7 @@ import { after, test } from "node:test";
 import { qrPngFromOutbox, runCli } from "@cryptex/cli/src/testing/run-cli.ts";
 import { changePassword, resetAccount, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { readExport } from "@cryptex/core/export/cryptex-export.ts";
-import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";
 import { TEMPLATES } from "@cryptex/core/vault/templates.ts";
 import { type RunningPostgres, startPostgres } from "@cryptex/server/src/testing/postgres.ts";

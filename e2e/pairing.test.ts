@@ -17,7 +17,7 @@ import {
   parsePairingCode,
   signInByPairing,
 } from "@cryptex/core";
-import { changePassword, signIn, unlockWithPassword } from "@cryptex/core/client/account.ts";
+import { changePassword, type OpenedAccount, signIn, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { type Device, STRONG_PASSWORD, startWorld, type World } from "./support/devices.ts";
 
 let world: World;
@@ -37,7 +37,7 @@ const honest = () => {
 const relay = () => createPairRelayClient({ baseUrl: world.proxy.url, fetch: createHttpsFetch(world.server.caPem), timeoutMs: 20_000 });
 
 interface Run {
-  n: PromiseSettledResult<Awaited<ReturnType<typeof signInByPairing>>>;
+  n: PromiseSettledResult<Awaited<ReturnType<typeof signInByPairing<OpenedAccount>>>>;
   e: PromiseSettledResult<Awaited<ReturnType<typeof approveDevice>>>;
   shown: { n?: string; e?: PairingRequestView };
   channel: string;
@@ -96,7 +96,7 @@ test("flow A: the new device shows the code, the approver confirms the same comp
   assert.match(run.shown.n!, /^\d{6}$/);
   assert.equal(run.shown.e!.comparison, run.shown.n);
   assert.equal(run.shown.e!.deviceName, "phone");
-  const account = (run.n as PromiseFulfilledResult<Awaited<ReturnType<typeof signInByPairing>>>).value;
+  const account = (run.n as PromiseFulfilledResult<Awaited<ReturnType<typeof signInByPairing<OpenedAccount>>>>).value;
   assert.equal(account.accountId, e.account.accountId);
   assert.deepEqual(account.accountKey, e.account.accountKey);
   assert.deepEqual((run.e as PromiseFulfilledResult<Awaited<ReturnType<typeof approveDevice>>>).value, {
@@ -279,7 +279,7 @@ test("a stale approver (password changed on another device) still gives the new 
   // `owner` still holds generation 0 locally; the new device knows the new password
   const run = await pair(owner, { password: newPassword });
   assert.equal(reason(run.n), "fulfilled", String((run.n as PromiseRejectedResult).reason));
-  const account = (run.n as PromiseFulfilledResult<Awaited<ReturnType<typeof signInByPairing>>>).value;
+  const account = (run.n as PromiseFulfilledResult<Awaited<ReturnType<typeof signInByPairing<OpenedAccount>>>>).value;
   assert.equal(account.eakGeneration, 1);
   assert.equal(account.eakText, changed.eakText);
 });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { changePassword, signIn, signUp, unlockWithPassword } from "@cryptex/core/client/account.ts";
 import { createApiClient, type FetchLike } from "@cryptex/core/client/api-client.ts";
-import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { request } from "../packages/server/src/testing/https-client.ts";
 import { smtpMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningSmtp, startSmtp } from "../packages/server/src/testing/smtp.ts";

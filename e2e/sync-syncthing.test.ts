@@ -12,7 +12,7 @@ import { FolderStore } from "@cryptex/cli/src/sync-targets/folder-store.ts";
 import { makeOfflineVault } from "@cryptex/cli/src/testing/offline-vault.ts";
 import { runCli } from "@cryptex/cli/src/testing/run-cli.ts";
 import { freshAccountKeys } from "@cryptex/core/formats/test-keys.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import { LogReplica } from "@cryptex/core/sync/log/log-replica.ts";
 import { createItem, editItem } from "@cryptex/core/vault/item.ts";
 import { options, rescan, type SyncthingNode, startSyncthingPair, waitFor } from "./support/syncthing.ts";

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { simpleParser } from "mailparser";
 import type { Browser, Page } from "playwright-core";
 import { runCli } from "../packages/cli/src/testing/run-cli.ts";

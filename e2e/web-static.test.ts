@@ -1,6 +1,7 @@
 // The web app's files over real HTTPS from a real server: precompressed brotli and gzip chosen by
 // Accept-Encoding (with Vary), byte-identical to the built files once decoded; the password-strength
-// dictionary is its own chunk, absent from the entry script.
+// dictionary is its own chunk, absent from the entry script; the QR decoders are not in it either; the test
+// hooks exist only in the test build (dist-test/), never in what the server ships.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { get } from "node:https";
@@ -8,7 +9,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
-import { buildWebIfNeeded, WEB_DIR } from "../packages/web/src/testing/browser.ts";
+import { buildWebIfNeeded, distOf, WEB_DIR } from "../packages/web/src/testing/browser.ts";
 
 const DIST = join(WEB_DIR, "dist");
 let server: RunningServer;
@@ -71,4 +72,32 @@ test("the password-strength dictionary is a chunk of its own, not in the entry s
   const entry = readFileSync(join(DIST, entryScript()));
   assert.ok(entry.length < 400_000, `entry script is ${entry.length} bytes`);
   assert.ok(!entry.includes("zxcvbn"), "the entry script has no zxcvbn code");
+});
+
+/** Every script of a build, by file name. */
+function scripts(dist: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of readdirSync(join(dist, "assets")).filter((f) => f.endsWith(".js")))
+    out.set(f, readFileSync(join(dist, "assets", f), "utf8"));
+  out.set("sw.js", readFileSync(join(dist, "sw.js"), "utf8"));
+  return out;
+}
+const HOOK_MARKS = ["cryptexTest", "testhooks", "rawLimits"];
+
+test("the test hooks are built only into the test build, never into the production bundle", () => {
+  buildWebIfNeeded("test");
+  const withHooks = [...scripts(distOf("test"))].filter(([, code]) => HOOK_MARKS.every((m) => code.includes(m)));
+  assert.equal(withHooks.length, 1, "the test build has the hooks (so this check can see them)");
+  for (const [file, code] of scripts(DIST)) {
+    for (const mark of HOOK_MARKS) assert.ok(!code.includes(mark), `production ${file} contains ${mark}`);
+  }
+});
+
+test("the entry script has no QR decoder (jsqr, the JPEG decoder): they load when a QR image is read", () => {
+  const entry = readFileSync(join(DIST, entryScript()), "utf8");
+  // the entry may name the decoder chunks (to import them later), but holds none of their code
+  assert.ok(!entry.includes("inversionAttempts"), "no QR decoder in the entry script");
+  assert.ok(!entry.includes("maxResolutionInMP"), "no JPEG decoder in the entry script");
+  const decoder = [...scripts(DIST)].filter(([, code]) => code.includes("inversionAttempts"));
+  assert.ok(decoder.length >= 1, "the decoder is in a chunk of its own");
 });

@@ -11,7 +11,7 @@ import { createHttpsFetch } from "@cryptex/cli/src/net/https-fetch.ts";
 import { openSqliteStore, type SqliteVaultStore } from "@cryptex/cli/src/store/sqlite-store.ts";
 import { type OpenedAccount, signIn, signUp } from "@cryptex/core/client/account.ts";
 import { type ApiClient, createApiClient } from "@cryptex/core/client/api-client.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { freePort } from "@cryptex/server/src/testing/free-port.ts";
 import { outboxMailbox } from "@cryptex/server/src/testing/mailbox.ts";

@@ -27,13 +27,13 @@ function offlineShell(): Plugin {
 }
 
 /** Writes a .br and a .gz beside every text file of dist/ (when smaller), so the server sends them as they are. */
-function precompress(): Plugin {
+function precompress(outDir: string): Plugin {
   const TEXT = /\.(html|js|mjs|css|json|svg|txt|webmanifest|wasm)$/;
   return {
     name: "cryptex-precompress",
     apply: "build",
     closeBundle() {
-      const dist = new URL("./dist/", import.meta.url).pathname;
+      const dist = new URL(`./${outDir}/`, import.meta.url).pathname;
       const walk = (dir: string): string[] =>
         readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
       for (const file of walk(dist).filter((f) => TEXT.test(f))) {
@@ -49,12 +49,15 @@ function precompress(): Plugin {
   };
 }
 
-export default defineConfig({
+// `--mode test` builds the same app with its test hooks into dist-test/; dist/ (production) has none.
+const outDirOf = (mode: string) => (mode === "test" ? "dist-test" : "dist");
+
+export default defineConfig(({ mode }) => ({
   root: import.meta.dirname,
   base: "/",
-  plugins: [preact(), offlineShell(), precompress()],
+  plugins: [preact(), offlineShell(), precompress(outDirOf(mode))],
   build: {
-    outDir: "dist",
+    outDir: outDirOf(mode),
     emptyOutDir: true,
     target: "es2022",
     // The modulepreload polyfill would be inlined into index.html; the CSP forbids inline scripts.
@@ -63,4 +66,4 @@ export default defineConfig({
     sourcemap: false,
   },
   worker: { format: "es" },
-});
+}));

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshAccountKeys } from "@cryptex/core/formats/test-keys.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import type { BlobRead, BlobStore } from "@cryptex/core/sync/log/blob-store.ts";
 import { LogReplica } from "@cryptex/core/sync/log/log-replica.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";

@@ -1,5 +1,5 @@
 // Public API of @cryptex/core. Heavy modules (password strength dictionaries, QR images) are imported by
-// their own paths ("@cryptex/core/keys/password-strength.ts", "@cryptex/core/formats/qr.ts") so that the
+// their own paths ("@cryptex/core/password-strength.ts", "@cryptex/core/formats/qr.ts") so that the
 // unlock path of a CLI or page does not pay for them.
 
 export { createPairRelayClient } from "./client/pair-relay-client.ts";
@@ -10,7 +10,6 @@ export * from "./encoding/base32.ts";
 export * from "./encoding/base64.ts";
 export * from "./encoding/bytes.ts";
 export * from "./errors.ts";
-export * from "./formats/aad.ts";
 export * from "./formats/eak.ts";
 export * from "./formats/item-envelope.ts";
 export * from "./formats/server-token.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { signIn, signUp } from "./testing/accounts.ts";
 import { request } from "./testing/https-client.ts";
 import { outboxMailbox } from "./testing/mailbox.ts";

@@ -4,7 +4,7 @@
 // and the IndexedDB store (?testhooks), then every measurement is a fresh navigation.
 import { outboxMailbox } from "../../server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../../server/src/testing/start-server.ts";
-import { buildWebIfNeeded, launchChromium } from "../src/testing/browser.ts";
+import { buildWebIfNeeded, distOf, launchChromium } from "../src/testing/browser.ts";
 
 const PASSWORD = "bench horse battery staple 4417";
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -19,8 +19,8 @@ type Hooks = {
 declare const cryptexTest: Hooks;
 declare const cryptexSearchTimes: number[];
 
-buildWebIfNeeded();
-const server: RunningServer = await startServer();
+buildWebIfNeeded("test"); // the hooks below exist only in the test build
+const server: RunningServer = await startServer({ env: { WEB_DIR: distOf("test") } });
 const browser = await launchChromium(server.caPem);
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -37,6 +37,7 @@ try {
   await page.getByRole("button", { name: "Confirm" }).click();
   await page.getByRole("button", { name: "Continue to vault" }).click({ timeout: 60_000 });
 
+  await page.waitForFunction(() => "cryptexTest" in globalThis);
   const rows: string[] = [];
   let have = 0;
   for (const n of [10_000, 100_000]) {

@@ -1,9 +1,9 @@
 // The app's top level: which screen shows, from the device's stored account and the unlocked session.
-import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { DeviceAccount, OpenKeys } from "./account/account-protocol.ts";
 import { OUTSIDE } from "./nav/route.ts";
 import { AccountKeyScreen } from "./screens/account-key-screen.tsx";
 import { ForgotScreen } from "./screens/forgot-screen.tsx";
@@ -13,8 +13,7 @@ import { UnlockScreen } from "./screens/unlock-screen.tsx";
 import { VaultScreen } from "./screens/vault-screen.tsx";
 import { type IdbStore, openIdbStore } from "./store/idb-store.ts";
 import { wipeLocalBlobs } from "./vault/local-blobs.ts";
-import { exposeTestHooks } from "./vault/test-hooks.ts";
-import { type OpenKeys, VaultSession } from "./vault/vault-session.ts";
+import { VaultSession } from "./vault/vault-session.ts";
 
 type View =
   | { name: "loading" }
@@ -25,7 +24,7 @@ type View =
   | { name: "new-key"; session: VaultSession; eakText: string; mailed: boolean }
   | { name: "vault"; session: VaultSession };
 
-function metaOf(a: OpenedAccount, email: string): VaultMeta {
+function metaOf(a: DeviceAccount, email: string): VaultMeta {
   return {
     accountId: a.accountId,
     email,
@@ -89,13 +88,14 @@ export function App() {
     const meta = (await store!.readMeta()) ?? known;
     const session = await VaultSession.open(store!, keys, meta);
     performance.mark("cx-index-open");
-    exposeTestHooks(session, store!);
+    // hooks for benchmarks exist only in the test build (vite build --mode test → dist-test/): production drops this
+    if (import.meta.env.MODE === "test") await import("./vault/test-hooks.ts").then((m) => m.exposeTestHooks(session, store!));
     // Sync and the live channel start once the list is on screen (VaultScreen), not before.
     return session;
   }
 
   /** A new account on this device: replace whatever was stored before, then open. */
-  async function adopt(a: OpenedAccount, email: string): Promise<VaultSession> {
+  async function adopt(a: DeviceAccount, email: string): Promise<VaultSession> {
     await store!.wipe();
     const meta = metaOf(a, email);
     await store!.write({ meta });

@@ -1,4 +1,5 @@
-// Builds the web app (vite build → dist/) when dist is missing or older than the sources of web and core.
+// Builds the web app (vite build → dist/, or with its test hooks → dist-test/) when that is missing or older
+// than the sources of web and core.
 // Run directly (`node packages/web/src/build-if-stale.ts`, e.g. before `npm start`) or imported by tests and benchmarks.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -9,15 +10,18 @@ const WEB = join(import.meta.dirname, "..");
 function newest(dir: string): number {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === "node_modules" || e.name === "dist") continue;
+    if (e.name === "node_modules" || e.name === "dist" || e.name === "dist-test") continue;
     const p = join(dir, e.name);
     t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
   }
   return t;
 }
 
-export function buildWebIfNeeded(): boolean {
-  const index = join(WEB, "dist", "index.html");
+/** The build each mode writes: production (what the server ships) or test (with hooks for benchmarks). */
+export const distOf = (mode: "production" | "test" = "production"): string => join(WEB, mode === "test" ? "dist-test" : "dist");
+
+export function buildWebIfNeeded(mode: "production" | "test" = "production"): boolean {
+  const index = join(distOf(mode), "index.html");
   const sources = Math.max(
     newest(join(WEB, "src")),
     newest(join(WEB, "public")),
@@ -27,7 +31,7 @@ export function buildWebIfNeeded(): boolean {
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
   const vite = join(WEB, "..", "..", "node_modules", "vite", "bin", "vite.js");
-  const r = spawnSync(process.execPath, [vite, "build", "--logLevel", "error"], { cwd: WEB, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [vite, "build", "--mode", mode, "--logLevel", "error"], { cwd: WEB, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
   return true;
 }

@@ -2,7 +2,7 @@
 import { changePassword, resetAccount } from "@cryptex/core/client/account.ts";
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import { sealServerToken } from "@cryptex/core/formats/server-token.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { writePrivateAtomic } from "../io/files.ts";
 import { askLine, askNewPassword } from "../io/password.ts";
@@ -13,7 +13,7 @@ import type { CommandRun } from "../program/spec.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
 
 async function newPassword(ctx: Context, email: string): Promise<string> {
-  const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
+  const { assertStrongPassword } = await import("@cryptex/core/password-strength.ts");
   let guesses = 0;
   const password = await askNewPassword(ctx, "New Account Password: ", (p) => {
     guesses = assertStrongPassword(p, [email]).guesses;

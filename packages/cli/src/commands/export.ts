@@ -25,7 +25,7 @@ export const run: CommandRun = async (ctx, args) => {
     for (const e of entries) items.push(await readItem(v, e.id));
     let bytes: Uint8Array;
     if (format === "cryptex") {
-      const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
+      const { assertStrongPassword } = await import("@cryptex/core/password-strength.ts");
       const password = await askNewPassword(ctx, "Password for the export file: ", (p) => void assertStrongPassword(p));
       const { writeExport } = await import("@cryptex/core/export/cryptex-export.ts");
       bytes = await writeExport(items, password);

@@ -28,7 +28,7 @@ export const run: CommandRun = async (ctx, args) => {
     eak = await readKeyFile(store);
     if (!eak) throw new CliError("not_found", "this account keeps no key file in the folder: sign in with the QR code (--qr or --qr-text)");
   } else if (qr !== undefined) {
-    const { decodeQrImage, MAX_IMAGE_BYTES } = await import("@cryptex/core/formats/qr.ts");
+    const { decodeQrImage, MAX_IMAGE_BYTES } = await import("@cryptex/core/formats/qr-decode.ts");
     eak = parseEakText(decodeQrImage(readBounded(qr, MAX_IMAGE_BYTES, "QR image")));
   } else eak = parseEakText(qrText!);
   const unlocked = await openFolderAccount(account, email, eak, () => askPassword(ctx, "Account Password: "));

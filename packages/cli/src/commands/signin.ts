@@ -78,7 +78,7 @@ export const run: CommandRun = async (ctx, args) => {
     }
     const { parseEakText } = await import("@cryptex/core/formats/eak.ts");
     if (qr !== undefined) {
-      const { decodeQrImage, MAX_IMAGE_BYTES } = await import("@cryptex/core/formats/qr.ts");
+      const { decodeQrImage, MAX_IMAGE_BYTES } = await import("@cryptex/core/formats/qr-decode.ts");
       eakText = decodeQrImage(readBounded(qr, MAX_IMAGE_BYTES, "QR image"));
     }
     parseEakText(eakText!); // a damaged or non-Cryptex code is reported before asking anything

@@ -24,12 +24,12 @@ export const run: CommandRun = async (ctx, args) => {
     if (!/\.png$/i.test(kit)) throw new CliError("usage", "--emergency-kit must name a .png file");
     for (const f of [kit, kitTextPath(kit)]) assertWritable(f);
   }
-  const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
+  const { assertStrongPassword } = await import("@cryptex/core/password-strength.ts");
   const password = await askNewPassword(ctx, "Choose an Account Password: ", (p) => {
     const s = assertStrongPassword(p, [email]);
     if (!ctx.passwordStdin) ctx.err(`Strength ${s.score}/4, offline cracking time: ${s.crackTime}.`);
   });
-  const { newAccountId } = await import("@cryptex/core/keys/ids.ts");
+  const { newAccountId } = await import("@cryptex/core/ids.ts");
   const accountId = newAccountId();
   const keyFile = args.values["key-file"] === true;
   const account = await createFolderAccount(accountStore(dir, accountId), { email, password, keyFile, accountId });

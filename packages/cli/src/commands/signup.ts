@@ -89,7 +89,7 @@ async function start(ctx: Context, values: Record<string, unknown>): Promise<Sta
   if (!EMAIL_PATTERN.test(email) || email.length > 254)
     throw new CliError("usage", `"${email.slice(0, 254)}" is not one plain e-mail address (like name@example.org)`);
   const api = apiFor(ctx, server);
-  const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
+  const { assertStrongPassword } = await import("@cryptex/core/password-strength.ts");
   let guesses = 0;
   const password = await askNewPassword(ctx, "Choose an Account Password: ", (p) => {
     guesses = assertStrongPassword(p, [email]).guesses;

@@ -1,6 +1,6 @@
 // Renderers shared by commands: items and index entries as text or as JSON with stable field names.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 
 /** A conflict copy's original (vault/conflict-marks.ts). */

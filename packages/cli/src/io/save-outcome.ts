@@ -1,5 +1,5 @@
 // Renders what a write did (saved, merged with a newer version, or kept as a conflict copy) as text or JSON.
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { SaveResult } from "@cryptex/core/sync/engine.ts";
 import type { Context } from "../program/context.ts";
 

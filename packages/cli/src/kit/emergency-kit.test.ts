@@ -2,7 +2,7 @@
 // and the text block really is drawn (ink where the key text goes, none in the margins).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeQrImage } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { decode as decodePng } from "fast-png";
 import { GLYPH_H, GLYPH_W, glyph, hasGlyph } from "./bitmap-font.ts";
 import { groupedEak, kitLines, kitPng, kitText } from "./emergency-kit.ts";

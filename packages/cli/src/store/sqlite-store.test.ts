@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { newItemId } from "@cryptex/core/keys/ids.ts";
+import { newItemId } from "@cryptex/core/ids.ts";
 import { storeContract } from "@cryptex/core/sync/store-contract.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
 

@@ -2,7 +2,7 @@
 // (WAL, synchronous=FULL, BEGIN IMMEDIATE), so kill -9 loses nothing a command reported saved.
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { IndexSegment } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import { CliError } from "../errors/cli-error.ts";
 

@@ -1,9 +1,9 @@
 // The account's sync method on the server (core sync/log/sync-profile.ts): published, sealed, when a
 // signed-in device chooses a method, and read after sign-in so a new device is told the one step left.
 import { basename } from "node:path";
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import type { ApiClient } from "@cryptex/core/client/api-client.ts";
 import { b64uDecode, b64uEncode } from "@cryptex/core/encoding/base64.ts";
-import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
 import { openSyncProfile, type SyncProfile, sealSyncProfile } from "@cryptex/core/sync/log/sync-profile.ts";
 import type { Context } from "../program/context.ts";
 import type { SyncMethod } from "./sync-method.ts";

@@ -3,8 +3,8 @@
 // transit, files a device's manifest lists that are not here, and rollbacks.
 import { existsSync, type FSWatcher, readFileSync, watch as watchFolder, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
-import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
 import { Vault } from "@cryptex/core/sync/engine.ts";
 import { LogReplica, type LogReport } from "@cryptex/core/sync/log/log-replica.ts";
 import { syncVaultThroughLog } from "@cryptex/core/sync/log/log-vault-sync.ts";

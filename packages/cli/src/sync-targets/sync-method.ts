@@ -4,8 +4,8 @@
 // the log state beside it holds only ciphertexts.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import { isSealedDeviceSecret, openDeviceSecret, sealDeviceSecret } from "@cryptex/core/formats/device-secret.ts";
-import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
 import type { BlobStore } from "@cryptex/core/sync/log/blob-store.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { FolderStore } from "./folder-store.ts";

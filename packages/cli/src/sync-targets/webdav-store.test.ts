@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { freshAccountKeys } from "@cryptex/core/formats/test-keys.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import { blobStoreContract } from "@cryptex/core/sync/log/blob-store-contract.ts";
 import { LogReplica } from "@cryptex/core/sync/log/log-replica.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";

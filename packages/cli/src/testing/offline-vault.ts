@@ -2,13 +2,13 @@
 // with many items in one bulk write, exactly as the CLI stores them.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { generateAccountKey } from "@cryptex/core/account-key.ts";
+import { deriveAccountKeys } from "@cryptex/core/account-keys.ts";
 import { createEak } from "@cryptex/core/formats/eak.ts";
 import { encryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { titleTag } from "@cryptex/core/formats/title-tag.ts";
 import { toIndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
-import { generateAccountKey } from "@cryptex/core/keys/account-key.ts";
-import { deriveAccountKeys } from "@cryptex/core/keys/derive.ts";
-import { newAccountId, newUuid } from "@cryptex/core/keys/ids.ts";
+import { newAccountId, newUuid } from "@cryptex/core/ids.ts";
 import type { StoredItem, TitleTag } from "@cryptex/core/sync/ports.ts";
 import { createItem, type Item } from "@cryptex/core/vault/item.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";

@@ -1,7 +1,7 @@
 // Which listed items are conflict copies, for list and search output: the index carries each copy's
 // `conflictOf`, so no item is decrypted; the original's title comes from the same index.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { ConflictMark } from "../io/render.ts";
 import type { UnlockedVault } from "./unlock.ts";
 

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Eak } from "@cryptex/core/formats/eak.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import { emailHash, readFolderAccount } from "@cryptex/core/sync/log/folder-account.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";

@@ -1,7 +1,7 @@
 // Makes the local vault of a freshly signed-up or signed-in account: meta first, in one transaction.
 import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { sealServerToken } from "@cryptex/core/formats/server-token.ts";
-import { newUuid } from "@cryptex/core/keys/ids.ts";
+import { newUuid } from "@cryptex/core/ids.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";
 import type { SqliteVaultStore } from "../store/sqlite-store.ts";

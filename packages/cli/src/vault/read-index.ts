@@ -2,7 +2,7 @@
 // The write path (engine Vault) is loaded only when the index must be rebuilt.
 import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { UnlockedVault } from "./unlock.ts";

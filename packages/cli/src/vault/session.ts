@@ -1,13 +1,9 @@
 // Unlock sessions (like `bw unlock`): the Account Key sealed under a random 32-byte key that only the token
 // holds. The vault file alone cannot open a session; the token alone is useless without the file.
-import { importAesKey } from "@cryptex/core/crypto/aead.ts";
-import { randomBytes } from "@cryptex/core/crypto/random.ts";
+import type { AccountKey } from "@cryptex/core/account-key.ts";
 import { b64uDecode, b64uEncode } from "@cryptex/core/encoding/base64.ts";
-import { fromUtf8, utf8 } from "@cryptex/core/encoding/bytes.ts";
-import { aad } from "@cryptex/core/formats/aad.ts";
-import { openEnvelope, sealEnvelope } from "@cryptex/core/formats/envelope.ts";
-import { type AccountKey, isAccountKey } from "@cryptex/core/keys/account-key.ts";
-import { type AccountId, newUuid } from "@cryptex/core/keys/ids.ts";
+import { type AccountId, newUuid } from "@cryptex/core/ids.ts";
+import { openSessionKey, sealSessionKey } from "@cryptex/core/vault/session-seal.ts";
 import { CliError } from "../errors/cli-error.ts";
 import type { SqliteVaultStore } from "../store/sqlite-store.ts";
 
@@ -17,12 +13,10 @@ export const DEFAULT_SESSION_MINUTES = 30;
 
 export async function createSession(store: SqliteVaultStore, accountId: AccountId, ak: AccountKey, minutes: number): Promise<string> {
   const id = newUuid();
-  const raw = randomBytes(32);
-  const key = await importAesKey(raw);
-  const sealed = await sealEnvelope(key, utf8(ak), aad("session", accountId, id));
+  const { sealed, tokenKey } = await sealSessionKey(ak, accountId, id);
   const now = Date.now();
   store.putSession({ id, sealed, createdAt: now, expiresAt: now + minutes * 60_000 });
-  return `${PREFIX}${id}_${b64uEncode(raw)}`;
+  return `${PREFIX}${id}_${b64uEncode(tokenKey)}`;
 }
 
 /** The AK of a valid session token, or a `locked` error saying why the token does not work. */
@@ -32,13 +26,7 @@ export async function openSession(store: SqliteVaultStore, accountId: AccountId,
   const row = store.readSession(m[1]!);
   if (!row) throw new CliError("locked", "the session has ended (cryptex lock, or another vault); run cryptex unlock");
   if (row.expiresAt < Date.now()) throw new CliError("locked", "the session has expired; run cryptex unlock");
-  const key = await importAesKey(b64uDecode(m[2]!)!);
-  let ak: string;
-  try {
-    ak = fromUtf8(await openEnvelope(key, row.sealed, aad("session", accountId, row.id)));
-  } catch {
-    throw new CliError("locked", "the session token does not open this vault; run cryptex unlock");
-  }
-  if (!isAccountKey(ak)) throw new CliError("locked", "the session holds no valid key; run cryptex unlock");
+  const ak = await openSessionKey(b64uDecode(m[2]!)!, row.sealed, accountId, row.id);
+  if (!ak) throw new CliError("locked", "the session token does not open this vault; run cryptex unlock");
   return ak;
 }

@@ -1,7 +1,8 @@
 // Runs the core sync engine over the local store and tells the user what happened: counts, conflict
 // copies, quarantined items, a progress bar on stderr when more than a few hundred items move.
+
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import type { ApiClient } from "@cryptex/core/client/api-client.ts";
-import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
 import { type SyncProgress, type SyncReport, Vault } from "@cryptex/core/sync/engine.ts";
 import type { VaultStore } from "@cryptex/core/sync/ports.ts";
 import type { Context } from "../program/context.ts";

@@ -1,7 +1,7 @@
 // Opens the local vault with keys: from CRYPTEX_SESSION when it is valid, else by asking the password.
-import type { AccountKey } from "@cryptex/core/keys/account-key.ts";
-import type { AccountKeys } from "@cryptex/core/keys/derive.ts";
-import type { AccountId } from "@cryptex/core/keys/ids.ts";
+import type { AccountKey } from "@cryptex/core/account-key.ts";
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
+import type { AccountId } from "@cryptex/core/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { askPassword } from "../io/password.ts";
@@ -48,7 +48,7 @@ export async function unlockVault(ctx: Context, opts: { needPassword?: boolean }
   try {
     const meta = await readMetaOrFail(store, ctx);
     const accountId = meta.accountId as AccountId;
-    const { deriveAccountKeys } = await import("@cryptex/core/keys/derive.ts");
+    const { deriveAccountKeys } = await import("@cryptex/core/account-keys.ts");
     if (ctx.sessionToken && !opts.needPassword) {
       const accountKey = await openSession(store, accountId, ctx.sessionToken);
       const keys = await deriveAccountKeys(accountKey, accountId);

@@ -5,7 +5,8 @@ import { encode as encodeJpeg } from "jpeg-js";
 import { generateAccountKey } from "../keys/account-key.ts";
 import { newAccountId } from "../keys/ids.ts";
 import { createEak, eakToText } from "./eak.ts";
-import { decodeQrImage, qrToPng, qrToSvg, qrToTerminal } from "./qr.ts";
+import { qrToPng, qrToSvg, qrToTerminal } from "./qr.ts";
+import { decodeQrImage } from "./qr-decode.ts";
 
 test("QR: EAK text -> PNG -> decode is identical, for 50 random keys", async () => {
   // One Argon2id run; the other 49 texts vary the whole ciphertext like real EAKs do.

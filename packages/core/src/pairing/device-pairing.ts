@@ -70,7 +70,7 @@ export async function approveDevice(input: ApproveInput): Promise<ApproveOutcome
   return { approved: true, request, signedIn: done.ok, ...(done.reason ? { reason: done.reason } : {}) };
 }
 
-export interface RequestInput {
+export interface RequestInput<A extends SignedIn = OpenedAccount> {
   /** the server origin the pairing code belongs to */
   readonly origin: string;
   readonly channel: PairingChannel;
@@ -78,17 +78,20 @@ export interface RequestInput {
   readonly deviceName: string;
   readonly platform: string;
   /** the ordinary new-device sign-in with the EAK text received (client/account.ts signIn, or a worker running it) */
-  readonly signIn: (eakText: string) => Promise<OpenedAccount>;
+  readonly signIn: (eakText: string) => Promise<A>;
 }
 
+/** What the pairing checks of a signed-in account: a worker may return less than OpenedAccount (no keys). */
+export type SignedIn = Pick<OpenedAccount, "accountId" | "eakGeneration">;
+
 /** The new device's side: ask, wait for the answer, then sign in with the EAK it carries (the caller's signIn). */
-export async function signInByPairing(input: RequestInput): Promise<OpenedAccount> {
+export async function signInByPairing<A extends SignedIn = OpenedAccount>(input: RequestInput<A>): Promise<A> {
   const { channel } = input;
   await channel.send("request", { v: 1, deviceName: input.deviceName, platform: input.platform, email: input.email } satisfies PairRequest);
   const answer = await channel.receive("answer", pairAnswer);
   if (!answer.approved || answer.eakText === undefined)
     throw new CryptexError("pair_rejected", "the other device did not approve this sign-in");
-  let account: OpenedAccount;
+  let account: A;
   try {
     if (answer.origin !== input.origin)
       throw new CryptexError("origin_mismatch", `the approving device uses ${answer.origin?.slice(0, 200)}`);

@@ -11,12 +11,12 @@ import { decryptItem, encryptItem } from "../formats/item-envelope.ts";
 import { titleTag } from "../formats/title-tag.ts";
 import { type IndexEntry, type IndexSegment, toIndexEntry, VaultIndex } from "../formats/vault-index.ts";
 import type { AccountKeys } from "../keys/derive.ts";
-import { type ItemId, newItemId } from "../keys/ids.ts";
+import type { ItemId } from "../keys/ids.ts";
 import { checkItemSize, type Item, LIMITS } from "../vault/item.ts";
-import { boundVersions, DEFAULT_VERSIONS_KEPT, withVersionOf, withVersionsOf } from "../vault/item-versions.ts";
-import { mergeItems, replacedSecrets, sameContent, unionHistory } from "../vault/merge-item.ts";
+import { boundVersions, DEFAULT_VERSIONS_KEPT, withVersionOf } from "../vault/item-versions.ts";
 import type { WireItem } from "../wire/api.ts";
 import { checkManifest, entriesOf, type ManifestProblem, openManifest, sealManifest } from "./manifest.ts";
+import { conflictCopy, judgeRemote, judgeSave, keepBoth, movedSinceBase, type RemoteVersion, survivingEdit } from "./merge-path.ts";
 import {
   type ItemState,
   itemState,
@@ -33,19 +33,6 @@ export type { RefusedItem };
 
 /** What a local write did: saved as is, merged with a newer version, or kept both (the other as a copy). */
 export type SaveResult = { readonly kind: "saved" } | { readonly kind: "merged" } | { readonly kind: "conflict"; readonly copyId: ItemId };
-
-/** The other version of a conflict as a new item, so both survive; it names the item it came from. */
-function conflictCopy(item: Item, at: number): Item {
-  return {
-    ...item,
-    id: newItemId(),
-    rev: 1,
-    title: `${item.title} (conflict copy)`.slice(0, LIMITS.title),
-    conflictOf: item.id,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
 
 export interface SyncProgress {
   readonly phase: "pull" | "push";
@@ -191,32 +178,13 @@ export class Vault {
       }
       if (!base) throw new CryptexError("invalid_input", "an item with this id exists already");
       const cur = prev.data ? await openItemOrTombstone(this.keys, item.id, prev.data) : undefined;
-      if (!cur || cur.kind === "tombstone") {
-        // deleted for good elsewhere while edited here: the edit survives, above the delete's version
-        const floor = Math.max(prev.seenRev, cur ? cur.rev : 0);
-        await this.writeItems(prev, [{ ...item, rev: Math.max(item.rev, floor + 1) }]);
-        return { kind: "saved" };
+      const d = judgeSave(cur, prev.seenRev, base, item, at);
+      if (d.kind !== "conflict") {
+        await this.writeItems(prev, [d.item]);
+        return { kind: d.kind };
       }
-      const stored = cur.item;
-      if (stored.rev === base.rev) {
-        await this.writeItems(prev, [{ ...withVersionOf(item, stored), rev: Math.max(item.rev, stored.rev + 1) }]);
-        return { kind: "saved" };
-      }
-      const merged = mergeItems(base, stored, item, at);
-      if (merged.kind === "merged") {
-        await this.writeItems(prev, [merged.item]);
-        return { kind: "merged" };
-      }
-      // both changed one field: this save wins the id, the stored version is kept whole as a copy, and any
-      // secret it held that this save replaces lands in the history
-      const winner: Item = {
-        ...withVersionsOf(item, stored),
-        rev: Math.max(stored.rev, item.rev) + 1,
-        history: unionHistory(replacedSecrets(stored, item, at), unionHistory(item.history, stored.history)),
-      };
-      const copy = conflictCopy(stored, at);
-      await this.writeItems(prev, [winner, copy]);
-      return { kind: "conflict", copyId: copy.id };
+      await this.writeItems(prev, [d.winner, d.copy]);
+      return { kind: "conflict", copyId: d.copy.id };
     });
   }
 
@@ -261,7 +229,7 @@ export class Vault {
       const prev = await this.store.readItem(id);
       if (!prev) throw new CryptexError("invalid_input", "no such item");
       const cur = prev.data ? await openItemOrTombstone(this.keys, id, prev.data) : undefined;
-      const moved = cur?.kind === "item" && cur.item.rev !== base.rev && !sameContent(base, cur.item) ? cur.item : undefined;
+      const moved = movedSinceBase(cur, base);
       const copy = moved ? conflictCopy(moved, this.now()) : undefined;
       const extra = { put: copy ? [copy] : [] };
       if (prev.revision === 0) {
@@ -466,84 +434,70 @@ export class Vault {
     for (const w of items) {
       const id = w.id as ItemId;
       const local = locals.get(id);
-      // a version at or below the base of our pending edit is one we already built on: not a conflict
-      if (local?.pending && w.revision <= local.revision) continue;
-      if (w.data === undefined) {
-        // "not held" (a conflict answer): the server cannot delete (deletes are encrypted tombstones), so an
-        // item it no longer holds is never deleted on its word; refused when it would hide something held here
-        if (local && !local.deleted) quarantine.push({ id, revision: w.revision, reason: "unauthenticated_delete", at });
-        continue;
+      const data = w.data === undefined ? undefined : b64uDecode(w.data);
+      let remote: RemoteVersion;
+      if (w.data === undefined) remote = { kind: "absent" };
+      else if (local?.pending && w.revision <= local.revision)
+        remote = { kind: "absent" }; // skipped below, unopened
+      else {
+        try {
+          if (!data) throw new CryptexError("invalid_input", "item without data");
+          remote = await openItemOrTombstone(this.keys, id, data);
+        } catch (e) {
+          remote = { kind: "unreadable", reason: isCryptexError(e) ? e.code : "invalid_input" };
+        }
       }
-      const data = b64uDecode(w.data);
-      let remote: Awaited<ReturnType<typeof openItemOrTombstone>>;
-      try {
-        if (!data) throw new CryptexError("invalid_input", "item without data");
-        remote = await openItemOrTombstone(this.keys, id, data);
-      } catch (e) {
-        quarantine.push({ id, revision: w.revision, reason: isCryptexError(e) ? e.code : "invalid_input", at });
-        continue;
-      }
-      const remoteRev = openedRev(remote);
-      // an older version than one accepted, or a version not above a delete: a replay (our own echo is not)
-      if (
-        local &&
-        !sameBytes(local.data, data) &&
-        (remoteRev < local.seenRev || (local.deleted && !local.pending && remoteRev <= local.seenRev))
-      ) {
-        quarantine.push({ id, revision: w.revision, reason: "rollback", at });
-        continue;
-      }
-      if (remote.kind === "tombstone") {
-        if (local?.pending && !local.deleted && local.data) {
-          // edited here, deleted there: the edit survives, with a version above the tombstone's
-          const mine = await decryptItem(this.keys, id, local.data);
-          const kept: Item = { ...mine, rev: Math.max(mine.rev, remoteRev) + 1 };
+      const state = local && { ...local, hasData: local.data !== undefined };
+      const d = judgeRemote(state, w.revision, remote, sameBytes(local?.data, data));
+      switch (d.kind) {
+        case "skip":
+          break;
+        case "quarantine":
+          quarantine.push({ id, revision: w.revision, reason: d.reason, at });
+          break;
+        case "delete":
+          put.push({ id, data: data!, deleted: true, revision: w.revision, pending: false, seenRev: d.seenRev });
+          removed.push(id);
+          break;
+        case "mine-survives-delete": {
+          const kept = survivingEdit(await decryptItem(this.keys, id, local!.data!), d.deletedAt);
           put.push({
             id,
             data: await encryptItem(this.keys, kept),
             deleted: false,
             revision: w.revision,
             pending: true,
-            seenRev: remoteRev,
+            seenRev: d.deletedAt,
           });
           upserts.push(toIndexEntry(kept));
           report.conflicts.push({ id, kind: "edited-vs-deleted" });
-        } else {
-          put.push({ id, data, deleted: true, revision: w.revision, pending: false, seenRev: Math.max(remoteRev, local?.seenRev ?? 0) });
-          removed.push(id);
+          break;
         }
-        continue;
+        case "mine-and-copy": {
+          const mine = await decryptItem(this.keys, id, local!.data!);
+          const both = keepBoth(mine, d.theirs, at, { theirHistory: false });
+          const { copy } = both;
+          const winner = boundVersions(both.winner, this.history.versionsKept);
+          put.push({
+            id,
+            data: await encryptItem(this.keys, winner),
+            deleted: false,
+            revision: w.revision,
+            pending: true,
+            seenRev: d.theirs.rev,
+          });
+          put.push({ id: copy.id, data: await encryptItem(this.keys, copy), deleted: false, revision: 0, pending: true, seenRev: 0 });
+          upserts.push(toIndexEntry(winner), toIndexEntry(copy));
+          report.conflicts.push({ id, copyId: copy.id, kind: "both-edited" });
+          break;
+        }
+        case "accept":
+          // deleted here, edited there: the edit survives; or a plain remote change
+          if (d.deletedHere) report.conflicts.push({ id, kind: "edited-vs-deleted" });
+          put.push({ id, data: data!, deleted: false, revision: w.revision, pending: false, seenRev: d.seenRev });
+          upserts.push(toIndexEntry(d.item));
+          break;
       }
-      const item = remote.item;
-      if (local?.pending && !local.deleted && local.data && !sameBytes(local.data, data)) {
-        // both edited: this device's version keeps the id, the other becomes a conflict copy
-        const mine = await decryptItem(this.keys, id, local.data);
-        const winner: Item = boundVersions(
-          {
-            ...withVersionsOf(mine, item),
-            rev: Math.max(mine.rev, item.rev) + 1,
-            history: unionHistory(replacedSecrets(item, mine, at), mine.history),
-          },
-          this.history.versionsKept,
-        );
-        const copy = conflictCopy(item, at);
-        put.push({
-          id,
-          data: await encryptItem(this.keys, winner),
-          deleted: false,
-          revision: w.revision,
-          pending: true,
-          seenRev: item.rev,
-        });
-        put.push({ id: copy.id, data: await encryptItem(this.keys, copy), deleted: false, revision: 0, pending: true, seenRev: 0 });
-        upserts.push(toIndexEntry(winner), toIndexEntry(copy));
-        report.conflicts.push({ id, copyId: copy.id, kind: "both-edited" });
-        continue;
-      }
-      // deleted here, edited there: the edit survives; or a plain remote change
-      if (local?.pending && local.deleted) report.conflicts.push({ id, kind: "edited-vs-deleted" });
-      put.push({ id, data, deleted: false, revision: w.revision, pending: false, seenRev: Math.max(item.rev, local?.seenRev ?? 0) });
-      upserts.push(toIndexEntry(item));
     }
     report.quarantined.push(...quarantine);
     await this.store.write({

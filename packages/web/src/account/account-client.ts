@@ -1,10 +1,10 @@
 // The page's side of the account worker: one long-lived worker; errors come back as core's typed errors.
-import type { OpenedAccount, PendingSignUp, Unlocked } from "@cryptex/core/client/account.ts";
+// The page sends passwords in and gets derived keys and results back; the Account Key stays in the worker.
 import { ApiError } from "@cryptex/core/client/api-client.ts";
 import { CryptexError, type ErrorCode } from "@cryptex/core/errors.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import type { SessionAnswer } from "@cryptex/core/wire/api.ts";
-import type { AccountRequest, AccountResponse, AccountResult } from "./account-protocol.ts";
+import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, OpenKeys, PendingView, Signer } from "./account-protocol.ts";
 import { deviceName } from "./device-name.ts";
 
 let worker: Worker | undefined;
@@ -57,19 +57,19 @@ export function warmUpWorker(): void {
 }
 
 /** Makes the keys and asks the server to mail a confirmation code; the account exists once it is confirmed. */
-export async function startSignUpInWorker(email: string, password: string): Promise<PendingSignUp> {
+export async function startSignUpInWorker(email: string, password: string): Promise<PendingView> {
   const r = await call({ op: "startSignUp", baseUrl: location.origin, email, password, deviceName: deviceName() });
   if (r.op !== "startSignUp") throw new Error("unexpected worker answer");
   return r.pending;
 }
 
-export async function confirmSignUpInWorker(pending: PendingSignUp, code: string, sendEmail: boolean): Promise<OpenedAccount> {
-  const r = await call({ op: "confirmSignUp", baseUrl: location.origin, pending, code, sendEmail });
+export async function confirmSignUpInWorker(pending: PendingView, code: string, sendEmail: boolean): Promise<DeviceAccount> {
+  const r = await call({ op: "confirmSignUp", baseUrl: location.origin, pendingId: pending.pendingId, code, sendEmail });
   if (r.op !== "confirmSignUp") throw new Error("unexpected worker answer");
   return r.account;
 }
 
-export async function signInInWorker(email: string, password: string, eakText: string, name = deviceName()): Promise<OpenedAccount> {
+export async function signInInWorker(email: string, password: string, eakText: string, name = deviceName()): Promise<DeviceAccount> {
   const r = await call({
     op: "signIn",
     baseUrl: location.origin,
@@ -97,32 +97,42 @@ export async function signInAgainInWorker(meta: VaultMeta, password: string): Pr
   return r.session;
 }
 
-export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string): Promise<Unlocked> {
+export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string): Promise<OpenKeys> {
   const r = await call({ op: "unlock", accountId, eak, password });
   if (r.op !== "unlock") throw new Error("unexpected worker answer");
   return r.unlocked;
 }
 
+/** The stored account and its password, for an action the worker signs after unlocking again. */
+export function signerOf(meta: VaultMeta, password: string): Signer {
+  return { baseUrl: meta.serverUrl, token: meta.sessionToken ?? "", accountId: meta.accountId, eak: meta.eak, password };
+}
+
 export async function changePasswordInWorker(
-  token: string,
-  unlocked: Unlocked,
+  signer: Signer,
   generation: number,
   newPassword: string,
   sendEmail: boolean,
 ): Promise<Extract<AccountResult, { op: "changePassword" }>> {
-  const r = await call({ op: "changePassword", baseUrl: location.origin, token, unlocked, generation, newPassword, sendEmail });
+  const r = await call({ op: "changePassword", signer, generation, newPassword, sendEmail });
   if (r.op !== "changePassword") throw new Error("unexpected worker answer");
   return r;
 }
 
 export async function resetInWorker(
-  token: string,
-  unlocked: Unlocked,
+  signer: Signer,
   email: string,
   newPassword: string,
   sendEmail: boolean,
 ): Promise<Extract<AccountResult, { op: "reset" }>["account"]> {
-  const r = await call({ op: "reset", baseUrl: location.origin, token, unlocked, email, newPassword, sendEmail });
+  const r = await call({ op: "reset", signer, email, newPassword, sendEmail });
   if (r.op !== "reset") throw new Error("unexpected worker answer");
   return r.account;
+}
+
+/** Replaces the Account Key: the worker re-encrypts the vault in IndexedDB `storeName` (close the session first). */
+export async function rotateInWorker(signer: Signer, storeName: string, sendEmail: boolean): Promise<number> {
+  const r = await call({ op: "rotate", signer, storeName, sendEmail });
+  if (r.op !== "rotate") throw new Error("unexpected worker answer");
+  return r.eakGeneration;
 }

@@ -1,43 +1,76 @@
 // Web Worker running core's account flows, whose Argon2id runs would otherwise freeze the page for a second.
-// Results (CryptoKeys, bytes) come back by structured clone; nothing leaves the device.
+// The Account Key and the stretched password never leave it: the page gets derived keys (CryptoKeys, by
+// structured clone) and results. A signed action unlocks again here from the stored EAK and the password.
 import { measureGuessSeconds } from "@cryptex/core";
+import type { AccountKey } from "@cryptex/core/account-key.ts";
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import {
   changePassword,
   confirmSignUp,
+  type OpenedAccount,
+  type PendingSignUp,
   resetAccount,
   signIn,
   signInAgain,
   startSignUp,
+  type Unlocked,
   unlockWithPassword,
 } from "@cryptex/core/client/account.ts";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
-import type { AccountRequest, AccountResponse, AccountResult } from "./account-protocol.ts";
+import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
+import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, OpenKeys, Signer } from "./account-protocol.ts";
+
+/** sign-ups waiting for their mailed code, by pending id: their keys stay here until confirmed */
+const pendings = new Map<string, PendingSignUp>();
+
+async function openKeys(accountKey: AccountKey, keys: AccountKeys): Promise<OpenKeys> {
+  return { keys, local: await deriveLocalKeys(accountKey, keys.accountId) };
+}
+
+async function forPage({ accountKey, ...account }: OpenedAccount): Promise<DeviceAccount> {
+  return { ...account, ...(await openKeys(accountKey, account.keys)) };
+}
+
+const unlockSigner = (s: Signer): Promise<Unlocked> => unlockWithPassword({ accountId: s.accountId, eak: s.eak }, s.password);
+const signerApi = (s: Signer) => createApiClient({ baseUrl: s.baseUrl, token: s.token });
 
 async function run(req: AccountRequest): Promise<AccountResult> {
   switch (req.op) {
     case "startSignUp": {
       const api = createApiClient({ baseUrl: req.baseUrl });
-      return {
-        op: "startSignUp",
-        pending: await startSignUp({ api, email: req.email, password: req.password, deviceName: req.deviceName }),
+      const p = await startSignUp({ api, email: req.email, password: req.password, deviceName: req.deviceName });
+      pendings.clear(); // one sign-up at a time: starting again drops the earlier one
+      pendings.set(p.pendingId, p);
+      const pending = {
+        accountId: p.accountId,
+        eak: p.eak,
+        eakText: p.eakText,
+        email: p.email,
+        pendingId: p.pendingId,
+        expiresAt: p.expiresAt,
       };
+      return { op: "startSignUp", pending };
     }
     case "confirmSignUp": {
+      const pending = pendings.get(req.pendingId);
+      if (!pending) throw new CryptexError("invalid_input", "this sign-up was started in another tab or before a reload: start again");
       const api = createApiClient({ baseUrl: req.baseUrl });
-      return { op: "confirmSignUp", account: await confirmSignUp(api, req.pending, req.code, req.sendEmail) };
+      const account = await forPage(await confirmSignUp(api, pending, req.code, req.sendEmail));
+      pendings.delete(req.pendingId);
+      return { op: "confirmSignUp", account };
     }
     case "signIn": {
       const api = createApiClient({ baseUrl: req.baseUrl });
-      return {
-        op: "signIn",
-        account: await signIn({ api, email: req.email, password: req.password, eakText: req.eakText, deviceName: req.deviceName }),
-      };
+      const opened = await signIn({ api, email: req.email, password: req.password, eakText: req.eakText, deviceName: req.deviceName });
+      return { op: "signIn", account: await forPage(opened) };
     }
     case "measure":
       return { op: "measure", seconds: await measureGuessSeconds() };
-    case "unlock":
-      return { op: "unlock", unlocked: await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password) };
+    case "unlock": {
+      const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
+      return { op: "unlock", unlocked: await openKeys(u.accountKey, u.keys) };
+    }
     case "signInAgain": {
       // a signed-out device keeps its vault: only its server session is new
       const unlocked = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
@@ -45,14 +78,34 @@ async function run(req: AccountRequest): Promise<AccountResult> {
       return { op: "signInAgain", session: await signInAgain(api, req.email, unlocked, req.deviceName) };
     }
     case "changePassword": {
-      const api = createApiClient({ baseUrl: req.baseUrl, token: req.token });
-      const r = await changePassword(api, req.unlocked, req.generation, req.newPassword, req.sendEmail);
+      const unlocked = await unlockSigner(req.signer);
+      const r = await changePassword(signerApi(req.signer), unlocked, req.generation, req.newPassword, req.sendEmail);
       return { op: "changePassword", eak: r.eak.bytes, eakText: r.eakText, eakGeneration: r.eakGeneration, account: r.account };
     }
     case "reset": {
-      const api = createApiClient({ baseUrl: req.baseUrl, token: req.token });
-      const r = await resetAccount(api, req.unlocked, req.email, req.newPassword, req.sendEmail);
-      return { op: "reset", account: { ...r, eak: r.eak.bytes } };
+      const unlocked = await unlockSigner(req.signer);
+      const r = await resetAccount(signerApi(req.signer), unlocked, req.email, req.newPassword, req.sendEmail);
+      return { op: "reset", account: { eak: r.eak.bytes, eakGeneration: r.eakGeneration, resetEpoch: r.resetEpoch } };
+    }
+    case "rotate": {
+      const unlocked = await unlockSigner(req.signer);
+      const [{ rotateAccountKey }, { openIdbStore }] = await Promise.all([
+        import("@cryptex/core/sync/rotate-key.ts"),
+        import("../store/idb-store.ts"),
+      ]);
+      const store = await openIdbStore(req.storeName);
+      try {
+        const r = await rotateAccountKey({
+          api: signerApi(req.signer),
+          store,
+          unlocked,
+          password: req.signer.password,
+          sendEmail: req.sendEmail,
+        });
+        return { op: "rotate", eakGeneration: r.eakGeneration };
+      } finally {
+        await store.close();
+      }
     }
   }
 }

@@ -6,7 +6,7 @@ const MAX_FILE = 20 * 1024 * 1024;
 export async function readQrFile(file: File): Promise<string> {
   if (file.size > MAX_FILE) throw new CryptexError("qr_unreadable", "the image is larger than 20 MB");
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const { decodeQrImage } = await import("@cryptex/core/formats/qr.ts");
+  const { decodeQrImage } = await import("@cryptex/core/formats/qr-decode.ts");
   return decodeQrImage(bytes);
 }
 

@@ -1,7 +1,7 @@
 // Settings → Change account password: signed with the current password in the account worker; this device
 // keeps working (its own change is not "changed on another device") and shows the new QR code and Emergency Kit.
 import { useEffect, useState } from "preact/hooks";
-import { changePasswordInWorker, unlockInWorker } from "../account/account-client.ts";
+import { changePasswordInWorker, signerOf } from "../account/account-client.ts";
 import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { errorText } from "../ui/error-text.ts";
@@ -27,9 +27,8 @@ export function ChangePassword({ session, store }: { session: VaultSession; stor
     if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
     setBusy(true);
     try {
-      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
       session.expectOwnPasswordChange(session.meta.eakGeneration + 1);
-      const r = await changePasswordInWorker(session.meta.sessionToken, unlocked, session.meta.eakGeneration, next, true);
+      const r = await changePasswordInWorker(signerOf(session.meta, current), session.meta.eakGeneration, next, true);
       await store.write({ meta: { eak: r.eak, eakGeneration: r.eakGeneration } });
       session.meta = { ...session.meta, eak: r.eak, eakGeneration: r.eakGeneration };
       setCurrent("");

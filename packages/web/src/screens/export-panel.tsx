@@ -39,7 +39,7 @@ export function ExportPanel({ session }: { session: VaultSession }) {
     try {
       if (format === "cryptex") {
         if (filePassword !== repeat) throw new Error("The two file passwords differ.");
-        const { assertStrongPassword } = await import("@cryptex/core/keys/password-strength.ts");
+        const { assertStrongPassword } = await import("@cryptex/core/password-strength.ts");
         assertStrongPassword(filePassword);
         const { writeExport } = await import("@cryptex/core/export/cryptex-export.ts");
         const bytes = await writeExport(await allItems(session), filePassword);

@@ -1,19 +1,19 @@
 // "Sign in with another device": this page shows a pairing code (QR image and typed code) for a signed-in
 // device to approve, or takes the code that device shows. The password is still needed (docs/security.md §6).
-import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { createPairRelayClient } from "@cryptex/core/client/pair-relay-client.ts";
 import { signInByPairing } from "@cryptex/core/pairing/device-pairing.ts";
 import { PairingChannel } from "@cryptex/core/pairing/pairing-channel.ts";
 import { newPairingSecret, pairingCodeText, pairingUri, parsePairingCode } from "@cryptex/core/pairing/pairing-code.ts";
 import { useEffect, useState } from "preact/hooks";
 import { signInInWorker } from "../account/account-client.ts";
+import type { DeviceAccount } from "../account/account-protocol.ts";
 import { deviceName } from "../account/device-name.ts";
 import { qrBlobUrl } from "../qr/qr-image.ts";
 import { errorCode } from "../ui/error-text.ts";
 import { pairingErrorText } from "../ui/pairing-error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 
-type Props = { onDone: (a: OpenedAccount, email: string) => void; onBack: () => void };
+type Props = { onDone: (a: DeviceAccount, email: string) => void; onBack: () => void };
 
 export function PairSignIn({ onDone, onBack }: Props) {
   const [email, setEmail] = useState("");

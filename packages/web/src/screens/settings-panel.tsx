@@ -3,9 +3,9 @@
 import { eakToText, parseEak } from "@cryptex/core/formats/eak.ts";
 import type { SessionsAnswer } from "@cryptex/core/wire/api.ts";
 import { useEffect, useState } from "preact/hooks";
-import { resetInWorker, unlockInWorker } from "../account/account-client.ts";
+import { resetInWorker, rotateInWorker, signerOf } from "../account/account-client.ts";
 import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
-import type { IdbStore } from "../store/idb-store.ts";
+import { type IdbStore, STORE_NAME } from "../store/idb-store.ts";
 import { sessionErrorText } from "../ui/error-text.ts";
 import { lazyComponent } from "../ui/lazy-component.tsx";
 import { PasswordField } from "../ui/password-field.tsx";
@@ -128,10 +128,8 @@ function RotateKey({ session, store, onLock }: { session: VaultSession; store: I
     if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
     setBusy(true);
     try {
-      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
-      session.close(); // no sync under the old key while the items are re-encrypted
-      const { rotateAccountKey } = await import("@cryptex/core/sync/rotate-key.ts");
-      await rotateAccountKey({ api: session.api, store, unlocked, password: current, sendEmail: mail });
+      session.close(); // no sync under the old key while the worker re-encrypts the items
+      await rotateInWorker(signerOf(session.meta, current), STORE_NAME, mail);
       session.meta = (await store.readMeta()) ?? session.meta; // the new EAK: the next unlock opens the new key
       onLock(
         `The Account Key was replaced${mail ? " and the new QR code was mailed" : ""}. Unlock, then download the new Emergency Kit: earlier QR codes open nothing new. Other devices must sign in again with the new QR code.`,
@@ -181,8 +179,7 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
     if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
     setBusy(true);
     try {
-      const unlocked = await unlockInWorker(session.meta.accountId, session.meta.eak, current);
-      const r = await resetInWorker(session.meta.sessionToken, unlocked, session.meta.email, next, true);
+      const r = await resetInWorker(signerOf(session.meta, current), session.meta.email, next, true);
       const meta = { ...session.meta, eak: r.eak, eakGeneration: r.eakGeneration, resetEpoch: r.resetEpoch, cursor: 0 };
       await store.wipe();
       await store.write({ meta });

@@ -1,8 +1,8 @@
 // Sign in on a new device: e-mail, Account Password, then the QR code by image, camera or pasted text.
 
-import type { OpenedAccount } from "@cryptex/core/client/account.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { signInInWorker, warmUpWorker } from "../account/account-client.ts";
+import type { DeviceAccount } from "../account/account-protocol.ts";
 import { deviceName } from "../account/device-name.ts";
 import { readQrFile, scanCamera } from "../qr/read-qr.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
@@ -30,7 +30,7 @@ export function SignInScreen({
   onSignUp,
   onForgot,
 }: {
-  onDone: (a: OpenedAccount, email: string) => void;
+  onDone: (a: DeviceAccount, email: string) => void;
   onSignUp: () => void;
   onForgot: () => void;
 }) {

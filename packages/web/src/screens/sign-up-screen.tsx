@@ -1,8 +1,8 @@
 // Sign-up screen: e-mail, Account Password with live strength and confirmation; the key is made on this device.
 // Then the code the server mailed to the address: the account exists only once it is confirmed.
-import type { OpenedAccount, PendingSignUp } from "@cryptex/core/client/account.ts";
 import { useEffect, useState } from "preact/hooks";
 import { confirmSignUpInWorker, startSignUpInWorker, warmUpWorker } from "../account/account-client.ts";
+import type { DeviceAccount, PendingView } from "../account/account-protocol.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
@@ -11,7 +11,7 @@ export function SignUpScreen({
   onDone,
   onSignIn,
 }: {
-  onDone: (a: OpenedAccount, email: string, mailed: boolean) => void;
+  onDone: (a: DeviceAccount, email: string, mailed: boolean) => void;
   onSignIn: () => void;
 }) {
   const [email, setEmail] = useState("");
@@ -21,7 +21,7 @@ export function SignUpScreen({
   const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
-  const [pending, setPending] = useState<PendingSignUp | undefined>();
+  const [pending, setPending] = useState<PendingView | undefined>();
   useEffect(warmUpWorker, []);
 
   async function submit(ev: Event): Promise<void> {
@@ -95,7 +95,7 @@ function ConfirmStep({
   onConfirm,
   onBack,
 }: {
-  pending: PendingSignUp;
+  pending: PendingView;
   onConfirm: (code: string) => Promise<void>;
   onBack: () => void;
 }) {

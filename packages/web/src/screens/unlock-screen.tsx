@@ -1,9 +1,9 @@
 // Unlock a signed-in device with the Account Password; works offline from the local encrypted key.
 
-import type { Unlocked } from "@cryptex/core/client/account.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { unlockInWorker, warmUpWorker } from "../account/account-client.ts";
+import type { OpenKeys } from "../account/account-protocol.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
@@ -17,7 +17,7 @@ export function UnlockScreen({
 }: {
   meta: VaultMeta;
   note: string | undefined;
-  onDone: (u: Unlocked, meta: VaultMeta) => void;
+  onDone: (u: OpenKeys, meta: VaultMeta) => void;
   onForget: () => Promise<void>;
   countUnsynced: () => Promise<number>;
 }) {

@@ -1,7 +1,7 @@
 // The vault: filters, instant search, a virtualised list and the item pane; sync status and lock in the bar.
 // Each pane has a URL hash (nav/route.ts): Back and Forward move inside the app, a dirty form asks before it
 // is left, and keyboard shortcuts (ui/shortcuts-dialog.tsx) work wherever no text field has the focus.
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { SaveResult } from "@cryptex/core/sync/engine.ts";
 import { folderTree } from "@cryptex/core/vault/folders.ts";
 import { type Item, restoreItem, trashItem } from "@cryptex/core/vault/item.ts";

@@ -1,6 +1,6 @@
 // The browser's VaultStore (core sync/ports.ts) on IndexedDB: ciphertexts only, every batch one atomic transaction.
 import type { IndexSegment } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import type { QuarantineEntry, StoreBatch, StoredItem, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 
 const VERSION = 1;
@@ -73,7 +73,10 @@ const toStored = (r: ItemRow): StoredItem => ({
 
 export type IdbStore = VaultStore & { wipe(): Promise<void> };
 
-export async function openIdbStore(name = "cryptex"): Promise<IdbStore> {
+/** The app's database (tests open others beside it). */
+export const STORE_NAME = "cryptex";
+
+export async function openIdbStore(name = STORE_NAME): Promise<IdbStore> {
   const db = await openDatabase(name);
   let changeCounter = Date.now() * 1000;
   const read = (stores: readonly string[]) => db.transaction(stores as string[], "readonly");

@@ -3,7 +3,7 @@
 import { createHash, X509Certificate } from "node:crypto";
 import { type Browser, chromium, type Page } from "playwright-core";
 
-export { buildWebIfNeeded } from "../build-if-stale.ts";
+export { buildWebIfNeeded, distOf } from "../build-if-stale.ts";
 
 export const WEB_DIR = new URL("../..", import.meta.url).pathname;
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -2,10 +2,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { guessSecondsInWorker } from "../account/account-client.ts";
 
-type Strength$ = typeof import("@cryptex/core/keys/password-strength.ts");
+type Strength$ = typeof import("@cryptex/core/password-strength.ts");
 let loading: Promise<Strength$> | undefined;
 const load = () => {
-  loading ??= import("@cryptex/core/keys/password-strength.ts");
+  loading ??= import("@cryptex/core/password-strength.ts");
   return loading;
 };
 

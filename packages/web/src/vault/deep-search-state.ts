@@ -1,7 +1,7 @@
 // Deep search in the page (opt-in): the encrypted deep index in IndexedDB, refreshed incrementally from the
 // open vault (only items whose revision changed are decrypted) and used by the search box.
 import { DeepIndex } from "@cryptex/core/vault/deep-search/deep-index.ts";
-import { deriveLocalKeys, type LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
+import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { deleteBlob, readBlob, writeBlob } from "./local-blobs.ts";
 import type { VaultSession } from "./vault-session.ts";
 
@@ -18,7 +18,7 @@ export class DeepSearchState {
 
   private constructor(session: VaultSession) {
     this.session = session;
-    this.keys = deriveLocalKeys(session.unlocked.accountKey, session.unlocked.keys.accountId);
+    this.keys = Promise.resolve(session.unlocked.local);
   }
 
   static of(session: VaultSession): DeepSearchState {

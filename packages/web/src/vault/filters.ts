@@ -1,10 +1,11 @@
-// List filters and search over the in-memory index (search needs no decryption). Search scores
-// like core's searchIndex (vault/search.ts) but is built for a keystroke a frame: each entry's lower-cased
-// text is prepared once (cached per entry object, which the index replaces on every change), ties keep the
-// list's title order (so no sort per keystroke), and typing that extends the query searches only the last
-// matches.
+// List filters and search as you type over the in-memory index (search needs no decryption). The query
+// language and the scores are core's (parseSearchQuery, textScore); this adds what a keystroke a frame
+// needs: ties keep the list's title order (no sort per keystroke), typing that extends the query searches
+// only the last matches, and entries' search text is prepared when the page is idle.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import { compareTitles } from "@cryptex/core/vault/compare-titles.ts";
+import { prepareEntryText, type SearchContext, textScore } from "@cryptex/core/vault/deep-search/deep-search.ts";
+import { parseSearchQuery } from "@cryptex/core/vault/deep-search/search-query.ts";
 import { isInFolder } from "@cryptex/core/vault/folders.ts";
 
 export type Filter =
@@ -33,62 +34,15 @@ export function matchesFilter(e: IndexEntry, f: Filter): boolean {
 }
 
 const byTitle = (a: IndexEntry, b: IndexEntry) => compareTitles(a.title, b.title);
-
-/** An entry's searchable text, lower-cased once. `joined` holds the other fields separated by "\n", which no
- * query word contains (words are split on white space), so one `includes` tests them all. */
-interface Prepared {
-  readonly title: string;
-  readonly others: readonly string[];
-  readonly joined: string;
-}
-const prepared = new WeakMap<IndexEntry, Prepared>();
-
-const hostOf = (url: string) => url.replace(/^[a-z]+:\/\//i, "").replace(/[/?#].*$/, "");
-
-function prepare(e: IndexEntry): Prepared {
-  let p = prepared.get(e);
-  if (!p) {
-    const others = [e.subtitle, ...e.urls.map(hostOf), ...e.tags].map((s) => s.toLowerCase());
-    p = { title: e.title.toLowerCase(), others, joined: others.join("\n") };
-    prepared.set(e, p);
-  }
-  return p;
-}
-
-function subsequence(needle: string, hay: string): boolean {
-  let i = 0;
-  for (let j = 0; j < hay.length && i < needle.length; j++) if (hay.charCodeAt(j) === needle.charCodeAt(i)) i++;
-  return i === needle.length;
-}
-
-/** core's wordScore over prepared text: exact title 100, title prefix 60, in title 40, in another field 30,
- * scattered in the title 10, scattered in another field 5. */
-function wordScore(word: string, p: Prepared): number {
-  if (p.title === word) return 100;
-  if (p.title.startsWith(word)) return 60;
-  if (p.title.includes(word)) return 40;
-  if (p.joined.includes(word)) return 30;
-  if (subsequence(word, p.title)) return 10;
-  for (const h of p.others) if (subsequence(word, h)) return 5;
-  return 0;
-}
+const NO_CONTEXT: SearchContext = {};
 
 /** Matches of `query` among `list` (in list order) and the same ranked: best score first, ties in list order. */
 function searchList(list: readonly IndexEntry[], query: string): { matched: IndexEntry[]; ranked: IndexEntry[] } {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const q = parseSearchQuery(query);
   const matched: IndexEntry[] = [];
   const scores: number[] = [];
   for (const e of list) {
-    const p = prepare(e);
-    let s = 0;
-    for (const w of words) {
-      const ws = wordScore(w, p);
-      if (ws === 0) {
-        s = 0;
-        break;
-      }
-      s += ws;
-    }
+    const s = textScore(e, q, NO_CONTEXT);
     if (s > 0) {
       matched.push(e);
       scores.push(s + (e.favorite ? 1 : 0));
@@ -174,7 +128,7 @@ export function prepareWhenIdle(entries: readonly IndexEntry[], signal: { stoppe
   const step = (deadline?: { timeRemaining(): number }) => {
     const until = performance.now() + 8;
     while (i < entries.length && !signal.stopped) {
-      prepare(entries[i++]!);
+      prepareEntryText(entries[i++]!);
       if ((i & 255) === 0 && (deadline ? deadline.timeRemaining() < 1 : performance.now() > until)) break;
     }
     if (i < entries.length && !signal.stopped) schedule();

@@ -4,7 +4,7 @@
 
 import type { ItemId } from "@cryptex/core";
 import { HealthCache } from "@cryptex/core/vault/health/health-cache.ts";
-import { deriveLocalKeys, type LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
+import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { type HealthReport, healthReport } from "@cryptex/core/vault/health/health-report.ts";
 import { DEFAULT_PWNED_ENDPOINT, parseEndpoint } from "@cryptex/core/vault/health/pwned-passwords.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
@@ -41,7 +41,7 @@ export class HealthState {
 
   private constructor(session: VaultSession) {
     this.session = session;
-    this.keys = deriveLocalKeys(session.unlocked.accountKey, session.unlocked.keys.accountId);
+    this.keys = Promise.resolve(session.unlocked.local);
   }
 
   static of(session: VaultSession): HealthState {

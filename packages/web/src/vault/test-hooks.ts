@@ -1,4 +1,4 @@
-// Hooks for benchmarks and end-to-end tests, present only when the page is opened with ?testhooks.
+// Hooks for benchmarks and end-to-end tests: only in the test build (dist-test/), and there only with ?testhooks.
 // They drive the real code paths (core encryption, the IndexedDB store); they expose no key material.
 import { encryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { toIndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";

@@ -1,16 +1,14 @@
 // The unlocked vault in the page (long-lived state): core's Vault (index in memory, items decrypted when
 // opened), sync with the server, the live channel, and a version counter the screens re-render on.
-import type { Unlocked } from "@cryptex/core/client/account.ts";
 import { type ApiClient, ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { isCryptexError } from "@cryptex/core/errors.ts";
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/keys/ids.ts";
+import type { ItemId } from "@cryptex/core/ids.ts";
 import { type ConflictNote, type RefusedItem, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
 import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
+import type { OpenKeys } from "../account/account-protocol.ts";
 import { deviceName } from "../account/device-name.ts";
-
-export type OpenKeys = Pick<Unlocked, "accountKey" | "keys">;
 
 export type SyncStatus = "idle" | "syncing" | "offline" | "error" | "signed-out";
 export interface SyncState {
@@ -21,7 +19,7 @@ export interface SyncState {
 
 export class VaultSession {
   readonly vault: Vault;
-  /** the Account Key and its derived keys; S is not kept (signed actions ask for the password again) */
+  /** keys derived from the Account Key, which stays in the account worker (signed actions ask for the password again) */
   readonly unlocked: OpenKeys;
   meta: VaultMeta;
   api: ApiClient;

@@ -37,14 +37,16 @@ export function matchesOperators(e: IndexEntry, q: SearchQuery, ctx: SearchConte
   return true;
 }
 
-/** An entry's list text, lower-cased once per entry object (the index replaces the object on every change). */
+/** An entry's list text, lower-cased once per entry object (the index replaces the object on every change).
+ * `joined` holds the other fields separated by "\n", which no query word contains, so one `includes` tests them all. */
 interface Prepared {
   readonly title: string;
   readonly others: readonly string[];
   readonly joined: string;
 }
 const prepared = new WeakMap<IndexEntry, Prepared>();
-function prepare(e: IndexEntry): Prepared {
+/** Prepares (and caches) an entry's list text; a list may warm the cache when idle so the first keystroke is fast. */
+export function prepareEntryText(e: IndexEntry): Prepared {
   let p = prepared.get(e);
   if (!p) {
     const others = [e.subtitle, ...e.urls.map(hostOf), ...e.tags].map((x) => x.toLowerCase());
@@ -73,7 +75,7 @@ function wordScore(w: string, p: Prepared, deep: string | undefined): number {
 
 /** The entry's score for the free text of `q` (0: no match). */
 export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): number {
-  const p = prepare(e);
+  const p = prepareEntryText(e);
   const deep = ctx.deep?.textOf(e.id);
   let s = 1;
   for (const w of q.words) {
