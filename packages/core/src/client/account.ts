@@ -310,14 +310,6 @@ export async function changePassword(
   return { eak, eakText, eakGeneration: generation, account };
 }
 
-/** Learns a password change made on another device: unwrap the server's newer EAK with the AK. */
-export async function adoptNewEak(keys: AccountKeys, account: AccountAnswer, knownGeneration: number): Promise<Eak | undefined> {
-  if (account.eakGeneration < knownGeneration)
-    throw new CryptexError("rollback", "the server offers an older account key wrapping than this device has seen");
-  if (account.eakGeneration === knownGeneration) return undefined;
-  return unwrapEak(keys, account.wrappedEak, account.eakGeneration);
-}
-
 /**
  * Account reset: the server wipes every item and takes a new Account Key, EAK, verifier and auth key.
  * Signed by the current key; `confirm` must be `RESET <email>`. Returns the new account.

@@ -22,3 +22,18 @@ export async function unwrapEak(keys: AccountKeys, wrapped: string, generation: 
   if (eak.header.accountId !== keys.accountId) throw new CryptexError("foreign_key", "EAK of another account");
   return eak;
 }
+
+/**
+ * Learns a password change made on another device: the server's newer wrapped EAK, unwrapped with the AK;
+ * undefined when the generation is the one known; `rollback` for an older one.
+ */
+export async function adoptNewEak(
+  keys: AccountKeys,
+  account: { readonly wrappedEak: string; readonly eakGeneration: number },
+  knownGeneration: number,
+): Promise<Eak | undefined> {
+  if (account.eakGeneration < knownGeneration)
+    throw new CryptexError("rollback", "the server offers an older account key wrapping than this device has seen");
+  if (account.eakGeneration === knownGeneration) return undefined;
+  return unwrapEak(keys, account.wrappedEak, account.eakGeneration);
+}

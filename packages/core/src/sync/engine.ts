@@ -3,13 +3,12 @@
 // it touches the vault; what fails is quarantined, never shown. Nothing a user saved is ever dropped:
 // conflicting edits are both kept (the other version becomes a conflict copy).
 
-import { adoptNewEak } from "../client/account.ts";
-import type { ApiClient } from "../client/api-client.ts";
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
 import { decryptItem, encryptItem } from "../formats/item-envelope.ts";
 import { titleTag } from "../formats/title-tag.ts";
 import { type IndexEntry, type IndexSegment, toIndexEntry, VaultIndex } from "../formats/vault-index.ts";
+import { adoptNewEak } from "../formats/wrapped-eak.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import type { ItemId } from "../keys/ids.ts";
 import { checkItemSize, type Item, LIMITS } from "../vault/item.ts";
@@ -23,6 +22,7 @@ import {
   type QuarantineEntry,
   type StoreBatch,
   type StoredItem,
+  type SyncServer,
   type VaultMeta,
   type VaultStore,
 } from "./ports.ts";
@@ -279,7 +279,7 @@ export class Vault {
   }
 
   /** Pull then push, until the server and this device agree. */
-  async sync(api: ApiClient, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
+  async sync(api: SyncServer, onProgress?: (p: SyncProgress) => void): Promise<SyncReport> {
     const meta = await this.requireMeta();
     const report: SyncReport = {
       pulled: 0,
@@ -331,7 +331,7 @@ export class Vault {
    * than one seen, and every item a manifest lists at a revision this device pulled past must be here,
    * at that version or a later one. Any failure stops the sync with a typed error (nothing is pushed).
    */
-  private async checkManifests(api: ApiClient): Promise<void> {
+  private async checkManifests(api: SyncServer): Promise<void> {
     const { manifests } = await api.manifests();
     const meta = await this.requireMeta();
     const seen: Record<string, number> = { ...(meta.manifestsSeen ?? {}) };
@@ -368,7 +368,7 @@ export class Vault {
   }
 
   /** Publishes this device's signed manifest (after it pushed): the state it holds, counter + 1. */
-  private async publishManifest(api: ApiClient): Promise<void> {
+  private async publishManifest(api: SyncServer): Promise<void> {
     const meta = await this.requireMeta();
     const entries = entriesOf(await this.itemStates());
     const counter = (meta.manifestsSeen?.[meta.deviceId] ?? 0) + 1;
@@ -391,7 +391,7 @@ export class Vault {
 
   /** `floor`: the cursor never moves below it (a re-pull of quarantined items starts lower); `retry`: ids re-judged. */
   private async pull(
-    api: ApiClient,
+    api: SyncServer,
     from: number,
     report: SyncReport,
     onProgress: ((p: SyncProgress) => void) | undefined,

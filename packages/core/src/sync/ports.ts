@@ -1,6 +1,7 @@
 // Ports of the client sync engine: the device-local store (SQLite in the CLI, IndexedDB in the browser,
 // a folder for folder sync). The engine does all crypto first, then hands the store one batch to apply
 // atomically, because an IndexedDB transaction cannot stay open across WebCrypto awaits.
+import type { ApiClient } from "../client/api-client.ts";
 import type { IndexSegment } from "../formats/vault-index.ts";
 import type { ItemId } from "../keys/ids.ts";
 
@@ -108,3 +109,9 @@ export interface VaultStore {
   write(batch: StoreBatch): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * What the sync engine needs of a server: the account answer (the wrapped EAK's generation), pull, push and
+ * the devices' manifests. The API client is one; a test or another driver implements just these five.
+ */
+export type SyncServer = Pick<ApiClient, "account" | "pull" | "push" | "manifests" | "putManifest">;

@@ -1,14 +1,14 @@
 // Sending this device's pending changes. Requests stay within the wire's bounds; a change the server refuses
 // on its own (too large, or invalid to it) is isolated by splitting the batch and reported, never dropped:
 // it stays pending here, and every other change is still sent.
-import { type ApiClient, ApiError } from "../client/api-client.ts";
+import { ApiError } from "../client/api-client.ts";
 import { b64uEncode } from "../encoding/base64.ts";
 import { CryptexError } from "../errors.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import type { ItemId } from "../keys/ids.ts";
 import type { WireItem } from "../wire/api.ts";
 import { LIMITS } from "../wire/limits.ts";
-import type { StoredItem, VaultStore } from "./ports.ts";
+import type { StoredItem, SyncServer, VaultStore } from "./ports.ts";
 import { encryptTombstone, openedRev, openItemOrTombstone } from "./tombstone.ts";
 
 /** A local change the server would not take (too large, or refused for it alone): kept here, pending. */
@@ -19,7 +19,7 @@ export interface RefusedItem {
 }
 
 export interface PushDeps {
-  readonly api: ApiClient;
+  readonly api: SyncServer;
   readonly store: VaultStore;
   readonly keys: AccountKeys;
   /** runs a store change under the engine's lock (local saves never interleave with it) */
@@ -100,7 +100,7 @@ export async function pushPending(
 async function pushParts(deps: PushDeps, batch: StoredItem[], refused: Map<ItemId, string>, tally: PushTally): Promise<"ok" | "conflict"> {
   const revs = new Map<ItemId, number>();
   for (const p of batch) if (p.data) revs.set(p.id, openedRev(await openItemOrTombstone(deps.keys, p.id, p.data)));
-  let result: Awaited<ReturnType<ApiClient["push"]>>;
+  let result: Awaited<ReturnType<SyncServer["push"]>>;
   try {
     // deletes travel as encrypted tombstones: to the server, a delete looks like any other write
     result = await deps.api.push(batch.map((p) => ({ id: p.id, baseRevision: p.revision, data: b64uEncode(p.data!) })));
