@@ -2,9 +2,9 @@
 // page lookups, and sync with the same engine and checks as every other client.
 
 import type { AccountKeys, IndexEntry, ItemId } from "@cryptex/core";
-import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
-import { CryptexError, isCryptexError } from "@cryptex/core/errors.ts";
+import { createApiClient } from "@cryptex/core/client/api-client.ts";
 import { type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
+import { SyncLoop, type SyncState } from "@cryptex/core/sync/sync-loop.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 import type { IdbStore } from "@cryptex/web/src/store/idb-store.ts";
 import { OriginMap } from "./origin-map.ts";
@@ -13,12 +13,21 @@ export class OpenVault {
   readonly vault: Vault;
   readonly store: IdbStore;
   private map: OriginMap | undefined;
-  syncNote = "Not synced yet";
-  private running: Promise<void> | undefined;
+  private readonly loop: SyncLoop;
 
   private constructor(vault: Vault, store: IdbStore) {
     this.vault = vault;
     this.store = store;
+    this.loop = new SyncLoop({
+      vault,
+      server: async () => {
+        const meta = await store.readMeta();
+        return meta?.sessionToken ? createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken }) : undefined;
+      },
+      onReport: () => {
+        this.map = undefined;
+      },
+    });
   }
 
   static async open(store: IdbStore, keys: AccountKeys): Promise<OpenVault> {
@@ -49,33 +58,44 @@ export class OpenVault {
     return result;
   }
 
-  /** One sync at a time; errors become a note for the popup, never an exception. */
+  /** One sync at a time (core's loop); errors become a note for the popup, never an exception. */
   sync(): Promise<void> {
-    this.running ??= this.syncOnce().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.loop.sync();
   }
 
-  private async syncOnce(): Promise<void> {
-    const meta = await this.store.readMeta();
-    if (!meta?.sessionToken) {
-      this.syncNote = "Signed out: sign in again to sync";
-      return;
-    }
-    try {
-      const api = createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken });
-      const report = await this.vault.sync(api);
-      this.map = undefined;
-      this.syncNote = report.conflicts.length ? `Synced · ${report.conflicts.length} conflict(s) kept as copies` : "Synced";
-    } catch (e) {
-      if (e instanceof ApiError && e.code === "network") this.syncNote = "Offline: changes are kept on this device";
-      else if (e instanceof ApiError && e.status === 401) this.syncNote = "This device was signed out. Changes are kept here.";
-      else if (isCryptexError(e, "rollback")) this.syncNote = "The server sent older data than this device has seen; nothing was changed.";
-      else if (isCryptexError(e, "foreign_key")) this.syncNote = "The server answered for another account; nothing was changed.";
-      // swapped, forged or unreadable data: the engine set it aside (quarantine) and kept this device's versions
-      else if (e instanceof CryptexError) this.syncNote = "The server sent data that failed its integrity check; nothing was changed.";
-      else this.syncNote = `Sync failed: ${e instanceof Error ? e.message.slice(0, 200) : "unknown error"}`;
-    }
+  get syncNote(): string {
+    return syncNote(this.loop.state);
+  }
+}
+
+/** The popup's words for each sync outcome. */
+function syncNote(s: SyncState): string {
+  switch (s.code) {
+    case "not_synced_yet":
+      return "Not synced yet";
+    case "syncing":
+      return "Syncing…";
+    case "synced":
+      return s.conflicts ? `Synced · ${s.conflicts} conflict(s) kept as copies` : "Synced";
+    case "network":
+      return "Offline: changes are kept on this device";
+    case "signed_out":
+    case "account_erased":
+      return "This device was signed out. Changes are kept here.";
+    case "key_rotated":
+      return "The Account Key was replaced on another device: sign in again with the new QR code.";
+    case "account_reset":
+      return "The account was reset on another device. Sign in again.";
+    case "rollback":
+      return "The server sent older data than this device has seen; nothing was changed.";
+    case "foreign_key":
+      return "The server answered for another account; nothing was changed.";
+    // swapped, forged or unreadable data: the engine set it aside (quarantine) and kept this device's versions
+    case "integrity":
+      return "The server sent data that failed its integrity check; nothing was changed.";
+    case "rotation_pending":
+      return "Replacing the Account Key was interrupted: finish it in the web app (nothing is lost).";
+    case "failed":
+      return `Sync failed: ${s.detail ?? "unknown error"}`;
   }
 }

@@ -1,20 +1,52 @@
 // The unlocked vault in the page (long-lived state): core's Vault (index in memory, items decrypted when
 // opened), sync with the server, the live channel, and a version counter the screens re-render on.
-import { type ApiClient, ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
-import { isCryptexError } from "@cryptex/core/errors.ts";
+import { type ApiClient, createApiClient } from "@cryptex/core/client/api-client.ts";
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/ids.ts";
-import { type ConflictNote, type RefusedItem, type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
+import { type ConflictNote, type RefusedItem, type SaveResult, type SyncReport, Vault } from "@cryptex/core/sync/engine.ts";
 import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
+import { type SyncState as LoopState, SyncLoop, type SyncStatus } from "@cryptex/core/sync/sync-loop.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 import type { OpenKeys } from "../account/account-protocol.ts";
 import { deviceName } from "../account/device-name.ts";
 
-export type SyncStatus = "idle" | "syncing" | "offline" | "error" | "signed-out";
+export type { SyncStatus };
 export interface SyncState {
   readonly status: SyncStatus;
   readonly message: string;
   readonly at: number;
+}
+
+/** The words the vault bar shows for each sync outcome. */
+export function syncMessage(s: LoopState): string {
+  switch (s.code) {
+    case "not_synced_yet":
+      return "Not synced yet";
+    case "syncing":
+      return "Syncing…";
+    case "synced":
+      return s.conflicts ? `Synced · ${s.conflicts} conflict(s) kept as copies` : "Synced";
+    case "network":
+      return "Offline: changes are kept on this device";
+    case "signed_out":
+      return "This device was signed out. Changes are kept here.";
+    case "key_rotated":
+      return "The Account Key was replaced on another device: sign in again with the new QR code.";
+    case "account_erased":
+      return "The account was reset or erased on another device. Your items are kept here: export them, then sign in again.";
+    case "account_reset":
+      return "The account was reset on another device. Sign out and sign in again.";
+    case "rollback":
+      return "The server sent older data than this device has seen; nothing was changed.";
+    case "foreign_key":
+      return "The server answered for another account; nothing was changed.";
+    case "integrity":
+      return "The server sent data that failed its integrity check; nothing was changed.";
+    case "rotation_pending":
+      return "Replacing the Account Key was interrupted: finish it in Settings (nothing is lost).";
+    case "failed":
+      return `Sync failed: ${s.detail ?? "unknown error"}`;
+  }
 }
 
 export class VaultSession {
@@ -24,7 +56,7 @@ export class VaultSession {
   meta: VaultMeta;
   api: ApiClient;
   version = 0;
-  syncState: SyncState = { status: "idle", message: "Not synced yet", at: 0 };
+  syncState: SyncState = { status: "idle", message: syncMessage({ status: "idle", code: "not_synced_yet", conflicts: 0, at: 0 }), at: 0 };
   conflicts: ConflictNote[] = [];
   quarantined: QuarantineEntry[] = [];
   /** local changes the last sync could not send (too large, or refused by the server): kept here, pending */
@@ -32,10 +64,7 @@ export class VaultSession {
   /** set when another device changed the password: the next unlock needs the new one */
   passwordChanged = false;
   private listeners = new Set<() => void>();
-  private running: Promise<void> | undefined;
-  private again = false;
-  private live: AbortController | undefined;
-  private closed = false;
+  private readonly loop: SyncLoop;
   /** the EAK generation of a password change made on this device: seeing it in sync is not "changed elsewhere" */
   private ownGeneration = -1;
 
@@ -44,6 +73,25 @@ export class VaultSession {
     this.unlocked = unlocked;
     this.meta = meta;
     this.api = createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken });
+    this.loop = new SyncLoop({
+      vault,
+      server: () => (this.api.token ? this.api : undefined),
+      rotationPending: () => this.meta.pendingEakText !== undefined,
+      onReport: (report) => this.took(report),
+      onState: (state) => {
+        this.syncState = { status: state.status, message: syncMessage(state), at: state.at };
+        this.emit();
+      },
+    });
+  }
+
+  /** What a sync brought: the device's meta, conflicts and quarantine to show, and a password changed elsewhere. */
+  private async took(report: SyncReport): Promise<void> {
+    this.meta = (await this.vault.store.readMeta()) ?? this.meta;
+    if (report.conflicts.length) this.conflicts = [...this.conflicts, ...report.conflicts];
+    if (report.quarantined.length) this.quarantined = [...this.quarantined, ...report.quarantined];
+    if (report.passwordChanged && this.meta.eakGeneration !== this.ownGeneration) this.passwordChanged = true;
+    this.refused = report.refused;
   }
 
   static async open(store: VaultStore, unlocked: OpenKeys, meta: VaultMeta): Promise<VaultSession> {
@@ -110,113 +158,28 @@ export class VaultSession {
     await this.vault.store.write({ meta: { sessionToken: token } });
     this.meta = (await this.vault.store.readMeta()) ?? this.meta;
     this.api = createApiClient({ baseUrl: this.meta.serverUrl, token });
-    this.setState("syncing", "Syncing…");
-    this.live?.abort();
-    this.live = undefined;
-    this.startLive();
-    await this.sync();
-  }
-
-  private setState(status: SyncStatus, message: string): void {
-    this.syncState = { status, message, at: Date.now() };
-    this.emit();
+    await this.loop.resume();
   }
 
   /** Sync now; a call during a running sync asks for one more round after it. */
   sync(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.syncOnce();
-        } while (this.again && !this.closed);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
-  }
-
-  private async syncOnce(): Promise<void> {
-    // signed out stays signed out until resume(): a sync with the dead token would flip the status through
-    // "Syncing…" and back, remounting the sign-in-again form under the person typing their password
-    if (this.syncState.status === "signed-out") return;
-    if (!this.api.token) return this.setState("signed-out", "Signed out: sign in again to sync");
-    if (this.meta.pendingEakText !== undefined)
-      return this.setState("error", "Replacing the Account Key was interrupted: finish it in Settings (nothing is lost).");
-    this.setState("syncing", "Syncing…");
-    try {
-      const report = await this.vault.sync(this.api);
-      this.meta = (await this.vault.store.readMeta()) ?? this.meta;
-      if (report.conflicts.length) this.conflicts = [...this.conflicts, ...report.conflicts];
-      if (report.quarantined.length) this.quarantined = [...this.quarantined, ...report.quarantined];
-      if (report.passwordChanged && this.meta.eakGeneration !== this.ownGeneration) this.passwordChanged = true;
-      this.refused = report.refused;
-      const note = report.conflicts.length ? ` · ${report.conflicts.length} conflict(s) kept as copies` : "";
-      this.setState("idle", `Synced${note}`);
-    } catch (e) {
-      if (e instanceof ApiError && e.code === "network") this.setState("offline", "Offline: changes are kept on this device");
-      else if (e instanceof ApiError && e.code === "account_reset")
-        this.setState(
-          "error",
-          "The account was reset or erased on another device. Your items are kept here: export them, then sign in again.",
-        );
-      else if (e instanceof ApiError && e.code === "key_rotated")
-        this.setState("signed-out", "The Account Key was replaced on another device: sign in again with the new QR code.");
-      else if (e instanceof ApiError && e.status === 401) this.setState("signed-out", "This device was signed out. Changes are kept here.");
-      else if (isCryptexError(e, "account_reset"))
-        this.setState("error", "The account was reset on another device. Sign out and sign in again.");
-      else if (isCryptexError(e, "rollback"))
-        this.setState("error", "The server sent older data than this device has seen; nothing was changed.");
-      else this.setState("error", `Sync failed: ${e instanceof Error ? e.message.slice(0, 200) : "unknown error"}`);
-    }
+    return this.loop.sync();
   }
 
   /** Starts syncing and the live channel (idempotent). Called after the list has been painted: the first
    * sync may read every stored item (manifest checks), which must not delay showing the vault. */
   startBackground(): void {
-    if (this.live || this.closed) return;
     this.startLive();
     void this.sync();
   }
 
   /** Listens to the server's live channel and syncs on each new revision; reconnects with back-off. */
   startLive(): void {
-    if (this.live || this.closed) return;
-    const ctl = new AbortController();
-    this.live = ctl;
-    void (async () => {
-      let delay = 1000;
-      while (!ctl.signal.aborted) {
-        try {
-          for await (const ev of this.api.events(ctl.signal)) {
-            delay = 1000;
-            if (ev.type === "revision" && ev.revision > this.meta.cursor) void this.sync();
-            if (ev.type === "account") void this.sync();
-          }
-        } catch (e) {
-          if (ctl.signal.aborted) return;
-          if (e instanceof ApiError && e.status === 401) {
-            this.setState("signed-out", "This device was signed out. Changes are kept here.");
-            return;
-          }
-        }
-        if (ctl.signal.aborted) return;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 30_000);
-        void this.sync();
-      }
-    })();
+    this.loop.startLive();
   }
 
   close(): void {
-    this.closed = true;
-    this.live?.abort();
+    this.loop.close();
     this.listeners.clear();
   }
 }
