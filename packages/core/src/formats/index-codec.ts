@@ -129,7 +129,9 @@ function buildRows(dv: DataView, text: string, nRows: number, lensAt: number): I
   const next = (): string => {
     const n = dv.getUint32(lenAt);
     lenAt += 4;
-    return text.slice(pos, (pos += n));
+    const s = text.slice(pos, pos + n);
+    pos += n;
+    return s;
   };
   const rows: IndexRow[] = new Array(nRows);
   for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
