@@ -87,7 +87,18 @@ export interface IndexSegmentView {
   readonly removed: readonly ItemId[];
   /** Builds the rows (fresh objects each call); cannot fail, the whole segment was checked on reading. */
   rows(): IndexRow[];
+  /**
+   * Builds only the rows whose searchable strings pass `test`; undefined when lower-casing the segment's text
+   * would move the strings (rare scripts), and the caller then builds every row.
+   */
+  rowsWhere(test: RowTextTest): IndexRow[] | undefined;
 }
+
+/**
+ * A cheap first sieve over a row's searchable strings, lower-cased: title, subtitle, urls, tags, string k being
+ * `lower.slice(at[k], at[k + 1])` for k < n — given as offsets so that no string is made for a row that fails.
+ */
+export type RowTextTest = (lower: string, at: readonly number[], n: number) => boolean;
 
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -120,12 +131,43 @@ export function readIndexSegment(bytes: Uint8Array): IndexSegmentView {
   if (total !== text.length) damaged();
   const removed: ItemId[] = [];
   for (let i = 0, o = HEAD + nRows * ROW; i < nRemoved; i++, o += 16) removed.push(bytesToUuid(bytes.subarray(o, o + 16)) as ItemId);
-  return { rowCount: nRows, removed, rows: () => buildRows(dv, text, nRows, lensAt) };
+  return {
+    rowCount: nRows,
+    removed,
+    rows: () => buildRows(dv, text, nRows, lensAt),
+    rowsWhere: (test) => buildRowsWhere(dv, text, nRows, lensAt, test),
+  };
 }
 
-function buildRows(dv: DataView, text: string, nRows: number, lensAt: number): IndexRow[] {
+function buildRowsWhere(dv: DataView, text: string, nRows: number, lensAt: number, test: RowTextTest): IndexRow[] | undefined {
+  const lower = text.toLowerCase();
+  // a length change would shift every span; final sigma lower-cases by context, which the blob's differs from a field's
+  if (lower.length !== text.length || text.includes("\u03a3")) return undefined;
+  const out: IndexRow[] = [];
+  const at: number[] = [];
   let lenAt = lensAt;
   let pos = 0;
+  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+    const flags = dv.getUint8(o + 1);
+    const searched = 2 + dv.getUint8(o + 2) + dv.getUint8(o + 3);
+    const count = 1 + searched + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+    let end = pos + dv.getUint32(lenAt); // after the id, which search does not look at
+    for (let k = 0; k < searched; k++) {
+      at[k] = end;
+      end += dv.getUint32(lenAt + 4 + k * 4);
+    }
+    at[searched] = end;
+    if (test(lower, at, searched)) out.push(buildRows(dv, text, 1, lenAt, pos, o)[0]!);
+    for (let k = searched + 1; k < count; k++) end += dv.getUint32(lenAt + k * 4);
+    lenAt += count * 4;
+    pos = end;
+  }
+  return out;
+}
+
+function buildRows(dv: DataView, text: string, nRows: number, lensAt: number, textAt = 0, rowAt = HEAD): IndexRow[] {
+  let lenAt = lensAt;
+  let pos = textAt;
   const next = (): string => {
     const n = dv.getUint32(lenAt);
     lenAt += 4;
@@ -134,7 +176,7 @@ function buildRows(dv: DataView, text: string, nRows: number, lensAt: number): I
     return s;
   };
   const rows: IndexRow[] = new Array(nRows);
-  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+  for (let i = 0, o = rowAt; i < nRows; i++, o += ROW) {
     const type = ITEM_TYPES[dv.getUint8(o)]!;
     const flags = dv.getUint8(o + 1);
     const id = next() as ItemId;

@@ -10,7 +10,7 @@ import type { ItemId } from "../keys/ids.ts";
 import { fieldValue, type Item } from "../vault/item.ts";
 import { aad } from "./aad.ts";
 import { openEnvelope, sealEnvelope } from "./envelope.ts";
-import { encodeIndexSegment, type IndexRow, type IndexSegmentView, readIndexSegment } from "./index-codec.ts";
+import { encodeIndexSegment, type IndexRow, type IndexSegmentView, type RowTextTest, readIndexSegment } from "./index-codec.ts";
 
 /** What the list and search need of an item (username/e-mail etc. as `subtitle`); encoded by index-codec.ts. */
 export type IndexEntry = IndexRow;
@@ -117,6 +117,32 @@ export class VaultIndex {
     this.#pending = [];
     this.#entries = entries;
     return entries;
+  }
+
+  /**
+   * A superset of the entries whose strings pass `test` (see RowTextTest), building only those when the entries
+   * were not built yet: a search over 100,000 entries then makes objects for its candidates alone. Order: the
+   * snapshot's, then entries changed since; the caller ranks them anyway.
+   */
+  entriesWhere(test: RowTextTest): IndexEntry[] {
+    const [snap, ...later] = this.#pending;
+    if (!snap) return [...this.entries.values()];
+    const latest = new Map<ItemId, IndexEntry | null>();
+    for (const view of later) {
+      for (const r of view.rows()) latest.set(r.id, r);
+      for (const id of view.removed) latest.set(id, null);
+    }
+    const fromSnap = snap.rowsWhere(test);
+    if (!fromSnap) return [...this.entries.values()];
+    const out = latest.size ? fromSnap.filter((r) => !latest.has(r.id)) : fromSnap;
+    for (const r of latest.values()) {
+      if (!r) continue;
+      const fields = [r.title, r.subtitle, ...r.urls, ...r.tags].map((x) => x.toLowerCase());
+      const at = [0];
+      for (const x of fields) at.push(at[at.length - 1]! + x.length);
+      if (test(fields.join(""), at, fields.length)) out.push(r);
+    }
+    return out;
   }
 
   get position(): { generation: number; nextSeq: number } {
