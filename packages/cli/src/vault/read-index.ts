@@ -1,7 +1,8 @@
 // The read path of get/list/search: one bulk decrypt of the index, one item decrypt at most.
 // The write path (engine Vault) is loaded only when the index must be rebuilt.
-import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
+
 import type { RowTextTest } from "@cryptex/core/formats/index-codec.ts";
+import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/keys/ids.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
