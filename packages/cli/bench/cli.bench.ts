@@ -82,19 +82,20 @@ async function cryptexVault(n: number): Promise<{ home: string; session: string 
 
 const v10k = await cryptexVault(10_000);
 const env10k = { CRYPTEX_HOME: v10k.home, CRYPTEX_SESSION: v10k.session };
-line(
-  "cryptex get site-7777 --field password (10k)",
-  timeProcess(node, [CLI_BIN, "get", "site-7777", "--field", "password"], { env: env10k }),
-  50,
-);
 line("cryptex search site-99 (10k)", timeProcess(node, [CLI_BIN, "search", "site-99"], { env: env10k }));
 line("cryptex list --json (10k)", timeProcess(node, [CLI_BIN, "list", "--json"], { env: env10k }));
 const v100k = await cryptexVault(100_000);
-line(
-  "cryptex search site-99 (100k)",
-  timeProcess(node, [CLI_BIN, "search", "site-99"], { env: { CRYPTEX_HOME: v100k.home, CRYPTEX_SESSION: v100k.session } }),
-  100,
-);
+const search100k = timeProcess(node, [CLI_BIN, "search", "site-99"], { env: { CRYPTEX_HOME: v100k.home, CRYPTEX_SESSION: v100k.session } });
+const floorAgain = timeProcess(node, ["-e", "0"]);
+line("cryptex search site-99 (100k)", search100k);
+{
+  // the floor measured again right after, so a busy spell of the shared machine shows as two different floors
+  const ratio = search100k / Math.max(floor, floorAgain);
+  const worst = search100k / Math.min(floor, floorAgain);
+  console.log(
+    `  search (100k) / node -e 0: ${ratio.toFixed(2)}× to ${worst.toFixed(2)}× (floors ${floor.toFixed(1)} and ${floorAgain.toFixed(1)} ms; target ≤ 4×: ${ratio <= 4 ? "met" : "NOT met"})`,
+  );
+}
 
 // ---- comparisons at 10,000 entries: pass (gpg) and keepassxc-cli (KDBX 4) ----
 // Each tool reads one entry's password in a fresh process, and the output is checked, so a failing tool cannot
@@ -166,6 +167,12 @@ if (ensure("pass", "pass") && ensure("gpg", "gnupg")) {
     }
     for (const f of files) rmSync(f);
     timeChecked("pass show site-7777 (10k)", "pass", ["show", "site-7777"], { env: genv });
+    const passMs = compared.find(([l]) => l.startsWith("pass show"))?.[1];
+    const getMs = compared.find(([l]) => l.startsWith("cryptex get --field password, session"))?.[1];
+    if (passMs && getMs)
+      console.log(
+        `  cryptex get with a session / pass show: ${(getMs / passMs).toFixed(2)}× (target ≤ 1.5×: ${getMs / passMs <= 1.5 ? "met" : "NOT met"})`,
+      );
     spawnSync("gpgconf", ["--kill", "gpg-agent"], { env: penv });
   }
 }

@@ -75,13 +75,16 @@ try {
     await page.getByLabel("Search").fill("");
     const best = (k: "excl" | "incl" | "open" | "kdf" | "index" | "paint") => Math.min(...runs.map((x) => x[k]));
     const rawMs = raw.decryptMs + raw.parseMs;
+    const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+    const openRatio = best("open") / rawMs;
+    const worstKey = Math.max(...times);
     rows.push(
       `${n.toLocaleString("en-US")} items (seeded in ${(seedMs / 1000).toFixed(1)} s; index ${(raw.bytes / 1e6).toFixed(1)} MB JSON)`,
       `  navigation → list, Argon2id excluded   ${fmt(best("excl"))}   (target < 300 ms at 100,000)`,
       `  navigation → list, Argon2id included   ${fmt(best("incl"))}   (Argon2id in the worker: ${fmt(best("kdf"))})`,
       `  unlock → list (read IndexedDB, decrypt index, render)  ${fmt(best("open"))}  (index open ${fmt(best("index"))}, first screen ${fmt(best("paint"))})`,
-      `  raw limit: AES-GCM decrypt ${fmt(raw.decryptMs)} + JSON.parse ${fmt(raw.parseMs)} = ${fmt(rawMs)}  → unlock→list is ${(best("open") / rawMs).toFixed(1)}× the raw limit`,
-      `  search keystroke → list rendered: median ${fmt(median(times))}, first ${fmt(times[0] ?? Number.NaN)}, max ${fmt(Math.max(...times))} over ${times.length} keys (target ≤ 16 ms at 10,000)`,
+      `  raw limit: AES-GCM decrypt ${fmt(raw.decryptMs)} + JSON.parse ${fmt(raw.parseMs)} = ${fmt(rawMs)}  → unlock→list is ${openRatio.toFixed(2)}× the raw limit${n === 100_000 ? ` (target ≤ 1.5×: ${verdict(openRatio <= 1.5)})` : ""}`,
+      `  search keystroke → list rendered: median ${fmt(median(times))}, first ${fmt(times[0] ?? Number.NaN)}, max ${fmt(worstKey)} over ${times.length} keys${n === 100_000 ? ` (target every key ≤ 16 ms: ${verdict(worstKey <= 16)})` : ""}`,
     );
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
