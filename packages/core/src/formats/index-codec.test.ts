@@ -23,8 +23,8 @@ test("index codec: a damaged segment is refused when read, before any row is bui
   const lensAt = 17 + rows.length * 16;
   const cases: Array<[string, (b: Uint8Array) => void]> = [
     ["unknown item type", (b) => (b[17] = 250)],
-    ["one more url than strings", (b) => (b[17 + 2] += 1)],
-    ["a string length off by one", (b) => (b[lensAt + 3] += 1)],
+    ["one more url than strings", (b) => (b[17 + 2] = b[17 + 2]! + 1)],
+    ["a string length off by one", (b) => (b[lensAt + 3] = b[lensAt + 3]! + 1)],
     ["invalid UTF-8 in the blob", (b) => (b[b.length - 1] = 0xff)],
     ["truncated", () => {}],
   ];
