@@ -95,10 +95,12 @@ export interface IndexSegmentView {
 }
 
 /**
- * A cheap first sieve over a row's searchable strings, lower-cased: title, subtitle, urls, tags, string k being
- * `lower.slice(at[k], at[k + 1])` for k < n — given as offsets so that no string is made for a row that fails.
+ * A cheap first sieve over a row's searchable strings: title, subtitle, urls, tags, string k being
+ * `text.slice(at[k], at[k + 1])` for k < n — given as offsets so that no string is made for a row that fails.
+ * `text` is lower-cased except for ASCII capitals, which the test folds itself (A–Z to a–z): an ASCII-only
+ * segment is then searched without lower-casing megabytes of text.
  */
-export type RowTextTest = (lower: string, at: readonly number[], n: number) => boolean;
+export type RowTextTest = (text: string, at: readonly number[], n: number) => boolean;
 
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -140,9 +142,11 @@ export function readIndexSegment(bytes: Uint8Array): IndexSegmentView {
 }
 
 function buildRowsWhere(dv: DataView, text: string, nRows: number, lensAt: number, test: RowTextTest): IndexRow[] | undefined {
-  const lower = text.toLowerCase();
-  // a length change would shift every span; final sigma lower-cases by context, which the blob's differs from a field's
-  if (lower.length !== text.length || text.includes("\u03a3")) return undefined;
+  // all ASCII when every UTF-8 byte made one character; otherwise lower-case it, unless that would move the spans
+  // (a length change) or lower-case differently from one field alone (final sigma depends on the next letter)
+  const ascii = text.length === dv.getUint32(13);
+  const lower = ascii ? text : text.toLowerCase();
+  if (!ascii && (lower.length !== text.length || text.includes("\u03a3"))) return undefined;
   const out: IndexRow[] = [];
   const at: number[] = [];
   let lenAt = lensAt;

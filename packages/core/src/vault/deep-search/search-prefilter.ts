@@ -4,9 +4,18 @@
 import type { RowTextTest } from "../../formats/index-codec.ts";
 import type { SearchQuery } from "./search-query.ts";
 
+/** In-order subsequence of `hay[start, end)`, folding ASCII capitals (see RowTextTest); `needle` is lower-case. */
 function subsequenceIn(needle: string, hay: string, start: number, end: number): boolean {
   let i = 0;
-  for (let j = start; j < end && i < needle.length; j++) if (hay.charCodeAt(j) === needle.charCodeAt(i)) i++;
+  let want = needle.charCodeAt(0);
+  for (let j = start; j < end; j++) {
+    let c = hay.charCodeAt(j);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c === want) {
+      if (++i === needle.length) return true;
+      want = needle.charCodeAt(i);
+    }
+  }
   return i === needle.length;
 }
 
