@@ -18,14 +18,32 @@ const ms = (t0: number) => performance.now() - t0;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const f = (x: number, d = 1) => x.toFixed(d);
 
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const met = (ratio: number, target: number) => `${f(ratio, 2)}x (target <= ${target}x: ${ratio <= target ? "met" : "NOT met"})`;
+
+// A collection before each run, so one run's garbage is not charged to the next (runs allocate ~50 MB).
 async function timeIt(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
+    gc();
     const t0 = performance.now();
     await fn();
     xs.push(ms(t0));
   }
   return median(xs);
+}
+
+// Runs `fns` in turn, `runs` rounds, so a busy spell of the shared machine hits each alike; best and median of each.
+async function interleaved(runs: number, fns: Array<() => Promise<unknown> | unknown>): Promise<Array<{ best: number; median: number }>> {
+  const xs: number[][] = fns.map(() => []);
+  for (let r = 0; r < runs; r++)
+    for (let i = 0; i < fns.length; i++) {
+      gc();
+      const t0 = performance.now();
+      await fns[i]!();
+      xs[i]!.push(ms(t0));
+    }
+  return xs.map((x) => ({ best: Math.min(...x), median: median(x) }));
 }
 
 // ---- 1. Argon2id unlock ----
@@ -100,7 +118,6 @@ for (let i = 0; i < M; i++) {
   index.entries.set(it.id, toIndexEntry(it));
 }
 const snap = await index.snapshot(keys);
-const openMs = await timeIt(5, () => VaultIndex.open(keys, [snap]));
 const bytes = snap.bytes.length;
 const plain = JSON.stringify(
   [...index.entries.values()].map((e) => [e.id, e.type, e.title, e.subtitle, e.urls, e.tags, 0, e.updatedAt, e.rev]),
@@ -111,11 +128,16 @@ const sealedIndex = (() => {
   const ct = Buffer.concat([c.update(new Uint8Array(bytes - 29)), c.final()]);
   return { ct, tag: c.getAuthTag() };
 })();
-const rawDecrypt = await timeIt(5, () => {
-  const d = createDecipheriv("aes-256-gcm", rawKey, iv);
-  d.setAuthTag(sealedIndex.tag);
-  return Buffer.concat([d.update(sealedIndex.ct), d.final()]);
-});
+const [rawIdx, openIdx, builtIdx] = await interleaved(21, [
+  () => {
+    const d = createDecipheriv("aes-256-gcm", rawKey, iv);
+    d.setAuthTag(sealedIndex.tag);
+    return Buffer.concat([d.update(sealedIndex.ct), d.final()]);
+  },
+  () => VaultIndex.open(keys, [snap]),
+  async () => (await VaultIndex.open(keys, [snap])).entries.size,
+]);
+const openMs = openIdx!.median;
 const jsonPlain = Buffer.from(plain);
 const c2 = createCipheriv("aes-256-gcm", rawKey, iv);
 const jsonCt = Buffer.concat([c2.update(jsonPlain), c2.final()]);
@@ -125,8 +147,15 @@ const jsonOpen = await timeIt(5, () => {
   d.setAuthTag(jsonTag);
   JSON.parse(Buffer.concat([d.update(jsonCt), d.final()]).toString("utf8"));
 });
-console.log(`\nopen index of ${M} items (${f(bytes / 1e6, 1)} MB, one ciphertext):   ${f(openMs)} ms (median of 5; target < 150 ms)`);
-console.log(`  raw limit: node:crypto AES-GCM decrypt of the same bytes: ${f(rawDecrypt)} ms  -> ratio ${f(openMs / rawDecrypt, 2)}x`);
+const range = (x: { best: number; median: number }) => `${f(x.best)} ms best, ${f(x.median)} ms median`;
+console.log(`\nopen index of ${M} items (${f(bytes / 1e6, 1)} MB, one ciphertext), checked, rows not built: ${range(openIdx!)} (21 runs)`);
+console.log(`  raw limit: node:crypto AES-GCM decrypt of the same bytes: ${range(rawIdx!)}`);
+console.log(
+  `  -> ratio, best to best: ${met(openIdx!.best / rawIdx!.best, 2)}; median to median: ${f(openIdx!.median / rawIdx!.median, 2)}x`,
+);
+console.log(
+  `  open + build all ${M} entry objects (what a full list needs): ${range(builtIdx!)} -> ${f(builtIdx!.best / rawIdx!.best, 2)}x best to best`,
+);
 console.log(`  the same rows as JSON (${f(jsonPlain.length / 1e6, 1)} MB), native decrypt + JSON.parse: ${f(jsonOpen)} ms`);
 const perItem = items.slice(0, N);
 t0 = performance.now();

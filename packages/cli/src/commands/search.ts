@@ -2,13 +2,14 @@
 // is:favorite is:weak "phrase"); --deep also searches notes and custom fields through the device's deep index.
 import type { DeepIndex } from "@cryptex/core/vault/deep-search/deep-index.ts";
 import { searchEntries } from "@cryptex/core/vault/deep-search/deep-search.ts";
+import { searchPrefilter } from "@cryptex/core/vault/deep-search/search-prefilter.ts";
 import { parseSearchQuery } from "@cryptex/core/vault/deep-search/search-query.ts";
 import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { CliError } from "../errors/cli-error.ts";
 import { entriesText, entryJson, type Marks, mayBeConflictCopy } from "../io/render.ts";
 import type { CommandRun } from "../program/spec.ts";
 import { loadDeepIndex, removeDeepIndex, saveDeepIndex } from "../vault/local-caches.ts";
-import { readEntries, readItem } from "../vault/read-index.ts";
+import { readEntries, readEntriesWhere, readItem } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
@@ -21,8 +22,9 @@ export const run: CommandRun = async (ctx, args) => {
   const query = parseSearchQuery(args.positionals[0]!);
   const v = await unlockVault(ctx);
   try {
-    const all = await readEntries(v);
-    const live = all.filter((e) => !e.trashed);
+    // without --deep, only the entries that may match are built (all of them in the rare fallback)
+    const candidates = await readEntriesWhere(v, searchPrefilter(query, { deep: args.values.deep === true }));
+    const live = candidates.filter((e) => !e.trashed);
     let deep: DeepIndex | undefined;
     if (args.values.deep === true) {
       const keys = await deriveLocalKeys(v.accountKey, v.accountId);
@@ -37,7 +39,7 @@ export const run: CommandRun = async (ctx, args) => {
     }
     const found = searchEntries(live, query, { deep, weak }, 100);
     const marks: Marks = found.some(mayBeConflictCopy)
-      ? await (await import("../vault/conflict-marks.ts")).conflictMarks(v, found, all)
+      ? await (await import("../vault/conflict-marks.ts")).conflictMarks(v, found, await readEntries(v))
       : new Map();
     ctx.out(ctx.json ? JSON.stringify(found.map((e) => entryJson(e, marks))) : entriesText(found, marks));
   } finally {

@@ -1,5 +1,7 @@
 // The read path of get/list/search: one bulk decrypt of the index, one item decrypt at most.
 // The write path (engine Vault) is loaded only when the index must be rebuilt.
+
+import type { RowTextTest } from "@cryptex/core/formats/index-codec.ts";
 import { decryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/ids.ts";
@@ -8,10 +10,16 @@ import { CliError } from "../errors/cli-error.ts";
 import type { UnlockedVault } from "./unlock.ts";
 
 export async function readEntries(v: UnlockedVault): Promise<IndexEntry[]> {
+  return readEntriesWhere(v, undefined);
+}
+
+/** The entries that may pass `test` (all of them without one): a search builds objects for its candidates only. */
+export async function readEntriesWhere(v: UnlockedVault, test: RowTextTest | undefined): Promise<IndexEntry[]> {
   const segments = await v.store.readIndex();
   if (segments.length > 0) {
     try {
-      return [...(await VaultIndex.open(v.keys, segments)).entries.values()];
+      const index = await VaultIndex.open(v.keys, segments);
+      return test ? index.entriesWhere(test) : [...index.entries.values()];
     } catch {
       // damaged or foreign index: rebuilt from the items below
     }

@@ -80,14 +80,40 @@ export function encodeIndexSegment(rows: readonly IndexRow[], removed: readonly 
   return out;
 }
 
-export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; removed: ItemId[] } {
+/** A checked segment whose rows are built only when asked for: opening 100,000 rows then costs the decrypt,
+ * one text decode and one pass over the length table, and no per-row objects (issue 17). */
+export interface IndexSegmentView {
+  readonly rowCount: number;
+  readonly removed: readonly ItemId[];
+  /** Builds the rows (fresh objects each call); cannot fail, the whole segment was checked on reading. */
+  rows(): IndexRow[];
+  /**
+   * Builds only the rows whose searchable strings pass `test`; undefined when lower-casing the segment's text
+   * would move the strings (rare scripts), and the caller then builds every row.
+   */
+  rowsWhere(test: RowTextTest): IndexRow[] | undefined;
+}
+
+/**
+ * A cheap first sieve over a row's searchable strings: title, subtitle, urls, tags, string k being
+ * `text.slice(at[k], at[k + 1])` for k < n — given as offsets so that no string is made for a row that fails.
+ * `text` is lower-cased except for ASCII capitals, which the test folds itself (A–Z to a–z): an ASCII-only
+ * segment is then searched without lower-casing megabytes of text.
+ */
+export type RowTextTest = (text: string, at: readonly number[], n: number) => boolean;
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** Checks a segment's structure completely (counts, types, string lengths, UTF-8) without building its rows. */
+export function readIndexSegment(bytes: Uint8Array): IndexSegmentView {
   if (bytes.length < HEAD || bytes[0] !== FORMAT) throw new CryptexError("unsupported_format", "unsupported vault index format");
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nRows = dv.getUint32(1);
   const nRemoved = dv.getUint32(5);
   const nStrings = dv.getUint32(9);
   const blobLen = dv.getUint32(13);
-  const blobAt = HEAD + nRows * ROW + nRemoved * 16 + nStrings * 4;
+  const lensAt = HEAD + nRows * ROW + nRemoved * 16;
+  const blobAt = lensAt + nStrings * 4;
   if (blobAt + blobLen !== bytes.length) damaged();
   let text: string;
   try {
@@ -95,11 +121,58 @@ export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; remov
   } catch {
     damaged();
   }
-  let lenAt = HEAD + nRows * ROW + nRemoved * 16;
+  let wanted = 0;
+  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+    if (bytes[o]! >= ITEM_TYPES.length) damaged();
+    const flags = bytes[o + 1]!;
+    wanted += 3 + bytes[o + 2]! + bytes[o + 3]! + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+  }
+  if (wanted !== nStrings) damaged();
+  let total = 0;
+  for (let i = 0, o = lensAt; i < nStrings; i++, o += 4) total += dv.getUint32(o);
+  if (total !== text.length) damaged();
+  const removed: ItemId[] = [];
+  for (let i = 0, o = HEAD + nRows * ROW; i < nRemoved; i++, o += 16) removed.push(bytesToUuid(bytes.subarray(o, o + 16)) as ItemId);
+  return {
+    rowCount: nRows,
+    removed,
+    rows: () => buildRows(dv, text, nRows, lensAt),
+    rowsWhere: (test) => buildRowsWhere(dv, text, nRows, lensAt, test),
+  };
+}
+
+function buildRowsWhere(dv: DataView, text: string, nRows: number, lensAt: number, test: RowTextTest): IndexRow[] | undefined {
+  // all ASCII when every UTF-8 byte made one character; otherwise lower-case it, unless that would move the spans
+  // (a length change) or lower-case differently from one field alone (final sigma depends on the next letter)
+  const ascii = text.length === dv.getUint32(13);
+  const lower = ascii ? text : text.toLowerCase();
+  if (!ascii && (lower.length !== text.length || text.includes("\u03a3"))) return undefined;
+  const out: IndexRow[] = [];
+  const at: number[] = [];
+  let lenAt = lensAt;
   let pos = 0;
-  let taken = 0;
+  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+    const flags = dv.getUint8(o + 1);
+    const searched = 2 + dv.getUint8(o + 2) + dv.getUint8(o + 3);
+    const count = 1 + searched + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+    let end = pos + dv.getUint32(lenAt); // after the id, which search does not look at
+    for (let k = 0; k < searched; k++) {
+      at[k] = end;
+      end += dv.getUint32(lenAt + 4 + k * 4);
+    }
+    at[searched] = end;
+    if (test(lower, at, searched)) out.push(buildRows(dv, text, 1, lenAt, pos, o)[0]!);
+    for (let k = searched + 1; k < count; k++) end += dv.getUint32(lenAt + k * 4);
+    lenAt += count * 4;
+    pos = end;
+  }
+  return out;
+}
+
+function buildRows(dv: DataView, text: string, nRows: number, lensAt: number, textAt = 0, rowAt = HEAD): IndexRow[] {
+  let lenAt = lensAt;
+  let pos = textAt;
   const next = (): string => {
-    if (taken++ >= nStrings) damaged();
     const n = dv.getUint32(lenAt);
     lenAt += 4;
     const s = text.slice(pos, pos + n);
@@ -107,20 +180,19 @@ export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; remov
     return s;
   };
   const rows: IndexRow[] = new Array(nRows);
-  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
-    const type = ITEM_TYPES[bytes[o]!];
-    if (!type) damaged();
-    const flags = bytes[o + 1]!;
+  for (let i = 0, o = rowAt; i < nRows; i++, o += ROW) {
+    const type = ITEM_TYPES[dv.getUint8(o)]!;
+    const flags = dv.getUint8(o + 1);
     const id = next() as ItemId;
     const title = next();
     const subtitle = next();
-    const urls: string[] = [];
-    for (let u = bytes[o + 2]!; u > 0; u--) urls.push(next());
-    const tags: string[] = [];
-    for (let t = bytes[o + 3]!; t > 0; t--) tags.push(next());
-    const conflictOf = flags & 4 ? (next() as ItemId) : undefined;
-    const folder = flags & 8 ? next() : undefined;
-    rows[i] = {
+    let nu = dv.getUint8(o + 2);
+    let urls = NONE;
+    if (nu > 0) for (urls = []; nu > 0; nu--) (urls as string[]).push(next());
+    let nt = dv.getUint8(o + 3);
+    let tags = NONE;
+    if (nt > 0) for (tags = []; nt > 0; nt--) (tags as string[]).push(next());
+    const row: { -readonly [K in keyof IndexRow]: IndexRow[K] } = {
       id,
       type,
       title,
@@ -131,12 +203,15 @@ export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; remov
       trashed: (flags & 2) !== 0,
       rev: dv.getUint32(o + 4),
       updatedAt: dv.getFloat64(o + 8),
-      ...(conflictOf ? { conflictOf } : {}),
-      ...(folder ? { folder } : {}),
     };
+    if (flags & 4) row.conflictOf = next() as ItemId;
+    if (flags & 8) row.folder = next();
+    rows[i] = row;
   }
-  if (taken !== nStrings || pos !== text.length) damaged();
-  const removed: ItemId[] = [];
-  for (let i = 0, o = HEAD + nRows * ROW; i < nRemoved; i++, o += 16) removed.push(bytesToUuid(bytes.subarray(o, o + 16)) as ItemId);
-  return { rows, removed };
+  return rows;
+}
+
+export function decodeIndexSegment(bytes: Uint8Array): { rows: IndexRow[]; removed: ItemId[] } {
+  const view = readIndexSegment(bytes);
+  return { rows: view.rows(), removed: [...view.removed] };
 }

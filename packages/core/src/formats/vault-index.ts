@@ -10,7 +10,7 @@ import type { ItemId } from "../keys/ids.ts";
 import { fieldValue, type Item } from "../vault/item.ts";
 import { aad } from "./aad.ts";
 import { openEnvelope, sealEnvelope } from "./envelope.ts";
-import { decodeIndexSegment, encodeIndexSegment, type IndexRow } from "./index-codec.ts";
+import { encodeIndexSegment, type IndexRow, type IndexSegmentView, type RowTextTest, readIndexSegment } from "./index-codec.ts";
 
 /** What the list and search need of an item (username/e-mail etc. as `subtitle`); encoded by index-codec.ts. */
 export type IndexEntry = IndexRow;
@@ -61,16 +61,25 @@ async function sealSegment(
   return { generation, seq, bytes: await sealEnvelope(keys.index, encodeIndexSegment(rows, removed), segmentAad(keys, generation, seq)) };
 }
 
-/** The in-memory index with its log position; `upsert`/`remove` return the delta segment to persist. */
+/** The in-memory index with its log position; `upsert`/`remove` return the delta segment to persist.
+ * Opening checks every segment but builds the entry map only on first use of `entries` (issue 17). */
 export class VaultIndex {
-  readonly entries: Map<ItemId, IndexEntry>;
+  #entries: Map<ItemId, IndexEntry> | undefined;
+  #pending: readonly IndexSegmentView[];
   private generation: number;
   private nextSeq: number;
   private snapshotBytes: number;
   private deltaBytes: number;
 
-  private constructor(entries: Map<ItemId, IndexEntry>, generation: number, nextSeq: number, snapshotBytes: number, deltaBytes: number) {
-    this.entries = entries;
+  private constructor(
+    pending: readonly IndexSegmentView[],
+    generation: number,
+    nextSeq: number,
+    snapshotBytes: number,
+    deltaBytes: number,
+  ) {
+    this.#entries = pending.length ? undefined : new Map();
+    this.#pending = pending;
     this.generation = generation;
     this.nextSeq = nextSeq;
     this.snapshotBytes = snapshotBytes;
@@ -78,7 +87,7 @@ export class VaultIndex {
   }
 
   static empty(): VaultIndex {
-    return new VaultIndex(new Map(), -1, 0, 0, 0);
+    return new VaultIndex([], -1, 0, 0, 0);
   }
 
   /** Opens a stored log; the segments must be one generation, seq 0..n without gaps. */
@@ -86,17 +95,54 @@ export class VaultIndex {
     if (segments.length === 0) return VaultIndex.empty();
     const sorted = [...segments].sort((a, b) => a.seq - b.seq);
     const generation = sorted[0]!.generation;
-    const entries = new Map<ItemId, IndexEntry>();
+    const views: IndexSegmentView[] = [];
     let deltaBytes = 0;
     for (let i = 0; i < sorted.length; i++) {
       const s = sorted[i]!;
       if (s.generation !== generation || s.seq !== i) throw new CryptexError("tampered", "vault index segments are out of order");
-      const { rows, removed } = decodeIndexSegment(await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq)));
+      views.push(readIndexSegment(await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq))));
       if (i > 0) deltaBytes += s.bytes.length;
-      for (const r of rows) entries.set(r.id, r);
-      for (const id of removed) entries.delete(id);
     }
-    return new VaultIndex(entries, generation, sorted.length, sorted[0]!.bytes.length, deltaBytes);
+    return new VaultIndex(views, generation, sorted.length, sorted[0]!.bytes.length, deltaBytes);
+  }
+
+  /** Every entry by id, built from the opened segments the first time it is asked for. */
+  get entries(): Map<ItemId, IndexEntry> {
+    if (this.#entries) return this.#entries;
+    const entries = new Map<ItemId, IndexEntry>();
+    for (const view of this.#pending) {
+      for (const r of view.rows()) entries.set(r.id, r);
+      for (const id of view.removed) entries.delete(id);
+    }
+    this.#pending = [];
+    this.#entries = entries;
+    return entries;
+  }
+
+  /**
+   * A superset of the entries whose strings pass `test` (see RowTextTest), building only those when the entries
+   * were not built yet: a search over 100,000 entries then makes objects for its candidates alone. Order: the
+   * snapshot's, then entries changed since; the caller ranks them anyway.
+   */
+  entriesWhere(test: RowTextTest): IndexEntry[] {
+    const [snap, ...later] = this.#pending;
+    if (!snap) return [...this.entries.values()];
+    const latest = new Map<ItemId, IndexEntry | null>();
+    for (const view of later) {
+      for (const r of view.rows()) latest.set(r.id, r);
+      for (const id of view.removed) latest.set(id, null);
+    }
+    const fromSnap = snap.rowsWhere(test);
+    if (!fromSnap) return [...this.entries.values()];
+    const out = latest.size ? fromSnap.filter((r) => !latest.has(r.id)) : fromSnap;
+    for (const r of latest.values()) {
+      if (!r) continue;
+      const fields = [r.title, r.subtitle, ...r.urls, ...r.tags].map((x) => x.toLowerCase());
+      const at = [0];
+      for (const x of fields) at.push(at[at.length - 1]! + x.length);
+      if (test(fields.join(""), at, fields.length)) out.push(r);
+    }
+    return out;
   }
 
   get position(): { generation: number; nextSeq: number } {

@@ -118,12 +118,27 @@ export function searchEntries(
   }
   const out: IndexEntry[] = [];
   for (const key of [...buckets.keys()].sort((a, b) => b - a)) {
-    const b = buckets.get(key)!;
-    if (!opts.titleOrdered) b.sort((x, y) => compareTitles(x.title, y.title));
-    for (const e of b) {
-      if (out.length >= limit) return out;
-      out.push(e);
-    }
+    const room = limit - out.length;
+    if (room <= 0) break;
+    let b = buckets.get(key)!;
+    if (!opts.titleOrdered) b = b.length > room ? firstByTitle(b, room) : b.sort((x, y) => compareTitles(x.title, y.title));
+    for (let i = 0; i < b.length && i < room; i++) out.push(b[i]!);
   }
   return out;
+}
+
+/**
+ * The first `k` of `list` in title order (ties in list order), as a stable sort would give them, comparing most
+ * entries once against the current k-th instead of sorting all: a one-shot search of 100,000 entries shows 100.
+ */
+function firstByTitle(list: readonly IndexEntry[], k: number): IndexEntry[] {
+  const top: IndexEntry[] = [];
+  for (const e of list) {
+    if (top.length === k && compareTitles(e.title, top[k - 1]!.title) >= 0) continue;
+    let i = top.length;
+    while (i > 0 && compareTitles(e.title, top[i - 1]!.title) < 0) i--;
+    top.splice(i, 0, e);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
