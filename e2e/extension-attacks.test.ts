@@ -4,9 +4,10 @@
 // or forged manifests, another account's answers and a forged new EAK: the extension's worker refuses each,
 // says so in its sync note, never shows the tampered value, pushes nothing back, and keeps its data.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, before, beforeEach, test } from "node:test";
 import { b64uEncode } from "@cryptex/core/encoding/base64.ts";
 import type { ItemId } from "@cryptex/core/ids.ts";
 import { createItem, editItem, type Item } from "@cryptex/core/vault/item.ts";
@@ -89,7 +90,7 @@ async function noPush<T>(attack: () => Promise<T>): Promise<T> {
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  const dir = await buildExtension();
+  const dir = await buildExtension(mkdtempSync(join(tmpdir(), "cryptex-ext-build-")));
   world = await startWorld();
   a = await world.signUpDevice("laptop");
   other = await world.signUpDevice("intruder");
@@ -99,6 +100,11 @@ before(async () => {
   ctl = await ext.context.newPage();
   await ctl.goto(`chrome-extension://${ext.id}/popup.html?tab=-1`);
   await value({ type: "signIn", serverUrl: world.proxy.url, email: a.email, password: a.password, eakText: a.account.eakText });
+});
+
+// a test that fails mid-attack must not leave the next one facing a lying server
+beforeEach(() => {
+  if (world) honest();
 });
 
 after(async () => {

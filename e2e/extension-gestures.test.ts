@@ -16,7 +16,8 @@
 // Each of these fails if main.ts stops registering its listener.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createItem, fieldValue } from "@cryptex/core/vault/item.ts";
@@ -87,7 +88,7 @@ async function sameSite(p: Page, title: string, on: boolean): Promise<void> {
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  const dir = await buildExtension();
+  const dir = await buildExtension(mkdtempSync(join(tmpdir(), "cryptex-ext-build-")));
   world = await startWorld();
   laptop = await world.signUpDevice("laptop");
   sites = await startTestSites(HOSTS);

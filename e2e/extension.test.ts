@@ -2,7 +2,8 @@
 // test sites on several host names. Sign in as a new device, sync, fill on the right site; every attack page
 // is refused; save-login after a real submit; the session survives a worker restart; auto-lock by alarm.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createItem } from "@cryptex/core/vault/item.ts";
@@ -51,7 +52,7 @@ const values = (p: Page = page) => p.evaluate(() => [...document.querySelectorAl
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  const dir = await buildExtension();
+  const dir = await buildExtension(mkdtempSync(join(tmpdir(), "cryptex-ext-build-")));
   world = await startWorld();
   laptop = await world.signUpDevice("laptop");
   sites = await startTestSites(HOSTS);

@@ -37,10 +37,25 @@ export async function launchWithExtension(dir: string, certs: readonly string[],
   });
   /** the live worker; a stopped one is replaced by the next event that wakes it */
   const worker = async (): Promise<Worker> => {
-    for (const sw of [...context.serviceWorkers()].reverse()) if (await sw.evaluate(() => true).catch(() => false)) return sw;
-    return context.waitForEvent("serviceworker");
+    // listening before looking: a worker that starts while the list is checked is not missed (a loaded
+    // machine showed that gap as a 30 s timeout)
+    const next = context.waitForEvent("serviceworker", { timeout: 60_000 });
+    for (const sw of [...context.serviceWorkers()].reverse())
+      if (await sw.evaluate(() => true).catch(() => false)) {
+        next.catch(() => undefined);
+        return sw;
+      }
+    return next;
   };
-  const id = new URL((await worker()).url()).host;
+  let id: string;
+  try {
+    id = new URL((await worker()).url()).host;
+  } catch (e) {
+    // a browser left running would keep the test process alive until its timeout
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
   let helper: Page | undefined;
   /** asked from an extension page, which works whether or not the worker is running */
   const tabIdOf = async (page: Page): Promise<number> => {

@@ -6,7 +6,6 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "dist", "chromium");
 const common = {
   bundle: true,
   target: "chrome120",
@@ -15,8 +14,11 @@ const common = {
   logLevel: "warning",
 } as const;
 
-export async function buildExtension(): Promise<string> {
-  rmSync(join(here, "dist"), { recursive: true, force: true });
+/** Builds into `dist` (the package's own by default; tests give each file a folder of its own, so one file's
+ * build never rewrites the files another file's browser is loading). Returns the Chromium folder. */
+export async function buildExtension(dist = join(here, "dist")): Promise<string> {
+  const out = join(dist, "chromium");
+  rmSync(dist, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({ ...common, entryPoints: { background: join(here, "src/background/main.ts") }, outdir: out, format: "esm" });
   await build({ ...common, entryPoints: { content: join(here, "src/content/main.ts") }, outdir: out, format: "iife" });
@@ -34,7 +36,7 @@ export async function buildExtension(): Promise<string> {
   cpSync(join(here, "src/popup/popup.css"), join(out, "popup.css"));
   const manifest = JSON.parse(readFileSync(join(here, "manifest.json"), "utf8"));
   writeFileSync(join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  const firefox = join(here, "dist", "firefox");
+  const firefox = join(dist, "firefox");
   cpSync(out, firefox, { recursive: true });
   const { service_worker: _sw, ...bg } = manifest.background;
   const ff = {
