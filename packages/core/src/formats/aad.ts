@@ -14,7 +14,8 @@ export type Purpose =
   | "log"
   | "sync-profile"
   | "health-cache"
-  | "deep-index";
+  | "deep-index"
+  | "attachment";
 
 export function aad(purpose: Purpose, accountId: AccountId, objectId?: string, extra?: Uint8Array): Uint8Array {
   return concat(

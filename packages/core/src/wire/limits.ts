@@ -18,6 +18,12 @@ export const LIMITS = Object.freeze({
   history: 100,
   /** a folder path ("Work/Dev") */
   folder: 1024,
+  /** attachments on one item, and the bounds of each (docs/security.md "Attachments") */
+  attachments: 64,
+  attachmentName: 255,
+  attachmentType: 127,
+  /** one attachment's plaintext bytes */
+  attachmentBytes: 256 * MIB,
   /**
    * one item as saved (its JSON, UTF-8 bytes): an item may not reach every per-part bound at once; this is
    * the bound that decides, with room left for the envelope so that its ciphertext fits `itemCiphertext`
