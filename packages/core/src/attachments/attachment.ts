@@ -28,9 +28,9 @@ export type Attachment = Infer<typeof attachmentShape>;
 /** The last path segment, control characters and separators removed, bounded: safe to show and to save under. */
 export function cleanAttachmentName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const clean = base
-    .replace(/[\u0000-\u001f\u007f]/g, "")
+  const clean = [...base]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join("")
     .trim()
     .slice(0, LIMITS.attachmentName);
   return clean === "" || clean === "." || clean === ".." ? "attachment" : clean;
