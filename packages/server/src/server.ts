@@ -1,11 +1,13 @@
 // Wires the server together from a parsed Config: certificate, store, mailer, live hub, HTTPS listener.
 // Returns a handle to stop it cleanly (SIGTERM): stop accepting, close live streams, close the store.
+
 import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect } from "node:net";
 import { createApp } from "./app.ts";
 import { RateLimiter } from "./auth/rate-limit.ts";
+import { createBlobFiles } from "./blobs/blob-files.ts";
 import type { Config } from "./config.ts";
 import { DataDirError, secureDataDir } from "./data-dir.ts";
 import { LiveHub } from "./live/hub.ts";
@@ -96,6 +98,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   const deps = {
     config,
     store,
+    blobs: createBlobFiles(config.dataDir),
     mailer: createMailer({
       smtpUrl: config.smtpUrl,
       smtpPlain: config.smtpPlain,

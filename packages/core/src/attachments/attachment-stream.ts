@@ -113,6 +113,7 @@ export async function* decryptAttachment(
   size: number,
   startIndex = 0,
 ): AsyncGenerator<Uint8Array> {
+  if (!Number.isSafeInteger(size) || size < 0) throw new CryptexError("invalid_input", "invalid attachment size");
   const total = chunkCount(size);
   const lastPlain = size - (total - 1) * CHUNK_BYTES;
   let index = startIndex;

@@ -4,7 +4,19 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
-import type { Account, BlobRecord, LiveEvent, MailCode, PullPage, PushResult, PushWrite, RotationResult, Session, Store, StoredItem } from "./store.ts";
+import type {
+  Account,
+  BlobRecord,
+  LiveEvent,
+  MailCode,
+  PullPage,
+  PushResult,
+  PushWrite,
+  RotationResult,
+  Session,
+  Store,
+  StoredItem,
+} from "./store.ts";
 import { MAX_BLOBS, MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES } from "./store.ts";
 
 const CHANNEL = "cryptex_live";
@@ -428,7 +440,12 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         if (n >= MAX_BLOBS) return "too_many" as const;
         if (Number(a.used_bytes) + size > quotaBytes) return "quota" as const;
         await c.query("UPDATE accounts SET used_bytes = used_bytes + $1 WHERE seq = $2", [size, a.seq]);
-        await c.query("INSERT INTO blobs (account_seq, id, size, received, created_at) VALUES ($1, $2, $3, 0, $4)", [a.seq, id, size, createdAt]);
+        await c.query("INSERT INTO blobs (account_seq, id, size, received, created_at) VALUES ($1, $2, $3, 0, $4)", [
+          a.seq,
+          id,
+          size,
+          createdAt,
+        ]);
         return "created" as const;
       });
     },
