@@ -67,3 +67,27 @@ export async function attachmentBinding(accountId: AccountId, a: Attachment): Pr
 export function findAttachment(list: readonly Attachment[], name: string): Attachment | undefined {
   return list.find((a) => a.name === name || a.id === name) ?? list.find((a) => a.name.toLowerCase() === name.toLowerCase());
 }
+
+const TYPES: Readonly<Record<string, string>> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  pdf: "application/pdf",
+  txt: "text/plain",
+  md: "text/markdown",
+  csv: "text/csv",
+  json: "application/json",
+  pem: "application/x-pem-file",
+  zip: "application/zip",
+};
+
+/** A media type from the file name's extension ("" when unknown): for display and previews only. */
+export function guessMediaType(name: string): string {
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? "";
+  return TYPES[ext] ?? "";
+}
+
+/** Media types a device may show inline (images and PDF, as blob: URLs); anything else is only downloaded. */
+export const PREVIEW_TYPES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"];

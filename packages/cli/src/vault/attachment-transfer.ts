@@ -1,0 +1,163 @@
+// Moves sealed attachment blobs between this device and the server: uploads in 4 MiB pieces that resume where
+// the server stopped, downloads that resume where the local part stops, and the removals queued by `attachment rm`
+// and `purge`, sent once the edit or tombstone has synced. Progress goes to stderr on a terminal.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import { type Attachment, blobSize, CryptexError, decryptItem, type ItemId } from "@cryptex/core";
+import type { ApiClient } from "@cryptex/core/client/api-client.ts";
+import { writePrivateAtomic } from "../io/files.ts";
+import type { Context } from "../program/context.ts";
+import { type AttachmentDirs, forgetBlob, keepDownload, markUploaded, outboxIds, partOf } from "./attachment-files.ts";
+import type { UnlockedVault } from "./unlock.ts";
+
+const PIECE = 4 * 1024 * 1024;
+
+/** A progress line on stderr, redrawn in place; only on a terminal and without --json. */
+export function progress(ctx: Context, label: string, total: number): { add(n: number): void; done(): void } {
+  const show = !ctx.json && process.stderr.isTTY === true;
+  let have = 0;
+  let shown = -1;
+  const draw = () => {
+    const pct = total === 0 ? 100 : Math.floor((have / total) * 100);
+    if (pct === shown) return;
+    shown = pct;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    process.stderr.write(`\r${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct}%`);
+  };
+  return {
+    add(n) {
+      have += n;
+      if (show) draw();
+    },
+    done() {
+      if (show && shown >= 0) process.stderr.write("\n");
+    },
+  };
+}
+
+async function readPiece(path: string, offset: number, length: number): Promise<Uint8Array> {
+  const fh = await open(path, "r");
+  try {
+    const buf = new Uint8Array(length);
+    const { bytesRead } = await fh.read(buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Uploads one outbox blob from where the server stands; moves it to the local copies when complete. */
+export async function uploadBlob(ctx: Context, dirs: AttachmentDirs, api: ApiClient, id: string, label = "Uploading"): Promise<void> {
+  const path = join(dirs.outbox, id);
+  const size = statSync(path).size;
+  const state = await api.blobState(id);
+  if (state && state.size !== size) throw new CryptexError("invalid_input", `the server holds blob ${id} with another size`);
+  let offset = state?.received ?? 0;
+  const bar = progress(ctx, label, size);
+  bar.add(offset);
+  try {
+    while (offset < size) {
+      const piece = await readPiece(path, offset, Math.min(PIECE, size - offset));
+      const answer = await api.putBlob(id, offset, size, piece);
+      if (answer.received <= offset) throw new CryptexError("invalid_input", "the server did not take the upload");
+      bar.add(answer.received - offset);
+      offset = answer.received;
+    }
+  } finally {
+    bar.done();
+  }
+  markUploaded(dirs, id);
+}
+
+/** Uploads every blob waiting in the outbox; returns how many went. */
+export async function uploadOutbox(ctx: Context, dirs: AttachmentDirs, api: ApiClient): Promise<number> {
+  const ids = outboxIds(dirs);
+  for (const id of ids) await uploadBlob(ctx, dirs, api, id);
+  return ids.length;
+}
+
+/**
+ * Fetches an attachment's sealed blob into the local copies, resuming a part left by an interrupted download.
+ * A server that sends fewer or more bytes than the attachment has is refused (`tampered` / too large).
+ */
+export async function downloadBlob(ctx: Context, dirs: AttachmentDirs, api: ApiClient, a: Attachment): Promise<string> {
+  const expected = blobSize(a.size);
+  const part = partOf(dirs, a);
+  const bar = progress(ctx, `Downloading ${a.name}`, expected);
+  bar.add(part.have);
+  const fh = await open(part.path, "a", 0o600);
+  let have = part.have;
+  try {
+    if (have < expected)
+      for await (const c of api.getBlob(a.id, have, expected - have)) {
+        await fh.write(c);
+        have += c.length;
+        bar.add(c.length);
+      }
+    await fh.sync();
+  } finally {
+    await fh.close();
+    bar.done();
+  }
+  if (have !== expected) {
+    forgetBlob(dirs, a.id);
+    throw new CryptexError("tampered", "the server's copy of the attachment is cut short");
+  }
+  return keepDownload(dirs, a);
+}
+
+// ---- removals: ids only (no keys), sent after the edit or tombstone that dropped them has synced ----
+
+interface Removal {
+  readonly item: string;
+  readonly id: string;
+}
+
+const removalsPath = (dirs: AttachmentDirs) => join(dirs.root, "removed.json");
+
+function readRemovals(dirs: AttachmentDirs): Removal[] {
+  if (!existsSync(removalsPath(dirs))) return [];
+  try {
+    const v = JSON.parse(readFileSync(removalsPath(dirs), "utf8")) as unknown;
+    return Array.isArray(v) ? v.filter((r): r is Removal => typeof r?.item === "string" && typeof r?.id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+const writeRemovals = (dirs: AttachmentDirs, list: readonly Removal[]) =>
+  writePrivateAtomic(removalsPath(dirs), new TextEncoder().encode(JSON.stringify(list)));
+
+/** Remembers blobs to delete on the server once the change that dropped them has synced; drops the local copies. */
+export function queueRemovals(dirs: AttachmentDirs, item: ItemId, ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  writeRemovals(dirs, [...readRemovals(dirs), ...ids.map((id) => ({ item, id }))]);
+  for (const id of ids) forgetBlob(dirs, id);
+}
+
+/**
+ * After a sync: deletes the queued blobs whose removal reached the server (the item is no longer pending here)
+ * and that no version of the item refers to again (a conflict may have brought the attachment back).
+ */
+export async function sendRemovals(v: UnlockedVault, dirs: AttachmentDirs, api: ApiClient): Promise<number> {
+  const list = readRemovals(dirs);
+  if (list.length === 0) return 0;
+  const left: Removal[] = [];
+  let sent = 0;
+  for (const r of list) {
+    const stored = await v.store.readItem(r.item as ItemId);
+    if (stored?.pending) {
+      left.push(r);
+      continue;
+    }
+    if (stored && !stored.deleted && stored.data) {
+      const item = await decryptItem(v.keys, r.item as ItemId, stored.data).catch(() => undefined);
+      if (item?.attachments?.some((a) => a.id === r.id)) continue; // back again: keep the blob
+    }
+    if (await api.deleteBlob(r.id)) sent++;
+  }
+  writeRemovals(dirs, left);
+  return sent;
+}
