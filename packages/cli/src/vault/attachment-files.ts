@@ -47,6 +47,8 @@ export function forgetBlob(dirs: AttachmentDirs, id: string): void {
   }
 }
 
+const WRITE_BATCH = 1024 * 1024;
+
 async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   for await (const c of createReadStream(path, { highWaterMark: 1024 * 1024 })) yield c as Buffer;
 }
@@ -56,10 +58,21 @@ async function writeAtomic(target: string, iter: AsyncIterable<Uint8Array>, onBy
   const tmp = `${target}.${randomBytes(8).toString("hex")}.tmp`;
   const fh = await open(tmp, "wx", 0o600);
   try {
+    // frames are gathered into 1 MiB writes: one write per 64 KiB frame costs more than the encryption
+    let batch: Uint8Array[] = [];
+    let held = 0;
+    const flush = async () => {
+      if (held > 0) await fh.write(Buffer.concat(batch, held));
+      batch = [];
+      held = 0;
+    };
     for await (const c of iter) {
-      await fh.write(c);
+      batch.push(c);
+      held += c.length;
+      if (held >= WRITE_BATCH) await flush();
       onBytes?.(c.length);
     }
+    await flush();
     await fh.sync();
     await fh.close();
     renameSync(tmp, target);

@@ -1,4 +1,4 @@
-// Moves sealed attachment blobs between this device and the server: uploads in 4 MiB pieces that resume where
+// Moves sealed attachment blobs between this device and the server: uploads in 8 MiB pieces that resume where
 // the server stopped, downloads that resume where the local part stops, and the removals queued by `attachment rm`
 // and `purge`, sent once the edit or tombstone has synced. Progress goes to stderr on a terminal.
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -11,7 +11,8 @@ import type { Context } from "../program/context.ts";
 import { type AttachmentDirs, forgetBlob, keepDownload, markUploaded, outboxIds, partOf } from "./attachment-files.ts";
 import type { UnlockedVault } from "./unlock.ts";
 
-const PIECE = 4 * 1024 * 1024;
+/** one upload request: large enough that request and fsync costs stay small, small enough to resend cheaply */
+const PIECE = 8 * 1024 * 1024;
 
 /** A progress line on stderr, redrawn in place; only on a terminal and without --json. */
 export function progress(ctx: Context, label: string, total: number): { add(n: number): void; done(): void } {
