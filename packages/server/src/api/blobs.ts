@@ -135,6 +135,7 @@ export function blobRoutes(deps: Deps): Route[] {
           "cache-control": "no-store",
         });
         stream.pipe(res);
+        stream.on("data", (c: Buffer) => blobs.sent(c.length)); // after pipe: the stream flows into the answer first
         stream.once("error", () => res.destroy());
         metrics.inc("cryptex_blob_bytes_sent_total", {}, b.size - offset);
         return "streamed";

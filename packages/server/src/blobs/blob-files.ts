@@ -5,6 +5,8 @@ import { mkdir, open, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 export interface BlobFiles {
   /**
@@ -13,17 +15,48 @@ export interface BlobFiles {
    * Refuses (`over`) a body longer than `maxBytes`.
    */
   write(accountId: string, id: string, offset: number, body: IncomingMessage, maxBytes: number): Promise<{ length: number; over: boolean }>;
+  /** A paused stream of the blob from `offset`; report what it sends with `sent`. */
   read(accountId: string, id: string, offset: number): Readable;
+  /** Bytes a download sent (so memory is collected as for uploads). */
+  sent(bytes: number): void;
   remove(accountId: string, id: string): Promise<void>;
   removeAccount(accountId: string): Promise<void>;
 }
 
 const WRITE_BATCH = 1024 * 1024;
+/** After this many bytes of an upload, a minor collection (see youngCollector). */
+const COLLECT_EVERY = 4 * 1024 * 1024;
+
+/**
+ * Socket buffers of a large upload are freed only when their small wrappers are collected, and a server with a
+ * grown young generation collects them late: 100 MiB through it raised its memory by 50–65 MB. A minor collection
+ * every few MiB of upload (about a millisecond each) keeps the growth to a few MB. Undefined when the runtime
+ * does not allow it; uploads then work the same, with more memory.
+ */
+function youngCollector(): (() => void) | undefined {
+  try {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as (o?: { type: "minor" | "major"; execution: "sync" }) => void;
+    return () => gc({ type: "minor", execution: "sync" });
+  } catch {
+    return undefined;
+  }
+}
 
 export function createBlobFiles(dataDir: string): BlobFiles {
   const root = join(dataDir, "blobs");
   const dirOf = (accountId: string) => join(root, accountId);
   const fileOf = (accountId: string, id: string) => join(dirOf(accountId), id);
+  const collect = youngCollector();
+  let sinceCollect = 0;
+  /** counts bytes moved by uploads and downloads alike, collecting every COLLECT_EVERY */
+  const moved = (n: number) => {
+    sinceCollect += n;
+    if (collect && sinceCollect >= COLLECT_EVERY) {
+      sinceCollect = 0;
+      collect();
+    }
+  };
   return {
     async write(accountId, id, offset, body, maxBytes) {
       await mkdir(dirOf(accountId), { recursive: true, mode: 0o700 });
@@ -43,6 +76,7 @@ export function createBlobFiles(dataDir: string): BlobFiles {
           held = 0;
           await fh.write(buf, 0, buf.length, at);
           at += buf.length;
+          moved(buf.length);
         };
         try {
           for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -70,6 +104,7 @@ export function createBlobFiles(dataDir: string): BlobFiles {
     read(accountId, id, offset) {
       return createReadStream(fileOf(accountId, id), { start: offset, highWaterMark: 256 * 1024 });
     },
+    sent: moved,
     async remove(accountId, id) {
       await rm(fileOf(accountId, id), { force: true });
     },
