@@ -87,8 +87,17 @@ async function writeAtomic(target: string, iter: AsyncIterable<Uint8Array>, onBy
   }
 }
 
-/** Seals `file` into the outbox under the attachment's key; the file must still have the size recorded. */
-export async function sealToOutbox(dirs: AttachmentDirs, accountId: AccountId, a: Attachment, file: string): Promise<void> {
+/**
+ * Seals `file` into the outbox under the attachment's key; the file must still have the size recorded. `tap` sees
+ * each sealed frame as it is made (an upload that runs while the file is still being sealed).
+ */
+export async function sealToOutbox(
+  dirs: AttachmentDirs,
+  accountId: AccountId,
+  a: Attachment,
+  file: string,
+  tap?: (frame: Uint8Array) => Promise<void>,
+): Promise<void> {
   const b = await attachmentBinding(accountId, a);
   let read = 0;
   async function* counted() {
@@ -98,7 +107,13 @@ export async function sealToOutbox(dirs: AttachmentDirs, accountId: AccountId, a
       yield c;
     }
   }
-  await writeAtomic(join(dirs.outbox, a.id), encryptAttachment(b, counted()));
+  async function* tapped(frames: AsyncIterable<Uint8Array>) {
+    for await (const f of frames) {
+      if (tap) await tap(f);
+      yield f;
+    }
+  }
+  await writeAtomic(join(dirs.outbox, a.id), tapped(encryptAttachment(b, counted())));
   if (read !== a.size) {
     forgetBlob(dirs, a.id);
     throw new CliError("file", `${file} changed while it was being read`);

@@ -4,11 +4,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { type Attachment, blobSize, CryptexError, decryptItem, type ItemId } from "@cryptex/core";
+import { type AccountId, type Attachment, blobSize, CryptexError, decryptItem, type ItemId } from "@cryptex/core";
 import type { ApiClient } from "@cryptex/core/client/api-client.ts";
 import { writePrivateAtomic } from "../io/files.ts";
 import type { Context } from "../program/context.ts";
-import { type AttachmentDirs, forgetBlob, keepDownload, markUploaded, outboxIds, partOf } from "./attachment-files.ts";
+import { type AttachmentDirs, forgetBlob, keepDownload, markUploaded, outboxIds, partOf, sealToOutbox } from "./attachment-files.ts";
 import type { UnlockedVault } from "./unlock.ts";
 
 /** one upload request: large enough that request and fsync costs stay small, small enough to resend cheaply */
@@ -70,6 +70,79 @@ export async function uploadBlob(ctx: Context, dirs: AttachmentDirs, api: ApiCli
     bar.done();
   }
   markUploaded(dirs, id);
+}
+
+/**
+ * Uploads a new blob while it is being sealed: frames are gathered into pieces, and one piece is sent while the
+ * next fills (at most two pieces in memory). A failed send stops the uploads, not the sealing; `finish` says
+ * whether the server holds the whole blob, and otherwise uploadBlob goes on from where it stands.
+ */
+export function pipelinedUpload(ctx: Context, api: ApiClient, a: Attachment) {
+  const size = blobSize(a.size);
+  const bar = progress(ctx, `Uploading ${a.name}`, size);
+  let parts: Uint8Array[] = [];
+  let held = 0;
+  let offset = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  let failed: unknown;
+  const send = (piece: Uint8Array, at: number) =>
+    api.putBlob(a.id, at, size, piece).then(
+      (answer) => {
+        bar.add(answer.received - offset);
+        offset = answer.received;
+      },
+      (e: unknown) => {
+        failed ??= e;
+      },
+    );
+  const handOff = async () => {
+    const piece = Buffer.concat(parts, held);
+    parts = [];
+    held = 0;
+    await inFlight; // the previous piece is on the server (or failed): the next starts where it ended
+    if (failed === undefined) inFlight = send(piece, offset);
+  };
+  return {
+    async push(frame: Uint8Array): Promise<void> {
+      if (failed !== undefined) return;
+      parts.push(frame);
+      held += frame.length;
+      if (held >= PIECE) await handOff();
+    },
+    /** Sends the rest; true when the server holds the whole blob. The first send error, if any, is `failed`. */
+    async finish(): Promise<{ complete: boolean; failed: unknown }> {
+      if (held > 0 && failed === undefined) await handOff();
+      await inFlight;
+      bar.done();
+      return { complete: failed === undefined && offset === size, failed };
+    },
+  };
+}
+
+/**
+ * Seals `file` into the outbox while uploading it, and calls `sealed` as soon as the sealed copy is complete (the
+ * caller saves the item then, so an upload cut after that point resumes). A file that cannot be sealed throws and
+ * what reached the server is deleted; an upload that failed or did not finish is reported, the copy is kept.
+ */
+export async function sealAndUpload(
+  ctx: Context,
+  dirs: AttachmentDirs,
+  api: ApiClient,
+  accountId: AccountId,
+  a: Attachment,
+  file: string,
+  sealed: () => Promise<void>,
+): Promise<{ complete: boolean; failed: unknown }> {
+  const up = pipelinedUpload(ctx, api, a);
+  try {
+    await sealToOutbox(dirs, accountId, a, file, (frame) => up.push(frame));
+  } catch (e) {
+    await up.finish();
+    await api.deleteBlob(a.id).catch(() => false);
+    throw e;
+  }
+  await sealed();
+  return up.finish();
 }
 
 /** Uploads every blob waiting in the outbox; returns how many went. */
