@@ -472,6 +472,26 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         return true;
       });
     },
+    async dropStaleUploads(startedBefore, limit) {
+      return tx(async (c) => {
+        const rows = (
+          await c.query(
+            `DELETE FROM blobs WHERE seq IN (SELECT seq FROM blobs WHERE received < size AND created_at < $1 LIMIT $2)
+             RETURNING account_seq, id, size`,
+            [startedBefore, limit],
+          )
+        ).rows as { account_seq: string; id: string; size: string }[];
+        const out: { accountId: string; id: string }[] = [];
+        for (const r of rows) {
+          const a = await c.query("UPDATE accounts SET used_bytes = greatest(0, used_bytes - $1) WHERE seq = $2 RETURNING id", [
+            r.size,
+            r.account_seq,
+          ]);
+          if (a.rows[0]) out.push({ accountId: a.rows[0].id as string, id: r.id });
+        }
+        return out;
+      });
+    },
     async getSyncProfile(accountId) {
       const r = await one("SELECT p.data, p.updated_at FROM sync_profiles p JOIN accounts a ON a.seq = p.account_seq WHERE a.id = $1", [
         accountId,

@@ -473,6 +473,20 @@ export function openSqliteStore(file: string): Store {
       });
     },
 
+    async dropStaleUploads(startedBefore, limit) {
+      return tx(() => {
+        const rows = q(
+          `SELECT b.seq, b.account_seq, b.size, b.id, a.id AS account_id FROM blobs b JOIN accounts a ON a.seq = b.account_seq
+           WHERE b.received < b.size AND b.created_at < ? LIMIT ?`,
+        ).all(startedBefore, limit);
+        for (const r of rows) {
+          q("DELETE FROM blobs WHERE seq = ?").run(r.seq as number);
+          q("UPDATE accounts SET used_bytes = max(0, used_bytes - ?) WHERE seq = ?").run(Number(r.size), r.account_seq as number);
+        }
+        return rows.map((r) => ({ accountId: r.account_id as string, id: r.id as string }));
+      });
+    },
+
     async getSyncProfile(accountId) {
       const seq = accountSeq(accountId);
       if (seq === undefined) return undefined;

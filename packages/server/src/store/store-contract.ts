@@ -359,6 +359,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.deleteBlob(a.id, id), false);
     assert.equal(await store.getBlob(a.id, id), undefined);
     assert.equal(await store.storageUsed(a.id), 4);
+    // an upload left unfinished is dropped by the sweep once it is older than the cut-off; a finished one stays
+    const stale = randomUUID();
+    const done = randomUUID();
+    assert.equal(await store.createBlob(a.id, stale, 30, now), "created");
+    assert.equal(await store.createBlob(a.id, done, 20, now), "created");
+    await store.setBlobReceived(a.id, stale, 10);
+    await store.setBlobReceived(a.id, done, 20);
+    assert.deepEqual(await store.dropStaleUploads(now, 100), [], "not before the cut-off");
+    assert.deepEqual(await store.dropStaleUploads(now + 1, 100), [{ accountId: a.id, id: stale }]);
+    assert.equal(await store.getBlob(a.id, stale), undefined);
+    assert.ok(await store.getBlob(a.id, done));
+    assert.equal(await store.storageUsed(a.id), 24);
+    assert.equal(await store.deleteBlob(a.id, done), true);
     // reset and delete remove every blob
     const c = randomUUID();
     assert.equal(await store.createBlob(a.id, c, 50, now), "created");
