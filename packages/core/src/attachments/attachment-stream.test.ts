@@ -3,6 +3,7 @@ import { createCipheriv } from "node:crypto";
 import { test } from "node:test";
 import { importAesKey } from "../crypto/aead.ts";
 import { concat } from "../encoding/bytes.ts";
+import { writeCryptexJson } from "../export/cryptex-json.ts";
 import { type AccountId, newAccountId, newUuid } from "../keys/ids.ts";
 import { parse } from "../schema/shape.ts";
 import { addAttachment, createItem, itemShape, LIMITS, removeAttachment } from "../vault/item.ts";
@@ -166,6 +167,9 @@ test("records: bounded names and types, fresh keys, item schema bounds", async (
   assert.throws(() => parse(itemShape, { ...item, attachments: [{ ...a, key: "short" }] }));
   assert.throws(() => parse(itemShape, { ...item, attachments: [{ ...a, size: LIMITS.attachmentBytes + 1 }] }));
   assert.throws(() => parse(itemShape, { ...item, attachments: Array.from({ length: LIMITS.attachments + 1 }, () => a) }));
+  const exported = writeCryptexJson([item]);
+  assert.equal(exported.includes(a.key), false, "a plaintext export holds no attachment key");
+  assert.equal(exported.includes("attachments"), false);
   const removed = removeAttachment(item, a.id);
   assert.equal(removed.attachments, undefined);
   assert.equal(removed.rev, item.rev + 1);
