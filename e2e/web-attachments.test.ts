@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { encode } from "fast-png";
+import { crc32, deflateSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
 import { type RunningServer, startServer } from "../packages/server/src/testing/start-server.ts";
@@ -21,20 +21,33 @@ let browser: Browser;
 let page: Page;
 const cspErrors: string[] = [];
 
-/** A 160×100 gradient PNG with a text-free pattern, so the preview is visibly an image. */
+/** A 160×100 gradient PNG (RGB, encoded here with zlib), so the preview is visibly an image. */
 function pngBytes(): Buffer {
   const w = 160;
   const h = 100;
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 4;
-      data[i] = (x * 255) / w;
-      data[i + 1] = (y * 255) / h;
-      data[i + 2] = (x + y) % 32 < 16 ? 200 : 60;
-      data[i + 3] = 255;
-    }
-  return Buffer.from(encode({ width: w, height: h, data, channels: 4 }));
+  const rows: number[] = [];
+  for (let y = 0; y < h; y++) {
+    rows.push(0); // filter: none
+    for (let x = 0; x < w; x++) rows.push(Math.floor((x * 255) / w), Math.floor((y * 255) / h), (x + y) % 32 < 16 ? 200 : 60);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(Buffer.from(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** A one-page PDF with one line of text (offsets computed, so viewers accept it). */

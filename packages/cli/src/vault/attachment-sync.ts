@@ -65,9 +65,12 @@ export function reportAttachments(ctx: Context, r: AttachmentSyncReport): void {
     ].filter(Boolean);
     if (parts.length) ctx.out(`Attachments: ${parts.join(", ")}.`);
   }
-  if (r.failed.length > 0)
+  const bad = r.failed.filter((f) => f.code === "tampered" || f.code === "answer_too_large");
+  for (const f of r.failed.filter((x) => !bad.includes(x)))
+    ctx.err(`Attachment "${f.name}" is not on the server (yet): its upload has not finished on the device that added it (${f.code}).`);
+  if (bad.length > 0)
     throw new CryptexError(
       "tampered",
-      `the server's copy of ${r.failed.map((f) => `"${f.name}"`).join(", ")} failed verification and was not kept`,
+      `the server's copy of ${bad.map((f) => `"${f.name}"`).join(", ")} failed verification and was not kept`,
     );
 }
