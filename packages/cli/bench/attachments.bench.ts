@@ -165,7 +165,7 @@ try {
     "attachment of 100 MiB, CLI code against the real server over HTTPS (loopback), SQLite store; medians of 3 rounds, peak memory",
   );
   console.log(
-    `  upload   (seal while sending 8 MiB pieces)   ${secs(up.value).padStart(8)}   raw AES-GCM + HTTPS PUT ${secs(rawRun.up)}: ${upRatio.toFixed(2)}× (target ≤ 2×: ${verdict(upRatio <= 2)})`,
+    `  upload   (seal while sending 16 MiB pieces)   ${secs(up.value).padStart(8)}   raw AES-GCM + HTTPS PUT ${secs(rawRun.up)}: ${upRatio.toFixed(2)}× (target ≤ 2×: ${verdict(upRatio <= 2)})`,
   );
   console.log(
     `  download (fetch + verify + decrypt)      ${secs(down.value).padStart(8)}   raw HTTPS GET + AES-GCM ${secs(rawRun.down)}: ${downRatio.toFixed(2)}× (target ≤ 2×: ${verdict(downRatio <= 2)})`,

@@ -1,4 +1,4 @@
-// Moves sealed attachment blobs between this device and the server: uploads in 8 MiB pieces that resume where
+// Moves sealed attachment blobs between this device and the server: uploads in 16 MiB pieces that resume where
 // the server stopped, downloads that resume where the local part stops, and the removals queued by `attachment rm`
 // and `purge`, sent once the edit or tombstone has synced. Progress goes to stderr on a terminal.
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -12,7 +12,7 @@ import { type AttachmentDirs, forgetBlob, keepDownload, markUploaded, outboxIds,
 import type { UnlockedVault } from "./unlock.ts";
 
 /** one upload request: large enough that request and fsync costs stay small, small enough to resend cheaply */
-const PIECE = 8 * 1024 * 1024;
+const PIECE = 16 * 1024 * 1024;
 
 /** A progress line on stderr, redrawn in place; only on a terminal and without --json. */
 export function progress(ctx: Context, label: string, total: number): { add(n: number): void; done(): void } {
@@ -163,13 +163,28 @@ export async function downloadBlob(ctx: Context, dirs: AttachmentDirs, api: ApiC
   bar.add(part.have);
   const fh = await open(part.path, "a", 0o600);
   let have = part.have;
+  // what arrived is written in 1 MiB batches (one write per TLS record costs more than the bytes), and always
+  // before an error propagates, so an interrupted download resumes after the last byte received
+  let batch: Uint8Array[] = [];
+  let held = 0;
+  const flush = async () => {
+    if (held > 0) await fh.write(Buffer.concat(batch, held));
+    batch = [];
+    held = 0;
+  };
   try {
-    if (have < expected)
-      for await (const c of api.getBlob(a.id, have, expected - have)) {
-        await fh.write(c);
-        have += c.length;
-        bar.add(c.length);
-      }
+    try {
+      if (have < expected)
+        for await (const c of api.getBlob(a.id, have, expected - have)) {
+          batch.push(c);
+          held += c.length;
+          have += c.length;
+          bar.add(c.length);
+          if (held >= 1024 * 1024) await flush();
+        }
+    } finally {
+      await flush().catch(() => {});
+    }
     await fh.sync();
   } finally {
     await fh.close();
