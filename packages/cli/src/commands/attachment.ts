@@ -9,7 +9,7 @@ import { apiFor } from "../net/api.ts";
 import type { CommandRun } from "../program/spec.ts";
 import { attachmentDirs, localBlob, openToFile } from "../vault/attachment-files.ts";
 import { requireServerSync } from "../vault/attachment-target.ts";
-import { downloadBlob, queueRemovals } from "../vault/attachment-transfer.ts";
+import { downloadToFile, queueRemovals } from "../vault/attachment-transfer.ts";
 import { findEntry, readEntries, readItem } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
@@ -50,12 +50,12 @@ export const run: CommandRun = async (ctx, args) => {
     if (!a) throw new CliError("not_found", `"${stripControls(item.title)}" has no attachment named "${stripControls(name!)}"`);
     if (action === "get") {
       const out = args.values.out as string;
-      let blob = localBlob(dirs, a);
-      if (!blob) {
+      const blob = localBlob(dirs, a);
+      if (blob) await openToFile(v.accountId, a, blob, out);
+      else {
         requireServerSync(ctx);
-        blob = await downloadBlob(ctx, dirs, apiFor(ctx, v.meta.serverUrl, v.serverToken), a);
+        await downloadToFile(ctx, dirs, apiFor(ctx, v.meta.serverUrl, v.serverToken), v.accountId, a, out);
       }
-      await openToFile(v.accountId, a, blob, out);
       if (ctx.json) return ctx.out(JSON.stringify({ id: item.id, attachment: a.id, name: a.name, size: a.size, out }));
       return ctx.err(`Wrote ${out} (${human(a.size)}).`);
     }

@@ -125,10 +125,8 @@ export async function sealToOutbox(
  * fails is deleted (so the next try fetches it again) and the error is the one detail-free `tampered`.
  */
 export async function openToFile(accountId: AccountId, a: Attachment, blob: string, out: string): Promise<void> {
-  const b = await attachmentBinding(accountId, a);
-  if (!existsSync(dirname(out) || ".")) throw new CliError("file", `the folder of ${out} does not exist`);
   try {
-    await writeAtomic(out, decryptAttachment(b, fileChunks(blob), a.size));
+    await decryptToFile(accountId, a, fileChunks(blob), out);
   } catch (e) {
     if ((e as { code?: string }).code === "tampered") {
       try {
@@ -139,6 +137,13 @@ export async function openToFile(accountId: AccountId, a: Attachment, blob: stri
     }
     throw e;
   }
+}
+
+/** Decrypts sealed bytes as they come into `out`, which appears only once every chunk has verified. */
+export async function decryptToFile(accountId: AccountId, a: Attachment, sealed: AsyncIterable<Uint8Array>, out: string): Promise<void> {
+  const b = await attachmentBinding(accountId, a);
+  if (!existsSync(dirname(out) || ".")) throw new CliError("file", `the folder of ${out} does not exist`);
+  await writeAtomic(out, decryptAttachment(b, sealed, a.size));
 }
 
 /** Decrypts a local sealed copy without keeping the plaintext; a copy that fails is deleted and `tampered` thrown. */

@@ -8,7 +8,17 @@ import { type AccountId, type Attachment, blobSize, CryptexError, decryptItem, t
 import type { ApiClient } from "@cryptex/core/client/api-client.ts";
 import { writePrivateAtomic } from "../io/files.ts";
 import type { Context } from "../program/context.ts";
-import { type AttachmentDirs, forgetBlob, keepDownload, markUploaded, outboxIds, partOf, sealToOutbox } from "./attachment-files.ts";
+import {
+  type AttachmentDirs,
+  decryptToFile,
+  forgetBlob,
+  keepDownload,
+  markUploaded,
+  openToFile,
+  outboxIds,
+  partOf,
+  sealToOutbox,
+} from "./attachment-files.ts";
 import type { UnlockedVault } from "./unlock.ts";
 
 /** one upload request: large enough that request and fsync costs stay small, small enough to resend cheaply */
@@ -195,6 +205,60 @@ export async function downloadBlob(ctx: Context, dirs: AttachmentDirs, api: ApiC
     throw new CryptexError("tampered", "the server's copy of the attachment is cut short");
   }
   return keepDownload(dirs, a);
+}
+
+/**
+ * `attachment get` without a local copy: decrypts into `out` while the blob arrives, keeping the sealed bytes as the
+ * local copy at the same time. A blob that fails verification leaves neither `out` nor the copy; a cut connection
+ * leaves the part, and the next get resumes it (download first, then decrypt).
+ */
+export async function downloadToFile(
+  ctx: Context,
+  dirs: AttachmentDirs,
+  api: ApiClient,
+  accountId: AccountId,
+  a: Attachment,
+  out: string,
+): Promise<void> {
+  const part = partOf(dirs, a);
+  if (part.have > 0) return openToFile(accountId, a, await downloadBlob(ctx, dirs, api, a), out);
+  const expected = blobSize(a.size);
+  const bar = progress(ctx, `Downloading ${a.name}`, expected);
+  const fh = await open(part.path, "a", 0o600);
+  let batch: Uint8Array[] = [];
+  let held = 0;
+  const flush = async () => {
+    if (held > 0) await fh.write(Buffer.concat(batch, held));
+    batch = [];
+    held = 0;
+  };
+  async function* tee(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const c of api.getBlob(a.id, 0, expected)) {
+        batch.push(c);
+        held += c.length;
+        bar.add(c.length);
+        if (held >= 1024 * 1024) await flush();
+        yield c;
+      }
+    } finally {
+      await flush().catch(() => {});
+    }
+  }
+  try {
+    try {
+      await decryptToFile(accountId, a, tee(), out);
+      await fh.sync();
+    } finally {
+      await fh.close();
+      bar.done();
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "tampered" || code === "answer_too_large") forgetBlob(dirs, a.id);
+    throw e;
+  }
+  keepDownload(dirs, a);
 }
 
 // ---- removals: ids only (no keys), sent after the edit or tombstone that dropped them has synced ----
