@@ -231,5 +231,8 @@ test("bad input: a missing file, an unknown attachment and a missing --out are c
   assert.equal(unknown.code, 3);
   const noOut = await cli(laptop, ["attachment", "get", "Bank", "other.txt"]);
   assert.equal(noOut.code, 2);
-  for (const r of [missing, unknown, noOut]) noStack(r);
+  const intoDir = await cli(laptop, ["attachment", "get", "Bank", "other.txt", "--out", world.dir]);
+  assert.equal(intoDir.code, 17, intoDir.stderr);
+  assert.match(intoDir.stderr, /cannot write/);
+  for (const r of [missing, unknown, noOut, intoDir]) noStack(r);
 });

@@ -50,13 +50,20 @@ export function forgetBlob(dirs: AttachmentDirs, id: string): void {
 const WRITE_BATCH = 1024 * 1024;
 
 async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-  for await (const c of createReadStream(path, { highWaterMark: 1024 * 1024 })) yield c as Buffer;
+  const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  try {
+    for await (const c of stream) yield c as Buffer;
+  } catch (e) {
+    throw new CliError("file", `cannot read ${path}: ${(e as Error).message}`);
+  }
 }
 
 /** Streams `iter` into a new file at `target` via a private temp file; the temp file goes on any error. */
 async function writeAtomic(target: string, iter: AsyncIterable<Uint8Array>, onBytes?: (n: number) => void): Promise<void> {
   const tmp = `${target}.${randomBytes(8).toString("hex")}.tmp`;
-  const fh = await open(tmp, "wx", 0o600);
+  const fh = await open(tmp, "wx", 0o600).catch((e: Error) => {
+    throw new CliError("file", `cannot write ${target}: ${e.message}`);
+  });
   try {
     // frames are gathered into 1 MiB writes: one write per 64 KiB frame costs more than the encryption
     let batch: Uint8Array[] = [];
@@ -75,7 +82,11 @@ async function writeAtomic(target: string, iter: AsyncIterable<Uint8Array>, onBy
     await flush();
     await fh.sync();
     await fh.close();
-    renameSync(tmp, target);
+    try {
+      renameSync(tmp, target);
+    } catch (e) {
+      throw new CliError("file", `cannot write ${target}: ${(e as Error).message}`);
+    }
   } catch (e) {
     await fh.close().catch(() => {});
     try {
