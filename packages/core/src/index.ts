@@ -2,6 +2,8 @@
 // their own paths ("@cryptex/core/password-strength.ts", "@cryptex/core/formats/qr.ts") so that the
 // unlock path of a CLI or page does not pay for them.
 
+export * from "./attachments/attachment.ts";
+export * from "./attachments/attachment-stream.ts";
 export { createPairRelayClient } from "./client/pair-relay-client.ts";
 export { type SigningKeyPair, verifySignature } from "./crypto/ed25519.ts";
 export { randomBytes } from "./crypto/random.ts";

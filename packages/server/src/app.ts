@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { accountRoutes } from "./api/account.ts";
 import { authRoutes } from "./api/auth.ts";
+import { blobRoutes } from "./api/blobs.ts";
 import { eventRoutes } from "./api/events.ts";
 import { forgotRoutes } from "./api/forgot.ts";
 import { itemRoutes } from "./api/items.ts";
@@ -33,6 +34,7 @@ export function createApp(deps: Deps): (req: IncomingMessage, res: ServerRespons
     ...sessionRoutes(deps),
     ...itemRoutes(deps),
     ...manifestRoutes(deps),
+    ...blobRoutes(deps),
     ...syncProfileRoutes(deps),
     ...eventRoutes(deps),
     ...pairRoutes(deps, deps.pairRelay),

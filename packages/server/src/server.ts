@@ -1,11 +1,13 @@
 // Wires the server together from a parsed Config: certificate, store, mailer, live hub, HTTPS listener.
 // Returns a handle to stop it cleanly (SIGTERM): stop accepting, close live streams, close the store.
+
 import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect } from "node:net";
 import { createApp } from "./app.ts";
 import { RateLimiter } from "./auth/rate-limit.ts";
+import { createBlobFiles } from "./blobs/blob-files.ts";
 import type { Config } from "./config.ts";
 import { DataDirError, secureDataDir } from "./data-dir.ts";
 import { LiveHub } from "./live/hub.ts";
@@ -15,7 +17,7 @@ import { Metrics } from "./metrics.ts";
 import { PairRelay } from "./pair/relay.ts";
 import { openPostgresStore } from "./store/postgres.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
-import type { Store } from "./store/store.ts";
+import { STALE_UPLOAD_MS, type Store } from "./store/store.ts";
 import { loadOrCreateCertificate } from "./tls/certificate.ts";
 
 // TLS 1.2 suites: ECDHE with AEAD only (TLS 1.3 suites are all AEAD already).
@@ -96,6 +98,7 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
   const deps = {
     config,
     store,
+    blobs: createBlobFiles(config.dataDir),
     mailer: createMailer({
       smtpUrl: config.smtpUrl,
       smtpPlain: config.smtpPlain,
@@ -146,10 +149,17 @@ export async function runServer(config: Config, log: Logger): Promise<RunningSer
     if (removed > 0) log.info("outbox files removed", { count: removed });
   };
   sweepOutbox();
+  /** Uploads a client started and never finished, a week on: their rows, quota and files go. */
+  const sweepUploads = async () => {
+    const dropped = await store.dropStaleUploads(Date.now() - STALE_UPLOAD_MS, 1000);
+    for (const b of dropped) await deps.blobs.remove(b.accountId, b.id);
+    if (dropped.length > 0) log.info("unfinished uploads removed", { count: dropped.length });
+  };
   const sweeper = setInterval(() => {
     deps.limiter.sweep();
     sweepOutbox();
     store.sweep(Date.now()).catch((e) => log.warn("sweep failed", { error: (e as Error).name }));
+    sweepUploads().catch((e) => log.warn("upload sweep failed", { error: (e as Error).name }));
   }, 600_000);
   sweeper.unref();
   log.info("listening", {

@@ -16,7 +16,8 @@ _cryptex() {
   if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "${top.join(" ")}" -- "$cur")); return; fi
   if [ "$cmd" = account ] && [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${subsOf("account").join(" ")}" -- "$cur")); return; fi
   if [ "$cmd" = device ] && [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${subsOf("device").join(" ")}" -- "$cur")); return; fi
-  { [ "$cmd" = account ] || [ "$cmd" = device ]; } && cmd="$cmd \${COMP_WORDS[2]}"
+  if [ "$cmd" = attachment ] && [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${subsOf("attachment").join(" ")}" -- "$cur")); return; fi
+  { [ "$cmd" = account ] || [ "$cmd" = device ] || [ "$cmd" = attachment ]; } && cmd="$cmd \${COMP_WORDS[2]}"
   case "$cmd" in
 ${cases}
   esac

@@ -13,6 +13,8 @@ import type { Context } from "../program/context.ts";
 import type { CommandRun } from "../program/spec.ts";
 import { leaveMovedMarker, refuseRollback, reportLogSync, syncThroughLog, watchLog } from "../sync-targets/log-sync.ts";
 import { readMethod } from "../sync-targets/sync-method.ts";
+import { attachmentDirs } from "../vault/attachment-files.ts";
+import { type AttachmentSyncReport, afterItemSync, reportAttachments, uploadPending } from "../vault/attachment-sync.ts";
 import { reportSync, syncVault } from "../vault/sync-vault.ts";
 import { readMetaOrFail, type UnlockedVault, unlockVault } from "../vault/unlock.ts";
 
@@ -129,8 +131,18 @@ export const run: CommandRun = async (ctx, args) => {
       return;
     }
     const api = apiFor(ctx, meta.serverUrl, v.serverToken);
+    const dirs = attachmentDirs(ctx.home);
+    const att: AttachmentSyncReport = { uploaded: 0, removed: 0, downloaded: 0, failed: [] };
+    // files first, so an item rarely reaches other devices before its attachment; retried after a new sign-in
+    att.uploaded += await uploadPending(ctx, dirs, api).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) return 0;
+      throw e;
+    });
     const report = await syncOnce(ctx, v, api);
-    reportSync(ctx, report);
+    await afterItemSync(ctx, v, dirs, api, args.values.attachments === true, att);
+    const moved = att.uploaded + att.removed + att.downloaded + att.failed.length > 0;
+    reportSync(ctx, report, moved ? { attachments: att } : {});
+    reportAttachments(ctx, att);
     if (report.passwordChanged) await confirmNewPassword(ctx, v);
     if (args.values.watch !== true) return;
     await watch(ctx, v, api, meta.serverUrl);

@@ -215,6 +215,42 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: cmd("history"),
   },
   {
+    name: "attach",
+    args: "ID_OR_TITLE FILE",
+    minArgs: 2,
+    maxArgs: 2,
+    summary: "attach a file to an item (encrypted on this device, uploaded with progress)",
+    options: [o("name", "the name to keep (default: the file's name)", { value: "NAME" })],
+    load: cmd("attach"),
+  },
+  {
+    name: "attachment list",
+    args: "ID_OR_TITLE",
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "the files attached to an item",
+    options: [],
+    load: cmd("attachment"),
+  },
+  {
+    name: "attachment get",
+    args: "ID_OR_TITLE NAME",
+    minArgs: 2,
+    maxArgs: 2,
+    summary: "decrypt an attachment into a file (downloaded when not on this device)",
+    options: [o("out", "the file to write", { value: "FILE" })],
+    load: cmd("attachment"),
+  },
+  {
+    name: "attachment rm",
+    args: "ID_OR_TITLE NAME",
+    minArgs: 2,
+    maxArgs: 2,
+    summary: "remove an attachment (the server's copy goes at the next sync)",
+    options: [],
+    load: cmd("attachment"),
+  },
+  {
     name: "generate",
     args: "",
     minArgs: 0,
@@ -243,7 +279,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     minArgs: 0,
     maxArgs: 0,
     summary: "pull then push changes",
-    options: [o("watch", "stay connected and sync on every change")],
+    options: [
+      o("watch", "stay connected and sync on every change"),
+      o("attachments", "also download every attachment this device lacks (otherwise fetched when opened)"),
+    ],
     load: cmd("sync"),
   },
   {
@@ -379,7 +418,7 @@ export const EXIT_CODES_HELP = `Exit codes:
 
 export function findCommand(words: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {
   const [a, b] = words;
-  if ((a === "account" || a === "device") && b !== undefined) {
+  if ((a === "account" || a === "device" || a === "attachment") && b !== undefined) {
     const spec = COMMANDS.find((c) => c.name === `${a} ${b}`);
     return spec && { spec, rest: words.slice(2) };
   }

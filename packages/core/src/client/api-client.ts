@@ -8,6 +8,8 @@ import {
   accountAnswer,
   accountEvent,
   actionChallengeAnswer,
+  type BlobStateAnswer,
+  blobStateAnswer,
   type ChallengeAnswer,
   type ChangePasswordRequest,
   type ConfirmSignupRequest,
@@ -104,6 +106,14 @@ export interface ApiClient {
   /** The account's sealed sync profile (sync/log/sync-profile.ts), null when none was stored. */
   syncProfile(): Promise<Infer<typeof syncProfileAnswer>>;
   putSyncProfile(data: string): Promise<void>;
+  /** An attachment blob's upload state, or undefined when the server holds none under this id. */
+  blobState(id: string): Promise<BlobStateAnswer | undefined>;
+  /** Sends bytes [offset, offset + piece.length) of a blob of `size` bytes (the server must be at `offset`). */
+  putBlob(id: string, offset: number, size: number, piece: Uint8Array): Promise<BlobStateAnswer>;
+  /** The blob's bytes from `offset`, as they arrive; at most `maxBytes` are read (a longer answer is an error). */
+  getBlob(id: string, offset: number, maxBytes: number): AsyncIterable<Uint8Array>;
+  /** false when the server held no such blob */
+  deleteBlob(id: string): Promise<boolean>;
   /** The live channel: yields events until `signal` aborts or the server closes the stream. */
   events(signal: AbortSignal): AsyncIterable<LiveEvent>;
 }
@@ -123,12 +133,13 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
   async function send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (client.token) headers.authorization = `Bearer ${client.token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
+    const raw = body instanceof Uint8Array;
+    if (body !== undefined) headers["content-type"] = raw ? "application/octet-stream" : "application/json";
     try {
       return await doFetch(base + API_PREFIX + path, {
         method,
         headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: raw ? (body as BufferSource) : JSON.stringify(body) } : {}),
         signal: signal ?? AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
@@ -186,6 +197,15 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     if (!okStatus.includes(res.status)) return fail(res);
     try {
       return parseJson(shape, await readText(res, MAX_ANSWER_CHARS), MAX_ANSWER_CHARS);
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(res.status, "bad_answer", `the server sent an invalid answer (${(e as Error).message.slice(0, 200)})`);
+    }
+  }
+
+  async function parseAnswer<T>(res: Response, shape: Shape<T>): Promise<T> {
+    try {
+      return parseJson(shape, await readText(res, MAX_ERROR_CHARS), MAX_ERROR_CHARS);
     } catch (e) {
       if (e instanceof ApiError) throw e;
       throw new ApiError(res.status, "bad_answer", `the server sent an invalid answer (${(e as Error).message.slice(0, 200)})`);
@@ -270,9 +290,70 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     putManifest: (deviceId, data) => callEmpty("PUT", `/manifests/${encodeURIComponent(deviceId)}`, { data }),
     syncProfile: () => call("GET", "/sync-profile", syncProfileAnswer),
     putSyncProfile: (data) => callEmpty("PUT", "/sync-profile", { data }),
+    async blobState(id) {
+      const res = await send("GET", `/blobs/${encodeURIComponent(id)}/state`);
+      if (res.status === 404) {
+        await res.body?.cancel().catch(() => {});
+        return undefined;
+      }
+      if (res.status !== 200) return fail(res);
+      return parseAnswer(res, blobStateAnswer);
+    },
+    async putBlob(id, offset, size, piece) {
+      const res = await send("PUT", `/blobs/${encodeURIComponent(id)}?offset=${offset}&size=${size}`, piece);
+      if (res.status !== 200) return fail(res);
+      return parseAnswer(res, blobStateAnswer);
+    },
+    getBlob: (id, offset, maxBytes) => readBlob(send, fail, `/blobs/${encodeURIComponent(id)}?offset=${offset}`, maxBytes),
+    async deleteBlob(id) {
+      const res = await send("DELETE", `/blobs/${encodeURIComponent(id)}`);
+      if (res.status === 404) {
+        await res.body?.cancel().catch(() => {});
+        return false;
+      }
+      if (res.status !== 204) return fail(res);
+      return true;
+    },
     events: (signal) => readEvents(send, fail, signal),
   };
   return client;
+}
+
+/** A blob download may take long: it is bounded by this, not by the per-request timeout. */
+const BLOB_TIMEOUT_MS = 60 * 60 * 1000;
+
+/** Streams a blob's bytes, refusing more than `maxBytes` (a server cannot make a device store more than it expects). */
+async function* readBlob(
+  send: (m: string, p: string, b?: unknown, s?: AbortSignal) => Promise<Response>,
+  fail: (res: Response) => Promise<never>,
+  path: string,
+  maxBytes: number,
+): AsyncIterable<Uint8Array> {
+  const res = await send("GET", path, undefined, AbortSignal.timeout(BLOB_TIMEOUT_MS));
+  if (res.status !== 200) await fail(res);
+  if (!res.body) return;
+  if (Number(res.headers.get("content-length") ?? "0") > maxBytes) {
+    await res.body.cancel().catch(() => {});
+    throw new ApiError(200, "answer_too_large", "the server sent more bytes than the attachment has");
+  }
+  const reader = res.body.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (e) {
+        throw new ApiError(0, "network", `the download was interrupted: ${(e instanceof Error ? e.message : String(e)).slice(0, 200)}`);
+      }
+      if (step.done) return;
+      size += step.value.byteLength;
+      if (size > maxBytes) throw new ApiError(200, "answer_too_large", "the server sent more bytes than the attachment has");
+      yield step.value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
 }
 
 const MAX_EVENT_CHARS = 4096;

@@ -15,7 +15,9 @@ const fileShape = obj({
 });
 
 export function writeCryptexJson(items: readonly Item[], now = Date.now()): string {
-  return `${JSON.stringify({ format: "cryptex-json", version: 1, exportedAt: new Date(now).toISOString(), items }, null, 2)}\n`;
+  // attachment records are left out: the files are not in the export, and their keys must not sit in a plaintext file
+  const plain = items.map(({ attachments: _files, ...rest }) => rest);
+  return `${JSON.stringify({ format: "cryptex-json", version: 1, exportedAt: new Date(now).toISOString(), items: plain }, null, 2)}\n`;
 }
 
 export const isCryptexJson = (json: unknown): boolean =>

@@ -15,7 +15,8 @@ export type Purpose =
   | "sync-profile"
   | "health-cache"
   | "deep-index"
-  | "device-secret";
+  | "device-secret"
+  | "attachment";
 
 export function aad(purpose: Purpose, accountId: AccountId, objectId?: string, extra?: Uint8Array): Uint8Array {
   return concat(

@@ -1,5 +1,6 @@
 // The vault item: the plaintext that exists only on devices. Its schema bounds every size, so a hostile
 // ciphertext that decrypts (a buggy or old client of ours) still cannot crash or flood a device.
+import { type Attachment, attachmentShape } from "../attachments/attachment.ts";
 import { CryptexError } from "../errors.ts";
 import { type ItemId, newItemId } from "../keys/ids.ts";
 import { arr, bool, type Infer, int, nullable, obj, oneOf, str } from "../schema/shape.ts";
@@ -62,8 +63,10 @@ export const itemShape = obj(
     versions: arr(versionShape, LIMITS.versions),
     /** the name of the device that saved this version */
     savedBy: str({ max: LIMITS.deviceName }),
+    /** files on the item: name, size, type and key of each; the sealed content is a blob on the server */
+    attachments: arr(attachmentShape, LIMITS.attachments),
   },
-  ["conflictOf", "folder", "versions", "savedBy"],
+  ["conflictOf", "folder", "versions", "savedBy", "attachments"],
 );
 
 export type Field = Infer<typeof fieldShape>;
@@ -223,4 +226,20 @@ export function trashItem(item: Item, now = Date.now()): Item {
 
 export function restoreItem(item: Item, now = Date.now()): Item {
   return { ...item, rev: item.rev + 1, trashedAt: null, updatedAt: now };
+}
+
+/** Adds an attachment record (a new edit); refuses more than `LIMITS.attachments` or a name the item already has. */
+export function addAttachment(item: Item, a: Attachment, now = Date.now()): Item {
+  const list = item.attachments ?? [];
+  if (list.length >= LIMITS.attachments)
+    throw new CryptexError("too_large", `an item holds at most ${LIMITS.attachments} attachments`, { limit: LIMITS.attachments });
+  if (list.some((x) => x.name === a.name)) throw new CryptexError("invalid_input", `the item already has an attachment named "${a.name}"`);
+  return { ...item, rev: item.rev + 1, attachments: [...list, a], updatedAt: now };
+}
+
+/** Removes the attachment with this id (a new edit); the caller deletes its blob once the edit has synced. */
+export function removeAttachment(item: Item, id: string, now = Date.now()): Item {
+  const { attachments, ...rest } = item;
+  const left = (attachments ?? []).filter((x) => x.id !== id);
+  return { ...rest, ...(left.length > 0 ? { attachments: left } : {}), rev: item.rev + 1, updatedAt: now };
 }

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { createItem, editItem, fieldValue, type Item, restoreItem, trashItem } from "./item.ts";
+import { newAttachment } from "../attachments/attachment.ts";
+import { addAttachment, createItem, editItem, fieldValue, type Item, removeAttachment, restoreItem, trashItem } from "./item.ts";
 import { mergeItems, replacedSecrets, unionHistory } from "./merge-item.ts";
 
 const base = createItem(
@@ -165,6 +166,23 @@ for (const row of rows) {
     if (swapped.kind === "merged") row.expect(swapped.item);
   });
 }
+
+test("merge: attachments added on two devices are both kept; one removed on one side stays removed", () => {
+  const kept = newAttachment("kept.pdf", 10, "application/pdf");
+  const base = addAttachment(createItem({ type: "login", title: "Bank" }), kept);
+  const mine = addAttachment(base, newAttachment("mine.png", 20, "image/png"));
+  const theirs = removeAttachment(addAttachment(base, newAttachment("theirs.txt", 30, "text/plain")), kept.id);
+  const r = mergeItems(base, theirs, mine, 5);
+  assert.equal(r.kind, "merged");
+  if (r.kind !== "merged") return;
+  assert.deepEqual(
+    r.item.attachments?.map((a) => a.name),
+    ["mine.png", "theirs.txt"],
+  );
+  // both removed the last one: no empty list is left behind
+  const both = mergeItems(base, removeAttachment(base, kept.id), removeAttachment(base, kept.id), 6);
+  assert.equal(both.kind === "merged" && both.item.attachments, undefined);
+});
 
 test("merge: the conflict names the slots both sides changed", () => {
   const out = mergeItems(base, title("A")(pw("x")(base)), title("B")(pw("y")(base)), 9000);

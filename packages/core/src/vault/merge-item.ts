@@ -24,6 +24,8 @@ function slotsOf(it: Item): Slots {
     ["trash", String(it.trashedAt !== null)],
   ]);
   for (const f of it.fields) s.set(fieldKey(f.name), fieldText(f));
+  // each attachment is its own slot, so two devices attaching different files both keep theirs
+  for (const a of it.attachments ?? []) s.set(`attachment:${a.id}`, JSON.stringify(a));
   return s;
 }
 
@@ -87,8 +89,13 @@ export function mergeItems(base: Item, theirs: Item, mine: Item, now: number): M
     if (v === undefined || fields.some((x) => fieldKey(x.name) === k)) continue;
     fields.push({ ...(pick(k) === mine ? mine : theirs).fields.find((x) => fieldKey(x.name) === k)! });
   }
+  const attachments = [...(mine.attachments ?? []), ...(theirs.attachments ?? [])].filter(
+    (a, i, all) => merged.get(`attachment:${a.id}`) !== undefined && all.findIndex((x) => x.id === a.id) === i,
+  );
+  const { attachments: _mine, ...mineRest } = mine;
   const item: Item = {
-    ...mine,
+    ...mineRest,
+    ...(attachments.length > 0 ? { attachments } : {}),
     rev: Math.max(theirs.rev, mine.rev) + 1,
     type: pick("type").type,
     title: pick("title").title,

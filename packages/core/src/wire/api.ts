@@ -240,6 +240,12 @@ export const manifestsAnswer = obj({
 export const syncProfilePut = obj({ data: b64u(LIMITS.syncProfile, 1) });
 export const syncProfileAnswer = obj({ profile: nullable(obj({ data: b64u(LIMITS.syncProfile, 1), updatedAt: time })) });
 
+// ---- attachment blobs (docs/api.md "Attachments"): opaque bytes, uploaded in pieces that resume ----
+
+/** GET /blobs/:id/state: the declared size and how many bytes have arrived (complete when equal). */
+export const blobStateAnswer = obj({ size: int(0, LIMITS.attachmentBlob), received: int(0, LIMITS.attachmentBlob) });
+export type BlobStateAnswer = Infer<typeof blobStateAnswer>;
+
 // ---- live channel: GET /events (text/event-stream) ----
 // event: revision   data: {"revision":N}
 // event: account    data: {"eakGeneration":N,"resetEpoch":N}

@@ -5,6 +5,7 @@
 const MIB = 1024 * 1024;
 /** one item ciphertext on the wire, bytes (base64url: `itemData` characters) */
 const ITEM_CIPHERTEXT = MIB;
+const ATTACHMENT_BYTES = 256 * MIB;
 
 export const LIMITS = Object.freeze({
   // ---- one item (plaintext) ----
@@ -22,6 +23,14 @@ export const LIMITS = Object.freeze({
   deviceName: 100,
   /** a folder path ("Work/Dev") */
   folder: 1024,
+  /** attachments on one item, and the bounds of each (docs/security.md "Attachments") */
+  attachments: 64,
+  attachmentName: 255,
+  attachmentType: 127,
+  /** one attachment's plaintext bytes */
+  attachmentBytes: ATTACHMENT_BYTES,
+  /** one attachment's sealed blob on the server: the file plus 28 bytes per 64 KiB chunk */
+  attachmentBlob: ATTACHMENT_BYTES + Math.ceil(ATTACHMENT_BYTES / 65536) * 28,
   /**
    * one item as saved (its JSON, UTF-8 bytes): an item may not reach every per-part bound at once; this is
    * the bound that decides, with room left for the envelope so that its ciphertext fits `itemCiphertext`

@@ -83,6 +83,7 @@ export function accountRoutes(deps: Deps): Route[] {
         });
         if (updated === "stale") throw new ApiError("conflict", `eakGeneration must be ${a.eakGeneration + 1}`);
         if (!updated) throw new ApiError("unauthorized", "the account no longer exists");
+        await deps.blobs.removeAccount(a.id);
         await store.publish({ type: "account", accountId: a.id, eakGeneration: updated.eakGeneration, resetEpoch: updated.resetEpoch });
         if (body.eakText !== undefined) await sendQrMail(deps, a.email, body.eakText, "password");
         deps.log.info("password changed", { generation: updated.eakGeneration });
@@ -150,6 +151,7 @@ export function accountRoutes(deps: Deps): Route[] {
           authMessage("delete", config.origin, a.id, c, new TextEncoder().encode(body.confirm)),
         );
         await store.deleteAccount(a.id);
+        await deps.blobs.removeAccount(a.id);
         await store.publish({ type: "revoked", accountId: a.id, sessionIds: "all" });
         deps.log.info("account deleted");
         return { status: 204 };

@@ -348,7 +348,7 @@ describe("transport and headers", () => {
       assert.equal(r.headers["referrer-policy"], "no-referrer");
       assert.equal(
         r.headers["content-security-policy"],
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' https://api.pwnedpasswords.com; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' https://api.pwnedpasswords.com; worker-src 'self' blob:; frame-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
       );
       assert.equal(r.headers["access-control-allow-origin"], undefined, "no CORS unless configured");
     }

@@ -56,6 +56,7 @@ export function forgotRoutes(deps: Deps): Route[] {
         if (!taken || !account || account.id !== taken.payload)
           throw new ApiError("code_invalid", "the code is wrong, used or expired: ask for a new one");
         await store.deleteAccount(account.id, "reset");
+        await deps.blobs.removeAccount(account.id);
         await store.publish({ type: "revoked", accountId: account.id, sessionIds: "all" });
         await sendNotice(deps, account.email, { kind: "wiped" });
         deps.log.info("account erased by a mailed code");

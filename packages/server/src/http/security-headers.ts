@@ -1,11 +1,12 @@
 // Headers on every answer (docs/server.md): HSTS, no sniffing, no referrer, and the web app's strict CSP
 // (hash-wasm needs 'wasm-unsafe-eval'; no inline scripts, no eval). connect-src names, besides the server
 // itself, only the breach-check endpoint (BREACH_ENDPOINT), which the page asks with k-anonymity prefixes.
+// frame-src blob: lets the page preview a decrypted PDF attachment it made itself (never a remote frame).
 export function csp(breachOrigin?: string): string {
   const connect = breachOrigin ? `'self' ${breachOrigin}` : "'self'";
   return (
     `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src ${connect}; ` +
-    "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "worker-src 'self' blob:; frame-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
   );
 }
 

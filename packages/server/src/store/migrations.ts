@@ -127,6 +127,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE sync_profiles (account_seq bigint PRIMARY KEY, data bytea NOT NULL, updated_at bigint NOT NULL);
     `,
   },
+  {
+    // Attachment blobs (docs/server.md): the bytes are files under DATA_DIR; a row records the declared size
+    // (counted in used_bytes from the first byte on) and how much of an upload has arrived, so it can resume.
+    version: 7,
+    name: "blobs",
+    sqlite: `
+      CREATE TABLE blobs (
+        seq INTEGER PRIMARY KEY, account_seq INTEGER NOT NULL, id TEXT NOT NULL, size INTEGER NOT NULL, received INTEGER NOT NULL,
+        created_at INTEGER NOT NULL);
+      CREATE UNIQUE INDEX blobs_id ON blobs (account_seq, id);
+    `,
+    postgres: `
+      CREATE TABLE blobs (
+        seq bigserial PRIMARY KEY, account_seq bigint NOT NULL, id uuid NOT NULL, size bigint NOT NULL, received bigint NOT NULL,
+        created_at bigint NOT NULL);
+      CREATE UNIQUE INDEX blobs_id ON blobs (account_seq, id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

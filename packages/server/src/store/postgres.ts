@@ -4,8 +4,20 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
-import type { Account, LiveEvent, MailCode, PullPage, PushResult, PushWrite, RotationResult, Session, Store, StoredItem } from "./store.ts";
-import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES, STAGED_SLACK_BYTES } from "./store.ts";
+import type {
+  Account,
+  BlobRecord,
+  LiveEvent,
+  MailCode,
+  PullPage,
+  PushResult,
+  PushWrite,
+  RotationResult,
+  Session,
+  Store,
+  StoredItem,
+} from "./store.ts";
+import { MAX_BLOBS, MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES, STAGED_SLACK_BYTES } from "./store.ts";
 
 const CHANNEL = "cryptex_live";
 // int8 values here are revisions and millisecond times: always below 2^53.
@@ -36,6 +48,13 @@ const toSession = (r: Row): Session => ({
   lastSeenAt: r.last_seen_at as number,
   expiresAt: r.expires_at as number,
 });
+const toBlob = (r: Row): BlobRecord => ({
+  id: r.id as string,
+  size: Number(r.size),
+  received: Number(r.received),
+  createdAt: Number(r.created_at),
+});
+
 const toItem = (r: Row): StoredItem => ({
   id: r.id as string,
   revision: r.revision as number,
@@ -179,6 +198,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM sync_profiles WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM blobs WHERE account_seq = $1", [r.seq]);
         await endOthersAs(c, accountId, keepSession, "reset");
         const n = await c.query(
           `UPDATE accounts SET auth_public_key = $1, verifier = $2, wrapped_eak = $3, eak_generation = $4, email_enabled = $5,
@@ -196,6 +216,7 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         await c.query("DELETE FROM staged_items WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM manifests WHERE account_seq = $1", [r.seq]);
         await c.query("DELETE FROM sync_profiles WHERE account_seq = $1", [r.seq]);
+        await c.query("DELETE FROM blobs WHERE account_seq = $1", [r.seq]);
         if (endedBy === "reset")
           await c.query(
             `INSERT INTO ended_sessions (token_hash, account_id, reason, expires_at)
@@ -418,6 +439,67 @@ export async function openPostgresStore(url: string, onError: (e: Error) => void
         data: new Uint8Array(x.data as Buffer),
         updatedAt: x.updated_at as number,
       }));
+    },
+    async createBlob(accountId, id, size, createdAt, quotaBytes = Number.POSITIVE_INFINITY) {
+      return tx(async (c) => {
+        const a = (await c.query("SELECT seq, used_bytes FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return "no_account" as const;
+        if ((await c.query("SELECT 1 FROM blobs WHERE account_seq = $1 AND id = $2", [a.seq, id])).rows[0]) return "exists" as const;
+        const n = (await c.query("SELECT count(*)::int AS n FROM blobs WHERE account_seq = $1", [a.seq])).rows[0].n as number;
+        if (n >= MAX_BLOBS) return "too_many" as const;
+        if (Number(a.used_bytes) + size > quotaBytes) return "quota" as const;
+        await c.query("UPDATE accounts SET used_bytes = used_bytes + $1 WHERE seq = $2", [size, a.seq]);
+        await c.query("INSERT INTO blobs (account_seq, id, size, received, created_at) VALUES ($1, $2, $3, 0, $4)", [
+          a.seq,
+          id,
+          size,
+          createdAt,
+        ]);
+        return "created" as const;
+      });
+    },
+    async getBlob(accountId, id) {
+      const r = await one(
+        "SELECT b.id, b.size, b.received, b.created_at FROM blobs b JOIN accounts a ON a.seq = b.account_seq WHERE a.id = $1 AND b.id = $2",
+        [accountId, id],
+      );
+      return r ? toBlob(r) : undefined;
+    },
+    async setBlobReceived(accountId, id, received) {
+      await pool.query(
+        "UPDATE blobs SET received = least(size, $1) WHERE account_seq = (SELECT seq FROM accounts WHERE id = $2) AND id = $3",
+        [received, accountId, id],
+      );
+    },
+    async deleteBlob(accountId, id) {
+      return tx(async (c) => {
+        const a = (await c.query("SELECT seq FROM accounts WHERE id = $1 FOR UPDATE", [accountId])).rows[0];
+        if (!a) return false;
+        const r = (await c.query("DELETE FROM blobs WHERE account_seq = $1 AND id = $2 RETURNING size", [a.seq, id])).rows[0];
+        if (!r) return false;
+        await c.query("UPDATE accounts SET used_bytes = greatest(0, used_bytes - $1) WHERE seq = $2", [r.size, a.seq]);
+        return true;
+      });
+    },
+    async dropStaleUploads(startedBefore, limit) {
+      return tx(async (c) => {
+        const rows = (
+          await c.query(
+            `DELETE FROM blobs WHERE seq IN (SELECT seq FROM blobs WHERE received < size AND created_at < $1 LIMIT $2)
+             RETURNING account_seq, id, size`,
+            [startedBefore, limit],
+          )
+        ).rows as { account_seq: string; id: string; size: string }[];
+        const out: { accountId: string; id: string }[] = [];
+        for (const r of rows) {
+          const a = await c.query("UPDATE accounts SET used_bytes = greatest(0, used_bytes - $1) WHERE seq = $2 RETURNING id", [
+            r.size,
+            r.account_seq,
+          ]);
+          if (a.rows[0]) out.push({ accountId: a.rows[0].id as string, id: r.id });
+        }
+        return out;
+      });
     },
     async getSyncProfile(accountId) {
       const r = await one("SELECT p.data, p.updated_at FROM sync_profiles p JOIN accounts a ON a.seq = p.account_seq WHERE a.id = $1", [

@@ -8,6 +8,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlit
 import { pendingMigrations, VERSIONS_TABLE } from "./migrations.ts";
 import type {
   Account,
+  BlobRecord,
   ChallengePurpose,
   LiveEvent,
   MailCode,
@@ -21,7 +22,7 @@ import type {
   Store,
   StoredItem,
 } from "./store.ts";
-import { MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES, STAGED_SLACK_BYTES } from "./store.ts";
+import { MAX_BLOBS, MAX_CODE_ATTEMPTS, MAX_MANIFESTS, PULL_PAGE_BYTES, STAGED_SLACK_BYTES } from "./store.ts";
 
 type Row = Record<string, SQLInputValue>;
 
@@ -52,6 +53,13 @@ const toItem = (r: Row): StoredItem => ({
   id: r.id as string,
   revision: Number(r.revision),
   data: r.data == null ? undefined : (r.data as Uint8Array),
+});
+
+const toBlob = (r: Row): BlobRecord => ({
+  id: r.id as string,
+  size: Number(r.size),
+  received: Number(r.received),
+  createdAt: Number(r.created_at),
 });
 
 /** Brings the file's schema up to date in one transaction (DDL is transactional in SQLite). */
@@ -188,6 +196,7 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         q("DELETE FROM sync_profiles WHERE account_seq = ?").run(seq);
+        q("DELETE FROM blobs WHERE account_seq = ?").run(seq);
         endOthersAs(accountId, keepSession, "reset");
         q(
           `UPDATE accounts SET auth_public_key = ?, verifier = ?, wrapped_eak = ?, eak_generation = ?, email_enabled = ?,
@@ -204,6 +213,7 @@ export function openSqliteStore(file: string): Store {
         q("DELETE FROM staged_items WHERE account_seq = ?").run(seq);
         q("DELETE FROM manifests WHERE account_seq = ?").run(seq);
         q("DELETE FROM sync_profiles WHERE account_seq = ?").run(seq);
+        q("DELETE FROM blobs WHERE account_seq = ?").run(seq);
         if (endedBy === "reset")
           q(
             `INSERT OR IGNORE INTO ended_sessions (token_hash, account_id, reason, expires_at)
@@ -437,6 +447,54 @@ export function openSqliteStore(file: string): Store {
            ON CONFLICT (account_seq, device_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
         ).run(seq, m.deviceId, m.data, m.updatedAt);
         return "stored" as const;
+      });
+    },
+
+    async createBlob(accountId, id, size, createdAt, quotaBytes = Number.POSITIVE_INFINITY) {
+      return tx(() => {
+        const a = q("SELECT seq, used_bytes FROM accounts WHERE id = ?").get(accountId);
+        if (!a) return "no_account" as const;
+        const seq = Number(a.seq);
+        if (q("SELECT 1 FROM blobs WHERE account_seq = ? AND id = ?").get(seq, id)) return "exists" as const;
+        if (Number(q("SELECT count(*) AS n FROM blobs WHERE account_seq = ?").get(seq)!.n) >= MAX_BLOBS) return "too_many" as const;
+        if (Number(a.used_bytes) + size > quotaBytes) return "quota" as const;
+        q("UPDATE accounts SET used_bytes = used_bytes + ? WHERE seq = ?").run(size, seq);
+        q("INSERT INTO blobs (account_seq, id, size, received, created_at) VALUES (?, ?, ?, 0, ?)").run(seq, id, size, createdAt);
+        return "created" as const;
+      });
+    },
+    async getBlob(accountId, id) {
+      const seq = accountSeq(accountId);
+      if (seq === undefined) return undefined;
+      const r = q("SELECT id, size, received, created_at FROM blobs WHERE account_seq = ? AND id = ?").get(seq, id);
+      return r ? toBlob(r) : undefined;
+    },
+    async setBlobReceived(accountId, id, received) {
+      const seq = accountSeq(accountId);
+      if (seq !== undefined) q("UPDATE blobs SET received = min(size, ?) WHERE account_seq = ? AND id = ?").run(received, seq, id);
+    },
+    async deleteBlob(accountId, id) {
+      return tx(() => {
+        const seq = accountSeq(accountId);
+        if (seq === undefined) return false;
+        const r = q("DELETE FROM blobs WHERE account_seq = ? AND id = ? RETURNING size").get(seq, id);
+        if (!r) return false;
+        q("UPDATE accounts SET used_bytes = max(0, used_bytes - ?) WHERE seq = ?").run(Number(r.size), seq);
+        return true;
+      });
+    },
+
+    async dropStaleUploads(startedBefore, limit) {
+      return tx(() => {
+        const rows = q(
+          `SELECT b.seq, b.account_seq, b.size, b.id, a.id AS account_id FROM blobs b JOIN accounts a ON a.seq = b.account_seq
+           WHERE b.received < b.size AND b.created_at < ? LIMIT ?`,
+        ).all(startedBefore, limit);
+        for (const r of rows) {
+          q("DELETE FROM blobs WHERE seq = ?").run(r.seq as number);
+          q("UPDATE accounts SET used_bytes = max(0, used_bytes - ?) WHERE seq = ?").run(Number(r.size), r.account_seq as number);
+        }
+        return rows.map((r) => ({ accountId: r.account_id as string, id: r.id as string }));
       });
     },
 

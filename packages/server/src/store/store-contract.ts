@@ -335,6 +335,60 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     assert.equal(await store.storageUsed(randomUUID()), undefined);
   });
 
+  test(`${name}: blobs count their declared size in the quota from the start, resume, and free it when deleted`, async () => {
+    const a = sampleAccount();
+    await store.createAccount(a, sampleSession(a.id), randomBytes(32));
+    await store.push(a.id, [{ id: randomUUID(), baseRevision: 0, data: bytes("item") }], "s");
+    const id = randomUUID();
+    assert.equal(await store.createBlob(a.id, id, 1000, now, 2000), "created");
+    assert.equal(await store.storageUsed(a.id), 1004, "counted before a byte arrives, so uploads cannot outgrow the quota");
+    assert.equal(await store.createBlob(a.id, id, 10, now, 2000), "exists");
+    assert.equal(await store.createBlob(a.id, randomUUID(), 997, now, 2000), "quota", "1004 + 997 is past 2000");
+    assert.equal(await store.createBlob(randomUUID(), randomUUID(), 1, now), "no_account");
+    assert.deepEqual(await store.getBlob(a.id, id), { id, size: 1000, received: 0, createdAt: now });
+    await store.setBlobReceived(a.id, id, 400);
+    assert.equal((await store.getBlob(a.id, id))?.received, 400);
+    await store.setBlobReceived(a.id, id, 5000);
+    assert.equal((await store.getBlob(a.id, id))?.received, 1000, "never past the size");
+    // another account does not see it
+    const b = sampleAccount();
+    await store.createAccount(b, sampleSession(b.id), randomBytes(32));
+    assert.equal(await store.getBlob(b.id, id), undefined);
+    assert.equal(await store.deleteBlob(b.id, id), false);
+    assert.equal(await store.deleteBlob(a.id, id), true);
+    assert.equal(await store.deleteBlob(a.id, id), false);
+    assert.equal(await store.getBlob(a.id, id), undefined);
+    assert.equal(await store.storageUsed(a.id), 4);
+    // an upload left unfinished is dropped by the sweep once it is older than the cut-off; a finished one stays
+    const stale = randomUUID();
+    const done = randomUUID();
+    assert.equal(await store.createBlob(a.id, stale, 30, now), "created");
+    assert.equal(await store.createBlob(a.id, done, 20, now), "created");
+    await store.setBlobReceived(a.id, stale, 10);
+    await store.setBlobReceived(a.id, done, 20);
+    assert.deepEqual(await store.dropStaleUploads(now, 100), [], "not before the cut-off");
+    assert.deepEqual(await store.dropStaleUploads(now + 1, 100), [{ accountId: a.id, id: stale }]);
+    assert.equal(await store.getBlob(a.id, stale), undefined);
+    assert.ok(await store.getBlob(a.id, done));
+    assert.equal(await store.storageUsed(a.id), 24);
+    assert.equal(await store.deleteBlob(a.id, done), true);
+    // reset and delete remove every blob
+    const c = randomUUID();
+    assert.equal(await store.createBlob(a.id, c, 50, now), "created");
+    await store.resetAccount(
+      a.id,
+      { authPublicKey: "C".repeat(43), verifier: "dg", wrappedEak: "dw", eakGeneration: 0, emailEnabled: true },
+      randomUUID(),
+    );
+    assert.equal(await store.getBlob(a.id, c), undefined);
+    assert.equal(await store.storageUsed(a.id), 0);
+    assert.equal(await store.createBlob(b.id, c, 50, now), "created");
+    assert.equal(await store.deleteAccount(b.id), true);
+    const b2 = { ...sampleAccount(), id: b.id };
+    await store.createAccount(b2, sampleSession(b2.id), randomBytes(32));
+    assert.equal(await store.getBlob(b2.id, c), undefined, "a deleted account's blobs are gone");
+  });
+
   test(`${name}: a key rotation switches every staged item in one step, or nothing`, async () => {
     const a = sampleAccount();
     const keep = sampleSession(a.id);

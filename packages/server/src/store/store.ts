@@ -132,7 +132,19 @@ export interface MailCode {
   readonly expiresAt: number;
 }
 
+/** An attachment blob's record; its bytes are a file (blobs/blob-files.ts). Complete when `received === size`. */
+export interface BlobRecord {
+  readonly id: string;
+  readonly size: number;
+  readonly received: number;
+  readonly createdAt: number;
+}
+
 export const MAX_MANIFESTS = 1000;
+/** Attachment blobs one account may keep (their bytes are bounded by the quota; this bounds the rows). */
+export const MAX_BLOBS = 20_000;
+/** An upload unfinished this long after it started is dropped by the server's sweep. */
+export const STALE_UPLOAD_MS = 7 * 24 * 3600 * 1000;
 /** Wrong guesses a mailed code survives; then it is gone and a new one must be asked for. */
 export const MAX_CODE_ATTEMPTS = 5;
 /** A pull page stops early past this many data bytes so one answer stays bounded. */
@@ -206,6 +218,28 @@ export interface Store {
   listManifests(accountId: string): Promise<Manifest[]>;
   /** `too_many` when the account already has MAX_MANIFESTS other devices; `quota` as for push */
   putManifest(accountId: string, manifest: Manifest, quotaBytes?: number): Promise<"stored" | "too_many" | "quota" | "no_account">;
+
+  /**
+   * Records a new blob of `size` bytes and counts them in the account's storage at once, so an upload cannot
+   * outgrow the quota; `exists` when the id is taken, `too_many` at MAX_BLOBS.
+   */
+  createBlob(
+    accountId: string,
+    id: string,
+    size: number,
+    createdAt: number,
+    quotaBytes?: number,
+  ): Promise<"created" | "exists" | "quota" | "too_many" | "no_account">;
+  getBlob(accountId: string, id: string): Promise<BlobRecord | undefined>;
+  /** How much of an upload has arrived (at most its size). */
+  setBlobReceived(accountId: string, id: string, received: number): Promise<void>;
+  /** Removes the record and frees its bytes; false when there was none. Account reset and delete remove every blob. */
+  deleteBlob(accountId: string, id: string): Promise<boolean>;
+  /**
+   * Removes up to `limit` uploads started before `startedBefore` that never finished (a client that went away for
+   * good), freeing their bytes; returns them so their files can be removed.
+   */
+  dropStaleUploads(startedBefore: number, limit: number): Promise<{ accountId: string; id: string }[]>;
 
   /** The account's sealed sync profile (at most MAX_SYNC_PROFILE bytes), or undefined when none was stored. */
   getSyncProfile(accountId: string): Promise<{ data: Uint8Array; updatedAt: number } | undefined>;

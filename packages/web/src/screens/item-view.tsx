@@ -2,6 +2,7 @@
 import type { Field, Item } from "@cryptex/core/vault/item.ts";
 import { template } from "@cryptex/core/vault/templates.ts";
 import { parseTotp, totp } from "@cryptex/core/vault/totp.ts";
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { copySecret } from "../ui/clipboard.ts";
 import { lazyComponent } from "../ui/lazy-component.tsx";
@@ -84,8 +85,11 @@ export function ItemView({
   onFavorite,
   onClose,
   onRestoreVersion,
+  children,
 }: {
   item: Item;
+  /** sections shown below the fields (the attachments) */
+  children?: ComponentChildren;
   onEdit: () => void;
   onTrash: () => void;
   onRestore: () => void;
@@ -170,6 +174,7 @@ export function ItemView({
           ))}
         </p>
       )}
+      {children}
       {item.history.length > 0 && (
         <section>
           <button type="button" onClick={() => setHistory(!history)} aria-expanded={history}>

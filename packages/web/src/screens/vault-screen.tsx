@@ -26,6 +26,7 @@ import { SettingsPanel } from "./settings-panel.tsx";
 import { SignedOutNotice } from "./signed-out-notice.tsx";
 
 // The Security page and the health report (zxcvbn's dictionaries) load on first use, not with the vault.
+const AttachmentsPanel = lazyComponent(() => import("./attachments-panel.tsx").then((m) => m.AttachmentsPanel));
 const SecurityScreen = lazyComponent(() => import("./security-screen.tsx").then((m) => m.SecurityScreen));
 
 /** From this many entries, the first screen is painted before the whole list is sorted. */
@@ -403,7 +404,9 @@ export function VaultScreen({
               onRestore={() => void save(restoreItem(item), item)}
               onPurge={() => void purge(item)}
               onRestoreVersion={(restored) => void save(restored, item)}
-            />
+            >
+              {item.trashedAt === null && <AttachmentsPanel item={item} session={session} onSaved={setItem} />}
+            </ItemView>
           )}
           {((route.screen === "edit" && item) || route.screen === "new") && (
             <ItemForm

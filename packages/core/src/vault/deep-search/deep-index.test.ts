@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { newAttachment } from "../../attachments/attachment.ts";
 import { toIndexEntry } from "../../formats/vault-index.ts";
 import { generateAccountKey } from "../../keys/account-key.ts";
 import { type ItemId, newAccountId } from "../../keys/ids.ts";
 import { deriveLocalKeys } from "../health/health-keys.ts";
-import { createItem, editItem, type Item } from "../item.ts";
+import { addAttachment, createItem, editItem, type Item } from "../item.ts";
 import { DeepIndex, deepText } from "./deep-index.ts";
 import { searchEntries } from "./deep-search.ts";
 
@@ -34,6 +35,9 @@ test("deepText holds notes, custom names and non-secret values, never hidden val
   assert.match(t, /first pet: rex/);
   assert.doesNotMatch(t, /998877/);
   assert.doesNotMatch(t, /s3cret/i);
+  const withFile = addAttachment(a!, newAttachment("Passport-Scan.pdf", 10, "application/pdf"));
+  assert.match(deepText(withFile), /passport-scan\.pdf/, "attachment names are searched");
+  assert.equal(deepText(withFile).includes(withFile.attachments![0]!.key.toLowerCase()), false, "never the attachment key");
 });
 
 test("the index is built incrementally and round-trips encrypted", async () => {

@@ -1,5 +1,5 @@
 // The opt-in deep-search index: per item, the lower-cased text the bulk index leaves out (notes, custom field
-// names, values of fields that are not secret). Kept on the device only, as one AEAD envelope under a key
+// names, values of fields that are not secret, attachment names). Kept on the device only, as one AEAD envelope under a key
 // derived from the Account Key, and brought up to date incrementally: only items whose revision changed
 // are decrypted again.
 import { fromUtf8, utf8 } from "../../encoding/bytes.ts";
@@ -15,7 +15,7 @@ import type { Item } from "../item.ts";
 export const MAX_DOC_CHARS = 32 * 1024;
 const SECRET_KINDS = new Set(["hidden", "totp"]);
 
-/** What deep search reads of an item: notes, custom field names, and values that are not secrets. */
+/** What deep search reads of an item: notes, custom field names, values that are not secrets, attachment names. */
 export function deepText(item: Item): string {
   const parts: string[] = [];
   for (const f of item.fields) {
@@ -23,6 +23,7 @@ export function deepText(item: Item): string {
     if (!SECRET_KINDS.has(f.kind) && f.value) parts.push(f.value);
   }
   parts.push(item.notes);
+  for (const a of item.attachments ?? []) parts.push(a.name);
   return parts.join("\n").toLowerCase().slice(0, MAX_DOC_CHARS);
 }
 
