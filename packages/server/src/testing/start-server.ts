@@ -47,7 +47,7 @@ const MAIN = new URL("../main.ts", import.meta.url).pathname;
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "cryptex-server-"));
-  const port = await freePort();
+  let port = await freePort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? tmpdir(),
@@ -102,7 +102,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }
   }
 
-  await launch();
+  // A port taken between the pick and the server's listen() (another test's pick) is picked again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (e) {
+      const taken = /port \d+ is in use/.test(String(e)) && opts.env?.PORT === undefined;
+      if (!taken || attempt >= 5) throw e;
+      port = await freePort();
+      env.PORT = String(port);
+      if (plain?.port !== undefined) plain.port = port;
+      log = "";
+    }
+  }
   const caPem = plain ? "" : readFileSync(env.TLS_CERT ?? join(dataDir, "tls", "cert.pem"), "utf8");
   const end = async (signal: NodeJS.Signals, cleanup: boolean) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
