@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { generateAccountKey } from "@cryptex/core/account-key.ts";
 import { createEak, eakToText } from "@cryptex/core/formats/eak.ts";
 import { qrToPng } from "@cryptex/core/formats/qr.ts";
+import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { newAccountId } from "@cryptex/core/ids.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { outboxMailbox } from "../packages/server/src/testing/mailbox.ts";
@@ -15,6 +16,7 @@ import { type RunningServer, startServer } from "../packages/server/src/testing/
 import { buildWebIfNeeded, launchChromium, waitSynced } from "../packages/web/src/testing/browser.ts";
 
 const OUT = new URL("../.test-output/web/", import.meta.url).pathname;
+let kitEakText = "";
 const EMAIL = `alice-${Date.now()}@example.test`;
 const PASSWORD = "correct horse battery staple planted-pw-7f3a";
 const ITEM_SECRET = "planted-item-secret-91c2e7";
@@ -84,6 +86,10 @@ test("sign up shows the QR code and mails it", async () => {
   await pageA.getByRole("button", { name: "Download Emergency Kit" }).click();
   const kit = await download;
   assert.match(kit.suggestedFilename(), /Emergency Kit\.png$/);
+  const kitPath = join(OUT, "emergency-kit.png");
+  await kit.saveAs(kitPath);
+  kitEakText = decodeQrImage(readFileSync(kitPath));
+  assert.match(kitEakText, /^CRYPTEX:/, "the kit's QR code is the EAK text");
   await pageA.getByRole("button", { name: "Continue to vault" }).click();
   await pageA.getByRole("button", { name: "Lock", exact: true }).waitFor();
   await waitSynced(pageA);
@@ -112,6 +118,7 @@ test("a second device signs in with the QR image from the mail; clear messages f
   assert.equal(subject, "IMPORTANT: Cryptex Account QR Code for your new account");
   const qrPath = join(OUT, "mail-qr.png");
   writeFileSync(qrPath, png);
+  assert.equal(decodeQrImage(png), kitEakText, "the Emergency Kit and the mail carry the same EAK");
 
   // a QR code of another account (a real EAK, made with the real format)
   const foreignId = newAccountId();

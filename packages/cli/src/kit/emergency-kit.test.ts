@@ -2,10 +2,11 @@
 // and the text block really is drawn (ink where the key text goes, none in the margins).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { emergencyKitContent, groupedEak } from "@cryptex/core/client/emergency-kit.ts";
 import { decodeQrImage } from "@cryptex/core/formats/qr-decode.ts";
 import { decode as decodePng } from "fast-png";
 import { GLYPH_H, GLYPH_W, glyph, hasGlyph } from "./bitmap-font.ts";
-import { groupedEak, kitLines, kitPng, kitText } from "./emergency-kit.ts";
+import { kitPng, kitText } from "./emergency-kit.ts";
 
 const info = {
   eakText: `CRYPTEX:${"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".repeat(5)}`,
@@ -23,8 +24,9 @@ test("emergency kit: the QR code in the PNG decodes to the EAK text; the text fi
 });
 
 test("emergency kit: every character drawn has its own glyph; glyphs are 5×7 and distinct", () => {
-  const l = kitLines(info);
-  for (const ch of [l.heading, ...l.facts, l.key, ...l.steps].join("")) assert.ok(hasGlyph(ch), `no glyph for ${JSON.stringify(ch)}`);
+  const l = emergencyKitContent(info);
+  for (const ch of [l.heading, ...l.facts, l.keyLabel, l.key, ...l.steps].join(""))
+    assert.ok(hasGlyph(ch), `no glyph for ${JSON.stringify(ch)}`);
   const seen = new Map<string, string>();
   for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;-_/@()!?'\"+=<>#&*%[]|$") {
     const bits = glyph(ch);

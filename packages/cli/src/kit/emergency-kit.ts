@@ -2,50 +2,19 @@
 // in 4-character groups, the e-mail, the server, the date and short instructions, drawn in pure JS with the
 // embedded 5×7 font; plus the same words as a .txt file beside it, so the EAK text can be copied, not typed.
 
+import { emergencyKitContent, type KitInfo } from "@cryptex/core/client/emergency-kit.ts";
 import { qrMatrix } from "@cryptex/core/formats/qr.ts";
 import { encode as encodePng } from "fast-png";
 import { GLYPH_H, GLYPH_W, glyph } from "./bitmap-font.ts";
 
-export interface KitInfo {
-  readonly eakText: string;
-  readonly email: string;
-  readonly serverUrl: string;
-  readonly createdAt: Date;
-}
+/** The kit's words come from core, so the web app's kit says the same. */
+export { emergencyKitText as kitText } from "@cryptex/core/client/emergency-kit.ts";
+export type { KitInfo };
 
 const WIDTH = 1240;
 const MARGIN = 60;
 const QR_SCALE = 8;
 const QUIET = 4; // modules of white around the QR code (ISO/IEC 18004)
-
-/** The EAK text in groups of 4 (parseEakText ignores the spaces), so a person can type it back. */
-export function groupedEak(text: string): string {
-  const at = text.indexOf(":") + 1;
-  return `${text.slice(0, at)} ${text.slice(at).replace(/(.{4})/g, "$1 ")}`.trim();
-}
-
-export function kitLines(k: KitInfo): { heading: string; facts: string[]; key: string; steps: string[] } {
-  const date = k.createdAt.toISOString().slice(0, 10);
-  return {
-    heading: "Cryptex Emergency Kit",
-    facts: [`Account e-mail: ${k.email}`, `Server: ${k.serverUrl}`, `Created: ${date}`],
-    key: groupedEak(k.eakText),
-    steps: [
-      "1. Print this page or keep it offline. Anyone with it AND your Account Password can open your vault.",
-      "2. Never write your Account Password on this page.",
-      `3. New device: cryptex signin --server ${k.serverUrl} --email ${k.email} --qr THIS-FILE.png`,
-      "   (or scan the QR code in the web app, or type the key text printed below).",
-      "4. This kit is only valid until you change your password: then save a new one (cryptex account qr --kit FILE.png).",
-    ],
-  };
-}
-
-export function kitText(k: KitInfo): string {
-  const l = kitLines(k);
-  return [l.heading.toUpperCase(), "", ...l.facts, "", "Encrypted Account Key (the text of the QR code):", l.key, "", ...l.steps, ""].join(
-    "\n",
-  );
-}
 
 /** FILE.png → FILE.txt, the companion text of a kit. */
 export const kitTextPath = (png: string): string => `${png.replace(/\.png$/i, "")}.txt`;
@@ -65,7 +34,7 @@ function wrap(line: string, max: number): string[] {
 }
 
 export function kitPng(k: KitInfo): Uint8Array {
-  const l = kitLines(k);
+  const l = emergencyKitContent(k);
   const qr = qrMatrix(k.eakText);
   const qrSide = (qr.size + 2 * QUIET) * QR_SCALE;
   const blocks: { lines: string[]; scale: number }[] = [];
@@ -73,7 +42,7 @@ export function kitPng(k: KitInfo): Uint8Array {
   blocks.push({ lines: [l.heading], scale: 5 });
   blocks.push({ lines: l.facts.flatMap((f) => wrap(f, room(3))), scale: 3 });
   const after: typeof blocks = [
-    { lines: ["Encrypted Account Key (the text of the QR code):"], scale: 2 },
+    { lines: [l.keyLabel], scale: 2 },
     { lines: wrap(l.key, room(3)), scale: 3 },
     { lines: l.steps.flatMap((s) => wrap(s, room(2))), scale: 2 },
   ];
