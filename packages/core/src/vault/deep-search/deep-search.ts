@@ -5,7 +5,7 @@
 import type { IndexEntry } from "../../formats/vault-index.ts";
 import type { ItemId } from "../../keys/ids.ts";
 import { compareTitles } from "../compare-titles.ts";
-import { hostOf } from "../search.ts";
+import { hostOf } from "../url-host.ts";
 import type { DeepIndex } from "./deep-index.ts";
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from "./search-query.ts";
 
@@ -62,7 +62,7 @@ function subsequence(needle: string, hay: string): boolean {
   return i === needle.length;
 }
 
-/** searchIndex's word score (vault/search.ts) over prepared text, then the deep text below every list match. */
+/** A word's score over prepared text: title, then the other list fields, then the deep text below every list match. */
 function wordScore(w: string, p: Prepared, deep: string | undefined): number {
   if (p.title === w) return 100;
   if (p.title.startsWith(w)) return 60;
