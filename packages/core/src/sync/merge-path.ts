@@ -5,6 +5,7 @@ import { type ItemId, newItemId } from "../keys/ids.ts";
 import { type Item, LIMITS } from "../vault/item.ts";
 import { withVersionOf, withVersionsOf } from "../vault/item-versions.ts";
 import { mergeItems, replacedSecrets, sameContent, unionHistory } from "../vault/merge-item.ts";
+import { mergeConcurrent } from "../vault/merge-item-base.ts";
 import type { StoredItem } from "./ports.ts";
 import { type Opened, openedRev } from "./tombstone.ts";
 
@@ -43,6 +44,23 @@ export function keepBoth(
 
 /** An edit made while the item was deleted elsewhere survives, with a version above the delete's. */
 export const survivingEdit = (mine: Item, deletedAt: number): Item => ({ ...mine, rev: Math.max(mine.rev, deletedAt) + 1 });
+
+/** What a pending local edit and a remote version of the same item become: one merged item, or both kept. */
+export type BothEdited =
+  | { readonly kind: "merged"; readonly item: Item }
+  | { readonly kind: "conflict"; readonly winner: Item; readonly copy: Item };
+
+/**
+ * A pull's `mine-and-copy` resolved: when the two versions share a saved version and changed different
+ * slots since it, they merge into one item (the same item on every device that merges this pair, so two
+ * devices never trade new revisions of it); otherwise `mine` keeps the id and `theirs` becomes a copy.
+ */
+export function judgeBothEdited(mine: Item, theirs: Item, at: number, copyId?: ItemId): BothEdited {
+  const merged = mergeConcurrent(mine, theirs);
+  if (merged) return { kind: "merged", item: merged };
+  const { winner, copy } = keepBoth(mine, theirs, at, { theirHistory: false, copyId });
+  return { kind: "conflict", winner, copy };
+}
 
 /** The local state of one item, as the pull judges it. */
 export type LocalState = Pick<StoredItem, "pending" | "deleted" | "revision" | "seenRev"> & { readonly hasData: boolean };
