@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { newItemId } from "../keys/ids.ts";
 import { createItem, editItem, fieldValue, type Item, trashItem } from "../vault/item.ts";
+import { withVersionOf } from "../vault/item-versions.ts";
 import {
   builtOn,
+  judgeBothEdited,
   judgeRemote,
   judgeSave,
   keepBoth,
@@ -139,6 +141,71 @@ test("edit/edit on pull: mine wins the id above both versions; theirs is a copy;
   assert.equal(copy.title, "Mail (conflict copy)");
   assert.equal(fieldValue(copy, "password"), "their-pw");
   assert.deepEqual([copy.createdAt, copy.updatedAt, copy.rev], [3000, 3000, 1]);
+});
+
+// ---- a pulled version meets a pending local edit (`mine-and-copy`): merged when the histories allow ----
+
+/** A save on a device as Vault.save makes it: the version it was made from joins its versions. */
+const savedOn = (from: Item, changes: Parameters<typeof editItem>[1], at: number, device: string): Item => ({
+  ...withVersionOf(editItem(from, changes, at), from),
+  savedBy: device,
+});
+
+interface BothRow {
+  readonly name: string;
+  readonly mine: () => Item;
+  readonly theirs: () => Item;
+  readonly expect: "merged" | "conflict";
+  readonly check?: (out: Item, mine: Item, theirs: Item) => void;
+}
+
+const bothRows: BothRow[] = [
+  {
+    name: "password here, tag there: one item with both, above both, pushed as a new edit",
+    mine: () => savedOn(base, { fields: { password: "mine" } }, 2000, "A"),
+    theirs: () => savedOn(base, { tags: ["bank"] }, 2100, "B"),
+    expect: "merged",
+    check: (out, mine, theirs) => {
+      assert.deepEqual([fieldValue(out, "password"), out.tags], ["mine", ["bank"]]);
+      assert.equal(out.rev, Math.max(mine.rev, theirs.rev) + 1);
+    },
+  },
+  {
+    name: "notes here, password there",
+    mine: () => savedOn(base, { notes: "mine" }, 2000, "A"),
+    theirs: () => savedOn(base, { fields: { password: "theirs" } }, 2000, "B"),
+    expect: "merged",
+    check: (out) => assert.deepEqual([out.notes, fieldValue(out, "password")], ["mine", "theirs"]),
+  },
+  {
+    name: "the same field to other values: a conflict copy, exactly as before",
+    mine: () => savedOn(base, { fields: { password: "mine" } }, 2000, "A"),
+    theirs: () => savedOn(base, { fields: { password: "theirs" } }, 2000, "B"),
+    expect: "conflict",
+  },
+  {
+    name: "no common version (items saved before versions existed): a conflict copy",
+    mine: () => editItem(base, { fields: { password: "mine" } }, 2000),
+    theirs: () => editItem(base, { tags: ["bank"] }, 2000),
+    expect: "conflict",
+  },
+];
+
+test("both edited on pull: merged from the common version, or kept both as before", () => {
+  for (const r of bothRows) {
+    const [mine, theirs] = [r.mine(), r.theirs()];
+    const copyId = newItemId();
+    const d = judgeBothEdited(mine, theirs, 5000, copyId);
+    assert.equal(d.kind, r.expect, r.name);
+    if (d.kind === "merged") {
+      assert.equal(d.item.id, base.id);
+      assert.deepEqual(judgeBothEdited(theirs, mine, 6000), d, `${r.name}: the same item whichever device merges, whenever`);
+      r.check?.(d.item, mine, theirs);
+    } else {
+      const today = keepBoth(mine, theirs, 5000, { theirHistory: false, copyId });
+      assert.deepEqual(d, { kind: "conflict", ...today }, `${r.name}: today's rule`);
+    }
+  }
 });
 
 interface SaveRow {

@@ -3,7 +3,7 @@
 // the merge is then the editor's three-way merge (merge-item.ts), made symmetric so that any two devices that
 // merge the same pair store the same item. Pure.
 import type { Item, ItemVersion } from "./item.ts";
-import { snapshotOf, versionId } from "./item-versions.ts";
+import { sameVersionContent, snapshotOf, versionId } from "./item-versions.ts";
 import { mergeItems } from "./merge-item.ts";
 
 /** An item and every version it was made from: its line of saved versions. */
@@ -16,12 +16,18 @@ const lineOf = (it: Item): ItemVersion[] => [snapshotOf(it), ...(it.versions ?? 
 const newestFirst = (x: ItemVersion, y: ItemVersion): number =>
   y.rev - x.rev || y.savedAt - x.savedAt || (versionId(y) < versionId(x) ? -1 : versionId(y) > versionId(x) ? 1 : 0);
 
-/** The newest version present in both lines (the item itself counts), or undefined when they share none. */
+/**
+ * The newest version both lines hold (the items themselves count), or undefined when they share none. Held
+ * means by identity, or, for each side's current version, by content: an edit that changes no version content
+ * (an attachment added) adds no version, and merging only reads the base's content, which that side still has.
+ */
 export function commonBase(a: Item, b: Item): ItemVersion | undefined {
-  const inA = new Set(lineOf(a).map(versionId));
-  return lineOf(b)
-    .filter((v) => inA.has(versionId(v)))
-    .sort(newestFirst)[0];
+  const [la, lb] = [lineOf(a), lineOf(b)];
+  const inA = new Set(la.map(versionId));
+  const [sa, sb] = [la[0]!, lb[0]!];
+  return [...lb.filter((v) => inA.has(versionId(v)) || sameVersionContent(v, sa)), ...la.filter((v) => sameVersionContent(v, sb))].sort(
+    newestFirst,
+  )[0];
 }
 
 /**
