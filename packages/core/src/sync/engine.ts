@@ -1,7 +1,7 @@
 // The client sync engine (docs/architecture.md): local saves that never wait for the network, and delta sync
 // against a server that may lie. Everything the server sends is validated, decrypted and checked before
 // it touches the vault; what fails is quarantined, never shown. Nothing a user saved is ever dropped:
-// conflicting edits are both kept (the other version becomes a conflict copy).
+// concurrent edits merge from their common version, or are both kept (the other becomes a conflict copy).
 
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
@@ -479,11 +479,16 @@ export class Vault {
         case "mine-and-copy": {
           const mine = await decryptItem(this.keys, id, local!.data!);
           const both = judgeBothEdited(mine, d.theirs, at);
+          if (both.kind === "same") {
+            put.push({ id, data: data!, deleted: false, revision: w.revision, pending: false, seenRev: d.theirs.rev });
+            upserts.push(toIndexEntry(d.theirs));
+            break;
+          }
           if (both.kind === "merged") {
             // one item with both changes: a new local edit based on their revision, pushed like any other
             const item = boundVersions(both.item, this.history.versionsKept);
-            const data = await encryptItem(this.keys, item);
-            put.push({ id, data, deleted: false, revision: w.revision, pending: true, seenRev: d.theirs.rev });
+            const sealed = await encryptItem(this.keys, item);
+            put.push({ id, data: sealed, deleted: false, revision: w.revision, pending: true, seenRev: d.theirs.rev });
             upserts.push(toIndexEntry(item));
             report.merged.push(id);
             break;

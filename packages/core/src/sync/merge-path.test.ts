@@ -191,6 +191,15 @@ const bothRows: BothRow[] = [
   },
 ];
 
+test("both edited on pull: two devices that merged one pair hold the same version: no new revision", () => {
+  const a = savedOn(base, { fields: { password: "mine" } }, 2000, "A");
+  const b = savedOn(base, { notes: "theirs" }, 2000, "B");
+  const onA = judgeBothEdited(a, b, 5000);
+  const onB = judgeBothEdited(b, a, 7000);
+  assert.ok(onA.kind === "merged" && onB.kind === "merged");
+  assert.deepEqual(judgeBothEdited(onA.item, structuredClone(onB.item), 9000), { kind: "same" });
+});
+
 test("both edited on pull: merged from the common version, or kept both as before", () => {
   for (const r of bothRows) {
     const [mine, theirs] = [r.mine(), r.theirs()];

@@ -47,15 +47,18 @@ export const survivingEdit = (mine: Item, deletedAt: number): Item => ({ ...mine
 
 /** What a pending local edit and a remote version of the same item become: one merged item, or both kept. */
 export type BothEdited =
+  | { readonly kind: "same" }
   | { readonly kind: "merged"; readonly item: Item }
   | { readonly kind: "conflict"; readonly winner: Item; readonly copy: Item };
 
 /**
- * A pull's `mine-and-copy` resolved: when the two versions share a saved version and changed different
+ * A pull's `mine-and-copy` resolved: `same` when both hold one version byte for byte in plaintext; when the two versions share a saved version and changed different
  * slots since it, they merge into one item (the same item on every device that merges this pair, so two
  * devices never trade new revisions of it); otherwise `mine` keeps the id and `theirs` becomes a copy.
  */
 export function judgeBothEdited(mine: Item, theirs: Item, at: number, copyId?: ItemId): BothEdited {
+  // the very same version (two devices that merged one pair both pushed it): take theirs, no new revision
+  if (JSON.stringify(mine) === JSON.stringify(theirs)) return { kind: "same" };
   const merged = mergeConcurrent(mine, theirs);
   if (merged) return { kind: "merged", item: merged };
   const { winner, copy } = keepBoth(mine, theirs, at, { theirHistory: false, copyId });
