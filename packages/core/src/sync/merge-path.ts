@@ -52,9 +52,10 @@ export type BothEdited =
   | { readonly kind: "conflict"; readonly winner: Item; readonly copy: Item };
 
 /**
- * A pull's `mine-and-copy` resolved: `same` when both hold one version byte for byte in plaintext; when the two versions share a saved version and changed different
- * slots since it, they merge into one item (the same item on every device that merges this pair, so two
- * devices never trade new revisions of it); otherwise `mine` keeps the id and `theirs` becomes a copy.
+ * A pull's `mine-and-copy` resolved. `same`: both are one version (the same plaintext). `merged`: they share
+ * a saved version and changed different slots since it; the merged item is the same on every device that
+ * merges this pair, so two devices never trade new revisions of it. `conflict`: `mine` keeps the id above
+ * both and `theirs` becomes a copy, as before.
  */
 export function judgeBothEdited(mine: Item, theirs: Item, at: number, copyId?: ItemId): BothEdited {
   // the very same version (two devices that merged one pair both pushed it): take theirs, no new revision
