@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { newItemId } from "../keys/ids.ts";
-import { createItem, editItem, fieldValue, type Item, trashItem } from "../vault/item.ts";
+import { createItem, editItem, fieldValue, type Item, itemSize, LIMITS, trashItem } from "../vault/item.ts";
 import { withVersionOf } from "../vault/item-versions.ts";
+import { mergeConcurrent } from "../vault/merge-item-base.ts";
 import {
   builtOn,
   judgeBothEdited,
@@ -151,6 +152,10 @@ const savedOn = (from: Item, changes: Parameters<typeof editItem>[1], at: number
   savedBy: device,
 });
 
+/** `n` custom fields of the largest value a field may hold */
+const big = (name: string, n: number) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${name}-${i}`, "x".repeat(LIMITS.fieldValue)]));
+
 interface BothRow {
   readonly name: string;
   readonly mine: () => Item;
@@ -184,6 +189,16 @@ const bothRows: BothRow[] = [
     expect: "conflict",
   },
   {
+    name: "both sides added large notes and fields that do not fit one item together: a conflict copy",
+    mine: () => savedOn(base, { notes: "m".repeat(LIMITS.notes), fields: big("mine", 6) }, 2000, "A"),
+    theirs: () => savedOn(base, { fields: big("theirs", 8) }, 2000, "B"),
+    expect: "conflict",
+    check: (_, mine, theirs) => {
+      for (const it of [mine, theirs]) assert.ok(itemSize(it) <= LIMITS.itemBytes, "each side alone fits");
+      assert.ok(mergeConcurrent(mine, theirs), "they would merge, were it not for the size");
+    },
+  },
+  {
     name: "no common version (items saved before versions existed): a conflict copy",
     mine: () => editItem(base, { fields: { password: "mine" } }, 2000),
     theirs: () => editItem(base, { tags: ["bank"] }, 2000),
@@ -213,6 +228,7 @@ test("both edited on pull: merged from the common version, or kept both as befor
     } else {
       const today = keepBoth(mine, theirs, 5000, { theirHistory: false, copyId });
       assert.deepEqual(d, { kind: "conflict", ...today }, `${r.name}: today's rule`);
+      r.check?.(d.winner, mine, theirs);
     }
   }
 });
