@@ -1,8 +1,8 @@
 // Merge fuzzing (issue 6): three devices — the real core engine over real SQLite files, an honest real server —
-// issue random add / edit / trash / restore / purge / sync commands in random interleavings (fast-check).
-// After every device syncs twice: all devices hold the same items (same ids, same content), nothing is
-// quarantined, and every value a device saved that no device later replaced or deleted *while seeing it*
-// survives, in its item or in a conflict copy. Bounded: 25 runs × up to 12 commands.
+// issue random add / edit (password or notes) / trash / restore / purge / sync commands in random
+// interleavings (fast-check). After every device syncs twice: all devices hold the same items (same ids, same
+// content), nothing is quarantined, and every value a device saved that no device later replaced or deleted
+// *while seeing it* survives, in its item (merged or not) or in a conflict copy. Bounded: 25 runs × up to 12 commands.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { ItemId } from "@cryptex/core/ids.ts";
@@ -22,7 +22,7 @@ after(() => world.stop());
 
 type Command =
   | { kind: "add"; d: number }
-  | { kind: "edit" | "trash" | "restore" | "purge"; d: number; pick: number }
+  | { kind: "edit" | "note" | "trash" | "restore" | "purge"; d: number; pick: number }
   | { kind: "sync"; d: number }
   | { kind: "sync-both"; d: number; e: number };
 
@@ -30,7 +30,11 @@ const device = fc.integer({ min: 0, max: 2 });
 const pick = fc.nat(50);
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant("add" as const), d: device }),
-  fc.record({ kind: fc.constantFrom("edit" as const, "trash" as const, "restore" as const, "purge" as const), d: device, pick }),
+  fc.record({
+    kind: fc.constantFrom("edit" as const, "note" as const, "trash" as const, "restore" as const, "purge" as const),
+    d: device,
+    pick,
+  }),
   fc.record({ kind: fc.constant("sync" as const), d: device }),
   fc.record({ kind: fc.constant("sync-both" as const), d: device, e: device }),
 );
@@ -39,6 +43,8 @@ const PW = "password";
 /** FUZZ_MERGE_RUNS=500 for a longer hunt by hand; CI runs 25. */
 const RUNS = Number(process.env.FUZZ_MERGE_RUNS ?? 25);
 let counter = 0;
+/** items merged by sync (offline edits of the password and the notes meeting), shown with the result */
+let merges = 0;
 
 /** Every live (not purged) item a device holds, decrypted, by id. */
 async function itemsOf(d: Device): Promise<Map<string, Item>> {
@@ -73,6 +79,16 @@ async function run(c: Command, saved: Set<string>, replaced: Set<string>): Promi
       await d.vault.save(editItem(it, { fields: { [PW]: v } }), it);
       return;
     }
+    case "note": {
+      // another slot than the password: concurrent edits of the two merge into one item on sync
+      const it = await pickItem(d, c.pick);
+      if (!it) return;
+      const v = value();
+      if (it.notes) replaced.add(it.notes);
+      saved.add(v);
+      await d.vault.save(editItem(it, { notes: v }), it);
+      return;
+    }
     case "trash":
     case "restore": {
       const it = await pickItem(d, c.pick, c.kind === "restore");
@@ -83,15 +99,17 @@ async function run(c: Command, saved: Set<string>, replaced: Set<string>): Promi
       const it = await pickItem(d, c.pick);
       if (!it) return;
       replaced.add(fieldValue(it, PW) ?? "");
+      replaced.add(it.notes);
       await d.vault.purge(it.id, it);
       return;
     }
     case "sync":
-      await d.vault.sync(d.api);
+      merges += (await d.vault.sync(d.api)).merged.length;
       return;
     case "sync-both": {
       const e = devices[c.e]!;
-      await Promise.all(c.e === c.d ? [d.vault.sync(d.api)] : [d.vault.sync(d.api), e.vault.sync(e.api)]);
+      const reports = await Promise.all(c.e === c.d ? [d.vault.sync(d.api)] : [d.vault.sync(d.api), e.vault.sync(e.api)]);
+      for (const r of reports) merges += r.merged.length;
       return;
     }
   }
@@ -111,13 +129,13 @@ test("merge fuzzing: random interleavings on three devices converge, quarantine 
         commands++;
         await run(c, saved, replaced);
       }
-      for (let round = 0; round < 2; round++) for (const d of devices) await d.vault.sync(d.api);
+      for (let round = 0; round < 2; round++) for (const d of devices) merges += (await d.vault.sync(d.api)).merged.length;
       const states = await Promise.all(devices.map(itemsOf));
       const [first, ...rest] = states.map((m) => new Map([...m].map(([id, it]) => [id, stable(it)])));
       for (const [i, s] of rest.entries()) assert.deepEqual(s, first, `${devices[i + 1]!.name} differs from ${devices[0]!.name}`);
       for (const d of devices) assert.deepEqual(await d.store.readQuarantine(), [], `${d.name} quarantined nothing`);
       for (const d of devices) assert.deepEqual(await d.store.readPending(10), [], `${d.name} has nothing left to push`);
-      const held = new Set([...states[0]!.values()].map((it) => fieldValue(it, PW)));
+      const held = new Set([...states[0]!.values()].flatMap((it) => [fieldValue(it, PW), it.notes]));
       const lost = [...saved].filter((v) => !replaced.has(v) && !held.has(v));
       assert.deepEqual(lost, [], "every value saved last survives in its item or a conflict copy");
       // the index each device shows agrees with its items
@@ -128,4 +146,5 @@ test("merge fuzzing: random interleavings on three devices converge, quarantine 
   );
   assert.ok(runs >= Math.min(10, RUNS) && commands > 50, `enough work was fuzzed (${runs} runs, ${commands} commands)`);
   assert.ok(saved.size > 20, "values were saved");
+  console.log(`merge fuzzing: ${runs} runs, ${commands} commands, ${merges} items merged by sync`);
 });

@@ -35,6 +35,7 @@ export function reportSync(ctx: Context, r: SyncReport, extra: Record<string, un
         pushed: r.pushed,
         revision: r.revision,
         conflicts: r.conflicts,
+        merged: r.merged,
         quarantined: r.quarantined,
         refused: r.refused,
         passwordChanged: r.passwordChanged,
@@ -50,6 +51,8 @@ export function reportSync(ctx: Context, r: SyncReport, extra: Record<string, un
         : `Conflict: item ${c.id} was deleted on one device and edited on the other; the edit is kept.`,
     );
   }
+  for (const id of r.merged)
+    lines.push(`Merged: item ${id} was changed here and on another device in different fields; one item keeps both changes.`);
   for (const q of r.quarantined)
     lines.push(
       `Warning: the server's copy of item ${q.id} (revision ${q.revision}) failed verification (${q.reason}) and was not accepted.`,

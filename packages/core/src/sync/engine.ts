@@ -1,7 +1,7 @@
 // The client sync engine (docs/architecture.md): local saves that never wait for the network, and delta sync
 // against a server that may lie. Everything the server sends is validated, decrypted and checked before
 // it touches the vault; what fails is quarantined, never shown. Nothing a user saved is ever dropped:
-// conflicting edits are both kept (the other version becomes a conflict copy).
+// concurrent edits merge from their common version, or are both kept (the other becomes a conflict copy).
 
 import { b64uDecode, b64uEncode } from "../encoding/base64.ts";
 import { CryptexError, isCryptexError } from "../errors.ts";
@@ -15,7 +15,7 @@ import { checkItemSize, type Item, LIMITS } from "../vault/item.ts";
 import { boundVersions, DEFAULT_VERSIONS_KEPT, withVersionOf } from "../vault/item-versions.ts";
 import type { WireItem } from "../wire/api.ts";
 import { checkManifest, entriesOf, type ManifestProblem, openManifest, sealManifest } from "./manifest.ts";
-import { conflictCopy, judgeRemote, judgeSave, keepBoth, movedSinceBase, type RemoteVersion, survivingEdit } from "./merge-path.ts";
+import { conflictCopy, judgeBothEdited, judgeRemote, judgeSave, movedSinceBase, type RemoteVersion, survivingEdit } from "./merge-path.ts";
 import {
   type ItemState,
   itemState,
@@ -54,6 +54,8 @@ export interface SyncReport {
   /** local changes not sent (they stay on this device, pending, and are tried again on the next sync) */
   refused: RefusedItem[];
   conflicts: ConflictNote[];
+  /** items this device and another both edited in different fields: merged into one, no copy */
+  merged: ItemId[];
   quarantined: QuarantineEntry[];
   /** the account's EAK changed on another device: ask for the new password */
   passwordChanged: boolean;
@@ -286,6 +288,7 @@ export class Vault {
       pushed: 0,
       refused: [],
       conflicts: [],
+      merged: [],
       quarantined: [],
       passwordChanged: false,
       revision: meta.cursor,
@@ -475,7 +478,21 @@ export class Vault {
         }
         case "mine-and-copy": {
           const mine = await decryptItem(this.keys, id, local!.data!);
-          const both = keepBoth(mine, d.theirs, at, { theirHistory: false });
+          const both = judgeBothEdited(mine, d.theirs, at);
+          if (both.kind === "same") {
+            put.push({ id, data: data!, deleted: false, revision: w.revision, pending: false, seenRev: d.theirs.rev });
+            upserts.push(toIndexEntry(d.theirs));
+            break;
+          }
+          if (both.kind === "merged") {
+            // one item with both changes: a new local edit based on their revision, pushed like any other
+            const item = boundVersions(both.item, this.history.versionsKept);
+            const sealed = await encryptItem(this.keys, item);
+            put.push({ id, data: sealed, deleted: false, revision: w.revision, pending: true, seenRev: d.theirs.rev });
+            upserts.push(toIndexEntry(item));
+            report.merged.push(id);
+            break;
+          }
           const { copy } = both;
           const winner = boundVersions(both.winner, this.history.versionsKept);
           put.push({

@@ -5,9 +5,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { newItemId } from "../keys/ids.ts";
-import { createItem, editItem, fieldValue, type Item, trashItem } from "../vault/item.ts";
+import { createItem, editItem, fieldValue, type Item, itemSize, LIMITS, trashItem } from "../vault/item.ts";
+import { withVersionOf } from "../vault/item-versions.ts";
+import { mergeConcurrent } from "../vault/merge-item-base.ts";
 import {
   builtOn,
+  judgeBothEdited,
   judgeRemote,
   judgeSave,
   keepBoth,
@@ -139,6 +142,95 @@ test("edit/edit on pull: mine wins the id above both versions; theirs is a copy;
   assert.equal(copy.title, "Mail (conflict copy)");
   assert.equal(fieldValue(copy, "password"), "their-pw");
   assert.deepEqual([copy.createdAt, copy.updatedAt, copy.rev], [3000, 3000, 1]);
+});
+
+// ---- a pulled version meets a pending local edit (`mine-and-copy`): merged when the histories allow ----
+
+/** A save on a device as Vault.save makes it: the version it was made from joins its versions. */
+const savedOn = (from: Item, changes: Parameters<typeof editItem>[1], at: number, device: string): Item => ({
+  ...withVersionOf(editItem(from, changes, at), from),
+  savedBy: device,
+});
+
+/** `n` custom fields of the largest value a field may hold */
+const big = (name: string, n: number) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${name}-${i}`, "x".repeat(LIMITS.fieldValue)]));
+
+interface BothRow {
+  readonly name: string;
+  readonly mine: () => Item;
+  readonly theirs: () => Item;
+  readonly expect: "merged" | "conflict";
+  readonly check?: (out: Item, mine: Item, theirs: Item) => void;
+}
+
+const bothRows: BothRow[] = [
+  {
+    name: "password here, tag there: one item with both, above both, pushed as a new edit",
+    mine: () => savedOn(base, { fields: { password: "mine" } }, 2000, "A"),
+    theirs: () => savedOn(base, { tags: ["bank"] }, 2100, "B"),
+    expect: "merged",
+    check: (out, mine, theirs) => {
+      assert.deepEqual([fieldValue(out, "password"), out.tags], ["mine", ["bank"]]);
+      assert.equal(out.rev, Math.max(mine.rev, theirs.rev) + 1);
+    },
+  },
+  {
+    name: "notes here, password there",
+    mine: () => savedOn(base, { notes: "mine" }, 2000, "A"),
+    theirs: () => savedOn(base, { fields: { password: "theirs" } }, 2000, "B"),
+    expect: "merged",
+    check: (out) => assert.deepEqual([out.notes, fieldValue(out, "password")], ["mine", "theirs"]),
+  },
+  {
+    name: "the same field to other values: a conflict copy, exactly as before",
+    mine: () => savedOn(base, { fields: { password: "mine" } }, 2000, "A"),
+    theirs: () => savedOn(base, { fields: { password: "theirs" } }, 2000, "B"),
+    expect: "conflict",
+  },
+  {
+    name: "both sides added large notes and fields that do not fit one item together: a conflict copy",
+    mine: () => savedOn(base, { notes: "m".repeat(LIMITS.notes), fields: big("mine", 6) }, 2000, "A"),
+    theirs: () => savedOn(base, { fields: big("theirs", 8) }, 2000, "B"),
+    expect: "conflict",
+    check: (_, mine, theirs) => {
+      for (const it of [mine, theirs]) assert.ok(itemSize(it) <= LIMITS.itemBytes, "each side alone fits");
+      assert.ok(mergeConcurrent(mine, theirs), "they would merge, were it not for the size");
+    },
+  },
+  {
+    name: "no common version (items saved before versions existed): a conflict copy",
+    mine: () => editItem(base, { fields: { password: "mine" } }, 2000),
+    theirs: () => editItem(base, { tags: ["bank"] }, 2000),
+    expect: "conflict",
+  },
+];
+
+test("both edited on pull: two devices that merged one pair hold the same version: no new revision", () => {
+  const a = savedOn(base, { fields: { password: "mine" } }, 2000, "A");
+  const b = savedOn(base, { notes: "theirs" }, 2000, "B");
+  const onA = judgeBothEdited(a, b, 5000);
+  const onB = judgeBothEdited(b, a, 7000);
+  assert.ok(onA.kind === "merged" && onB.kind === "merged");
+  assert.deepEqual(judgeBothEdited(onA.item, structuredClone(onB.item), 9000), { kind: "same" });
+});
+
+test("both edited on pull: merged from the common version, or kept both as before", () => {
+  for (const r of bothRows) {
+    const [mine, theirs] = [r.mine(), r.theirs()];
+    const copyId = newItemId();
+    const d = judgeBothEdited(mine, theirs, 5000, copyId);
+    assert.equal(d.kind, r.expect, r.name);
+    if (d.kind === "merged") {
+      assert.equal(d.item.id, base.id);
+      assert.deepEqual(judgeBothEdited(theirs, mine, 6000), d, `${r.name}: the same item whichever device merges, whenever`);
+      r.check?.(d.item, mine, theirs);
+    } else {
+      const today = keepBoth(mine, theirs, 5000, { theirHistory: false, copyId });
+      assert.deepEqual(d, { kind: "conflict", ...today }, `${r.name}: today's rule`);
+      r.check?.(d.winner, mine, theirs);
+    }
+  }
 });
 
 interface SaveRow {

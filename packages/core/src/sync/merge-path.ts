@@ -2,9 +2,10 @@
 // to the local one (pull), what a local save does to the stored one (save), and how both-edited versions
 // are kept. The engine (engine.ts) only decrypts before and encrypts and writes after.
 import { type ItemId, newItemId } from "../keys/ids.ts";
-import { type Item, LIMITS } from "../vault/item.ts";
+import { type Item, itemSize, LIMITS } from "../vault/item.ts";
 import { withVersionOf, withVersionsOf } from "../vault/item-versions.ts";
 import { mergeItems, replacedSecrets, sameContent, unionHistory } from "../vault/merge-item.ts";
+import { mergeConcurrent } from "../vault/merge-item-base.ts";
 import type { StoredItem } from "./ports.ts";
 import { type Opened, openedRev } from "./tombstone.ts";
 
@@ -43,6 +44,28 @@ export function keepBoth(
 
 /** An edit made while the item was deleted elsewhere survives, with a version above the delete's. */
 export const survivingEdit = (mine: Item, deletedAt: number): Item => ({ ...mine, rev: Math.max(mine.rev, deletedAt) + 1 });
+
+/** What a pending local edit and a remote version of the same item become: one merged item, or both kept. */
+export type BothEdited =
+  | { readonly kind: "same" }
+  | { readonly kind: "merged"; readonly item: Item }
+  | { readonly kind: "conflict"; readonly winner: Item; readonly copy: Item };
+
+/**
+ * A pull's `mine-and-copy` resolved. `same`: both are one version (the same plaintext). `merged`: they share
+ * a saved version, changed different slots since it, and fit one item; the merged item is the same on every device that
+ * merges this pair, so two devices never trade new revisions of it. `conflict`: `mine` keeps the id above
+ * both and `theirs` becomes a copy, as before.
+ */
+export function judgeBothEdited(mine: Item, theirs: Item, at: number, copyId?: ItemId): BothEdited {
+  // the very same version (two devices that merged one pair both pushed it): take theirs, no new revision
+  if (JSON.stringify(mine) === JSON.stringify(theirs)) return { kind: "same" };
+  const merged = mergeConcurrent(mine, theirs);
+  // one item must still fit the size limit without its history; if the two sides together do not, both are kept
+  if (merged && itemSize({ ...merged, versions: [] }) <= LIMITS.itemBytes) return { kind: "merged", item: merged };
+  const { winner, copy } = keepBoth(mine, theirs, at, { theirHistory: false, copyId });
+  return { kind: "conflict", winner, copy };
+}
 
 /** The local state of one item, as the pull judges it. */
 export type LocalState = Pick<StoredItem, "pending" | "deleted" | "revision" | "seenRev"> & { readonly hasData: boolean };

@@ -22,7 +22,11 @@ export function snapshotOf(item: Item): ItemVersion {
 }
 
 const contentKey = (v: ItemVersion) => JSON.stringify([v.title, v.fields, v.notes, v.tags, v.favorite, v.folder ?? "", v.trashed]);
-const versionKey = (v: ItemVersion) => JSON.stringify([v.rev, v.savedAt, v.savedBy ?? "", contentKey(v)]);
+/**
+ * A version's identity: its counter, save time, device and content. Every device that holds a version holds
+ * these same values (they travel inside the item), so two histories can be compared by them (sync's merge base).
+ */
+export const versionId = (v: ItemVersion): string => JSON.stringify([v.rev, v.savedAt, v.savedBy ?? "", contentKey(v)]);
 
 /** Whether two versions hold the same content (who saved them, when and at which counter aside). */
 export function sameVersionContent(a: ItemVersion, b: ItemVersion): boolean {
@@ -34,7 +38,7 @@ export function unionVersions(...lists: readonly (readonly ItemVersion[] | undef
   const seen = new Set<string>();
   const out: ItemVersion[] = [];
   for (const v of lists.flatMap((l) => l ?? [])) {
-    const k = versionKey(v);
+    const k = versionId(v);
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(v);

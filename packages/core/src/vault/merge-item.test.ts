@@ -108,6 +108,18 @@ const rows: Row[] = [
     },
   },
   {
+    name: "folder/password",
+    theirs: (it) => editItem(it, { folder: "Work" }, 2000),
+    mine: pw("my-pw"),
+    expect: (it) => assert.deepEqual([it.folder, fieldValue(it, "password")], ["Work", "my-pw"]),
+  },
+  {
+    name: "folder/folder",
+    theirs: (it) => editItem(it, { folder: "Work" }, 2000),
+    mine: (it) => editItem(it, { folder: "Home" }, 2000),
+    expect: "conflict",
+  },
+  {
     name: "favourite/password",
     theirs: fav,
     mine: pw("my-pw"),

@@ -6,7 +6,7 @@ import { withVersionsOf } from "./item-versions.ts";
 /** `merged`: every changed slot was changed on one side only (or identically); `conflict`: names the slots both changed. */
 export type MergeOutcome = { readonly kind: "merged"; readonly item: Item } | { readonly kind: "conflict"; readonly slots: string[] };
 
-// A slot is one thing a person edits: the title, the notes, the tags, favourite, trash, or one field by name.
+// A slot is one thing a person edits: the title, the notes, the tags, favourite, folder, trash, or one field by name.
 // Its value is compared as a string; "" never stands for absence (absent fields are undefined).
 type Slots = Map<string, string | undefined>;
 
@@ -20,6 +20,7 @@ function slotsOf(it: Item): Slots {
     ["notes", it.notes],
     ["tags", JSON.stringify([...it.tags].sort())],
     ["favorite", String(it.favorite)],
+    ["folder", it.folder],
     // trash is compared as in or out: two devices trashing at different times agree
     ["trash", String(it.trashedAt !== null)],
   ]);
@@ -92,10 +93,12 @@ export function mergeItems(base: Item, theirs: Item, mine: Item, now: number): M
   const attachments = [...(mine.attachments ?? []), ...(theirs.attachments ?? [])].filter(
     (a, i, all) => merged.get(`attachment:${a.id}`) !== undefined && all.findIndex((x) => x.id === a.id) === i,
   );
-  const { attachments: _mine, ...mineRest } = mine;
+  const { attachments: _mine, folder: _folder, ...mineRest } = mine;
+  const folder = pick("folder").folder;
   const item: Item = {
     ...mineRest,
     ...(attachments.length > 0 ? { attachments } : {}),
+    ...(folder ? { folder } : {}),
     rev: Math.max(theirs.rev, mine.rev) + 1,
     type: pick("type").type,
     title: pick("title").title,
