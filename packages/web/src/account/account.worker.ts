@@ -18,8 +18,36 @@ import {
 } from "@cryptex/core/client/account.ts";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
+import { setArgon2idBackend } from "@cryptex/core/ports.ts";
 import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
-import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, OpenKeys, Signer } from "./account-protocol.ts";
+import type {
+  AccountRequest,
+  AccountResponse,
+  AccountResult,
+  DeviceAccount,
+  KdfBackendName,
+  OpenKeys,
+  Signer,
+} from "./account-protocol.ts";
+import { laneBackendIfIsolated } from "./argon2/lane-backend.ts";
+
+// Argon2id's four lanes in parallel workers where the page is cross-origin isolated (docs/web.md); otherwise,
+// or once the lane workers have failed, core's single-threaded WebAssembly. A failed run is reported as it is
+// (the user tries again, on the single-threaded path), never retried silently with the password.
+let kdfBackend: KdfBackendName = "single";
+const lanes = laneBackendIfIsolated();
+if (lanes) {
+  kdfBackend = "lanes";
+  setArgon2idBackend(async (input) => {
+    try {
+      return await lanes(input);
+    } catch (e) {
+      kdfBackend = "single";
+      setArgon2idBackend(undefined);
+      throw e;
+    }
+  });
+}
 
 /** sign-ups waiting for their mailed code, by pending id: their keys stay here until confirmed */
 const pendings = new Map<string, PendingSignUp>();
@@ -67,6 +95,8 @@ async function run(req: AccountRequest): Promise<AccountResult> {
     }
     case "measure":
       return { op: "measure", seconds: await measureGuessSeconds() };
+    case "kdfBackend":
+      return { op: "kdfBackend", backend: kdfBackend };
     case "unlock": {
       const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
       return { op: "unlock", unlocked: await openKeys(u.accountKey, u.keys) };

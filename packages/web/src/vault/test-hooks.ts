@@ -4,6 +4,7 @@ import { encryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { toIndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { StoredItem } from "@cryptex/core/sync/ports.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";
+import { kdfBackendInWorker } from "../account/account-client.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import type { VaultSession } from "./vault-session.ts";
 
@@ -49,6 +50,8 @@ export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
       await store.write({ putItems: puts, index: { replace: await index.snapshot(keys) } });
     },
     count: () => session.entries.size,
+    /** which Argon2id the account worker runs: "lanes" (parallel, cross-origin isolated) or "single" */
+    kdfBackend: () => kdfBackendInWorker(),
     /** This browser's raw limits for the same amount of index data: one AES-GCM decrypt and one JSON.parse. */
     async rawLimits(): Promise<{ bytes: number; decryptMs: number; parseMs: number }> {
       const json = JSON.stringify(

@@ -1,8 +1,9 @@
 // Argon2id (RFC 9106, version 0x13) around the WebAssembly segment filler (kernel-wat.ts): H0, the first two
 // blocks of each lane, the memory layout, and the final tag. The block matrix lives in one WebAssembly.Memory so
 // that lane workers can share it; `fillInTurn` fills it in this thread (tests, and a reference for the workers).
-import { blake2b } from "@noble/hashes/blake2.js";
+
 import type { Argon2idBackend } from "@cryptex/core/ports.ts";
+import { blake2b } from "@noble/hashes/blake2.js";
 import { KERNEL_WASM_BASE64 } from "./kernel-wasm.ts";
 
 /** core's backend input, plus RFC 9106's associated data (core uses none; the RFC's test vector does) */
@@ -118,7 +119,16 @@ export function finalTag(memory: Uint8Array, layout: Layout, length: number): Ui
 }
 
 export interface Kernel {
-  fill_segment(pass: number, lane: number, slice: number, lanes: number, laneLen: number, segLen: number, passes: number, scratch: number): void;
+  fill_segment(
+    pass: number,
+    lane: number,
+    slice: number,
+    lanes: number,
+    laneLen: number,
+    segLen: number,
+    passes: number,
+    scratch: number,
+  ): void;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
