@@ -5,6 +5,7 @@ import { toIndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { StoredItem } from "@cryptex/core/sync/ports.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";
 import { kdfBackendInWorker } from "../account/account-client.ts";
+import type { Argon2Input } from "../account/argon2/argon2-lanes.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import type { VaultSession } from "./vault-session.ts";
 
@@ -26,6 +27,16 @@ const WORDS = [
   "shop",
   "work",
 ];
+
+interface LaneHookInput {
+  password: string;
+  salt: string;
+  secret?: string;
+  ad?: string;
+  params: { m: number; t: number; p: number };
+  length: number;
+}
+let laneArgon2: ((input: Argon2Input) => Promise<Uint8Array>) | undefined;
 
 export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
   if (!new URLSearchParams(location.search).has("testhooks")) return;
@@ -52,6 +63,24 @@ export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
     count: () => session.entries.size,
     /** which Argon2id the account worker runs: "lanes" (parallel, cross-origin isolated) or "single" */
     kdfBackend: () => kdfBackendInWorker(),
+    /** Argon2id on the lane workers from this page (hex in and out; RFC 9106's optional inputs included), with
+     * the milliseconds it took; undefined when the page is not cross-origin isolated. */
+    async laneArgon2id(input: LaneHookInput): Promise<{ tag: string; ms: number } | undefined> {
+      const { laneBackendIfIsolated } = await import("../account/argon2/lane-backend.ts");
+      laneArgon2 ??= laneBackendIfIsolated();
+      if (!laneArgon2) return undefined;
+      const bytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
+      const t0 = performance.now();
+      const tag = await laneArgon2({
+        password: bytes(input.password),
+        salt: bytes(input.salt),
+        params: input.params,
+        length: input.length,
+        ...(input.secret ? { secret: bytes(input.secret) } : {}),
+        ...(input.ad ? { ad: bytes(input.ad) } : {}),
+      });
+      return { tag: Array.from(tag, (b) => b.toString(16).padStart(2, "0")).join(""), ms: performance.now() - t0 };
+    },
     /** This browser's raw limits for the same amount of index data: one AES-GCM decrypt and one JSON.parse. */
     async rawLimits(): Promise<{ bytes: number; decryptMs: number; parseMs: number }> {
       const json = JSON.stringify(

@@ -2,9 +2,8 @@
 // one lane worker per lane up to navigator.hardwareConcurrency (lanes multiplexed when fewer), meeting at each
 // slice boundary. Shared memory needs a cross-origin isolated page (COOP + COEP, packages/server's static
 // headers); elsewhere `laneBackendIfIsolated` returns undefined and core's single-threaded WebAssembly stays.
-import type { Argon2idBackend } from "@cryptex/core/ports.ts";
 import type { LaneAnswer, LaneJob } from "./argon2-lane.worker.ts";
-import { finalTag, kernelModule, layoutOf, memoryFor, writeFirstBlocks } from "./argon2-lanes.ts";
+import { type Argon2Input, finalTag, kernelModule, layoutOf, memoryFor, writeFirstBlocks } from "./argon2-lanes.ts";
 import { KERNEL_WASM_BASE64 } from "./kernel-wasm.ts";
 import { LaneBarrier } from "./lane-barrier.ts";
 
@@ -36,11 +35,11 @@ function run(worker: Worker, job: LaneJob): Promise<void> {
 }
 
 /** `spawn` makes one lane worker (kept for the next computation); `maxWorkers` caps how many run at once. */
-export function createLaneBackend(spawn: () => Worker, maxWorkers: number): Argon2idBackend {
+export function createLaneBackend(spawn: () => Worker, maxWorkers: number): (input: Argon2Input) => Promise<Uint8Array> {
   const pool: Worker[] = [];
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function compute(input: Parameters<Argon2idBackend>[0]): Promise<Uint8Array> {
+  async function compute(input: Argon2Input): Promise<Uint8Array> {
     const workers = Math.max(1, Math.min(input.params.p, maxWorkers));
     const layout = layoutOf(input.params, workers);
     const memory = memoryFor(layout);
@@ -68,7 +67,7 @@ export function createLaneBackend(spawn: () => Worker, maxWorkers: number): Argo
 }
 
 /** The lane backend with Vite-bundled workers, or undefined where memory cannot be shared. */
-export function laneBackendIfIsolated(): Argon2idBackend | undefined {
+export function laneBackendIfIsolated(): ((input: Argon2Input) => Promise<Uint8Array>) | undefined {
   if (!canRunLanes()) return undefined;
   const spawn = () => new Worker(new URL("./argon2-lane.worker.ts", import.meta.url), { type: "module", name: "argon2-lane" });
   return createLaneBackend(spawn, Math.max(1, navigator.hardwareConcurrency || 1));
