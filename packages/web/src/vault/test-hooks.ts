@@ -35,8 +35,9 @@ interface LaneHookInput {
   ad?: string;
   params: { m: number; t: number; p: number };
   length: number;
+  workers?: number;
 }
-let laneArgon2: ((input: Argon2Input) => Promise<Uint8Array>) | undefined;
+const laneBackends = new Map<number, (input: Argon2Input) => Promise<Uint8Array>>();
 
 export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
   if (!new URLSearchParams(location.search).has("testhooks")) return;
@@ -64,11 +65,14 @@ export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
     /** which Argon2id the account worker runs: "lanes" (parallel, cross-origin isolated) or "single" */
     kdfBackend: () => kdfBackendInWorker(),
     /** Argon2id on the lane workers from this page (hex in and out; RFC 9106's optional inputs included), with
-     * the milliseconds it took; undefined when the page is not cross-origin isolated. */
+     * the milliseconds it took; at most `workers` workers (default: one per core); undefined when the page is
+     * not cross-origin isolated. */
     async laneArgon2id(input: LaneHookInput): Promise<{ tag: string; ms: number } | undefined> {
-      const { laneBackendIfIsolated } = await import("../account/argon2/lane-backend.ts");
-      laneArgon2 ??= laneBackendIfIsolated();
-      if (!laneArgon2) return undefined;
+      const { canRunLanes, createLaneBackend, spawnLaneWorker } = await import("../account/argon2/lane-backend.ts");
+      if (!canRunLanes()) return undefined;
+      const workers = input.workers ?? Math.max(1, navigator.hardwareConcurrency || 1);
+      let laneArgon2 = laneBackends.get(workers);
+      if (!laneArgon2) laneBackends.set(workers, (laneArgon2 = createLaneBackend(spawnLaneWorker, workers)));
       const bytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
       const t0 = performance.now();
       const tag = await laneArgon2({

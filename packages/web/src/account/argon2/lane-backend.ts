@@ -66,9 +66,12 @@ export function createLaneBackend(spawn: () => Worker, maxWorkers: number): (inp
   };
 }
 
-/** The lane backend with Vite-bundled workers, or undefined where memory cannot be shared. */
+/** One lane worker, bundled by Vite. */
+export const spawnLaneWorker = (): Worker =>
+  new Worker(new URL("./argon2-lane.worker.ts", import.meta.url), { type: "module", name: "argon2-lane" });
+
+/** The lane backend, one worker per core at most, or undefined where memory cannot be shared. */
 export function laneBackendIfIsolated(): ((input: Argon2Input) => Promise<Uint8Array>) | undefined {
   if (!canRunLanes()) return undefined;
-  const spawn = () => new Worker(new URL("./argon2-lane.worker.ts", import.meta.url), { type: "module", name: "argon2-lane" });
-  return createLaneBackend(spawn, Math.max(1, navigator.hardwareConcurrency || 1));
+  return createLaneBackend(spawnLaneWorker, Math.max(1, navigator.hardwareConcurrency || 1));
 }
