@@ -10,8 +10,8 @@ import { KERNEL_WASM_BASE64 } from "./kernel-wasm.ts";
 export type Argon2Input = Parameters<Argon2idBackend>[0] & { readonly ad?: Uint8Array };
 
 const BLOCK = 1024;
-/** per worker: two blocks for G, and the zero, input and address blocks of data-independent addressing */
-const SCRATCH = 5 * BLOCK;
+/** per worker: a block for G, and the zero, input and address blocks of data-independent addressing */
+const SCRATCH = 4 * BLOCK;
 const PAGE = 65536;
 
 export interface Layout {

@@ -45,11 +45,12 @@ function gb(a: string, b: string, c: string, d: string): string {
 
 const REGS = ["a0", "a1", "b0", "b1", "c0", "c1", "d0", "d1"] as const;
 
-/** P on the 8 v128 at `offsets` from $r (a row: 16 contiguous words; a column: two words of each row) */
-function permute(offsets: readonly number[]): string {
+/** P on 8 v128: `load(i)` gives the i-th register's value; the results go to $r at `offsets` (a row: 16
+ * contiguous words; a column: two words of each row) */
+function permute(offsets: readonly number[], load: (offset: number) => string): string {
   const hiLo = (x: string, y: string) => `(i8x16.shuffle ${HI_LO} ${get(x)} ${get(y)})`;
   return [
-    ...REGS.map((reg, i) => `(local.set $${reg} (v128.load offset=${offsets[i]} (local.get $r)))`),
+    ...REGS.map((reg, i) => `(local.set $${reg} ${load(offsets[i]!)})`),
     gb("a0", "b0", "c0", "d0"),
     gb("a1", "b1", "c1", "d1"),
     // diagonalise: (w5,w6)(w7,w4), swap the C halves, (w15,w12)(w13,w14)
@@ -66,11 +67,36 @@ function permute(offsets: readonly number[]): string {
   ].join("\n    ");
 }
 
+const load = (base: string) => (offset: number) => `(v128.load offset=${offset} (local.get $${base}))`;
+const OFFSETS = Array.from({ length: 64 }, (_, i) => i * 16);
+
 function compressBody(): string {
   const rounds: string[] = [];
-  for (let row = 0; row < 8; row++) rounds.push(permute(REGS.map((_, k) => row * 128 + k * 16)));
-  for (let col = 0; col < 8; col++) rounds.push(permute(REGS.map((_, k) => col * 16 + k * 128)));
+  // rows of R = prev ^ ref, read straight from the two blocks
+  const xorLoad = (offset: number) => `(v128.xor ${load("prev")(offset)} ${load("ref")(offset)})`;
+  for (let row = 0; row < 8; row++)
+    rounds.push(
+      permute(
+        REGS.map((_, k) => row * 128 + k * 16),
+        xorLoad,
+      ),
+    );
+  for (let col = 0; col < 8; col++)
+    rounds.push(
+      permute(
+        REGS.map((_, k) => col * 16 + k * 128),
+        load("r"),
+      ),
+    );
   return rounds.join("\n    ");
+}
+
+/** dst = P(R) ^ prev ^ ref, and ^ dst's old value when `xor` (prev ^ ref is R again) */
+function compressOut(xor: boolean): string {
+  return OFFSETS.map((o) => {
+    const z = `(v128.xor (v128.xor ${load("r")(o)} ${load("prev")(o)}) ${load("ref")(o)})`;
+    return `(v128.store offset=${o} (local.get $dst) ${xor ? `(v128.xor ${z} ${load("dst")(o)})` : z})`;
+  }).join("\n      ");
 }
 
 export function kernelWat(): string {
@@ -79,40 +105,30 @@ export function kernelWat(): string {
   (import "env" "memory" (memory 1 65536 shared))
 
   ;; G (RFC 9106 §3.5): dst = P(prev ^ ref) ^ (prev ^ ref), XORed into dst's old value when $xor (passes after
-  ;; the first, version 0x13). $r and $t are two scratch blocks of the caller. dst may equal prev or ref.
-  (func $compress (param $prev i32) (param $ref i32) (param $dst i32) (param $xor i32) (param $r i32) (param $t i32)
-    (local $i i32)
+  ;; the first, version 0x13). $r is a scratch block of the caller. dst may equal prev or ref: each 16 bytes of
+  ;; dst are written after the last read of the same bytes of prev and ref.
+  (func $compress (param $prev i32) (param $ref i32) (param $dst i32) (param $xor i32) (param $r i32)
     (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
     (local $c0 v128) (local $c1 v128) (local $d0 v128) (local $d1 v128) (local $t0 v128) (local $t1 v128)
-    ;; r = prev ^ ref; t = r (^ dst)
-    (loop $copy
-      (v128.store (i32.add (local.get $r) (local.get $i))
-        (v128.xor (v128.load (i32.add (local.get $prev) (local.get $i))) (v128.load (i32.add (local.get $ref) (local.get $i)))))
-      (v128.store (i32.add (local.get $t) (local.get $i))
-        (if (result v128) (local.get $xor)
-          (then (v128.xor (v128.load (i32.add (local.get $r) (local.get $i))) (v128.load (i32.add (local.get $dst) (local.get $i)))))
-          (else (v128.load (i32.add (local.get $r) (local.get $i))))))
-      (br_if $copy (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (i32.const 1024))))
-    ;; P on the eight rows, then on the eight columns
+    ;; P on the eight rows of prev ^ ref into r, then on r's eight columns
     ${compressBody()}
-    ;; dst = t ^ r
-    (local.set $i (i32.const 0))
-    (loop $out
-      (v128.store (i32.add (local.get $dst) (local.get $i))
-        (v128.xor (v128.load (i32.add (local.get $t) (local.get $i))) (v128.load (i32.add (local.get $r) (local.get $i)))))
-      (br_if $out (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 16))) (i32.const 1024)))))
+    (if (local.get $xor)
+      (then
+      ${compressOut(true)})
+      (else
+      ${compressOut(false)})))
 
   ;; The next block of 128 pseudo-random references for data-independent addressing: counter++, then
-  ;; addresses = G(0, G(0, input)). Scratch: r, t, zero, input, addresses (five blocks from $s).
+  ;; addresses = G(0, G(0, input)). Scratch: r, zero, input, addresses (four blocks from $s).
   (func $next_addresses (param $s i32)
-    (i64.store offset=${3 * 1024 + 48} (local.get $s) (i64.add (i64.load offset=${3 * 1024 + 48} (local.get $s)) (i64.const 1)))
-    (call $compress (i32.add (local.get $s) (i32.const ${2 * 1024})) (i32.add (local.get $s) (i32.const ${3 * 1024}))
-      (i32.add (local.get $s) (i32.const ${4 * 1024})) (i32.const 0) (local.get $s) (i32.add (local.get $s) (i32.const 1024)))
-    (call $compress (i32.add (local.get $s) (i32.const ${2 * 1024})) (i32.add (local.get $s) (i32.const ${4 * 1024}))
-      (i32.add (local.get $s) (i32.const ${4 * 1024})) (i32.const 0) (local.get $s) (i32.add (local.get $s) (i32.const 1024))))
+    (i64.store offset=${2 * 1024 + 48} (local.get $s) (i64.add (i64.load offset=${2 * 1024 + 48} (local.get $s)) (i64.const 1)))
+    (call $compress (i32.add (local.get $s) (i32.const 1024)) (i32.add (local.get $s) (i32.const ${2 * 1024}))
+      (i32.add (local.get $s) (i32.const ${3 * 1024})) (i32.const 0) (local.get $s))
+    (call $compress (i32.add (local.get $s) (i32.const 1024)) (i32.add (local.get $s) (i32.const ${3 * 1024}))
+      (i32.add (local.get $s) (i32.const ${3 * 1024})) (i32.const 0) (local.get $s)))
 
   ;; One lane's segment of one slice (RFC 9106 §3.4, the reference implementation's fill_segment for Argon2id).
-  ;; Blocks are at 1024·(lane·laneLen + column) from address 0; $s is this caller's 5 KiB of scratch.
+  ;; Blocks are at 1024·(lane·laneLen + column) from address 0; $s is this caller's 4 KiB of scratch.
   (func (export "fill_segment") (param $pass i32) (param $lane i32) (param $slice i32) (param $lanes i32)
       (param $laneLen i32) (param $segLen i32) (param $passes i32) (param $s i32)
     (local $indep i32) (local $i i32) (local $curr i32) (local $prev i32) (local $rand i64) (local $refLane i32)
@@ -122,14 +138,14 @@ export function kernelWat(): string {
     (if (local.get $indep) (then
       ;; zero block and input block (pass, lane, slice, m', t, type 2, counter 0, then zeros)
       (loop $zero
-        (v128.store (i32.add (i32.add (local.get $s) (i32.const ${2 * 1024})) (local.get $k)) (v128.const i64x2 0 0))
+        (v128.store (i32.add (i32.add (local.get $s) (i32.const 1024)) (local.get $k)) (v128.const i64x2 0 0))
         (br_if $zero (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 16))) (i32.const 2048))))
-      (i64.store offset=${3 * 1024} (local.get $s) (i64.extend_i32_u (local.get $pass)))
-      (i64.store offset=${3 * 1024 + 8} (local.get $s) (i64.extend_i32_u (local.get $lane)))
-      (i64.store offset=${3 * 1024 + 16} (local.get $s) (i64.extend_i32_u (local.get $slice)))
-      (i64.store offset=${3 * 1024 + 24} (local.get $s) (i64.mul (i64.extend_i32_u (local.get $lanes)) (i64.extend_i32_u (local.get $laneLen))))
-      (i64.store offset=${3 * 1024 + 32} (local.get $s) (i64.extend_i32_u (local.get $passes)))
-      (i64.store offset=${3 * 1024 + 40} (local.get $s) (i64.const 2))))
+      (i64.store offset=${2 * 1024} (local.get $s) (i64.extend_i32_u (local.get $pass)))
+      (i64.store offset=${2 * 1024 + 8} (local.get $s) (i64.extend_i32_u (local.get $lane)))
+      (i64.store offset=${2 * 1024 + 16} (local.get $s) (i64.extend_i32_u (local.get $slice)))
+      (i64.store offset=${2 * 1024 + 24} (local.get $s) (i64.mul (i64.extend_i32_u (local.get $lanes)) (i64.extend_i32_u (local.get $laneLen))))
+      (i64.store offset=${2 * 1024 + 32} (local.get $s) (i64.extend_i32_u (local.get $passes)))
+      (i64.store offset=${2 * 1024 + 40} (local.get $s) (i64.const 2))))
     ;; the first two blocks of each lane are made from H0 by the caller
     (if (i32.and (i32.eqz (local.get $pass)) (i32.eqz (local.get $slice))) (then
       (local.set $i (i32.const 2))
@@ -147,7 +163,7 @@ export function kernelWat(): string {
       (if (local.get $indep)
         (then
           (if (i32.eqz (i32.and (local.get $i) (i32.const 127))) (then (call $next_addresses (local.get $s))))
-          (local.set $rand (i64.load offset=${4 * 1024}
+          (local.set $rand (i64.load offset=${3 * 1024}
             (i32.add (local.get $s) (i32.shl (i32.and (local.get $i) (i32.const 127)) (i32.const 3))))))
         (else (local.set $rand (i64.load (i32.shl (local.get $prev) (i32.const 10))))))
       (local.set $refLane (if (result i32) (i32.and (i32.eqz (local.get $pass)) (i32.eqz (local.get $slice)))
@@ -181,7 +197,7 @@ export function kernelWat(): string {
         (i32.shl (i32.add (i32.mul (local.get $refLane) (local.get $laneLen)) (local.get $refIndex)) (i32.const 10))
         (i32.shl (local.get $curr) (i32.const 10))
         (i32.ne (local.get $pass) (i32.const 0))
-        (local.get $s) (i32.add (local.get $s) (i32.const 1024)))
+        (local.get $s))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (local.set $curr (i32.add (local.get $curr) (i32.const 1)))
       (local.set $prev (i32.add (local.get $prev) (i32.const 1)))
