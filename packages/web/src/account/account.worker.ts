@@ -38,7 +38,7 @@ let kdfBackend: KdfBackendName = "single";
 const lanes = laneBackendIfIsolated();
 if (lanes) {
   kdfBackend = "lanes";
-  setArgon2idBackend(async (input) => {
+  const onLanes: typeof lanes = async (input) => {
     try {
       return await lanes(input);
     } catch (e) {
@@ -46,7 +46,11 @@ if (lanes) {
       setArgon2idBackend(undefined);
       throw e;
     }
-  });
+  };
+  setArgon2idBackend(onLanes);
+  // Warm up while the user types: start the lane workers and run a tiny Argon2id (2 MiB, one pass), so that
+  // the first unlock neither waits for workers to start nor runs the kernel before V8 optimised it.
+  onLanes({ password: new Uint8Array(0), salt: new Uint8Array(16), params: { m: 2048, t: 1, p: 4 }, length: 32 }).catch(() => undefined);
 }
 
 /** sign-ups waiting for their mailed code, by pending id: their keys stay here until confirmed */

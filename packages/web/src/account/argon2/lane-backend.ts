@@ -38,6 +38,7 @@ function run(worker: Worker, job: LaneJob): Promise<void> {
 export function createLaneBackend(spawn: () => Worker, maxWorkers: number): (input: Argon2Input) => Promise<Uint8Array> {
   const pool: Worker[] = [];
   let queue: Promise<unknown> = Promise.resolve();
+  let wiped: Promise<void> = Promise.resolve();
 
   async function compute(input: Argon2Input): Promise<Uint8Array> {
     const workers = Math.max(1, Math.min(input.params.p, maxWorkers));
@@ -54,14 +55,20 @@ export function createLaneBackend(spawn: () => Worker, maxWorkers: number): (inp
       for (const w of pool.splice(0)) w.terminate(); // a failed pool is not reused
       throw e;
     } finally {
-      bytes.fill(0); // the blocks are derived from the password
+      // the blocks are derived from the password: zeroed right after the tag is out (the next run waits for it)
+      wiped = new Promise((done) =>
+        setTimeout(() => {
+          bytes.fill(0);
+          done();
+        }, 0),
+      );
     }
   }
 
   // one computation at a time: they share the pool, and two at once would only halve each other's speed
   return (input) => {
     const next = queue.then(() => compute(input));
-    queue = next.catch(() => undefined);
+    queue = next.catch(() => undefined).then(() => wiped);
     return next;
   };
 }
