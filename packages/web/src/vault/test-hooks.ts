@@ -71,8 +71,8 @@ export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
       const { canRunLanes, createLaneBackend, spawnLaneWorker } = await import("../account/argon2/lane-backend.ts");
       if (!canRunLanes()) return undefined;
       const workers = input.workers ?? Math.max(1, navigator.hardwareConcurrency || 1);
-      let laneArgon2 = laneBackends.get(workers);
-      if (!laneArgon2) laneBackends.set(workers, (laneArgon2 = createLaneBackend(spawnLaneWorker, workers)));
+      const laneArgon2 = laneBackends.get(workers) ?? createLaneBackend(spawnLaneWorker, workers);
+      laneBackends.set(workers, laneArgon2);
       const bytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
       const t0 = performance.now();
       const tag = await laneArgon2({
