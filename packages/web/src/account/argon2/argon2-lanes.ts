@@ -23,6 +23,8 @@ export interface Layout {
   readonly workers: number;
   /** byte offset of the barrier's three i32 (count, generation, abort), after the scratch */
   readonly barrier: number;
+  /** byte offset of one i32 per slice of each pass: the next lane to take in that slice */
+  readonly claims: number;
   readonly pages: number;
 }
 
@@ -34,7 +36,8 @@ export function layoutOf(params: { readonly m: number; readonly t: number; reado
   const laneLen = 4 * Math.floor(m / (4 * p));
   const blocks = laneLen * p;
   const barrier = blocks * BLOCK + workers * SCRATCH;
-  return { lanes: p, laneLen, segLen: laneLen / 4, passes: t, workers, barrier, pages: Math.ceil((barrier + 16) / PAGE) };
+  const claims = barrier + 12;
+  return { lanes: p, laneLen, segLen: laneLen / 4, passes: t, workers, barrier, claims, pages: Math.ceil((claims + 16 * t) / PAGE) };
 }
 
 export const scratchOf = (layout: Layout, worker: number): number => layout.laneLen * layout.lanes * BLOCK + worker * SCRATCH;
@@ -146,11 +149,14 @@ export function kernelOf(module: WebAssembly.Module, memory: WebAssembly.Memory)
 export const memoryFor = (layout: Layout): WebAssembly.Memory =>
   new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
 
-/** The segments of `lanes` (a worker's share) for one slice of one pass. */
+/** One lane's segment of one slice of one pass, with `worker`'s scratch. */
+export function fillSegment(kernel: Kernel, layout: Layout, pass: number, slice: number, lane: number, worker: number): void {
+  kernel.fill_segment(pass, lane, slice, layout.lanes, layout.laneLen, layout.segLen, layout.passes, scratchOf(layout, worker));
+}
+
+/** The segments of `lanes` for one slice of one pass. */
 export function fillSlice(kernel: Kernel, layout: Layout, pass: number, slice: number, lanes: readonly number[], worker: number): void {
-  for (const lane of lanes) {
-    kernel.fill_segment(pass, lane, slice, layout.lanes, layout.laneLen, layout.segLen, layout.passes, scratchOf(layout, worker));
-  }
+  for (const lane of lanes) fillSegment(kernel, layout, pass, slice, lane, worker);
 }
 
 /** Argon2id in this thread, lanes one after another: the reference the parallel path must match. */
