@@ -38,6 +38,7 @@ export const SYSTEM_DEPS: readonly SystemDep[] = [
     probes: ["/usr/lib/postgresql/17/bin/initdb", "/usr/lib/postgresql/16/bin/initdb", "/usr/lib/postgresql/15/bin/initdb", "initdb"],
     usedBy: /\bstartPostgres\b/,
   },
+  { pkg: "wabt", purpose: "assembling the Argon2id kernel", probes: ["wat2wasm"], usedBy: /["'`]wat2wasm["'`]/ },
   { pkg: "keepassxc", purpose: "real KDBX files", probes: ["keepassxc-cli"], usedBy: /["'`]keepassxc-cli["'`]/ },
   { pkg: "syncthing", purpose: "folder sync between real replicas", probes: ["syncthing"], usedBy: /["'`]syncthing["'`]/ },
   { pkg: "rclone", purpose: "a real WebDAV server", probes: ["rclone"], usedBy: /["'`]rclone["'`]/ },

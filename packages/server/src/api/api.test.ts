@@ -351,6 +351,10 @@ describe("transport and headers", () => {
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' https://api.pwnedpasswords.com; worker-src 'self' blob:; frame-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
       );
       assert.equal(r.headers["access-control-allow-origin"], undefined, "no CORS unless configured");
+      // cross-origin isolation: the web app shares memory between its Argon2id lane workers (docs/web.md)
+      assert.equal(r.headers["cross-origin-opener-policy"], "same-origin");
+      assert.equal(r.headers["cross-origin-embedder-policy"], "require-corp");
+      assert.equal(r.headers["cross-origin-resource-policy"], "same-origin");
     }
   });
 

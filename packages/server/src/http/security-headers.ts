@@ -2,6 +2,9 @@
 // (hash-wasm needs 'wasm-unsafe-eval'; no inline scripts, no eval). connect-src names, besides the server
 // itself, only the breach-check endpoint (BREACH_ENDPOINT), which the page asks with k-anonymity prefixes.
 // frame-src blob: lets the page preview a decrypted PDF attachment it made itself (never a remote frame).
+// COOP same-origin + COEP require-corp make the app cross-origin isolated, which the web app needs for shared
+// memory (Argon2id's lanes in parallel workers); every answer here is same-origin with CORP same-origin, so
+// nothing the app loads is refused, and a page of another origin cannot embed or read ours either way.
 export function csp(breachOrigin?: string): string {
   const connect = breachOrigin ? `'self' ${breachOrigin}` : "'self'";
   return (
@@ -18,6 +21,7 @@ export function securityHeaders(breachOrigin?: string): Readonly<Record<string, 
     "content-security-policy": csp(breachOrigin),
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
     "cross-origin-resource-policy": "same-origin",
   });
 }

@@ -4,7 +4,16 @@ import { ApiError } from "@cryptex/core/client/api-client.ts";
 import { CryptexError, type ErrorCode } from "@cryptex/core/errors.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import type { SessionAnswer } from "@cryptex/core/wire/api.ts";
-import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, OpenKeys, PendingView, Signer } from "./account-protocol.ts";
+import type {
+  AccountRequest,
+  AccountResponse,
+  AccountResult,
+  DeviceAccount,
+  KdfBackendName,
+  OpenKeys,
+  PendingView,
+  Signer,
+} from "./account-protocol.ts";
 import { deviceName } from "./device-name.ts";
 
 let worker: Worker | undefined;
@@ -49,6 +58,13 @@ export function guessSecondsInWorker(): Promise<number> {
     return r.seconds;
   });
   return measured;
+}
+
+/** Which Argon2id the worker runs (the test build's hooks report it). */
+export async function kdfBackendInWorker(): Promise<KdfBackendName> {
+  const r = await call({ op: "kdfBackend" });
+  if (r.op !== "kdfBackend") throw new Error("unexpected worker answer");
+  return r.backend;
 }
 
 /** Starts the worker (and compiles its WebAssembly) ahead of the first password entry. */

@@ -24,6 +24,8 @@ export interface Signer {
   readonly password: string;
 }
 
+export type KdfBackendName = "lanes" | "single";
+
 export type AccountRequest =
   | { op: "startSignUp"; baseUrl: string; email: string; password: string; deviceName: string }
   | { op: "confirmSignUp"; baseUrl: string; pendingId: string; code: string; sendEmail: boolean }
@@ -32,6 +34,8 @@ export type AccountRequest =
   | { op: "signInAgain"; baseUrl: string; email: string; accountId: string; eak: Uint8Array; password: string; deviceName: string }
   /** one Argon2id run at the account cost, timed: the basis of the time-to-guess estimate */
   | { op: "measure" }
+  /** which Argon2id runs here: lane workers over shared memory, or core's single-threaded WebAssembly */
+  | { op: "kdfBackend" }
   | { op: "changePassword"; signer: Signer; generation: number; newPassword: string; sendEmail: boolean }
   | { op: "reset"; signer: Signer; email: string; newPassword: string; sendEmail: boolean }
   /** re-encrypts the device's vault (IndexedDB `storeName`) under a new Account Key */
@@ -43,6 +47,7 @@ export type AccountResult =
   | { op: "unlock"; unlocked: OpenKeys }
   | { op: "signInAgain"; session: SessionAnswer }
   | { op: "measure"; seconds: number }
+  | { op: "kdfBackend"; backend: KdfBackendName }
   | { op: "changePassword"; eak: Uint8Array; eakText: string; eakGeneration: number; account: AccountAnswer }
   | { op: "reset"; account: { eak: Uint8Array; eakGeneration: number; resetEpoch: number } }
   | { op: "rotate"; eakGeneration: number };

@@ -18,8 +18,40 @@ import {
 } from "@cryptex/core/client/account.ts";
 import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
+import { setArgon2idBackend } from "@cryptex/core/ports.ts";
 import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
-import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, OpenKeys, Signer } from "./account-protocol.ts";
+import type {
+  AccountRequest,
+  AccountResponse,
+  AccountResult,
+  DeviceAccount,
+  KdfBackendName,
+  OpenKeys,
+  Signer,
+} from "./account-protocol.ts";
+import { laneBackendIfIsolated } from "./argon2/lane-backend.ts";
+
+// Argon2id's four lanes in parallel workers where the page is cross-origin isolated (docs/web.md); otherwise,
+// or once the lane workers have failed, core's single-threaded WebAssembly. A failed run is reported as it is
+// (the user tries again, on the single-threaded path), never retried silently with the password.
+let kdfBackend: KdfBackendName = "single";
+const lanes = laneBackendIfIsolated();
+if (lanes) {
+  kdfBackend = "lanes";
+  const onLanes: typeof lanes = async (input) => {
+    try {
+      return await lanes(input);
+    } catch (e) {
+      kdfBackend = "single";
+      setArgon2idBackend(undefined);
+      throw e;
+    }
+  };
+  setArgon2idBackend(onLanes);
+  // Warm up while the user types: start the lane workers and run a tiny Argon2id (2 MiB, one pass), so that
+  // the first unlock neither waits for workers to start nor runs the kernel before V8 optimised it.
+  onLanes({ password: new Uint8Array(0), salt: new Uint8Array(16), params: { m: 2048, t: 1, p: 4 }, length: 32 }).catch(() => undefined);
+}
 
 /** sign-ups waiting for their mailed code, by pending id: their keys stay here until confirmed */
 const pendings = new Map<string, PendingSignUp>();
@@ -67,6 +99,8 @@ async function run(req: AccountRequest): Promise<AccountResult> {
     }
     case "measure":
       return { op: "measure", seconds: await measureGuessSeconds() };
+    case "kdfBackend":
+      return { op: "kdfBackend", backend: kdfBackend };
     case "unlock": {
       const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
       return { op: "unlock", unlocked: await openKeys(u.accountKey, u.keys) };

@@ -4,6 +4,8 @@ import { encryptItem } from "@cryptex/core/formats/item-envelope.ts";
 import { toIndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { StoredItem } from "@cryptex/core/sync/ports.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";
+import { kdfBackendInWorker } from "../account/account-client.ts";
+import type { Argon2Input } from "../account/argon2/argon2-lanes.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import type { VaultSession } from "./vault-session.ts";
 
@@ -25,6 +27,17 @@ const WORDS = [
   "shop",
   "work",
 ];
+
+interface LaneHookInput {
+  password: string;
+  salt: string;
+  secret?: string;
+  ad?: string;
+  params: { m: number; t: number; p: number };
+  length: number;
+  workers?: number;
+}
+const laneBackends = new Map<number, (input: Argon2Input) => Promise<Uint8Array>>();
 
 export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
   if (!new URLSearchParams(location.search).has("testhooks")) return;
@@ -49,6 +62,29 @@ export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
       await store.write({ putItems: puts, index: { replace: await index.snapshot(keys) } });
     },
     count: () => session.entries.size,
+    /** which Argon2id the account worker runs: "lanes" (parallel, cross-origin isolated) or "single" */
+    kdfBackend: () => kdfBackendInWorker(),
+    /** Argon2id on the lane workers from this page (hex in and out; RFC 9106's optional inputs included), with
+     * the milliseconds it took; at most `workers` workers (default: one per core); undefined when the page is
+     * not cross-origin isolated. */
+    async laneArgon2id(input: LaneHookInput): Promise<{ tag: string; ms: number } | undefined> {
+      const { canRunLanes, createLaneBackend, spawnLaneWorker } = await import("../account/argon2/lane-backend.ts");
+      if (!canRunLanes()) return undefined;
+      const workers = input.workers ?? Math.max(1, navigator.hardwareConcurrency || 1);
+      const laneArgon2 = laneBackends.get(workers) ?? createLaneBackend(spawnLaneWorker, workers);
+      laneBackends.set(workers, laneArgon2);
+      const bytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
+      const t0 = performance.now();
+      const tag = await laneArgon2({
+        password: bytes(input.password),
+        salt: bytes(input.salt),
+        params: input.params,
+        length: input.length,
+        ...(input.secret ? { secret: bytes(input.secret) } : {}),
+        ...(input.ad ? { ad: bytes(input.ad) } : {}),
+      });
+      return { tag: Array.from(tag, (b) => b.toString(16).padStart(2, "0")).join(""), ms: performance.now() - t0 };
+    },
     /** This browser's raw limits for the same amount of index data: one AES-GCM decrypt and one JSON.parse. */
     async rawLimits(): Promise<{ bytes: number; decryptMs: number; parseMs: number }> {
       const json = JSON.stringify(
