@@ -18,7 +18,7 @@ async function* fileChunks(file: File): AsyncGenerator<Uint8Array> {
 
 /** Seals and uploads `file` in pieces; calls `onBytes` as pieces are accepted. */
 async function upload(session: VaultSession, a: Attachment, file: File, onBytes: (n: number) => void): Promise<void> {
-  const b = await attachmentBinding(session.unlocked.keys.accountId, a);
+  const b = await attachmentBinding(session.accountId, a);
   const size = blobSize(a.size);
   let piece: Uint8Array[] = [];
   let held = 0;
@@ -46,7 +46,7 @@ async function upload(session: VaultSession, a: Attachment, file: File, onBytes:
 
 /** The attachment's bytes as a Blob, made only once the whole blob verified. */
 async function fetchVerified(session: VaultSession, a: Attachment): Promise<Blob> {
-  const b = await attachmentBinding(session.unlocked.keys.accountId, a);
+  const b = await attachmentBinding(session.accountId, a);
   const parts: Uint8Array[] = [];
   for await (const p of decryptAttachment(b, session.api.getBlob(a.id, 0, blobSize(a.size)), a.size)) parts.push(p);
   return new Blob(parts as BlobPart[], { type: PREVIEW_TYPES.includes(a.type) ? a.type : "application/octet-stream" });
@@ -124,8 +124,7 @@ export function AttachmentsPanel({ item, session, onSaved }: { item: Item; sessi
     if (preview?.id === a.id) setPreview(undefined);
     // the blob goes once the edit is on the server (a sync, then no local change of the item pending)
     await session.sync();
-    const stored = await session.vault.store.readItem(item.id);
-    if (stored && !stored.pending) await session.api.deleteBlob(a.id).catch(() => false);
+    if (!(await session.isPending(item.id))) await session.api.deleteBlob(a.id).catch(() => false);
   }
 
   return (
