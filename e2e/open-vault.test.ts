@@ -80,6 +80,26 @@ test("OpenVault: a keyless list copy follows saves, live remote changes and purg
     assert.ok(!mirror.entries.has(before.id));
     assert.deepEqual(sorted(mirror.entries), sorted(opened.vault.index.entries));
 
+    // an attachment: sealed and uploaded here; the UI's item has its key blanked, and saving that item keeps it
+    const bytes = new TextEncoder().encode("attached bytes ".repeat(1000));
+    const withFile = await opened.attach(
+      mine.id,
+      { name: "a.txt", size: bytes.length, type: "text/plain" },
+      (async function* () {
+        yield bytes;
+      })(),
+    );
+    const shown = withFile.attachments?.[0];
+    assert.equal(shown?.name, "a.txt");
+    assert.equal(shown?.key, "", "the UI never gets the attachment's key");
+    const parts = await opened.openAttachment(mine.id, shown.id);
+    assert.deepEqual(Buffer.concat(parts), Buffer.from(bytes));
+    assert.equal((await opened.save({ ...withFile, title: "Local note, renamed" }, withFile)).kind, "saved");
+    const stored = (await opened.vault.get(mine.id)).attachments?.[0];
+    assert.equal(stored?.id, shown.id);
+    assert.equal(stored?.key.length, 43, "the key is back in the stored item");
+    assert.deepEqual(Buffer.concat(await opened.openAttachment(mine.id, shown.id)), Buffer.from(bytes));
+
     // health, deep search and the EAK for pairing, all answered as plain data
     const report = await opened.health();
     assert.ok(

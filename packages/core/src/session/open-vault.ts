@@ -1,13 +1,16 @@
 // One unlocked vault behind a single object (issue 11): the keys, core's Vault over the app's store, the sync
 // loop and live channel, health, deep search and the sealed sync profile. An app runs it where its keys may
 // live (the web app's worker, the extension's service worker) and gives its UI only what this returns: list
-// rows, the plaintext of items asked for, reports — never a key.
+// rows, the plaintext of items asked for, reports — never a key. Items leave with their attachments' keys
+// blanked (the blobs are sealed and opened here) and get them back when saved.
 
+import { type Attachment, newAttachment } from "../attachments/attachment.ts";
 import { type ApiClient, createApiClient } from "../client/api-client.ts";
 import { b64uDecode } from "../encoding/base64.ts";
+import { CryptexError } from "../errors.ts";
 import type { IndexEntry } from "../formats/vault-index.ts";
 import type { AccountKeys } from "../keys/derive.ts";
-import type { ItemId } from "../keys/ids.ts";
+import type { AccountId, ItemId } from "../keys/ids.ts";
 import { type CurrentEak, currentEak } from "../pairing/device-pairing.ts";
 import { type ConflictNote, type RefusedItem, type SaveResult, type SyncReport, Vault } from "../sync/engine.ts";
 import type { SyncProfile } from "../sync/log/sync-profile.ts";
@@ -17,7 +20,8 @@ import type { DeepIndex } from "../vault/deep-search/deep-index.ts";
 import type { LocalKeys } from "../vault/health/health-keys.ts";
 import type { HealthReport } from "../vault/health/health-report.ts";
 import type { RangeFetch } from "../vault/health/pwned-passwords.ts";
-import type { Item } from "../vault/item.ts";
+import { addAttachment, type Item, removeAttachment } from "../vault/item.ts";
+import { downloadAttachment, uploadAttachment } from "./attachment-transfer.ts";
 
 /** Device-only sealed caches (health, deep search): rebuilt when missing or unreadable. */
 export interface LocalBlobs {
@@ -77,6 +81,8 @@ export class OpenVault {
   private deep: DeepIndex | undefined;
   private deepRefreshing: Promise<DeepIndex> | undefined;
   private healthRunning: Promise<HealthReport> | undefined;
+  /** the keys of the attachments of every item handed out, by attachment id, to put back on save */
+  private readonly attachmentKeys = new Map<string, string>();
 
   private constructor(vault: Vault, input: OpenVaultInput, quarantined: QuarantineEntry[]) {
     this.vault = vault;
@@ -136,15 +142,81 @@ export class OpenVault {
     return this.vault.index.plainLog();
   }
 
-  get(id: ItemId): Promise<Item> {
-    return this.vault.get(id);
+  /** The item's plaintext for the UI: its attachments' keys blanked. */
+  async get(id: ItemId): Promise<Item> {
+    return this.forUi(await this.vault.get(id));
+  }
+
+  private forUi(item: Item): Item {
+    if (!item.attachments?.length) return item;
+    for (const a of item.attachments) this.attachmentKeys.set(a.id, a.key);
+    return { ...item, attachments: item.attachments.map((a) => ({ ...a, key: "" })) };
+  }
+
+  /** The UI's item with its attachments' keys back; one whose key this session never handed out is dropped. */
+  private withKeys(item: Item): Item {
+    if (!item.attachments?.length) return item;
+    const attachments: Attachment[] = [];
+    for (const a of item.attachments) {
+      const key = a.key || this.attachmentKeys.get(a.id);
+      if (key) attachments.push({ ...a, key });
+    }
+    return { ...item, attachments };
+  }
+
+  private get accountId(): AccountId {
+    return this.input.keys.accountId;
   }
 
   /** Saves `item`, made from `base` (null for a new item): a newer version saved meanwhile is merged or kept. */
   async save(item: Item, base: Item | null): Promise<SaveResult> {
-    const result = await this.vault.save(item, base);
+    const result = await this.vault.save(this.withKeys(item), base && this.withKeys(base));
     void this.loop.sync();
     return result;
+  }
+
+  /**
+   * Seals and uploads a file (`chunks`: its bytes in order) as a new attachment of item `id`, then saves the
+   * item with it; an upload that cannot be saved frees its server bytes. Returns the item as saved (for the UI).
+   */
+  async attach(
+    id: ItemId,
+    file: { readonly name: string; readonly size: number; readonly type: string },
+    chunks: AsyncIterable<Uint8Array>,
+    onBytes?: (sent: number, total: number) => void,
+  ): Promise<Item> {
+    const a = newAttachment(file.name, file.size, file.type);
+    addAttachment(await this.vault.get(id), a); // refuses a duplicate name or too many before anything is sent
+    try {
+      await uploadAttachment(this.api, this.accountId, a, chunks, onBytes);
+      const latest = await this.vault.get(id);
+      await this.vault.save(addAttachment(latest, a), latest);
+    } catch (e) {
+      void this.api.deleteBlob(a.id).catch(() => false);
+      throw e;
+    }
+    void this.loop.sync();
+    return this.get(id);
+  }
+
+  /** The attachment's plaintext, once every chunk of the server's blob verified. */
+  async openAttachment(id: ItemId, attachmentId: string): Promise<Uint8Array[]> {
+    const a = (await this.vault.get(id)).attachments?.find((x) => x.id === attachmentId);
+    if (!a) throw new CryptexError("invalid_input", "no such attachment");
+    return downloadAttachment(this.api, this.accountId, a);
+  }
+
+  /** Removes an attachment (an edit); the server's blob is deleted once that edit has synced. */
+  async detach(id: ItemId, attachmentId: string): Promise<Item> {
+    const latest = await this.vault.get(id);
+    await this.vault.save(removeAttachment(latest, attachmentId), latest);
+    void this.loop
+      .sync()
+      .then(async () => {
+        if (!(await this.isPending(id))) await this.api.deleteBlob(attachmentId);
+      })
+      .catch(() => undefined);
+    return this.get(id);
   }
 
   /** An import: every item in one local write, then one sync. */
@@ -155,7 +227,7 @@ export class OpenVault {
 
   /** Deletes for good the version `base` the person chose; a newer version saved meanwhile survives as a copy. */
   async purge(id: ItemId, base: Item): Promise<SaveResult> {
-    const result = await this.vault.purge(id, base);
+    const result = await this.vault.purge(id, this.withKeys(base));
     void this.loop.sync();
     return result;
   }

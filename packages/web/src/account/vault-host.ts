@@ -3,12 +3,19 @@
 // (vault-protocol.ts). State and list changes go to the page as coalesced events, always before the answer
 // of the call that caused them, so a saved item is on the page's list when its save resolves.
 import type { AccountKeys } from "@cryptex/core/account-keys.ts";
+import { guessMediaType, PREVIEW_TYPES } from "@cryptex/core/attachments/attachment.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
 import { OpenVault, type RowsChange } from "@cryptex/core/session/open-vault.ts";
 import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { type IdbStore, openIdbStore } from "../store/idb-store.ts";
 import { deleteBlob, readBlob, writeBlob } from "../vault/local-blobs.ts";
 import type { VaultEvent, VaultMethods } from "./vault-protocol.ts";
+
+const READ = 1024 * 1024;
+
+async function* fileChunks(file: File): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < file.size; at += READ) yield new Uint8Array(await file.slice(at, at + READ).arrayBuffer());
+}
 
 let held: { keys: AccountKeys; local: LocalKeys } | undefined;
 let open: { vault: OpenVault; store: IdbStore } | undefined;
@@ -107,6 +114,20 @@ export const vaultHost: VaultMethods = {
     ),
   deepDocs: () => vault().deepDocs(),
   deepForget: () => vault().deepForget(),
+  attach: (id, file) =>
+    vault().attach(
+      id,
+      { name: file.name, size: file.size, type: file.type || guessMediaType(file.name) },
+      fileChunks(file),
+      (done, total) => post({ kind: "progress", done, total }),
+    ),
+  async openAttachment(id, attachmentId) {
+    const v = vault();
+    const a = (await v.get(id)).attachments?.find((x) => x.id === attachmentId);
+    const parts = await v.openAttachment(id, attachmentId);
+    return new Blob(parts as BlobPart[], { type: a && PREVIEW_TYPES.includes(a.type) ? a.type : "application/octet-stream" });
+  },
+  detach: (id, attachmentId) => vault().detach(id, attachmentId),
   async testSeed(n) {
     if (import.meta.env.MODE !== "test" || !open) throw new CryptexError("invalid_input", "test builds only");
     const { seedItems } = await import("../vault/test-seed.ts");

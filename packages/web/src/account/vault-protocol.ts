@@ -30,6 +30,11 @@ export interface VaultMethods {
   /** `breachEndpoint`: ask it (k-anonymity ranges) from the worker */
   health(breachEndpoint: string | undefined): Promise<HealthReport>;
   deepDocs(): Promise<[ItemId, number, string][]>;
+  /** seals and uploads `file` (read in the worker) as an attachment of item `id`; progress as "progress" events */
+  attach(id: ItemId, file: File): Promise<Item>;
+  /** the attachment's bytes, once every chunk verified */
+  openAttachment(id: ItemId, attachmentId: string): Promise<Blob>;
+  detach(id: ItemId, attachmentId: string): Promise<Item>;
   deepForget(): Promise<void>;
   /** test build only (?testhooks): adds `n` local items and a fresh index snapshot */
   testSeed(n: number): Promise<void>;

@@ -203,6 +203,26 @@ export class VaultSession {
     return callVault("currentEak");
   }
 
+  /** Seals and uploads `file` in the worker as an attachment of item `id`; returns the item as saved. */
+  async attach(id: ItemId, file: File, onBytes?: (sent: number, total: number) => void): Promise<Item> {
+    this.progress = onBytes;
+    try {
+      return await callVault("attach", id, file);
+    } finally {
+      this.progress = undefined;
+    }
+  }
+
+  /** The attachment's verified bytes (decrypted in the worker). */
+  openAttachment(id: ItemId, attachmentId: string): Promise<Blob> {
+    return callVault("openAttachment", id, attachmentId);
+  }
+
+  /** Removes an attachment; its server copy goes once the edit has synced. Returns the item as saved. */
+  detach(id: ItemId, attachmentId: string): Promise<Item> {
+    return callVault("detach", id, attachmentId);
+  }
+
   /** Locks: the worker closes the vault and forgets its keys. */
   close(): Promise<void> {
     this.closed = true;
