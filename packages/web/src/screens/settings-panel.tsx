@@ -252,7 +252,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
             </option>
           ))}
         </select>
-        <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this page's memory.</p>
+        <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this tab's memory.</p>
       </section>
       {onSecurity && (
         <section aria-labelledby="s-health">
