@@ -2,7 +2,7 @@
 // worker), against a real server and the CLI's real SQLite store: a keyless copy of the list made from its
 // rows() and kept current by its change events equals the vault's own index through local saves, another
 // device's change arriving over the live channel, and a purge; health, deep search and the current EAK answer
-// without handing out a key; closing stops the events.
+// without handing out a key; the session token is sealed at rest; closing stops the events.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
@@ -55,6 +55,11 @@ test("OpenVault: a keyless list copy follows saves, live remote changes and purg
     },
   });
   try {
+    // the session token: sealed at rest on opening, the clear one only in memory (and in the state shown)
+    const storedToken = (await a.store.readMeta())!.sessionToken!;
+    assert.match(storedToken, /^sealed1\./);
+    assert.ok(!storedToken.includes(a.account.session.token));
+    assert.equal(opened.state.meta.sessionToken, a.account.session.token);
     const rows = opened.rows();
     assert.ok(rows.every((r) => r instanceof Uint8Array) && rows.length > 0, "the list as plaintext segments");
     mirror = VaultIndex.fromPlain(rows);

@@ -22,6 +22,8 @@ let browser: Browser;
 let page: Page;
 let cdp: CDPSession;
 let account: OpenedAccount;
+/** session tokens the page (or its worker) sent to the server */
+const tokensSent = new Set<string>();
 
 /** Counts the page realm's WebCrypto calls (a worker is another realm: its calls are not seen here). */
 function countPageCrypto(): void {
@@ -132,6 +134,10 @@ before(async () => {
   page = await (await browser.newContext()).newPage();
   await page.addInitScript(recordWorkerMessages);
   await page.addInitScript(countPageCrypto);
+  page.on("request", (r) => {
+    const auth = r.headers().authorization;
+    if (auth?.startsWith("Bearer ")) tokensSent.add(auth.slice(7));
+  });
   cdp = await page.context().newCDPSession(page);
 });
 
@@ -224,4 +230,26 @@ test("the checks see what the page holds (they cannot pass vacuously)", async ()
     `message[${(await page.evaluate(() => (globalThis as unknown as { workerMessages: unknown[] }).workerMessages.length)) - 1}].result.key`,
   ]);
   assert.equal(await page.evaluate(() => (globalThis as unknown as { subtleCalls: Record<string, number> }).subtleCalls.generateKey), 1);
+});
+
+test("the server session token is sealed at rest: IndexedDB holds no token the browser sends", async () => {
+  await page.reload();
+  await page.getByLabel("Account password").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await waitSynced(page); // the sealed token opened in the worker: the sync went through
+  const stored = await page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const r = indexedDB.open("cryptex");
+        r.onerror = () => reject(r.error);
+        r.onsuccess = () => {
+          const get = r.result.transaction("meta").objectStore("meta").get("meta");
+          get.onsuccess = () => resolve(String(get.result.sessionToken));
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+  assert.match(stored, /^sealed1\./);
+  assert.ok(tokensSent.size > 0, "tokens were seen on the wire");
+  for (const t of tokensSent) assert.ok(!stored.includes(t), "the stored form does not contain the token");
 });

@@ -1,5 +1,6 @@
 // The app's top level: which screen shows, from the device's stored account and the unlocked session.
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
+import { isSealedServerToken } from "@cryptex/core/formats/server-token.ts";
 import { newUuid } from "@cryptex/core/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -115,10 +116,11 @@ export function App() {
 
   /** Signs this device out: ends its server session (it leaves the device list), then removes its copy. */
   async function forget(): Promise<void> {
-    const meta = await store?.readMeta();
+    // the token is sealed at rest under a key only the unlocked worker has: signing out from the lock screen
+    // cannot present it (the session stays listed until it expires or another device revokes it), as offline
+    const meta = view.name === "vault" ? view.session.meta : await store?.readMeta();
     if (view.name === "vault") await view.session.close();
-    // offline, the session stays listed until it expires or another device revokes it
-    if (meta?.sessionToken)
+    if (meta?.sessionToken && !isSealedServerToken(meta.sessionToken))
       await createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken })
         .signout()
         .catch(() => undefined);

@@ -8,6 +8,7 @@ import { type Attachment, newAttachment } from "../attachments/attachment.ts";
 import { type ApiClient, createApiClient } from "../client/api-client.ts";
 import { b64uDecode } from "../encoding/base64.ts";
 import { CryptexError } from "../errors.ts";
+import { isSealedServerToken, openServerToken, sealServerToken } from "../formats/server-token.ts";
 import type { IndexEntry } from "../formats/vault-index.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import type { AccountId, ItemId } from "../keys/ids.ts";
@@ -62,11 +63,27 @@ export interface OpenVaultInput {
   readonly onChange?: (state: SessionState, rows: RowsChange | undefined) => void;
 }
 
+/**
+ * The stored session token opened, sealing it at rest first when it was kept in clear (just signed in, or by an
+ * older version): a copy of the browser's storage alone then cannot sync as this device.
+ */
+async function sealedToken(store: VaultStore, keys: AccountKeys, meta: VaultMeta): Promise<{ meta: VaultMeta; token: string | undefined }> {
+  const stored = meta.sessionToken;
+  if (stored === undefined) return { meta, token: undefined };
+  if (isSealedServerToken(stored)) return { meta, token: await openServerToken(keys, stored).catch(() => undefined) };
+  const sealed = await sealServerToken(keys, stored);
+  await store.write({ meta: { sessionToken: sealed } });
+  return { meta: { ...meta, sessionToken: sealed }, token: stored };
+}
+
 const NOT_SYNCED: SyncState = { status: "idle", code: "not_synced_yet", conflicts: 0, at: 0 };
 
 export class OpenVault {
   readonly vault: Vault;
+  /** the stored meta, whose session token is sealed at rest */
   private meta: VaultMeta;
+  /** the session token, opened (undefined: signed out, or the sealed token no longer opens) */
+  private token: string | undefined;
   private api: ApiClient;
   private sync: SyncState = NOT_SYNCED;
   private conflicts: ConflictNote[] = [];
@@ -84,10 +101,11 @@ export class OpenVault {
   /** the keys of the attachments of every item handed out, by attachment id, to put back on save */
   private readonly attachmentKeys = new Map<string, string>();
 
-  private constructor(vault: Vault, input: OpenVaultInput, quarantined: QuarantineEntry[]) {
+  private constructor(vault: Vault, input: OpenVaultInput, meta: VaultMeta, token: string | undefined, quarantined: QuarantineEntry[]) {
     this.vault = vault;
     this.input = input;
-    this.meta = input.meta;
+    this.meta = meta;
+    this.token = token;
     this.quarantined = quarantined;
     this.api = this.makeApi();
     this.loop = new SyncLoop({
@@ -106,16 +124,22 @@ export class OpenVault {
   static async open(input: OpenVaultInput): Promise<OpenVault> {
     const [vault, quarantined] = await Promise.all([Vault.open(input.store, input.keys), input.store.readQuarantine()]);
     if (input.deviceName !== undefined) vault.setHistory({ deviceName: input.deviceName });
-    return new OpenVault(vault, input, quarantined);
+    const { meta, token } = await sealedToken(input.store, input.keys, input.meta);
+    return new OpenVault(vault, input, meta, token, quarantined);
   }
 
   private makeApi(): ApiClient {
-    return (this.input.api ?? ((m) => createApiClient({ baseUrl: m.serverUrl, token: m.sessionToken })))(this.meta);
+    return (this.input.api ?? ((m) => createApiClient({ baseUrl: m.serverUrl, token: m.sessionToken })))(this.shown);
+  }
+
+  /** The meta as the app sees it: the session token opened. */
+  private get shown(): VaultMeta {
+    return { ...this.meta, sessionToken: this.token };
   }
 
   get state(): SessionState {
     return {
-      meta: this.meta,
+      meta: this.shown,
       sync: this.sync,
       conflicts: this.conflicts,
       quarantined: this.quarantined,
@@ -244,15 +268,18 @@ export class OpenVault {
 
   /** After signing in again (the device had been signed out): the new session token, then sync. */
   async resume(token: string): Promise<void> {
-    await this.vault.store.write({ meta: { sessionToken: token } });
+    await this.vault.store.write({ meta: { sessionToken: await sealServerToken(this.input.keys, token) } });
     this.meta = (await this.vault.store.readMeta()) ?? this.meta;
+    this.token = token;
     this.api = this.makeApi();
     await this.loop.resume();
   }
 
   /** The app changed the stored account (a password change, reset, rotation): read it again. */
   async reloadMeta(): Promise<void> {
-    this.meta = (await this.vault.store.readMeta()) ?? this.meta;
+    const read = await sealedToken(this.vault.store, this.input.keys, (await this.vault.store.readMeta()) ?? this.meta);
+    this.meta = read.meta;
+    this.token = read.token;
     this.api = this.makeApi();
     this.emit();
   }
