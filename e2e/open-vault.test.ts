@@ -111,7 +111,8 @@ test("OpenVault: a keyless list copy follows saves, live remote changes and purg
       report.weak.some((w) => w.id === theirs.id),
       "the weak password is reported",
     );
-    const docs = await opened.deepDocs();
+    const docs = (await opened.deepDocs()) ?? [];
+    assert.equal(await opened.deepDocs(), undefined, "unchanged: not sent again");
     assert.ok(docs.some(([id, , text]) => id === mine.id && text.includes("purple elephant")));
     const eak = await opened.currentEak();
     assert.equal(eak.eakText, a.account.eakText);

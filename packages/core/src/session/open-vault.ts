@@ -96,7 +96,9 @@ export class OpenVault {
   private readonly input: OpenVaultInput;
   private readonly unwatch: () => void;
   private deep: DeepIndex | undefined;
-  private deepRefreshing: Promise<DeepIndex> | undefined;
+  private deepRefreshing: Promise<{ index: DeepIndex; changed: boolean }> | undefined;
+  /** the deep documents went to the caller once: later answers only when they changed */
+  private deepSent = false;
   private healthRunning: Promise<HealthReport> | undefined;
   /** the keys of the attachments of every item handed out, by attachment id, to put back on save */
   private readonly attachmentKeys = new Map<string, string>();
@@ -339,12 +341,18 @@ export class OpenVault {
     return report;
   }
 
-  /** Loads (first time) and brings the deep-search index to the vault; returns its documents. */
-  async deepDocs(): Promise<[ItemId, number, string][]> {
-    return (await this.deepRefresh()).toDocs();
+  /**
+   * Loads (first time) and brings the deep-search index to the vault; returns its documents, or undefined when
+   * they did not change since the last answer (the caller keeps its copy: no megabytes per keystroke's refresh).
+   */
+  async deepDocs(): Promise<[ItemId, number, string][] | undefined> {
+    const { index, changed } = await this.deepRefresh();
+    if (!changed && this.deepSent) return undefined;
+    this.deepSent = true;
+    return index.toDocs();
   }
 
-  private deepRefresh(): Promise<DeepIndex> {
+  private deepRefresh(): Promise<{ index: DeepIndex; changed: boolean }> {
     this.deepRefreshing ??= (async () => {
       const keys = this.input.local;
       const blobs = this.input.blobs;
@@ -357,7 +365,7 @@ export class OpenVault {
       const live = [...this.vault.index.entries.values()].filter((e) => !e.trashed);
       const changed = await this.deep.refresh(live, (id) => this.vault.get(id));
       if (changed.updated + changed.removed > 0) await blobs?.write(key, await this.deep.seal(keys)).catch(() => undefined);
-      return this.deep;
+      return { index: this.deep, changed: changed.updated + changed.removed > 0 };
     })().finally(() => {
       this.deepRefreshing = undefined;
     });
@@ -367,6 +375,7 @@ export class OpenVault {
   /** Deep search turned off: the sealed index is deleted. */
   async deepForget(): Promise<void> {
     this.deep = undefined;
+    this.deepSent = false;
     await this.input.blobs?.delete(`deep:${this.input.local.accountId}`).catch(() => undefined);
   }
 

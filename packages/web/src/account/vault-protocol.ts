@@ -29,7 +29,8 @@ export interface VaultMethods {
   currentEak(): Promise<{ accountId: string; eakGeneration: number; eakText: string }>;
   /** `breachEndpoint`: ask it (k-anonymity ranges) from the worker */
   health(breachEndpoint: string | undefined): Promise<HealthReport>;
-  deepDocs(): Promise<[ItemId, number, string][]>;
+  /** undefined: unchanged since the last answer */
+  deepDocs(): Promise<[ItemId, number, string][] | undefined>;
   /** seals and uploads `file` (read in the worker) as an attachment of item `id`; progress as "progress" events */
   attach(id: ItemId, file: File): Promise<Item>;
   /** the attachment's bytes, once every chunk verified */

@@ -1,6 +1,6 @@
 // Deep search (opt-in): the encrypted deep index is kept and refreshed in the account worker (core's
 // OpenVault: only items whose revision changed are decrypted); the page gets its documents (text, no key)
-// to search as the user types.
+// to search as the user types, again only when it changed.
 import { DeepIndex } from "@cryptex/core/vault/deep-search/deep-index.ts";
 import { callVault } from "../account/account-client.ts";
 import type { VaultSession } from "./vault-session.ts";
@@ -27,7 +27,7 @@ export class DeepSearchState {
   refresh(): Promise<void> {
     this.refreshing ??= callVault("deepDocs")
       .then((docs) => {
-        this.index = DeepIndex.fromDocs(docs);
+        if (docs) this.index = DeepIndex.fromDocs(docs);
       })
       .finally(() => {
         this.refreshing = undefined;
