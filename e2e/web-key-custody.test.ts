@@ -2,7 +2,8 @@
 // unlocked, an item saved and revealed, synced, a file attached and a password changed in Chromium. Neither the
 // page's JS heap nor any message from the account worker carries the Account Key or any CryptoKey; the page's
 // realm never called WebCrypto's key or decrypt operations (counted from before any app script runs), and
-// holds no CryptoKey object at the end. The worker keeps every key and answers with rows, items and results.
+// holds no CryptoKey object at the end. The worker keeps every key and answers with rows, items and results;
+// the session token is sealed at rest; locking drops the worker's keys.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createHttpsFetch } from "@cryptex/cli/src/net/https-fetch.ts";
@@ -43,10 +44,12 @@ function countPageCrypto(): void {
 function recordWorkerMessages(): void {
   const seen: unknown[] = [];
   (globalThis as unknown as { workerMessages: unknown[] }).workerMessages = seen;
+  (globalThis as unknown as { workers: Worker[] }).workers = [];
   const Base = globalThis.Worker;
   globalThis.Worker = class extends Base {
     constructor(url: string | URL, opts?: WorkerOptions) {
       super(url, opts);
+      (globalThis as unknown as { workers: Worker[] }).workers.push(this);
       this.addEventListener("message", (e) => seen.push((e as MessageEvent).data));
     }
   };
@@ -252,4 +255,31 @@ test("the server session token is sealed at rest: IndexedDB holds no token the b
   assert.match(stored, /^sealed1\./);
   assert.ok(tokensSent.size > 0, "tokens were seen on the wire");
   for (const t of tokensSent) assert.ok(!stored.includes(t), "the stored form does not contain the token");
+});
+
+test("locking drops the keys in the worker: its vault cannot be opened or read again without the password", async () => {
+  await page.getByRole("button", { name: "Lock", exact: true }).click();
+  await page.getByRole("heading", { name: "Vault locked" }).waitFor();
+  const accountId = account.accountId;
+  const answers = await page.evaluate(async (accountId) => {
+    const w = (globalThis as unknown as { workers: Worker[] }).workers[0]!;
+    const ask = (id: number, method: string, args: unknown[]) =>
+      new Promise<{ ok: boolean; message?: string }>((resolve) => {
+        const on = (e: MessageEvent) => {
+          if (e.data?.id !== id) return;
+          w.removeEventListener("message", on);
+          resolve(e.data);
+        };
+        w.addEventListener("message", on);
+        w.postMessage({ op: "vault", method, args, id });
+      });
+    return [await ask(900001, "open", [accountId, "cryptex", "test"]), await ask(900002, "unsyncedCount", [])];
+  }, accountId);
+  assert.deepEqual(
+    answers.map((a) => [a.ok, a.message]),
+    [
+      [false, "unlock first"],
+      [false, "the vault is locked"],
+    ],
+  );
 });
