@@ -283,3 +283,25 @@ test("locking drops the keys in the worker: its vault cannot be opened or read a
     ],
   );
 });
+
+test("signing out from the lock screen still ends the server session the page last had open", async () => {
+  const api = (token: string) => createApiClient({ baseUrl: server.url, token, fetch: createHttpsFetch(server.caPem) });
+  const alive = async () => {
+    const ok: string[] = [];
+    for (const t of tokensSent)
+      if (
+        await api(t)
+          .sessions()
+          .then(() => true)
+          .catch(() => false)
+      )
+        ok.push(t);
+    return ok;
+  };
+  assert.equal((await alive()).length, 1, "the page's session is alive while locked");
+  await page.getByRole("button", { name: "Sign out and remove this device's copy" }).click();
+  const dialog = page.getByRole("alertdialog");
+  await dialog.getByRole("button", { name: "Sign out and remove" }).click();
+  await page.getByRole("heading", { name: "Sign in on this device" }).waitFor();
+  assert.deepEqual(await alive(), [], "the server ended it");
+});

@@ -116,9 +116,10 @@ export function App() {
 
   /** Signs this device out: ends its server session (it leaves the device list), then removes its copy. */
   async function forget(): Promise<void> {
-    // the token is sealed at rest under a key only the unlocked worker has: signing out from the lock screen
-    // cannot present it (the session stays listed until it expires or another device revokes it), as offline
-    const meta = view.name === "vault" ? view.session.meta : await store?.readMeta();
+    // The token is sealed at rest under a key only the unlocked worker has: the open session's (or, locked, the
+    // one this page last had open) is in clear; after a reload the lock screen cannot present it, and the session
+    // stays listed until it expires or another device revokes it, as when offline.
+    const meta = view.name === "vault" ? view.session.meta : view.name === "locked" ? view.meta : await store?.readMeta();
     if (view.name === "vault") await view.session.close();
     if (meta?.sessionToken && !isSealedServerToken(meta.sessionToken))
       await createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken })
