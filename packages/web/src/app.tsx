@@ -1,9 +1,10 @@
 // The app's top level: which screen shows, from the device's stored account and the unlocked session.
 import { createApiClient } from "@cryptex/core/client/api-client.ts";
+import { isSealedServerToken } from "@cryptex/core/formats/server-token.ts";
 import { newUuid } from "@cryptex/core/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { DeviceAccount, OpenKeys } from "./account/account-protocol.ts";
+import type { DeviceAccount } from "./account/account-protocol.ts";
 import { OUTSIDE } from "./nav/route.ts";
 import { AccountKeyScreen } from "./screens/account-key-screen.tsx";
 import { ForgotScreen } from "./screens/forgot-screen.tsx";
@@ -11,7 +12,7 @@ import { SignInScreen } from "./screens/sign-in-screen.tsx";
 import { SignUpScreen } from "./screens/sign-up-screen.tsx";
 import { UnlockScreen } from "./screens/unlock-screen.tsx";
 import { VaultScreen } from "./screens/vault-screen.tsx";
-import { type IdbStore, openIdbStore } from "./store/idb-store.ts";
+import { type IdbStore, openIdbStore, STORE_NAME } from "./store/idb-store.ts";
 import { wipeLocalBlobs } from "./vault/local-blobs.ts";
 import { VaultSession } from "./vault/vault-session.ts";
 
@@ -83,13 +84,14 @@ export function App() {
     setView({ name: "vault", session });
   }
 
-  async function open(keys: OpenKeys, known: VaultMeta): Promise<VaultSession> {
+  /** Opens the vault in the account worker, with the keys the unlock or sign-in just left there. */
+  async function open(known: VaultMeta): Promise<VaultSession> {
     performance.mark("cx-open-start");
     const meta = (await store!.readMeta()) ?? known;
-    const session = await VaultSession.open(store!, keys, meta);
+    const session = await VaultSession.open(STORE_NAME, meta);
     performance.mark("cx-index-open");
     // hooks for benchmarks exist only in the test build (vite build --mode test → dist-test/): production drops this
-    if (import.meta.env.MODE === "test") await import("./vault/test-hooks.ts").then((m) => m.exposeTestHooks(session, store!));
+    if (import.meta.env.MODE === "test") await import("./vault/test-hooks.ts").then((m) => m.exposeTestHooks(session));
     // Sync and the live channel start once the list is on screen (VaultScreen), not before.
     return session;
   }
@@ -99,7 +101,7 @@ export function App() {
     await store!.wipe();
     const meta = metaOf(a, email);
     await store!.write({ meta });
-    const session = await open(a, meta);
+    const session = await open(meta);
     session.startBackground();
     return session;
   }
@@ -108,16 +110,18 @@ export function App() {
     if (view.name !== "vault" && view.name !== "new-key") return;
     const { session } = view;
     if (view.name === "vault") resume.current = location.hash;
-    session.close();
+    void session.close();
     setView({ name: "locked", meta: session.meta, ...(note ? { note } : {}) });
   }
 
   /** Signs this device out: ends its server session (it leaves the device list), then removes its copy. */
   async function forget(): Promise<void> {
-    const meta = await store?.readMeta();
-    if (view.name === "vault") view.session.close();
-    // offline, the session stays listed until it expires or another device revokes it
-    if (meta?.sessionToken)
+    // The token is sealed at rest under a key only the unlocked worker has: the open session's (or, locked, the
+    // one this page last had open) is in clear; after a reload the lock screen cannot present it, and the session
+    // stays listed until it expires or another device revokes it, as when offline.
+    const meta = view.name === "vault" ? view.session.meta : view.name === "locked" ? view.meta : await store?.readMeta();
+    if (view.name === "vault") await view.session.close();
+    if (meta?.sessionToken && !isSealedServerToken(meta.sessionToken))
       await createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken })
         .signout()
         .catch(() => undefined);
@@ -165,7 +169,7 @@ export function App() {
         <UnlockScreen
           meta={view.meta}
           note={view.note}
-          onDone={async (u, meta) => enterVault(await open(u, meta))}
+          onDone={async (meta) => enterVault(await open(meta))}
           onForget={forget}
           countUnsynced={async () => (await store!.readPending(1_000_000)).length}
         />

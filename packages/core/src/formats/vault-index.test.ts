@@ -64,3 +64,39 @@ test("search: substring, subsequence, tags and hosts; ranking", () => {
   assert.equal(searchIndex(entries, "work").length, 10);
   assert.equal(searchIndex(entries, "zzz").length, 0);
 });
+
+test("index: a keyless copy from plainLog() equals the index, and follows its watched changes via mirror()", async () => {
+  const keys = await freshAccountKeys();
+  const idx = VaultIndex.empty();
+  const all = items(20);
+  for (const it of all) idx.entries.set(it.id, toIndexEntry(it));
+  const log: IndexSegment[] = [await idx.snapshot(keys)];
+  log.push(await idx.change(keys, items(2).map(toIndexEntry), [all[0]!.id]));
+  const sorted = (m: ReadonlyMap<string, unknown>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+
+  // opened and not yet built: the opened segments themselves; built: one segment made from the entries
+  const opened = await VaultIndex.open(keys, log);
+  const plain = opened.plainLog();
+  assert.equal(plain.length, 2, "the opened segments, not re-encoded");
+  const copy = VaultIndex.fromPlain(plain);
+  assert.deepEqual(sorted(copy.entries), sorted(opened.entries));
+  assert.equal(opened.plainLog().length, 1);
+  assert.deepEqual(sorted(VaultIndex.fromPlain(opened.plainLog()).entries), sorted(opened.entries));
+
+  const seen: number[] = [];
+  const stop = opened.watch((upserts, removed) => {
+    seen.push(upserts.length + removed.length);
+    copy.mirror(upserts, removed);
+  });
+  const added = items(3).map(toIndexEntry);
+  await opened.change(keys, added, [all[1]!.id, all[2]!.id]);
+  assert.deepEqual(seen, [5]);
+  assert.deepEqual(sorted(copy.entries), sorted(opened.entries));
+  stop();
+  await opened.change(keys, items(1).map(toIndexEntry), []);
+  assert.deepEqual(seen, [5], "no call after stopping");
+  assert.equal(copy.entries.size + 1, opened.entries.size);
+
+  // what the copy is made from is checked like any segment
+  assert.throws(() => VaultIndex.fromPlain([new Uint8Array([9, 9, 9])]), /unsupported|damaged/);
+});

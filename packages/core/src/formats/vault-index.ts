@@ -66,6 +66,9 @@ async function sealSegment(
 export class VaultIndex {
   #entries: Map<ItemId, IndexEntry> | undefined;
   #pending: readonly IndexSegmentView[];
+  /** the opened (plaintext) segments behind #pending, handed to a keyless mirror without re-encoding */
+  #plain: readonly Uint8Array[] = [];
+  #watchers = new Set<(upserts: readonly IndexEntry[], removed: readonly ItemId[]) => void>();
   private generation: number;
   private nextSeq: number;
   private snapshotBytes: number;
@@ -96,14 +99,47 @@ export class VaultIndex {
     const sorted = [...segments].sort((a, b) => a.seq - b.seq);
     const generation = sorted[0]!.generation;
     const views: IndexSegmentView[] = [];
+    const plain: Uint8Array[] = [];
     let deltaBytes = 0;
     for (let i = 0; i < sorted.length; i++) {
       const s = sorted[i]!;
       if (s.generation !== generation || s.seq !== i) throw new CryptexError("tampered", "vault index segments are out of order");
-      views.push(readIndexSegment(await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq))));
+      const bytes = await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq));
+      views.push(readIndexSegment(bytes));
+      plain.push(bytes);
       if (i > 0) deltaBytes += s.bytes.length;
     }
-    return new VaultIndex(views, generation, sorted.length, sorted[0]!.bytes.length, deltaBytes);
+    const index = new VaultIndex(views, generation, sorted.length, sorted[0]!.bytes.length, deltaBytes);
+    index.#plain = plain;
+    return index;
+  }
+
+  /**
+   * A keyless copy of the list for another realm (the web page, from its worker): made from `plainLog()`,
+   * checked like any segment, kept current with `mirror()`. It can list and search but never seal.
+   */
+  static fromPlain(log: readonly Uint8Array[]): VaultIndex {
+    const index = new VaultIndex(log.map(readIndexSegment), -1, 0, 0, 0);
+    index.#plain = log;
+    return index;
+  }
+
+  /** The entries as plaintext segments (index-codec.ts): the opened ones while no entry was built, else one made now. */
+  plainLog(): Uint8Array[] {
+    if (this.#pending.length) return [...this.#plain];
+    return [encodeIndexSegment([...this.entries.values()], [])];
+  }
+
+  /** Applies a change seen elsewhere to a copy made by `fromPlain` (nothing is sealed). */
+  mirror(upserts: readonly IndexEntry[], removed: readonly ItemId[]): void {
+    for (const e of upserts) this.entries.set(e.id, e);
+    for (const id of removed) this.entries.delete(id);
+  }
+
+  /** Calls `fn` with each change made through `change()`; returns the way to stop. */
+  watch(fn: (upserts: readonly IndexEntry[], removed: readonly ItemId[]) => void): () => void {
+    this.#watchers.add(fn);
+    return () => this.#watchers.delete(fn);
   }
 
   /** Every entry by id, built from the opened segments the first time it is asked for. */
@@ -115,6 +151,7 @@ export class VaultIndex {
       for (const id of view.removed) entries.delete(id);
     }
     this.#pending = [];
+    this.#plain = [];
     this.#entries = entries;
     return entries;
   }
@@ -168,6 +205,7 @@ export class VaultIndex {
     for (const e of upserts) this.entries.set(e.id, e);
     for (const id of removed) this.entries.delete(id);
     const seg = await sealSegment(keys, this.generation, this.nextSeq, upserts, removed);
+    for (const fn of this.#watchers) fn(upserts, removed);
     this.nextSeq += 1;
     this.deltaBytes += seg.bytes.length;
     return seg;

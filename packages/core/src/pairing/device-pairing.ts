@@ -19,10 +19,26 @@ export interface PairingRequestView {
   readonly comparison: string;
 }
 
+/** The account's current EAK as the server holds it, opened: encrypted text, safe to send to the new device. */
+export interface CurrentEak {
+  readonly accountId: string;
+  readonly eakGeneration: number;
+  readonly eakText: string;
+}
+
+/** The server's current EAK, not the one this device last saw: a password changed elsewhere is honoured. */
+export async function currentEak(api: ApiClient, keys: AccountKeys): Promise<CurrentEak> {
+  const account = await api.account();
+  if (account.accountId !== keys.accountId) throw new CryptexError("foreign_key", "the server answered with another account");
+  const eak = await unwrapEak(keys, account.wrappedEak, account.eakGeneration);
+  return { accountId: keys.accountId, eakGeneration: account.eakGeneration, eakText: eakToText(eak) };
+}
+
 export interface ApproveInput {
   /** signed in to the account (its session sees the current wrapped EAK) */
   readonly api: ApiClient;
-  readonly keys: AccountKeys;
+  /** the account's keys, or a call that runs `currentEak` where they live (the web app's worker) */
+  readonly keys: AccountKeys | (() => Promise<CurrentEak>);
   /** this account's e-mail address */
   readonly email: string;
   readonly channel: PairingChannel;
@@ -53,18 +69,15 @@ export async function approveDevice(input: ApproveInput): Promise<ApproveOutcome
     await channel.send("answer", refusal);
     return { approved: false, request };
   }
-  // The server's current EAK, not the one this device last saw: a password changed elsewhere is honoured.
-  const account = await api.account();
-  if (account.accountId !== keys.accountId) throw new CryptexError("foreign_key", "the server answered with another account");
-  const eak = await unwrapEak(keys, account.wrappedEak, account.eakGeneration);
+  const eak = typeof keys === "function" ? await keys() : await currentEak(api, keys);
   await channel.send("answer", {
     v: 1,
     approved: true,
-    accountId: keys.accountId,
+    accountId: eak.accountId,
     email: input.email,
     origin: api.origin,
-    eakGeneration: account.eakGeneration,
-    eakText: eakToText(eak),
+    eakGeneration: eak.eakGeneration,
+    eakText: eak.eakText,
   } satisfies PairAnswer);
   const done = await channel.receive("done", pairDone);
   return { approved: true, request, signedIn: done.ok, ...(done.reason ? { reason: done.reason } : {}) };

@@ -1,5 +1,6 @@
 // The page's side of the account worker: one long-lived worker; errors come back as core's typed errors.
-// The page sends passwords in and gets derived keys and results back; the Account Key stays in the worker.
+// The page sends passwords in and gets results back; every key stays in the worker, which also runs the open
+// vault (callVault, vault-protocol.ts).
 import { ApiError } from "@cryptex/core/client/api-client.ts";
 import { CryptexError, type ErrorCode } from "@cryptex/core/errors.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
@@ -10,21 +11,28 @@ import type {
   AccountResult,
   DeviceAccount,
   KdfBackendName,
-  OpenKeys,
   PendingView,
   Signer,
 } from "./account-protocol.ts";
 import { deviceName } from "./device-name.ts";
+import type { VaultEvent, VaultMethod, VaultMethods } from "./vault-protocol.ts";
 
 let worker: Worker | undefined;
 let nextId = 1;
 const waiting = new Map<number, { resolve: (r: AccountResult) => void; reject: (e: Error) => void }>();
+let vaultEvents: (e: VaultEvent) => void = () => {};
+
+/** Where the open vault's state, list changes and progress go (one listener: the page's VaultSession). */
+export function onVaultEvents(fn: (e: VaultEvent) => void): void {
+  vaultEvents = fn;
+}
 
 function getWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL("./account.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (ev: MessageEvent<AccountResponse>) => {
     const r = ev.data;
+    if ("event" in r) return vaultEvents(r.event);
     const p = waiting.get(r.id);
     waiting.delete(r.id);
     if (!p) return;
@@ -113,10 +121,20 @@ export async function signInAgainInWorker(meta: VaultMeta, password: string): Pr
   return r.session;
 }
 
-export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string): Promise<OpenKeys> {
+/** Checks the password and keeps the keys in the worker for the vault opened next (`callVault("open", …)`). */
+export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string): Promise<void> {
   const r = await call({ op: "unlock", accountId, eak, password });
   if (r.op !== "unlock") throw new Error("unexpected worker answer");
-  return r.unlocked;
+}
+
+/** Calls the open vault in the worker. */
+export async function callVault<K extends VaultMethod>(
+  method: K,
+  ...args: Parameters<VaultMethods[K]>
+): Promise<Awaited<ReturnType<VaultMethods[K]>>> {
+  const r = await call({ op: "vault", method, args } as AccountRequest);
+  if (r.op !== "vault") throw new Error("unexpected worker answer");
+  return r.value as Awaited<ReturnType<VaultMethods[K]>>;
 }
 
 /** The stored account and its password, for an action the worker signs after unlocking again. */

@@ -1,18 +1,13 @@
-// Messages between the page and the account worker (Argon2id and the account flows run there). The Account
-// Key and the stretched password stay in the worker: the page gets derived keys and results, never those.
+// Messages between the page and the account worker (Argon2id, the account flows and the open vault run there).
+// The Account Key, the stretched password and every key derived from them stay in the worker: the page gets
+// results, list rows and the items it asks for (vault-protocol.ts), never a key.
 
-import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import type { OpenedAccount, PendingSignUp } from "@cryptex/core/client/account.ts";
-import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import type { AccountAnswer, SessionAnswer } from "@cryptex/core/wire/api.ts";
+import type { VaultCall, VaultEvent } from "./vault-protocol.ts";
 
-/** The keys the page's vault runs on: derived per purpose, never the Account Key they come from. */
-export interface OpenKeys {
-  readonly keys: AccountKeys;
-  readonly local: LocalKeys;
-}
-/** A signed-up or signed-in account as the page sees it: no Account Key. */
-export type DeviceAccount = Omit<OpenedAccount, "accountKey"> & OpenKeys;
+/** A signed-up or signed-in account as the page sees it: no key (the worker keeps them for the vault it opens). */
+export type DeviceAccount = Omit<OpenedAccount, "accountKey" | "keys">;
 /** A sign-up waiting for its mailed code; the worker keeps its keys under `pendingId`. */
 export type PendingView = Omit<PendingSignUp, "accountKey" | "keys">;
 /** The stored account a signed action unlocks again in the worker (the page never holds S or the Account Key). */
@@ -39,19 +34,23 @@ export type AccountRequest =
   | { op: "changePassword"; signer: Signer; generation: number; newPassword: string; sendEmail: boolean }
   | { op: "reset"; signer: Signer; email: string; newPassword: string; sendEmail: boolean }
   /** re-encrypts the device's vault (IndexedDB `storeName`) under a new Account Key */
-  | { op: "rotate"; signer: Signer; storeName: string; sendEmail: boolean };
+  | { op: "rotate"; signer: Signer; storeName: string; sendEmail: boolean }
+  | VaultCall;
 
 export type AccountResult =
   | { op: "startSignUp"; pending: PendingView }
   | { op: "confirmSignUp" | "signIn"; account: DeviceAccount }
-  | { op: "unlock"; unlocked: OpenKeys }
+  /** the keys stay in the worker, for the vault the page opens next */
+  | { op: "unlock" }
   | { op: "signInAgain"; session: SessionAnswer }
   | { op: "measure"; seconds: number }
   | { op: "kdfBackend"; backend: KdfBackendName }
   | { op: "changePassword"; eak: Uint8Array; eakText: string; eakGeneration: number; account: AccountAnswer }
   | { op: "reset"; account: { eak: Uint8Array; eakGeneration: number; resetEpoch: number } }
-  | { op: "rotate"; eakGeneration: number };
+  | { op: "rotate"; eakGeneration: number }
+  | { op: "vault"; value: unknown };
 
 export type AccountResponse =
   | { id: number; ok: true; result: AccountResult }
+  | { id: 0; event: VaultEvent }
   | { id: number; ok: false; kind: "core" | "api" | "other"; code: string; status: number; message: string };

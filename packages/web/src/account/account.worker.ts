@@ -1,6 +1,7 @@
-// Web Worker running core's account flows, whose Argon2id runs would otherwise freeze the page for a second.
-// The Account Key and the stretched password never leave it: the page gets derived keys (CryptoKeys, by
-// structured clone) and results. A signed action unlocks again here from the stored EAK and the password.
+// Web Worker running core's account flows, whose Argon2id runs would otherwise freeze the page for a second,
+// and the open vault (vault-host.ts). The Account Key, the stretched password and every key derived from them
+// never leave it: the page gets results, list rows and items. A signed action unlocks again here from the
+// stored EAK and the password.
 import { measureGuessSeconds } from "@cryptex/core";
 import type { AccountKey } from "@cryptex/core/account-key.ts";
 import type { AccountKeys } from "@cryptex/core/account-keys.ts";
@@ -20,16 +21,9 @@ import { ApiError, createApiClient } from "@cryptex/core/client/api-client.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
 import { setArgon2idBackend } from "@cryptex/core/ports.ts";
 import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
-import type {
-  AccountRequest,
-  AccountResponse,
-  AccountResult,
-  DeviceAccount,
-  KdfBackendName,
-  OpenKeys,
-  Signer,
-} from "./account-protocol.ts";
+import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, KdfBackendName, Signer } from "./account-protocol.ts";
 import { laneBackendIfIsolated } from "./argon2/lane-backend.ts";
+import { flushVaultEvents, holdKeys, onVaultEvent, vaultHost } from "./vault-host.ts";
 
 // Argon2id's four lanes in parallel workers where the page is cross-origin isolated (docs/web.md); otherwise,
 // or once the lane workers have failed, core's single-threaded WebAssembly. A failed run is reported as it is
@@ -53,15 +47,18 @@ if (lanes) {
   onLanes({ password: new Uint8Array(0), salt: new Uint8Array(16), params: { m: 2048, t: 1, p: 4 }, length: 32 }).catch(() => undefined);
 }
 
+
 /** sign-ups waiting for their mailed code, by pending id: their keys stay here until confirmed */
 const pendings = new Map<string, PendingSignUp>();
 
-async function openKeys(accountKey: AccountKey, keys: AccountKeys): Promise<OpenKeys> {
-  return { keys, local: await deriveLocalKeys(accountKey, keys.accountId) };
+/** Keeps the derived keys here for the vault the page opens next. */
+async function hold(accountKey: AccountKey, keys: AccountKeys): Promise<void> {
+  holdKeys(keys, await deriveLocalKeys(accountKey, keys.accountId));
 }
 
-async function forPage({ accountKey, ...account }: OpenedAccount): Promise<DeviceAccount> {
-  return { ...account, ...(await openKeys(accountKey, account.keys)) };
+async function forPage({ accountKey, keys, ...account }: OpenedAccount): Promise<DeviceAccount> {
+  await hold(accountKey, keys);
+  return account;
 }
 
 const unlockSigner = (s: Signer): Promise<Unlocked> => unlockWithPassword({ accountId: s.accountId, eak: s.eak }, s.password);
@@ -103,7 +100,8 @@ async function run(req: AccountRequest): Promise<AccountResult> {
       return { op: "kdfBackend", backend: kdfBackend };
     case "unlock": {
       const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
-      return { op: "unlock", unlocked: await openKeys(u.accountKey, u.keys) };
+      await hold(u.accountKey, u.keys);
+      return { op: "unlock" };
     }
     case "signInAgain": {
       // a signed-out device keeps its vault: only its server session is new
@@ -141,8 +139,14 @@ async function run(req: AccountRequest): Promise<AccountResult> {
         await store.close();
       }
     }
+    case "vault": {
+      const fn = vaultHost[req.method] as (...args: unknown[]) => Promise<unknown>;
+      return { op: "vault", value: await fn(...req.args) };
+    }
   }
 }
+
+onVaultEvent((event) => (self as unknown as Worker).postMessage({ id: 0, event } satisfies AccountResponse));
 
 self.onmessage = async (ev: MessageEvent<AccountRequest & { id: number }>) => {
   const { id } = ev.data;
@@ -154,5 +158,6 @@ self.onmessage = async (ev: MessageEvent<AccountRequest & { id: number }>) => {
     else if (e instanceof ApiError) res = { id, ok: false, kind: "api", code: e.code, status: e.status, message: e.message };
     else res = { id, ok: false, kind: "other", code: "internal", status: 0, message: e instanceof Error ? e.message : "failed" };
   }
+  flushVaultEvents(); // what the call changed reaches the page before its answer
   (self as unknown as Worker).postMessage(res);
 };

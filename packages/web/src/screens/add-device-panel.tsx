@@ -43,7 +43,7 @@ export function AddDevicePanel({ session }: { session: VaultSession }) {
       }
       const out = await approveDevice({
         api: session.api,
-        keys: session.unlocked.keys,
+        keys: () => session.currentEak(), // opened in the account worker, where the keys are
         email: session.meta.email,
         channel,
         confirm: (request) => new Promise<boolean>((answer) => setAsking({ request, answer })),

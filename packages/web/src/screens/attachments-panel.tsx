@@ -1,56 +1,14 @@
-// An item's attachments in the page (loaded on first use): drop or choose a file, which is sealed here and uploaded
-// in pieces; list; download and preview images and PDFs from blob: URLs made after every chunk verified — the
-// decrypted bytes never leave the page. Removing one is an edit; the server's copy is deleted once it has synced.
-import { type Attachment, attachmentBinding, guessMediaType, newAttachment, PREVIEW_TYPES } from "@cryptex/core/attachments/attachment.ts";
-import { blobSize, decryptAttachment, encryptAttachment } from "@cryptex/core/attachments/attachment-stream.ts";
-import { addAttachment, type Item, LIMITS, removeAttachment } from "@cryptex/core/vault/item.ts";
+// An item's attachments in the page (loaded on first use): drop or choose a file, which the account worker
+// seals and uploads in pieces (the page never holds an attachment's key: items come to it with those blanked);
+// list; download and preview images and PDFs from blob: URLs made after every chunk verified — the decrypted
+// bytes never leave the browser. Removing one is an edit; the server's copy is deleted once it has synced.
+import { type Attachment, PREVIEW_TYPES } from "@cryptex/core/attachments/attachment.ts";
+import { blobSize } from "@cryptex/core/attachments/attachment-stream.ts";
+import { type Item, LIMITS } from "@cryptex/core/vault/item.ts";
 import { useEffect, useState } from "preact/hooks";
 import type { VaultSession } from "../vault/vault-session.ts";
 
-const PIECE = 8 * 1024 * 1024;
-const READ = 1024 * 1024;
-
 const human = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`);
-
-async function* fileChunks(file: File): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < file.size; at += READ) yield new Uint8Array(await file.slice(at, at + READ).arrayBuffer());
-}
-
-/** Seals and uploads `file` in pieces; calls `onBytes` as pieces are accepted. */
-async function upload(session: VaultSession, a: Attachment, file: File, onBytes: (n: number) => void): Promise<void> {
-  const b = await attachmentBinding(session.unlocked.keys.accountId, a);
-  const size = blobSize(a.size);
-  let piece: Uint8Array[] = [];
-  let held = 0;
-  let offset = 0;
-  const send = async () => {
-    const body = new Uint8Array(held);
-    let at = 0;
-    for (const p of piece) {
-      body.set(p, at);
-      at += p.length;
-    }
-    const answer = await session.api.putBlob(a.id, offset, size, body);
-    offset = answer.received;
-    onBytes(offset);
-    piece = [];
-    held = 0;
-  };
-  for await (const frame of encryptAttachment(b, fileChunks(file))) {
-    piece.push(frame);
-    held += frame.length;
-    if (held >= PIECE) await send();
-  }
-  if (held > 0) await send();
-}
-
-/** The attachment's bytes as a Blob, made only once the whole blob verified. */
-async function fetchVerified(session: VaultSession, a: Attachment): Promise<Blob> {
-  const b = await attachmentBinding(session.unlocked.keys.accountId, a);
-  const parts: Uint8Array[] = [];
-  for await (const p of decryptAttachment(b, session.api.getBlob(a.id, 0, blobSize(a.size)), a.size)) parts.push(p);
-  return new Blob(parts as BlobPart[], { type: PREVIEW_TYPES.includes(a.type) ? a.type : "application/octet-stream" });
-}
 
 function errorText(e: unknown): string {
   const code = (e as { code?: string }).code;
@@ -71,24 +29,11 @@ export function AttachmentsPanel({ item, session, onSaved }: { item: Item; sessi
   async function attach(file: File) {
     setError("");
     if (file.size > LIMITS.attachmentBytes) return setError(`“${file.name}” is larger than ${LIMITS.attachmentBytes / 1048576} MB.`);
-    const a = newAttachment(file.name, file.size, file.type || guessMediaType(file.name));
-    let base: Item;
+    setBusy({ name: file.name, done: 0, total: blobSize(file.size) });
     try {
-      base = await session.readItem(item.id);
-      addAttachment(base, a); // refuses a duplicate name or too many before anything is sent
-    } catch (e) {
-      return setError(errorText(e));
-    }
-    setBusy({ name: a.name, done: 0, total: blobSize(a.size) });
-    try {
-      await upload(session, a, file, (done) => setBusy({ name: a.name, done, total: blobSize(a.size) }));
-      const latest = await session.readItem(item.id);
-      const saved = addAttachment(latest, a);
-      await session.save(saved, latest);
-      onSaved(await session.readItem(item.id));
+      onSaved(await session.attach(item.id, file, (done, total) => setBusy({ name: file.name, done, total })));
     } catch (e) {
       setError(errorText(e));
-      void session.api.deleteBlob(a.id).catch(() => {}); // an upload that will not be used frees its bytes
     } finally {
       setBusy(undefined);
     }
@@ -99,7 +44,7 @@ export function AttachmentsPanel({ item, session, onSaved }: { item: Item; sessi
     if (how === "preview") setPreview(undefined);
     setBusy({ name: a.name, done: 0, total: blobSize(a.size) });
     try {
-      const blob = await fetchVerified(session, a);
+      const blob = await session.openAttachment(item.id, a.id);
       const url = URL.createObjectURL(blob);
       if (how === "preview") setPreview({ id: a.id, url, type: a.type, name: a.name });
       else {
@@ -118,14 +63,12 @@ export function AttachmentsPanel({ item, session, onSaved }: { item: Item; sessi
 
   async function remove(a: Attachment) {
     setError("");
-    const latest = await session.readItem(item.id);
-    await session.save(removeAttachment(latest, a.id), latest);
-    onSaved(await session.readItem(item.id));
+    try {
+      onSaved(await session.detach(item.id, a.id));
+    } catch (e) {
+      setError(errorText(e));
+    }
     if (preview?.id === a.id) setPreview(undefined);
-    // the blob goes once the edit is on the server (a sync, then no local change of the item pending)
-    await session.sync();
-    const stored = await session.vault.store.readItem(item.id);
-    if (stored && !stored.pending) await session.api.deleteBlob(a.id).catch(() => false);
   }
 
   return (

@@ -128,7 +128,7 @@ function RotateKey({ session, store, onLock }: { session: VaultSession; store: I
     if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
     setBusy(true);
     try {
-      session.close(); // no sync under the old key while the worker re-encrypts the items
+      await session.close(); // no sync under the old key while the worker re-encrypts the items
       await rotateInWorker(signerOf(session.meta, current), STORE_NAME, mail);
       session.meta = (await store.readMeta()) ?? session.meta; // the new EAK: the next unlock opens the new key
       onLock(
@@ -252,7 +252,7 @@ export function SettingsPanel({ session, store, lockMinutes, onLockMinutes, onCl
             </option>
           ))}
         </select>
-        <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this page's memory.</p>
+        <p class="muted small">Closing or reloading the tab always locks the vault: keys live only in this tab's memory.</p>
       </section>
       {onSecurity && (
         <section aria-labelledby="s-health">

@@ -1,6 +1,5 @@
 // Settings › Sync method: the account's method as its devices stored it (sealed) on the server.
-import { b64uDecode } from "@cryptex/core/encoding/base64.ts";
-import { openSyncProfile, type SyncProfile } from "@cryptex/core/sync/log/sync-profile.ts";
+import type { SyncProfile } from "@cryptex/core/sync/log/sync-profile.ts";
 import { useEffect, useState } from "preact/hooks";
 import { errorText } from "../ui/error-text.ts";
 import { syncMethodNote } from "../vault/sync-method-note.ts";
@@ -10,12 +9,9 @@ export function SyncMethodSection({ session }: { session: VaultSession }) {
   const [profile, setProfile] = useState<SyncProfile | undefined | "loading">("loading");
   const [msg, setMsg] = useState("");
   useEffect(() => {
-    session.api
+    session
       .syncProfile()
-      .then(async ({ profile: p }) => {
-        const bytes = p ? b64uDecode(p.data) : undefined;
-        setProfile(bytes ? await openSyncProfile(session.unlocked.keys, bytes) : undefined);
-      })
+      .then(setProfile)
       .catch((e: unknown) => {
         setProfile(undefined);
         setMsg(errorText(e));

@@ -3,7 +3,6 @@
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { unlockInWorker, warmUpWorker } from "../account/account-client.ts";
-import type { OpenKeys } from "../account/account-protocol.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
@@ -17,7 +16,7 @@ export function UnlockScreen({
 }: {
   meta: VaultMeta;
   note: string | undefined;
-  onDone: (u: OpenKeys, meta: VaultMeta) => void;
+  onDone: (meta: VaultMeta) => void;
   onForget: () => Promise<void>;
   countUnsynced: () => Promise<number>;
 }) {
@@ -38,10 +37,10 @@ export function UnlockScreen({
     setError(undefined);
     try {
       performance.mark("cx-unlock-start");
-      const u = await unlockInWorker(meta.accountId, meta.eak, password);
+      await unlockInWorker(meta.accountId, meta.eak, password);
       performance.mark("cx-kdf-done");
       setPassword("");
-      onDone(u, meta);
+      onDone(meta);
     } catch (e) {
       setError({ code: errorCode(e), text: errorText(e) });
       setBusy(false);

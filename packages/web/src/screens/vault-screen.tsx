@@ -105,13 +105,15 @@ export function VaultScreen({
     if (settled && deepOn)
       void DeepSearchState.of(session)
         .refresh()
-        .then(() => setExtraVersion((n) => n + 1));
+        .then(() => setExtraVersion((n) => n + 1))
+        .catch(() => undefined); // locked meanwhile: the worker closed the vault
   }, [settled, deepOn, version]);
   useEffect(() => {
     if (settled && asksWeak(query))
       void import("../vault/health-state.ts")
         .then((m) => m.HealthState.of(session).run(false))
-        .then((report) => setWeakIds(new Set(report.weak.map((x) => x.id))));
+        .then((report) => setWeakIds(new Set(report.weak.map((x) => x.id))))
+        .catch(() => undefined);
   }, [settled, version, asksWeak(query)]);
   const tags = useMemo(() => (settled ? allTags(session.entries.values()) : []), [settled, version]);
   const folders = useMemo(() => (settled ? folderTree(session.entries.values()) : []), [settled, version]);

@@ -1,32 +1,9 @@
 // Hooks for benchmarks and end-to-end tests: only in the test build (dist-test/), and there only with ?testhooks.
-// They drive the real code paths (core encryption, the IndexedDB store); they expose no key material.
-import { encryptItem } from "@cryptex/core/formats/item-envelope.ts";
-import { toIndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
-import type { StoredItem } from "@cryptex/core/sync/ports.ts";
-import { createItem } from "@cryptex/core/vault/item.ts";
-import { kdfBackendInWorker } from "../account/account-client.ts";
+// They drive the real code paths (core encryption in the account worker, the IndexedDB store); they expose no
+// key material: seeding runs in the worker (vault/test-seed.ts), where the keys are.
+import { callVault, kdfBackendInWorker } from "../account/account-client.ts";
 import type { Argon2Input } from "../account/argon2/argon2-lanes.ts";
-import type { IdbStore } from "../store/idb-store.ts";
 import type { VaultSession } from "./vault-session.ts";
-
-const WORDS = [
-  "alpha",
-  "bank",
-  "cloud",
-  "delta",
-  "email",
-  "forum",
-  "git",
-  "home",
-  "iris",
-  "jazz",
-  "kilo",
-  "lima",
-  "mail",
-  "nova",
-  "shop",
-  "work",
-];
 
 interface LaneHookInput {
   password: string;
@@ -39,28 +16,11 @@ interface LaneHookInput {
 }
 const laneBackends = new Map<number, (input: Argon2Input) => Promise<Uint8Array>>();
 
-export function exposeTestHooks(session: VaultSession, store: IdbStore): void {
+export function exposeTestHooks(session: VaultSession): void {
   if (!new URLSearchParams(location.search).has("testhooks")) return;
   (globalThis as unknown as { cryptexTest: unknown }).cryptexTest = {
     /** Adds `n` local login items (never pushed: revision 0, not pending) and a fresh index snapshot, in one write. */
-    async seed(n: number): Promise<void> {
-      const keys = session.vault.keys;
-      const puts: StoredItem[] = [];
-      const index = VaultIndex.empty();
-      for (const e of session.entries.values()) index.entries.set(e.id, e);
-      for (let i = 0; i < n; i++) {
-        const w = `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]}`;
-        const item = createItem({
-          type: "login",
-          title: `${w} ${i}`,
-          fields: { username: `user${i}@example.test`, password: `pw-${i}-secret`, url: `https://${WORDS[i % 16]}${i}.example.test/login` },
-          tags: [WORDS[i % 5]!],
-        });
-        puts.push({ id: item.id, data: await encryptItem(keys, item), deleted: false, revision: 0, pending: false, seenRev: item.rev });
-        index.entries.set(item.id, toIndexEntry(item));
-      }
-      await store.write({ putItems: puts, index: { replace: await index.snapshot(keys) } });
-    },
+    seed: (n: number): Promise<void> => callVault("testSeed", n),
     count: () => session.entries.size,
     /** which Argon2id the account worker runs: "lanes" (parallel, cross-origin isolated) or "single" */
     kdfBackend: () => kdfBackendInWorker(),

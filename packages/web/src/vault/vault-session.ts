@@ -1,14 +1,17 @@
-// The unlocked vault in the page (long-lived state): core's Vault (index in memory, items decrypted when
-// opened), sync with the server, the live channel, and a version counter the screens re-render on.
+// The unlocked vault as the page sees it (long-lived state): a proxy of core's OpenVault, which runs in the
+// account worker with every key (account/vault-host.ts). The page holds a keyless copy of the list (rows,
+// kept current by the worker's events), the state to show, and asks for items, saves and reports by call.
 import { type ApiClient, createApiClient } from "@cryptex/core/client/api-client.ts";
-import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
-import type { ItemId } from "@cryptex/core/ids.ts";
-import { type ConflictNote, type RefusedItem, type SaveResult, type SyncReport, Vault } from "@cryptex/core/sync/engine.ts";
-import type { QuarantineEntry, VaultMeta, VaultStore } from "@cryptex/core/sync/ports.ts";
-import { type SyncState as LoopState, SyncLoop, type SyncStatus } from "@cryptex/core/sync/sync-loop.ts";
+import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
+import type { AccountId, ItemId } from "@cryptex/core/ids.ts";
+import type { SessionState } from "@cryptex/core/session/open-vault.ts";
+import type { ConflictNote, RefusedItem, SaveResult } from "@cryptex/core/sync/engine.ts";
+import type { QuarantineEntry, VaultMeta } from "@cryptex/core/sync/ports.ts";
+import type { SyncState as LoopState, SyncStatus } from "@cryptex/core/sync/sync-loop.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
-import type { OpenKeys } from "../account/account-protocol.ts";
+import { callVault, onVaultEvents } from "../account/account-client.ts";
 import { deviceName } from "../account/device-name.ts";
+import type { VaultEvent } from "../account/vault-protocol.ts";
 
 export type { SyncStatus };
 export interface SyncState {
@@ -50,61 +53,79 @@ export function syncMessage(s: LoopState): string {
 }
 
 export class VaultSession {
-  readonly vault: Vault;
-  /** keys derived from the Account Key, which stays in the account worker (signed actions ask for the password again) */
-  readonly unlocked: OpenKeys;
-  meta: VaultMeta;
+  #meta: VaultMeta;
   api: ApiClient;
   version = 0;
   syncState: SyncState = { status: "idle", message: syncMessage({ status: "idle", code: "not_synced_yet", conflicts: 0, at: 0 }), at: 0 };
-  conflicts: ConflictNote[] = [];
-  quarantined: QuarantineEntry[] = [];
+  conflicts: readonly ConflictNote[] = [];
+  quarantined: readonly QuarantineEntry[] = [];
   /** local changes the last sync could not send (too large, or refused by the server): kept here, pending */
-  refused: RefusedItem[] = [];
+  refused: readonly RefusedItem[] = [];
   /** set when another device changed the password: the next unlock needs the new one */
   passwordChanged = false;
   private listeners = new Set<() => void>();
-  private readonly loop: SyncLoop;
-  /** the EAK generation of a password change made on this device: seeing it in sync is not "changed elsewhere" */
-  private ownGeneration = -1;
+  /** the list: a keyless copy of the worker's index */
+  private readonly rows: VaultIndex;
+  private progress: ((done: number, total: number) => void) | undefined;
+  private closed = false;
 
-  private constructor(vault: Vault, unlocked: OpenKeys, meta: VaultMeta) {
-    this.vault = vault;
-    this.unlocked = unlocked;
-    this.meta = meta;
-    this.api = createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken });
-    this.loop = new SyncLoop({
-      vault,
-      server: () => (this.api.token ? this.api : undefined),
-      rotationPending: () => this.meta.pendingEakText !== undefined,
-      onReport: (report) => this.took(report),
-      onState: (state) => {
-        this.syncState = { status: state.status, message: syncMessage(state), at: state.at };
-        this.emit();
-      },
-    });
+  private constructor(rows: VaultIndex, state: SessionState) {
+    this.rows = rows;
+    this.#meta = state.meta;
+    this.api = createApiClient({ baseUrl: state.meta.serverUrl, token: state.meta.sessionToken });
+    this.took(state);
   }
 
-  /** What a sync brought: the device's meta, conflicts and quarantine to show, and a password changed elsewhere. */
-  private async took(report: SyncReport): Promise<void> {
-    this.meta = (await this.vault.store.readMeta()) ?? this.meta;
-    if (report.conflicts.length) this.conflicts = [...this.conflicts, ...report.conflicts];
-    if (report.quarantined.length) this.quarantined = [...this.quarantined, ...report.quarantined];
-    if (report.passwordChanged && this.meta.eakGeneration !== this.ownGeneration) this.passwordChanged = true;
-    this.refused = report.refused;
+  /** Opens the vault of `meta`'s account in the worker, with the keys its last unlock or sign-in left there. */
+  static async open(storeName: string, meta: VaultMeta): Promise<VaultSession> {
+    let session: VaultSession | undefined;
+    const early: VaultEvent[] = [];
+    onVaultEvents((e) => (session ? session.on(e) : early.push(e)));
+    const opened = await callVault("open", meta.accountId, storeName, deviceName());
+    session = new VaultSession(VaultIndex.fromPlain(opened.rows), opened.state);
+    for (const e of early) session.on(e);
+    return session;
   }
 
-  static async open(store: VaultStore, unlocked: OpenKeys, meta: VaultMeta): Promise<VaultSession> {
-    const [vault, quarantined] = await Promise.all([Vault.open(store, unlocked.keys), store.readQuarantine()]);
-    vault.setHistory({ deviceName: deviceName() }); // the name shown on the item versions this browser saves
-    const s = new VaultSession(vault, unlocked, meta);
-    s.quarantined = quarantined;
-    return s;
+  private on(e: VaultEvent): void {
+    if (this.closed) return;
+    if (e.kind === "progress") {
+      this.progress?.(e.done, e.total);
+      return;
+    }
+    for (const r of e.rows) this.rows.mirror(r.upserts, r.removed);
+    this.took(e.state);
+    this.emit();
+  }
+
+  private took(s: SessionState): void {
+    if (s.meta.sessionToken !== this.#meta.sessionToken || s.meta.serverUrl !== this.#meta.serverUrl)
+      this.api = createApiClient({ baseUrl: s.meta.serverUrl, token: s.meta.sessionToken });
+    this.#meta = s.meta;
+    this.syncState = { status: s.sync.status, message: syncMessage(s.sync), at: s.sync.at };
+    this.conflicts = s.conflicts;
+    this.quarantined = s.quarantined;
+    this.refused = s.refused;
+    this.passwordChanged = s.passwordChanged;
+  }
+
+  get meta(): VaultMeta {
+    return this.#meta;
+  }
+
+  /** The page wrote the stored account (password change, reset, rotation): the worker reads it again. */
+  set meta(m: VaultMeta) {
+    this.#meta = m;
+    if (!this.closed) void callVault("reloadMeta").catch(() => undefined);
+  }
+
+  get accountId(): AccountId {
+    return this.#meta.accountId as AccountId;
   }
 
   /** Called before this device changes the password, so its own change does not lock it. */
-  expectOwnPasswordChange(generation: number): void {
-    this.ownGeneration = generation;
+  expectOwnPasswordChange(generation: number): Promise<void> {
+    return callVault("expectOwnPasswordChange", generation);
   }
 
   subscribe(fn: () => void): () => void {
@@ -118,68 +139,94 @@ export class VaultSession {
   }
 
   get entries(): ReadonlyMap<ItemId, IndexEntry> {
-    return this.vault.index.entries;
+    return this.rows.entries;
   }
 
+  /** The item's plaintext, decrypted in the worker for the view or form asking. */
   readItem(id: ItemId): Promise<Item> {
-    return this.vault.get(id);
+    return callVault("get", id);
   }
 
   /** Saves `item`, made from `base` (null for a new item): a newer version saved meanwhile is merged or kept. */
-  async save(item: Item, base: Item | null): Promise<SaveResult> {
-    const result = await this.vault.save(item, base);
-    this.emit();
-    void this.sync();
-    return result;
+  save(item: Item, base: Item | null): Promise<SaveResult> {
+    return callVault("save", item, base);
   }
 
   /** An import: every item in one local write, then one sync. */
   async saveNew(items: readonly Item[], onProgress?: (encrypted: number, total: number) => void): Promise<void> {
-    await this.vault.saveNew(items, onProgress);
-    this.emit();
-    void this.sync();
+    this.progress = onProgress;
+    try {
+      await callVault("saveNew", items);
+    } finally {
+      this.progress = undefined;
+    }
   }
 
   /** Deletes for good the version `base` the person chose; a newer version saved meanwhile survives as a copy. */
-  async purge(id: ItemId, base: Item): Promise<SaveResult> {
-    const result = await this.vault.purge(id, base);
-    this.emit();
-    void this.sync();
-    return result;
+  purge(id: ItemId, base: Item): Promise<SaveResult> {
+    return callVault("purge", id, base);
   }
 
   /** Local changes not yet on the server (new, edited, deleted): what signing out would lose. */
-  async unsyncedCount(): Promise<number> {
-    return (await this.vault.store.readPending(1_000_000)).length;
+  unsyncedCount(): Promise<number> {
+    return callVault("unsyncedCount");
+  }
+
+  /** Whether the item has a local change not yet on the server. */
+  isPending(id: ItemId): Promise<boolean> {
+    return callVault("isPending", id);
   }
 
   /** After signing in again (the device had been signed out): the new session token, then sync. */
-  async resume(token: string): Promise<void> {
-    await this.vault.store.write({ meta: { sessionToken: token } });
-    this.meta = (await this.vault.store.readMeta()) ?? this.meta;
-    this.api = createApiClient({ baseUrl: this.meta.serverUrl, token });
-    await this.loop.resume();
+  resume(token: string): Promise<void> {
+    return callVault("resume", token);
   }
 
   /** Sync now; a call during a running sync asks for one more round after it. */
   sync(): Promise<void> {
-    return this.loop.sync();
+    return callVault("sync");
   }
 
   /** Starts syncing and the live channel (idempotent). Called after the list has been painted: the first
    * sync may read every stored item (manifest checks), which must not delay showing the vault. */
   startBackground(): void {
-    this.startLive();
-    void this.sync();
+    void callVault("startBackground").catch(() => undefined);
   }
 
-  /** Listens to the server's live channel and syncs on each new revision; reconnects with back-off. */
-  startLive(): void {
-    this.loop.startLive();
+  /** The account's sync method, opened in the worker. */
+  syncProfile() {
+    return callVault("syncProfile");
   }
 
-  close(): void {
-    this.loop.close();
+  /** The server's current EAK as text (encrypted), for approving a new device. */
+  currentEak() {
+    return callVault("currentEak");
+  }
+
+  /** Seals and uploads `file` in the worker as an attachment of item `id`; returns the item as saved. */
+  async attach(id: ItemId, file: File, onBytes?: (sent: number, total: number) => void): Promise<Item> {
+    this.progress = onBytes;
+    try {
+      return await callVault("attach", id, file);
+    } finally {
+      this.progress = undefined;
+    }
+  }
+
+  /** The attachment's verified bytes (decrypted in the worker). */
+  openAttachment(id: ItemId, attachmentId: string): Promise<Blob> {
+    return callVault("openAttachment", id, attachmentId);
+  }
+
+  /** Removes an attachment; its server copy goes once the edit has synced. Returns the item as saved. */
+  detach(id: ItemId, attachmentId: string): Promise<Item> {
+    return callVault("detach", id, attachmentId);
+  }
+
+  /** Locks: the worker closes the vault and forgets its keys. */
+  close(): Promise<void> {
+    this.closed = true;
     this.listeners.clear();
+    return callVault("close").catch(() => undefined);
   }
 }

@@ -105,3 +105,23 @@ test("searchEntries: operators, phrases and deep text", async () => {
     ["Router", "Wifi at home"],
   );
 });
+
+test("a keyless copy from toDocs()/fromDocs() answers searches like the index it came from", async () => {
+  const list = items();
+  const index = new DeepIndex();
+  await index.refresh(list.map(toIndexEntry), async (id) => list.find((i) => i.id === id)!);
+  const copy = DeepIndex.fromDocs(index.toDocs());
+  assert.equal(copy.size, index.size);
+  for (const i of list) assert.equal(copy.textOf(i.id), index.textOf(i.id));
+  const entries = list.map(toIndexEntry);
+  const ids = (deep: DeepIndex) => searchEntries(entries, "blue folder", { deep }).map((e) => e.id);
+  assert.deepEqual(ids(copy), ids(index));
+  assert.deepEqual(ids(copy), [list[0]!.id]);
+  // the copy is brought up to date like the index: an unchanged revision is not read again
+  let reads = 0;
+  const changed = await copy.refresh(entries, async (id) => {
+    reads++;
+    return list.find((i) => i.id === id)!;
+  });
+  assert.deepEqual([changed.updated, changed.removed, reads], [0, 0, 0]);
+});

@@ -66,6 +66,17 @@ export class DeepIndex {
     return { updated, removed };
   }
 
+  /** The documents as [id, rev, text]: what a keyless copy in another realm (the web page) is made from. */
+  toDocs(): [ItemId, number, string][] {
+    return [...this.docs].map(([id, d]) => [id, d.rev, d.text]);
+  }
+
+  static fromDocs(docs: readonly (readonly [ItemId, number, string])[]): DeepIndex {
+    const index = new DeepIndex();
+    for (const [id, rev, text] of docs) index.docs.set(id, { rev, text: text.slice(0, MAX_DOC_CHARS) });
+    return index;
+  }
+
   async seal(keys: LocalKeys): Promise<Uint8Array> {
     const docs = [...this.docs].map(([id, d]) => [id, d.rev, d.text]);
     return sealEnvelope(keys.deepIndex, utf8(JSON.stringify({ v: 1, docs })), aad("deep-index", keys.accountId));

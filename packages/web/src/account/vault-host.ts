@@ -1,0 +1,136 @@
+// The worker's side of the open vault: the keys an unlock or sign-in derived wait here for the vault the page
+// opens next; core's OpenVault then runs here over the IndexedDB store and answers the page's calls
+// (vault-protocol.ts). State and list changes go to the page as coalesced events, always before the answer
+// of the call that caused them, so a saved item is on the page's list when its save resolves.
+import type { AccountKeys } from "@cryptex/core/account-keys.ts";
+import { guessMediaType, PREVIEW_TYPES } from "@cryptex/core/attachments/attachment.ts";
+import { CryptexError } from "@cryptex/core/errors.ts";
+import { OpenVault, type RowsChange } from "@cryptex/core/session/open-vault.ts";
+import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
+import { type IdbStore, openIdbStore } from "../store/idb-store.ts";
+import { deleteBlob, readBlob, writeBlob } from "../vault/local-blobs.ts";
+import type { VaultEvent, VaultMethods } from "./vault-protocol.ts";
+
+const READ = 1024 * 1024;
+
+async function* fileChunks(file: File): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < file.size; at += READ) yield new Uint8Array(await file.slice(at, at + READ).arrayBuffer());
+}
+
+let held: { keys: AccountKeys; local: LocalKeys } | undefined;
+let open: { vault: OpenVault; store: IdbStore } | undefined;
+let rows: RowsChange[] = [];
+let dirty = false;
+let post: (e: VaultEvent) => void = () => {};
+
+/** Keeps the keys of the account just unlocked or signed in, for `open`. */
+export function holdKeys(keys: AccountKeys, local: LocalKeys): void {
+  held = { keys, local };
+}
+
+export function onVaultEvent(fn: (e: VaultEvent) => void): void {
+  post = fn;
+}
+
+/** Sends what changed since the last event (called before each answer, and soon after each change). */
+export function flushVaultEvents(): void {
+  if (!dirty || !open) return;
+  dirty = false;
+  const change = rows;
+  rows = [];
+  post({ kind: "state", state: open.vault.state, rows: change });
+}
+
+function changed(r: RowsChange | undefined): void {
+  if (r) rows.push(r);
+  if (!dirty) setTimeout(flushVaultEvents, 0);
+  dirty = true;
+}
+
+/** Closes the open vault (its store too); the held keys stay. */
+async function shut(): Promise<void> {
+  const was = open;
+  open = undefined;
+  rows = [];
+  dirty = false;
+  if (was) {
+    was.vault.close();
+    await was.store.close();
+  }
+}
+
+function vault(): OpenVault {
+  if (!open) throw new CryptexError("invalid_input", "the vault is locked");
+  return open.vault;
+}
+
+export const vaultHost: VaultMethods = {
+  async open(accountId, storeName, deviceName) {
+    if (!held || held.keys.accountId !== accountId) throw new CryptexError("invalid_input", "unlock first");
+    const { keys, local } = held;
+    await shut().catch(() => undefined);
+    const store = await openIdbStore(storeName);
+    const meta = await store.readMeta();
+    if (!meta || meta.accountId !== accountId) {
+      await store.close();
+      throw new CryptexError("invalid_input", "this browser holds no vault of that account");
+    }
+    const v = await OpenVault.open({
+      store,
+      keys,
+      local,
+      meta,
+      deviceName,
+      blobs: { read: readBlob, write: writeBlob, delete: deleteBlob },
+      onChange: (_, r) => changed(r),
+    });
+    open = { vault: v, store };
+    rows = [];
+    dirty = false;
+    return { state: v.state, rows: v.rows() };
+  },
+  async close() {
+    held = undefined;
+    await shut();
+  },
+  get: (id) => vault().get(id),
+  save: (item, base) => vault().save(item, base),
+  saveNew: (items) => vault().saveNew(items, (done, total) => post({ kind: "progress", done, total })),
+  purge: (id, base) => vault().purge(id, base),
+  unsyncedCount: () => vault().unsyncedCount(),
+  isPending: (id) => vault().isPending(id),
+  resume: (token) => vault().resume(token),
+  reloadMeta: () => vault().reloadMeta(),
+  expectOwnPasswordChange: async (generation) => vault().expectOwnPasswordChange(generation),
+  sync: () => vault().syncNow(),
+  startBackground: async () => vault().startBackground(),
+  syncProfile: () => vault().syncProfile(),
+  currentEak: () => vault().currentEak(),
+  health: (endpoint) =>
+    vault().health(
+      endpoint === undefined
+        ? undefined
+        : { endpoint, fetch: (url, init) => globalThis.fetch(url, { ...init, referrerPolicy: "no-referrer", credentials: "omit" }) },
+    ),
+  deepDocs: () => vault().deepDocs(),
+  deepForget: () => vault().deepForget(),
+  attach: (id, file) =>
+    vault().attach(
+      id,
+      { name: file.name, size: file.size, type: file.type || guessMediaType(file.name) },
+      fileChunks(file),
+      (done, total) => post({ kind: "progress", done, total }),
+    ),
+  async openAttachment(id, attachmentId) {
+    const v = vault();
+    const a = (await v.get(id)).attachments?.find((x) => x.id === attachmentId);
+    const parts = await v.openAttachment(id, attachmentId);
+    return new Blob(parts as BlobPart[], { type: a && PREVIEW_TYPES.includes(a.type) ? a.type : "application/octet-stream" });
+  },
+  detach: (id, attachmentId) => vault().detach(id, attachmentId),
+  async testSeed(n) {
+    if (import.meta.env.MODE !== "test" || !open) throw new CryptexError("invalid_input", "test builds only");
+    const { seedItems } = await import("../vault/test-seed.ts");
+    await seedItems(open.vault.vault, open.store, n);
+  },
+};
