@@ -47,7 +47,6 @@ if (lanes) {
   onLanes({ password: new Uint8Array(0), salt: new Uint8Array(16), params: { m: 2048, t: 1, p: 4 }, length: 32 }).catch(() => undefined);
 }
 
-
 /** sign-ups waiting for their mailed code, by pending id: their keys stay here until confirmed */
 const pendings = new Map<string, PendingSignUp>();
 
