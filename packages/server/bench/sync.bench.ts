@@ -371,7 +371,11 @@ async function idleMemoryBehindNginx() {
     const target = 200 * 1024 * 1024 * (N / 10_000);
     const each = (b: number) => `+${mb(b)} (${(b / N / 1024).toFixed(1)} KB each)`;
     line(`${N} idle live-push streams through nginx (TLS in nginx)`, `server ${each(atOnce)} 1 s after opening`, "");
-    line("  the same streams held idle (settled)", `server ${each(grown)}`, `target ≤ ${mb(target)}: ${grown <= target ? "met" : "NOT met"}`);
+    line(
+      "  the same streams held idle (settled)",
+      `server ${each(grown)}`,
+      `target ≤ ${mb(target)}: ${grown <= target ? "met" : "NOT met"}`,
+    );
   } finally {
     await front.stop();
     await srv.stop();
