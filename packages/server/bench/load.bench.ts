@@ -4,7 +4,7 @@
 // percentiles, errors, and each server process's memory over the run: resident memory and JS heap in use, read
 // every 5 s. "Flat" is judged from the middle of the run to its end: in the first half V8 grows its young
 // generation once to suit the allocation rate (a step of ~50 MB, then level); a leak keeps climbing.
-// Sizes: LOAD_ACCOUNTS, LOAD_ITEMS, LOAD_CLIENTS, LOAD_SECONDS.
+// Sizes: LOAD_ACCOUNTS, LOAD_ITEMS, LOAD_CLIENTS, LOAD_SECONDS; LOAD_NODE_OPTIONS (below).
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPostgresStore } from "../src/store/postgres.ts";
 import { signUp, type TestAccount } from "../src/testing/accounts.ts";
-import { startNginx } from "../src/testing/nginx.ts";
+import { type RunningNginx, startNginx } from "../src/testing/nginx.ts";
 import { startPostgres } from "../src/testing/postgres.ts";
 import { startServer } from "../src/testing/start-server.ts";
 
@@ -42,26 +42,41 @@ const dir = mkdtempSync(join(tmpdir(), "cryptex-load-"));
 const { freePort } = await import("../src/testing/free-port.ts");
 const port = await freePort();
 const METRICS_TOKEN = "load-bench-metrics-token-0123456789";
-const env = { METRICS_TOKEN, LOG_LEVEL: "warn", RATE_LIMIT_SCALE: "1000000", PUBLIC_URL: `https://localhost:${port}`, TRUST_PROXY: "true" };
-const servers = await Promise.all(
+// LOAD_NODE_OPTIONS: V8 flags for the server processes, e.g. --max-semi-space-size=1 to keep the young generation at
+// its starting size (then RSS shows no step)
+const nodeOptions: Record<string, string> = process.env.LOAD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.LOAD_NODE_OPTIONS } : {};
+const env = {
+  ...nodeOptions,
+  METRICS_TOKEN,
+  LOG_LEVEL: "warn",
+  RATE_LIMIT_SCALE: "1000000",
+  PUBLIC_URL: `https://localhost:${port}`,
+  TRUST_PROXY: "true",
+};
+const started = await Promise.allSettled(
   // one DATA_DIR for both: the outbox where either process writes the sign-up codes
   [0, 1].map((i) =>
     startServer({ dataDir: join(dir, "data"), databaseUrl: pg.url, env: { ...env, LISTEN: `unix:${join(dir, `s${i}.sock`)}` } }),
   ),
 );
-const front = await startNginx(
-  [0, 1].map((i) => `unix:${join(dir, `s${i}.sock`)}`),
-  { port, connections: CLIENTS * 2 + 100, workers: 2 },
-);
+const servers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+let front: RunningNginx | undefined;
 
 try {
+  // a process that failed to start fails the run, after everything started so far is stopped (finally)
+  for (const r of started) if (r.status === "rejected") throw r.reason;
+  const proxy = await startNginx(
+    [0, 1].map((i) => `unix:${join(dir, `s${i}.sock`)}`),
+    { port, connections: CLIENTS * 2 + 100, workers: 2 },
+  );
+  front = proxy;
   // ---- set-up: accounts through the API (real sessions), items straight into the store (faster than HTTP) ----
   let t = performance.now();
   const accounts: TestAccount[] = [];
   for (let i = 0; i < ACCOUNTS; i += 50) {
     accounts.push(
       ...(await Promise.all(
-        Array.from({ length: Math.min(50, ACCOUNTS - i) }, () => signUp({ ...front, outboxDir: servers[0]!.outboxDir })),
+        Array.from({ length: Math.min(50, ACCOUNTS - i) }, () => signUp({ ...proxy, outboxDir: servers[0]!.outboxDir })),
       )),
     );
   }
@@ -91,7 +106,7 @@ try {
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const headers: Record<string, string> = { authorization: `Bearer ${token}` };
       if (body) Object.assign(headers, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
-      const req = httpsRequest(`${front.url}${path}`, { method, headers, ca: front.caPem, agent }, (res) => {
+      const req = httpsRequest(`${proxy.url}${path}`, { method, headers, ca: proxy.caPem, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
@@ -158,7 +173,7 @@ try {
     );
   });
 } finally {
-  await front.stop();
+  await front?.stop();
   await Promise.all(servers.map((s) => s.stop()));
   await pg.stop();
   rmSync(dir, { recursive: true, force: true });
