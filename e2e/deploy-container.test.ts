@@ -45,10 +45,24 @@ test("the container image builds offline, runs read-only as a non-root user and 
     });
     const build = podman(
       [
-        "build", ...RUNTIME, ...LIMITS, "--network=none", "--format", "docker", "--build-arg", `BASE=${BASE}`,
+        "build",
+        ...RUNTIME,
+        ...LIMITS,
+        "--network=none",
+        "--format",
+        "docker",
+        "--build-arg",
+        `BASE=${BASE}`,
         // docker format: OCI images drop HEALTHCHECK. npm_config_offline makes npm ci take every package from the mounted cache (overlay: the host's stays as it is)
-        "--env", "npm_config_offline=true", "--volume", `${NPM_CACHE}:/root/.npm:O`,
-        "-t", tag, "-f", join(context, "deploy", "Dockerfile"), context,
+        "--env",
+        "npm_config_offline=true",
+        "--volume",
+        `${NPM_CACHE}:/root/.npm:O`,
+        "-t",
+        tag,
+        "-f",
+        join(context, "deploy", "Dockerfile"),
+        context,
       ],
       780_000,
     );
@@ -56,8 +70,25 @@ test("the container image builds offline, runs read-only as a non-root user and 
 
     const port = await freePort();
     const run = podman([
-      "run", ...RUNTIME, ...LIMITS, "-d", "--name", name, "--network=host", "--read-only", "--tmpfs", "/tmp",
-      "-v", `${volume}:/data`, "-e", "HOST=127.0.0.1", "-e", `PORT=${port}`, "-e", `PUBLIC_URL=https://localhost:${port}`, tag,
+      "run",
+      ...RUNTIME,
+      ...LIMITS,
+      "-d",
+      "--name",
+      name,
+      "--network=host",
+      "--read-only",
+      "--tmpfs",
+      "/tmp",
+      "-v",
+      `${volume}:/data`,
+      "-e",
+      "HOST=127.0.0.1",
+      "-e",
+      `PORT=${port}`,
+      "-e",
+      `PUBLIC_URL=https://localhost:${port}`,
+      tag,
     ]);
     assert.equal(run.status, 0, `podman run failed: ${run.stderr}`);
     let status = 0;
@@ -66,7 +97,10 @@ test("the container image builds offline, runs read-only as a non-root user and 
       await new Promise((r) => setTimeout(r, 500));
       try {
         // the server's own self-signed certificate, read back from the data volume
-        const ca = execFileSync("podman", ["exec", name, "cat", "/data/tls/cert.pem"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const ca = execFileSync("podman", ["exec", name, "cat", "/data/tls/cert.pem"], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "ignore"],
+        });
         const r = await request("GET", `https://localhost:${port}/healthz`, { ca, timeoutMs: 2000 });
         status = r.status;
         body = r.text;
