@@ -2,8 +2,9 @@
 // nginx (deploy/nginx/cryptex.conf), 1,000 accounts of 1,000 items each, then 200 concurrent clients doing
 // delta syncs for 60 s (mostly empty pulls; one in ten pushes one item first). Prints throughput, latency
 // percentiles, errors, and each server process's memory over the run: resident memory and JS heap in use, read
-// every 5 s. "Flat" is judged from the middle of the run to its end: in the first half V8 grows its young
-// generation once to suit the allocation rate (a step of ~50 MB, then level); a leak keeps climbing.
+// every 5 s. "Flat" is judged from the middle of the run to its end: early in the run each process steps up once
+// (V8 grows its young generation to suit the allocation rate, ~50 MB; the working set of a loaded process,
+// ~50 MB more) and then stays level, where a leak keeps climbing (docs/performance.md).
 // Sizes: LOAD_ACCOUNTS, LOAD_ITEMS, LOAD_CLIENTS, LOAD_SECONDS; LOAD_NODE_OPTIONS (below).
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -115,6 +116,26 @@ try {
       req.on("error", reject);
       req.end(body);
     });
+  // raw limit of the same deployment and clients: GET /healthz (no session, no database) through nginx
+  const rawLat: number[] = [];
+  const rawEnd = performance.now() + Math.min(15, SECONDS) * 1000;
+  t = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < rawEnd) {
+        const started = performance.now();
+        await call("GET", "/healthz", "x").catch(() => undefined);
+        rawLat.push(performance.now() - started);
+      }
+    }),
+  );
+  const rawRate = rawLat.length / ((performance.now() - t) / 1000);
+  rawLat.sort((x, y) => x - y);
+  const rawP99 = rawLat[Math.floor(rawLat.length * 0.99)] ?? Number.NaN;
+  console.log(
+    `raw limit: GET /healthz through the same nginx, ${CLIENTS} clients: ${rawRate.toFixed(0)} req/s, p99 ${rawP99.toFixed(1)} ms`,
+  );
+
   const latencies: number[] = [];
   let errors = 0;
   let pushes = 0;
@@ -159,7 +180,8 @@ try {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))]!.toFixed(1);
   console.log(
     `${CLIENTS} clients, ${seconds.toFixed(0)} s: ${(latencies.length / seconds).toFixed(0)} delta syncs/s (${pushes} with a push), ` +
-      `latency p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms; errors ${errors} (target 0: ${errors === 0 ? "met" : "NOT met"})`,
+      `latency p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms; errors ${errors} (target 0: ${errors === 0 ? "met" : "NOT met"})\n` +
+      `  = ${((latencies.length / seconds / rawRate) * 100).toFixed(0)}% of the /healthz rate, p99 ${(Number(pct(99)) / rawP99).toFixed(1)}× its p99`,
   );
   const pctOf = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(0)}%`;
   memory.forEach((xs, i) => {
