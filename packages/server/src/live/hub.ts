@@ -6,6 +6,7 @@
 import type { ServerResponse } from "node:http";
 import type { Metrics } from "../metrics.ts";
 import type { LiveEvent } from "../store/store.ts";
+import { shedAfterHead } from "./shed.ts";
 
 interface Stream {
   readonly sessionId: string;
@@ -42,6 +43,7 @@ export class LiveHub {
     if ((this.#byAddress.get(address) ?? 0) >= this.#caps.perAddress) return "address_full";
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" });
     res.write(": connected\n\n");
+    shedAfterHead(res);
     // Events are tiny and must not wait for Nagle; keep-alive probes find dead peers without our own timers.
     res.socket?.setNoDelay(true);
     res.socket?.setKeepAlive(true, 60_000);
