@@ -63,11 +63,20 @@ after(() => {
 });
 
 /** The same story through a folder and through WebDAV; `blobs()` lists the blob files where they are kept. */
-function story(kind: "folder" | "webdav", setup: () => Promise<{ method: string[]; blobs: (account: string) => string }>) {
+interface Place {
+  readonly method: string[];
+  /** where the account's files are on disk */
+  blobs(account: string): string;
+  /** removes a file as the storage would (rclone caches its listings: through WebDAV) */
+  drop(account: string, rel: string): Promise<void>;
+}
+
+function story(kind: "folder" | "webdav", setup: () => Promise<Place>) {
   describe(`attachments through ${kind}`, () => {
     let A: string;
     let B: string;
     let blobDir: (device: string) => string;
+    let drop: (rel: string) => Promise<void>;
     const file = join(tmpdir(), `cryptex-att-${kind}-${process.pid}.bin`);
     // a marker that must never appear in the synced place: the blobs are sealed
     const plain = Buffer.concat([Buffer.from("PLAINTEXT-MARKER-".repeat(64)), randomBytes(300_000)]);
@@ -77,6 +86,7 @@ function story(kind: "folder" | "webdav", setup: () => Promise<{ method: string[
       ({ A, B } = await twoDevices(kind, s.method));
       const { accountId } = await deviceOf(A);
       blobDir = (device) => join(s.blobs(accountId), "att", device);
+      drop = (rel) => s.drop(accountId, rel);
       writeFileSync(file, plain);
     });
     after(() => rmSync(file, { force: true }));
@@ -142,13 +152,33 @@ function story(kind: "folder" | "webdav", setup: () => Promise<{ method: string[
       await ok(A, ["sync"]);
       assert.equal(existsSync(blob), false);
     });
+
+    test("a blob no device has published here (the account came from the server, or the file was lost) is published from a copy", async () => {
+      const a = await deviceOf(A);
+      const b = await deviceOf(B);
+      await ok(A, ["attach", "site-0", file, "--name", "third.bin"]);
+      await ok(B, ["sync", "--attachments"]);
+      const id = (await attachmentsOf(A, "site-0")).find((x) => x.name === "third.bin")!.id;
+      await drop(`att/${a.deviceId}/${id}.cxa`);
+      const r = await ok(B, ["sync"]);
+      assert.match(r.stdout, /Attachments: 1 published/);
+      assert.ok(existsSync(join(blobDir(b.deviceId), `${id}.cxa`)), "published under B's own id");
+      rmSync(join(A, "attachments", id));
+      const out = join(root, `${kind}-third.bin`);
+      await ok(A, ["attachment", "get", "site-0", "third.bin", "--out", out]);
+      assert.deepEqual(readFileSync(out), plain);
+    });
   });
 }
 
 story("folder", async () => {
   const folder = join(root, "Dropbox");
   mkdirSync(folder);
-  return { method: ["folder", folder], blobs: (account) => join(folder, "Cryptex", account) };
+  return {
+    method: ["folder", folder],
+    blobs: (account) => join(folder, "Cryptex", account),
+    drop: async (account, rel) => rmSync(join(folder, "Cryptex", account, rel)),
+  };
 });
 
 story("webdav", async () => {
@@ -167,5 +197,13 @@ story("webdav", async () => {
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { method: ["webdav", `http://127.0.0.1:${port}/vaults/`], blobs: (account) => join(dav, "vaults", "Cryptex", account) };
+  const url = `http://127.0.0.1:${port}/vaults/`;
+  return {
+    method: ["webdav", url],
+    blobs: (account) => join(dav, "vaults", "Cryptex", account),
+    drop: async (account, rel) => {
+      const r = await fetch(`${url}Cryptex/${account}/${rel}`, { method: "DELETE" });
+      assert.ok(r.status === 204 || r.status === 200, `DELETE ${r.status}`);
+    },
+  };
 });

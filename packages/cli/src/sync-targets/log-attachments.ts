@@ -3,7 +3,7 @@
 // device's blob when it is opened (or every missing one with `sync --attachments`), and removes its own blobs
 // once every device has seen them go (core attachments/blob-collect.ts). A blob still arriving reads as "not
 // here yet" (exit 20), never as damage; another attachment's blob or a longer one is refused (exit 9).
-import { createReadStream, existsSync, readFileSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { Attachment } from "@cryptex/core";
@@ -66,6 +66,34 @@ export async function publishOutbox(dirs: AttachmentDirs, store: LargeFiles, dev
     }
     markUploaded(dirs, id);
     sent++;
+  }
+  return sent;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Whether this device holds any complete sealed copy (not counting the outbox). */
+export const hasLocalCopies = (dirs: AttachmentDirs): boolean => readdirSync(dirs.root).some((n) => UUID.test(n));
+
+/**
+ * Publishes this device's complete local copies of recorded attachments that no device has published here: the
+ * files of an account that used to sync through the server (or another folder) follow it to this one.
+ */
+export async function publishLocalCopies(
+  dirs: AttachmentDirs,
+  store: LargeFiles,
+  deviceId: string,
+  recorded: readonly Attachment[],
+): Promise<number> {
+  const local = recorded.filter((a) => localBlob(dirs, a) === join(dirs.root, a.id));
+  if (local.length === 0) return 0;
+  const here = new Set((await store.list("att/")).flatMap((p) => parseAttachmentBlobPath(p)?.attachmentId ?? []));
+  let sent = 0;
+  for (const a of local) {
+    if (here.has(a.id)) continue;
+    here.add(a.id);
+    const r = await store.putStreamNew(attachmentBlobPath(deviceId, a.id), () => withHeader(a.id, join(dirs.root, a.id)));
+    if (r === "created") sent++;
   }
   return sent;
 }

@@ -19,7 +19,9 @@ import {
   collectBlobs,
   emptyAttachmentReport,
   fetchMissing,
+  hasLocalCopies,
   type LogAttachmentReport,
+  publishLocalCopies,
   publishOutbox,
   recordedAttachments,
 } from "./log-attachments.ts";
@@ -52,6 +54,8 @@ export async function syncThroughLog(
     att.uploaded = await publishOutbox(dirs, target, replica.deviceId);
     report = await syncVaultThroughLog(vault, replica, target, async (bytes) => writeFileSync(statePath, bytes, { mode: 0o600 }));
     att.removed = await collectBlobs(dirs, target, replica, report);
+    // only when this device holds copies: the merged view is not built for nothing
+    if (hasLocalCopies(dirs)) att.uploaded += await publishLocalCopies(dirs, target, replica.deviceId, recordedAttachments(replica));
     if (opts.downloadAttachments)
       await fetchMissing(dirs, target, recordedAttachments(replica), (a, path) => verifyBlob(keys.accountId, a, path), att);
   } catch (e) {
