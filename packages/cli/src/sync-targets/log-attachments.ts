@@ -151,14 +151,24 @@ export async function fetchBlob(dirs: AttachmentDirs, store: LargeFiles, a: Atta
           if (c.length > 0) yield c;
         }
       }
+      // frames are gathered into 1 MiB writes: one write per 64 KiB frame costs more than checking it
+      let batch: Uint8Array[] = [];
+      let held = 0;
       for await (const frame of sealedFrames(body())) {
         if (isUnwrittenFrame(frame)) {
           judged.state = "incomplete";
           break;
         }
-        await fh.write(frame);
+        batch.push(frame);
+        held += frame.length;
         got += frame.length;
+        if (held >= 1024 * 1024) {
+          await fh.write(Buffer.concat(batch, held));
+          batch = [];
+          held = 0;
+        }
       }
+      if (held > 0 && judged.state === "ok") await fh.write(Buffer.concat(batch, held));
       if (judged.state === "ok" && got !== blobSize(a.size)) judged.state = "incomplete";
       await fh.sync();
     } catch (e) {
