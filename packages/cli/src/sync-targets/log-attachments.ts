@@ -197,6 +197,14 @@ export async function fetchBlob(dirs: AttachmentDirs, store: LargeFiles, a: Atta
 
 // ---- garbage collection: this device's own blobs, once every device has seen them go ----
 
+/** Whether another device has a blob here: it may be waiting for this device's acknowledgement to remove it. */
+export async function othersHaveBlobs(store: LargeFiles, deviceId: string): Promise<boolean> {
+  return (await store.list("att/")).some((p) => {
+    const n = parseAttachmentBlobPath(p);
+    return n !== undefined && n.deviceId !== deviceId;
+  });
+}
+
 const waitingPath = (dirs: AttachmentDirs) => join(dirs.root, "log-collect.json");
 
 function readWaiting(dirs: AttachmentDirs): Map<string, Frontier> {

@@ -21,6 +21,7 @@ import {
   fetchMissing,
   hasLocalCopies,
   type LogAttachmentReport,
+  othersHaveBlobs,
   publishLocalCopies,
   publishOutbox,
   recordedAttachments,
@@ -52,7 +53,11 @@ export async function syncThroughLog(
     const target = (await openTarget(method, keys)) as LargeFiles;
     // new attachments' blobs first, so an item rarely reaches another device before its file
     att.uploaded = await publishOutbox(dirs, target, replica.deviceId);
-    report = await syncVaultThroughLog(vault, replica, target, async (bytes) => writeFileSync(statePath, bytes, { mode: 0o600 }));
+    // another device's blob here may wait for this device to acknowledge its removal: only then is reading worth a manifest
+    const acknowledge = await othersHaveBlobs(target, replica.deviceId);
+    report = await syncVaultThroughLog(vault, replica, target, async (bytes) => writeFileSync(statePath, bytes, { mode: 0o600 }), {
+      acknowledge,
+    });
     att.removed = await collectBlobs(dirs, target, replica, report);
     // only when this device holds copies: the merged view is not built for nothing
     if (hasLocalCopies(dirs)) att.uploaded += await publishLocalCopies(dirs, target, replica.deviceId, recordedAttachments(replica));

@@ -158,8 +158,12 @@ export class LogReplica {
     this.pending.push(version);
   }
 
-  /** Pull the other devices' new files, then push this device's pending versions and manifest. */
-  async sync(store: BlobStore): Promise<LogReport> {
+  /**
+   * Pull the other devices' new files, then push this device's pending versions and manifest. With
+   * `acknowledge`, a sync that only read something new publishes a manifest too, saying how far it read
+   * (another device waits for that before it removes an attachment blob); without, that costs nothing.
+   */
+  async sync(store: BlobStore, opts: { acknowledge?: boolean } = {}): Promise<LogReport> {
     const report: LogReport = { pulled: 0, pushed: 0, unavailable: [], missing: [], rollbacks: [], moved: [], quarantined: [] };
     const names = (await store.list("")).flatMap((p) => parseLogPath(p) ?? []);
     await this.pull(store, names, report);
@@ -167,7 +171,7 @@ export class LogReplica {
     // that the other devices read to fill the gap
     const republish = report.rollbacks.some((r) => r.deviceId === this.deviceId);
     if (republish) await this.writeSnapshot(store);
-    await this.push(store, names, report, republish);
+    await this.push(store, names, report, republish, opts.acknowledge === true);
     return report;
   }
 
@@ -343,11 +347,12 @@ export class LogReplica {
     }
   }
 
-  private async push(store: BlobStore, names: LogName[], report: LogReport, force = false): Promise<void> {
+  private async push(store: BlobStore, names: LogName[], report: LogReport, force = false, acknowledge = false): Promise<void> {
     // a device restored from a backup must not reuse a seq it already wrote
     for (const n of names) if (n.deviceId === this.deviceId && n.area !== "mf") this.seq = Math.max(this.seq, n.seq);
-    // a device that only read still publishes a manifest when what it read moved: its acknowledgement
-    if (this.pending.length === 0 && this.counter > 0 && !force && this.readVectorKey() === this.ackedVector) return;
+    // asked to, a device that only read still publishes a manifest when what it read moved: its acknowledgement
+    const unacknowledged = acknowledge && this.readVectorKey() !== this.ackedVector;
+    if (this.pending.length === 0 && this.counter > 0 && !force && !unacknowledged) return;
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, MAX_SEGMENT_VERSIONS);
       const seq = ++this.seq;
