@@ -207,3 +207,15 @@ story("webdav", async () => {
     },
   };
 });
+
+test("a device that syncs nowhere is refused an attachment plainly (exit 2), and still lists its items' files", async () => {
+  const C = join(root, "nowhere");
+  await makeOfflineVault(C, PW, 1);
+  await ok(C, ["sync", "method", "none"]);
+  const f = join(root, "nowhere.txt");
+  writeFileSync(f, "hello");
+  const r = await cli(C, ["attach", "site-0", f]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /syncs nowhere/);
+  assert.deepEqual(await attachmentsOf(C, "site-0"), []);
+});

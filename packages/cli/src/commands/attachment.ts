@@ -11,7 +11,7 @@ import { apiFor } from "../net/api.ts";
 import type { CommandRun } from "../program/spec.ts";
 import type { LargeFiles } from "../sync-targets/large-files.ts";
 import { fetchBlob } from "../sync-targets/log-attachments.ts";
-import { openTarget } from "../sync-targets/sync-method.ts";
+import { openTarget, readMethod, type SyncMethod } from "../sync-targets/sync-method.ts";
 import { WebDavError } from "../sync-targets/webdav-store.ts";
 import { attachmentDirs, forgetBlob, localBlob, openToFile } from "../vault/attachment-files.ts";
 import { attachmentMethod } from "../vault/attachment-target.ts";
@@ -32,9 +32,9 @@ export const run: CommandRun = async (ctx, args) => {
     const item = await readItem(v, entry.id);
     const list = item.attachments ?? [];
     const dirs = attachmentDirs(ctx.home);
-    const method = action === "list" ? undefined : attachmentMethod(ctx);
+    const current = readMethod(ctx.home).method;
     if (action === "list") {
-      const where = attachmentMethod(ctx).kind === "server" ? "on the server" : "in the sync folder";
+      const where = current.kind === "server" ? "on the server" : current.kind === "none" ? "not on this device" : "in the sync folder";
       const rows = list.map((a) => ({
         id: a.id,
         name: a.name,
@@ -59,15 +59,17 @@ export const run: CommandRun = async (ctx, args) => {
     if (action === "get") {
       const out = args.values.out as string;
       const blob = localBlob(dirs, a);
+      // fetched only when this device has no copy: a device that syncs nowhere still opens its own copies
       if (blob) await openToFile(v.accountId, a, blob, out);
-      else if (method!.kind === "server")
+      else if (attachmentMethod(ctx).kind === "server")
         await downloadToFile(ctx, dirs, apiFor(ctx, v.meta.serverUrl, v.serverToken), v.accountId, a, out);
       else {
-        if (method!.kind === "folder" && !existsSync(method!.dir))
-          throw new CliError("file", `the sync folder ${method!.dir} is not there (is the drive or sync client available?)`);
+        const method = current as SyncMethod & { kind: "folder" | "webdav" };
+        if (method.kind === "folder" && !existsSync(method.dir))
+          throw new CliError("file", `the sync folder ${method.dir} is not there (is the drive or sync client available?)`);
         let sealed: string;
         try {
-          sealed = await fetchBlob(dirs, (await openTarget(method!, v.keys)) as LargeFiles, a);
+          sealed = await fetchBlob(dirs, (await openTarget(method, v.keys)) as LargeFiles, a);
         } catch (e) {
           if (e instanceof WebDavError) throw new CliError("sync_target", `WebDAV: ${e.message}`);
           if (e instanceof TypeError && /fetch failed/.test(e.message))
@@ -82,14 +84,16 @@ export const run: CommandRun = async (ctx, args) => {
     const { Vault } = await import("@cryptex/core/sync/engine.ts");
     const vault = await Vault.open(v.store, v.keys);
     const saved = await vault.save(removeAttachment(item, a.id), item);
-    if (method!.kind === "server") queueRemovals(dirs, item.id, [a.id]);
+    if (current.kind === "server") queueRemovals(dirs, item.id, [a.id]);
     else forgetBlob(dirs, a.id);
     printSaveOutcome(ctx, `Removed ${a.name} from`, item.title, item.id, saved, { attachment: a.id, removed: true });
     if (!ctx.json)
       ctx.err(
-        method!.kind === "server"
+        current.kind === "server"
           ? "The server's copy is deleted by the next cryptex sync."
-          : "The sync folder's copy is removed once every device has synced the change (cryptex sync on each).",
+          : current.kind === "none"
+            ? "This device syncs nowhere: the change stays here."
+            : "The sync folder's copy is removed once every device has synced the change (cryptex sync on each).",
       );
   } finally {
     await v.store.close();
