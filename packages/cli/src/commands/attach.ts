@@ -8,16 +8,17 @@ import { CliError } from "../errors/cli-error.ts";
 import { printSaveOutcome } from "../io/save-outcome.ts";
 import { apiFor } from "../net/api.ts";
 import type { CommandRun } from "../program/spec.ts";
-import { attachmentDirs, forgetBlob, markUploaded } from "../vault/attachment-files.ts";
-import { requireServerSync } from "../vault/attachment-target.ts";
+import { reportLogSync, syncThroughLog } from "../sync-targets/log-sync.ts";
+import { attachmentDirs, forgetBlob, markUploaded, sealToOutbox } from "../vault/attachment-files.ts";
+import { attachmentMethod } from "../vault/attachment-target.ts";
 import { sealAndUpload, uploadBlob } from "../vault/attachment-transfer.ts";
 import { findEntry, readItem } from "../vault/read-index.ts";
 import { syncVault } from "../vault/sync-vault.ts";
-import { unlockVault } from "../vault/unlock.ts";
+import { readMetaOrFail, unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
   const [query, file] = args.positionals as [string, string];
-  requireServerSync(ctx);
+  const method = attachmentMethod(ctx);
   let size: number;
   try {
     const st = statSync(file);
@@ -39,6 +40,19 @@ export const run: CommandRun = async (ctx, args) => {
     const a = newAttachment(name, size, guessMediaType(name));
     const item = addAttachment(base, a);
     const dirs = attachmentDirs(ctx.home);
+    if (method.kind !== "server") {
+      // through a folder or WebDAV: sealed into the outbox, then the sync publishes the blob before the item
+      await sealToOutbox(dirs, v.accountId, a, file);
+      const saved = await vault.save(item, base);
+      printSaveOutcome(ctx, "Attached to", base.title, base.id, saved, { attachment: a.id, name: a.name, size: a.size });
+      try {
+        const report = await syncThroughLog(ctx, v.store, v.keys, await readMetaOrFail(v.store, ctx), method);
+        if (!ctx.json) reportLogSync(ctx, report);
+      } catch (e) {
+        if (!ctx.json) ctx.err(`The item and its file are saved here; cryptex sync publishes them (${(e as Error).message}).`);
+      }
+      return;
+    }
     const api = apiFor(ctx, v.meta.serverUrl, v.serverToken);
     // the upload runs while the file is sealed; the item is saved once the sealed copy is complete, so from
     // then on an interrupted upload goes on with cryptex sync (the key is in the vault, the copy in the outbox)

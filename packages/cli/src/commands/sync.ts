@@ -125,7 +125,7 @@ export const run: CommandRun = async (ctx, args) => {
     }
     if (method.kind === "folder" || method.kind === "webdav") {
       if (args.values.watch === true) return await watchLog(ctx, v.store, v.keys, meta, method);
-      const report = await syncThroughLog(ctx, v.store, v.keys, meta, method);
+      const report = await syncThroughLog(ctx, v.store, v.keys, meta, method, { downloadAttachments: args.values.attachments === true });
       reportLogSync(ctx, report);
       refuseRollback(report);
       return;

@@ -19,6 +19,8 @@ export const CLI_ERROR_CODES = [
   "rotation_pending", // a rotation started here must be finished (cryptex account rotate-key)
   "wrong_password", // the same code as core's, with CLI-specific advice
   "signed_out", // the server ended this device's session and no password can be asked to sign in again
+  "attachment_incomplete", // an attachment's blob is not (completely) in the sync folder or WebDAV yet: try again later
+  "attachment_mismatch", // the sync folder's file for an attachment holds another attachment's blob, or more bytes
 ] as const;
 
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

@@ -26,6 +26,7 @@ const EXIT: Record<string, number> = {
   bad_answer: 9,
   answer_too_large: 9,
   origin_mismatch: 9,
+  attachment_mismatch: 9,
   weak_password: 10,
   password_mismatch: 10,
   no_vault: 11,
@@ -49,6 +50,7 @@ const EXIT: Record<string, number> = {
   rotation_pending: 19,
   rotation_incomplete: 19,
   rotation_unsupported: 19,
+  attachment_incomplete: 20,
   interrupted: 130,
 };
 

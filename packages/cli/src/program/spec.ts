@@ -246,7 +246,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "ID_OR_TITLE NAME",
     minArgs: 2,
     maxArgs: 2,
-    summary: "remove an attachment (the server's copy goes at the next sync)",
+    summary: "remove an attachment (its stored copy goes once the change has synced)",
     options: [],
     load: cmd("attachment"),
   },
@@ -413,7 +413,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   11 no vault here     12 network / TLS      13 server refused (sign in again)
   14 server error      15 password changed elsewhere              16 account reset elsewhere
   17 file error        18 pairing failed (code unknown, used, refused or expired)
-  19 Account Key replaced elsewhere / rotation to finish
+  19 Account Key replaced elsewhere / rotation to finish     20 attachment not in the sync folder yet
   130 interrupted`;
 
 export function findCommand(words: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {

@@ -9,6 +9,7 @@ import { blobStoreContract } from "@cryptex/core/sync/log/blob-store-contract.ts
 import { LogReplica } from "@cryptex/core/sync/log/log-replica.ts";
 import { createItem, editItem } from "@cryptex/core/vault/item.ts";
 import { FolderStore } from "./folder-store.ts";
+import { largeFilesContract } from "./large-files-contract.ts";
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -19,6 +20,19 @@ async function freshDir(): Promise<string> {
 }
 
 blobStoreContract("folder", async () => new FolderStore(await freshDir()), { test, assert });
+largeFilesContract("folder", async () => new FolderStore(await freshDir()), { test, assert });
+
+test("folder: a streamed write that fails leaves no temp file and nothing in place", async () => {
+  const root = await freshDir();
+  const store = new FolderStore(root);
+  async function* failing() {
+    yield new Uint8Array(10);
+    throw new Error("source failed");
+  }
+  await assert.rejects(store.putStreamNew("att/x/y.cxa", failing));
+  assert.deepEqual(await readdir(join(root, "tmp")), []);
+  assert.equal(await store.size("att/x/y.cxa"), undefined);
+});
 
 test("folder: writes leave no temp files behind, foreign files are ignored, paths cannot climb out", async () => {
   const root = await freshDir();

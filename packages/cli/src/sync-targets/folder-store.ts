@@ -3,11 +3,12 @@
 // renamed into place); a file the client holds locked or has evicted reads as "unavailable", never as
 // gone; reads time out, because an evicted file's read can block while the provider downloads it.
 import { randomBytes } from "node:crypto";
-import type { Dirent } from "node:fs";
-import { access, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { createReadStream, type Dirent } from "node:fs";
+import { access, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import type { BlobRead, BlobStore } from "@cryptex/core/sync/log/blob-store.ts";
 import { MAX_SEGMENT_BYTES } from "@cryptex/core/sync/log/segment.ts";
+import { type LargeFiles, NotReadableNow } from "./large-files.ts";
 
 const READ_TIMEOUT_MS = 30_000;
 /** errors that mean "not now" on the file systems sync clients live on */
@@ -15,7 +16,7 @@ const TRANSIENT = new Set(["EBUSY", "EAGAIN", "EACCES", "EPERM", "ETIMEDOUT", "E
 
 const code = (e: unknown) => (e as { code?: string }).code ?? (e as Error).name;
 
-export class FolderStore implements BlobStore {
+export class FolderStore implements BlobStore, LargeFiles {
   readonly root: string;
   constructor(root: string) {
     this.root = root;
@@ -70,6 +71,61 @@ export class FolderStore implements BlobStore {
     await mkdir(join(this.root, "tmp"), { recursive: true });
     const tmp = join(this.root, "tmp", `${randomBytes(8).toString("hex")}.part`);
     await writeFile(tmp, bytes, { flush: true, mode: 0o600 });
+    await rename(tmp, file);
+    return "created";
+  }
+
+  async size(path: string): Promise<number | undefined | "unavailable"> {
+    try {
+      const s = await stat(this.abs(path));
+      return s.isFile() ? s.size : undefined;
+    } catch (e) {
+      if (code(e) === "ENOENT") return undefined;
+      if (TRANSIENT.has(code(e))) return "unavailable";
+      throw e;
+    }
+  }
+
+  async *stream(path: string, max: number): AsyncGenerator<Uint8Array> {
+    let total = 0;
+    try {
+      for await (const c of createReadStream(this.abs(path), {
+        highWaterMark: 1024 * 1024,
+        signal: AbortSignal.timeout(READ_TIMEOUT_MS * 10),
+      })) {
+        total += (c as Buffer).length;
+        if (total > max) throw new NotReadableNow("longer than expected");
+        yield c as Buffer;
+      }
+    } catch (e) {
+      if (e instanceof NotReadableNow) throw e;
+      if (code(e) === "ENOENT" || TRANSIENT.has(code(e)) || code(e) === "TimeoutError" || code(e) === "AbortError")
+        throw new NotReadableNow(code(e));
+      throw e;
+    }
+  }
+
+  async putStreamNew(path: string, source: () => AsyncIterable<Uint8Array>): Promise<"created" | "exists"> {
+    const file = this.abs(path);
+    try {
+      await access(file);
+      return "exists";
+    } catch {
+      // not there: ours to create
+    }
+    await mkdir(dirname(file), { recursive: true });
+    await mkdir(join(this.root, "tmp"), { recursive: true });
+    const tmp = join(this.root, "tmp", `${randomBytes(8).toString("hex")}.part`);
+    const fh = await open(tmp, "wx", 0o600);
+    try {
+      for await (const c of source()) await fh.write(c);
+      await fh.sync();
+      await fh.close();
+    } catch (e) {
+      await fh.close().catch(() => {});
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
     await rename(tmp, file);
     return "created";
   }

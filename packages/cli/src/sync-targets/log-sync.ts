@@ -10,10 +10,26 @@ import { LogReplica, type LogReport } from "@cryptex/core/sync/log/log-replica.t
 import { syncVaultThroughLog } from "@cryptex/core/sync/log/log-vault-sync.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { CliError } from "../errors/cli-error.ts";
+import { stripControls } from "../io/terminal-text.ts";
 import type { Context } from "../program/context.ts";
 import type { SqliteVaultStore } from "../store/sqlite-store.ts";
+import { attachmentDirs, verifyBlob } from "../vault/attachment-files.ts";
+import type { LargeFiles } from "./large-files.ts";
+import {
+  collectBlobs,
+  emptyAttachmentReport,
+  fetchMissing,
+  hasLocalCopies,
+  type LogAttachmentReport,
+  othersHaveBlobs,
+  publishLocalCopies,
+  publishOutbox,
+  recordedAttachments,
+} from "./log-attachments.ts";
 import { logStatePath, openTarget, readMethod, type SyncMethod, sealMethod, writeMethod } from "./sync-method.ts";
 import { WebDavError } from "./webdav-store.ts";
+
+export type LogSyncReport = LogReport & { attachments: LogAttachmentReport };
 
 export async function syncThroughLog(
   ctx: Context,
@@ -21,7 +37,8 @@ export async function syncThroughLog(
   keys: AccountKeys,
   meta: VaultMeta,
   method: SyncMethod & { kind: "folder" | "webdav" },
-): Promise<LogReport> {
+  opts: { downloadAttachments?: boolean } = {},
+): Promise<LogSyncReport> {
   if (method.kind === "folder" && !existsSync(method.dir))
     throw new CliError("file", `the sync folder ${method.dir} is not there (is the drive or sync client available?)`);
   const statePath = logStatePath(ctx.home);
@@ -29,11 +46,23 @@ export async function syncThroughLog(
     ? await LogReplica.restore(keys, new Uint8Array(readFileSync(statePath)))
     : new LogReplica(keys, meta.deviceId);
   const vault = await Vault.open(store, keys);
+  const dirs = attachmentDirs(ctx.home);
+  const att = emptyAttachmentReport();
   let report: LogReport;
   try {
-    report = await syncVaultThroughLog(vault, replica, await openTarget(method, keys), async (bytes) =>
-      writeFileSync(statePath, bytes, { mode: 0o600 }),
-    );
+    const target = (await openTarget(method, keys)) as LargeFiles;
+    // new attachments' blobs first, so an item rarely reaches another device before its file
+    att.uploaded = await publishOutbox(dirs, target, replica.deviceId);
+    // another device's blob here may wait for this device to acknowledge its removal: only then is reading worth a manifest
+    const acknowledge = await othersHaveBlobs(target, replica.deviceId);
+    report = await syncVaultThroughLog(vault, replica, target, async (bytes) => writeFileSync(statePath, bytes, { mode: 0o600 }), {
+      acknowledge,
+    });
+    att.removed = await collectBlobs(dirs, target, replica, report);
+    // only when this device holds copies: the merged view is not built for nothing
+    if (hasLocalCopies(dirs)) att.uploaded += await publishLocalCopies(dirs, target, replica.deviceId, recordedAttachments(replica));
+    if (opts.downloadAttachments)
+      await fetchMissing(dirs, target, recordedAttachments(replica), (a, path) => verifyBlob(keys.accountId, a, path), att);
   } catch (e) {
     if (e instanceof WebDavError)
       throw new CliError(
@@ -49,10 +78,11 @@ export async function syncThroughLog(
   // a password an older version kept in clear is sealed from now on
   const file = readMethod(ctx.home);
   writeMethod(ctx.home, { ...file, method: await sealMethod(file.method, keys), lastSync: Date.now() });
-  return report;
+  return { ...report, attachments: att };
 }
 
-export function reportLogSync(ctx: Context, r: LogReport): void {
+export function reportLogSync(ctx: Context, r: LogReport & { attachments?: LogAttachmentReport }): void {
+  const att = r.attachments;
   if (ctx.json) {
     ctx.out(
       JSON.stringify({
@@ -63,11 +93,22 @@ export function reportLogSync(ctx: Context, r: LogReport): void {
         rollbacks: r.rollbacks,
         moved: r.moved,
         quarantined: r.quarantined,
+        ...(att ? { attachments: att } : {}),
       }),
     );
     return;
   }
   const lines = [`Synced: ${r.pulled} received, ${r.pushed} sent.`];
+  if (att) {
+    const parts = [
+      att.uploaded ? `${att.uploaded} published` : "",
+      att.downloaded ? `${att.downloaded} downloaded` : "",
+      att.removed ? `${att.removed} removed from the sync folder` : "",
+    ].filter(Boolean);
+    if (parts.length) lines.push(`Attachments: ${parts.join(", ")}.`);
+    if (att.waiting.length)
+      lines.push(`Waiting for ${att.waiting.length} attachment(s) not (completely) in the sync folder yet; fetched on a later sync.`);
+  }
   if (r.unavailable.length)
     lines.push(`Waiting for ${r.unavailable.length} file(s) the sync client has not finished (or evicted); they are read on a later sync.`);
   for (const m of r.missing)
@@ -88,7 +129,14 @@ export function reportLogSync(ctx: Context, r: LogReport): void {
  * that rolls back does (the vault keeps everything it had). Missing files alone may still be on their
  * way: they are warnings.
  */
-export function refuseRollback(r: LogReport): void {
+export function refuseRollback(r: LogReport & { attachments?: LogAttachmentReport }): void {
+  const refused = r.attachments?.refused ?? [];
+  if (r.rollbacks.length === 0 && refused.length > 0) {
+    const what = `the sync folder's copy of ${refused.map((f) => `"${stripControls(f.name)}"`).join(", ")} was refused`;
+    if (refused.some((f) => f.code === "attachment_mismatch"))
+      throw new CliError("attachment_mismatch", `${what}: another attachment's blob, or longer than the attachment; nothing was kept`);
+    throw new CryptexError("tampered", `${what}: it failed verification; nothing was kept`);
+  }
   if (r.rollbacks.length === 0) return;
   throw new CryptexError(
     "rollback",
@@ -140,7 +188,19 @@ export async function watchLog(
     if (!ctx.json) ctx.err("Watching for changes (Ctrl-C to stop)…");
     while (!stop.signal.aborted) {
       const r = await syncThroughLog(ctx, store, keys, meta, method);
-      if (r.pulled || r.pushed || r.missing.length || r.rollbacks.length || r.moved.length || r.quarantined.length) reportLogSync(ctx, r);
+      const att = r.attachments;
+      if (
+        r.pulled ||
+        r.pushed ||
+        r.missing.length ||
+        r.rollbacks.length ||
+        r.moved.length ||
+        r.quarantined.length ||
+        att.uploaded ||
+        att.removed ||
+        att.refused.length
+      )
+        reportLogSync(ctx, r);
       refuseRollback(r);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, period);

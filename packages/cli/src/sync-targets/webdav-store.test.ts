@@ -11,6 +11,7 @@ import { newUuid } from "@cryptex/core/ids.ts";
 import { blobStoreContract } from "@cryptex/core/sync/log/blob-store-contract.ts";
 import { LogReplica } from "@cryptex/core/sync/log/log-replica.ts";
 import { createItem } from "@cryptex/core/vault/item.ts";
+import { largeFilesContract } from "./large-files-contract.ts";
 import { WebDavStore } from "./webdav-store.ts";
 
 let server: ChildProcess;
@@ -73,6 +74,7 @@ after(async () => {
 const store = () => new WebDavStore({ url: `${base}acct-${n++}/`, user: "dav", password: "secret" });
 
 blobStoreContract("webdav", async () => store(), { test, assert });
+largeFilesContract("webdav", async () => store(), { test, assert });
 
 test("webdav: a wrong password is an error, not an empty store", async () => {
   const s = new WebDavStore({ url: base, user: "dav", password: "wrong" });

@@ -3,6 +3,7 @@
 // bounded: the server is as untrusted as any storage provider.
 import type { BlobRead, BlobStore } from "@cryptex/core/sync/log/blob-store.ts";
 import { MAX_SEGMENT_BYTES } from "@cryptex/core/sync/log/segment.ts";
+import { type LargeFiles, NotReadableNow } from "./large-files.ts";
 
 export interface WebDavOptions {
   /** the collection that holds the account's files, e.g. https://cloud.example/remote.php/dav/files/me/Cryptex/<account>/ */
@@ -43,7 +44,7 @@ async function boundedBytes(res: Response, max: number): Promise<Uint8Array | un
   return out;
 }
 
-export class WebDavStore implements BlobStore {
+export class WebDavStore implements BlobStore, LargeFiles {
   private readonly base: URL;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
@@ -60,14 +61,20 @@ export class WebDavStore implements BlobStore {
     return new URL(path.split("/").map(encodeURIComponent).join("/"), this.base);
   }
 
-  private request(method: string, url: URL, init: { headers?: Record<string, string>; body?: Uint8Array | string } = {}) {
+  private request(
+    method: string,
+    url: URL,
+    init: { headers?: Record<string, string>; body?: Uint8Array | string | ReadableStream<Uint8Array>; timeoutMs?: number } = {},
+  ) {
     return fetch(url, {
       method,
       headers: { ...this.headers, ...init.headers },
       ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
+      // a streamed body (an attachment blob) goes out as it is read
+      ...(init.body instanceof ReadableStream ? { duplex: "half" } : {}),
       redirect: "error",
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+      signal: AbortSignal.timeout(init.timeoutMs ?? this.timeoutMs),
+    } as RequestInit);
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -120,9 +127,67 @@ export class WebDavStore implements BlobStore {
     return bytes ? { kind: "ok", bytes } : { kind: "unavailable", reason: "too large" };
   }
 
+  async size(path: string): Promise<number | undefined | "unavailable"> {
+    let res: Response;
+    try {
+      res = await this.request("HEAD", this.url(path));
+    } catch {
+      return "unavailable";
+    }
+    if (res.status === 404) return undefined;
+    const len = Number(res.headers.get("content-length"));
+    if (res.status !== 200 || !Number.isSafeInteger(len) || len < 0) return "unavailable";
+    return len;
+  }
+
+  async *stream(path: string, max: number): AsyncGenerator<Uint8Array> {
+    let res: Response;
+    try {
+      // a large blob may take long: the time limit grows with what may come (at least 1 MiB/s)
+      res = await this.request("GET", this.url(path), { timeoutMs: this.timeoutMs + Math.ceil(max / 1024) });
+    } catch (e) {
+      throw new NotReadableNow((e as Error).name);
+    }
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      throw new NotReadableNow(`HTTP ${res.status}`);
+    }
+    let total = 0;
+    try {
+      for await (const c of res.body ?? []) {
+        total += c.length;
+        if (total > max) throw new NotReadableNow("longer than expected");
+        yield c;
+      }
+    } catch (e) {
+      if (e instanceof NotReadableNow) throw e;
+      throw new NotReadableNow((e as Error).name);
+    }
+  }
+
+  async putStreamNew(path: string, source: () => AsyncIterable<Uint8Array>): Promise<"created" | "exists"> {
+    return this.put(path, () => {
+      const it = source()[Symbol.asyncIterator]();
+      return new ReadableStream<Uint8Array>({
+        async pull(ctrl) {
+          const { value, done } = await it.next();
+          if (done) ctrl.close();
+          else ctrl.enqueue(value);
+        },
+        async cancel() {
+          await it.return?.();
+        },
+      });
+    });
+  }
+
   private baseReady = false;
 
   async putNew(path: string, bytes: Uint8Array): Promise<"created" | "exists"> {
+    return this.put(path, () => bytes);
+  }
+
+  private async put(path: string, body: () => Uint8Array | ReadableStream<Uint8Array>): Promise<"created" | "exists"> {
     const parts = path.split("/");
     if (!this.baseReady) {
       // the account's collection and the ones above it that are missing (the user's URL itself must be
@@ -144,9 +209,11 @@ export class WebDavStore implements BlobStore {
     // some servers ignore If-None-Match (rclone 1.60 does): ask first; only this device writes this name
     const head = await this.request("HEAD", this.url(path));
     if (head.status === 200) return "exists";
+    const payload = body();
     const res = await this.request("PUT", this.url(path), {
       headers: { "if-none-match": "*", "content-type": "application/octet-stream" },
-      body: bytes,
+      body: payload,
+      ...(payload instanceof ReadableStream ? { timeoutMs: 3_600_000 } : {}),
     });
     if (res.status === 412) return "exists";
     if (res.status !== 201 && res.status !== 204 && res.status !== 200)

@@ -1,14 +1,18 @@
-// Attachments travel through a Cryptex server only: a device that syncs through a folder, WebDAV or nothing
-// is told so before anything is written.
+// Attachments travel through a Cryptex server, or through the folder or WebDAV a device syncs with (as sealed
+// blob files beside the log, docs/sync.md "Attachments"). A device that syncs nowhere is told so before anything
+// is written.
 import { CliError } from "../errors/cli-error.ts";
 import type { Context } from "../program/context.ts";
-import { readMethod } from "../sync-targets/sync-method.ts";
+import { readMethod, type SyncMethod } from "../sync-targets/sync-method.ts";
 
-export function requireServerSync(ctx: Context): void {
+export type AttachmentMethod = SyncMethod & { kind: "server" | "folder" | "webdav" };
+
+export function attachmentMethod(ctx: Context): AttachmentMethod {
   const { method } = readMethod(ctx.home);
-  if (method.kind !== "server")
+  if (method.kind === "none")
     throw new CliError(
       "usage",
-      `attachments are kept on a Cryptex server, and this device syncs ${method.kind === "none" ? "nowhere" : `through ${method.kind === "folder" ? "a folder" : "WebDAV"}`}: attachments are not available here`,
+      "this device syncs nowhere (sync method none): attachments need a server, a folder or WebDAV to reach other devices",
     );
+  return method;
 }

@@ -53,6 +53,10 @@ export class LogReplica {
   private readonly graph = new VersionGraph();
   private readonly read = new Map<string, ReadState>();
   private readonly manifestsSeen = new Map<string, number>();
+  /** per other device, how far its newest readable manifest says it has read each device (this sync only) */
+  private readonly acks = new Map<string, ReadonlyMap<string, number>>();
+  /** the read vector this device's last manifest carried: a new manifest goes out when it moves */
+  private ackedVector = "";
   private pending: LogVersion[] = [];
   /** items whose versions changed since the last takeChanged() */
   private changed = new Set<ItemId>();
@@ -154,8 +158,12 @@ export class LogReplica {
     this.pending.push(version);
   }
 
-  /** Pull the other devices' new files, then push this device's pending versions and manifest. */
-  async sync(store: BlobStore): Promise<LogReport> {
+  /**
+   * Pull the other devices' new files, then push this device's pending versions and manifest. With
+   * `acknowledge`, a sync that only read something new publishes a manifest too, saying how far it read
+   * (another device waits for that before it removes an attachment blob); without, that costs nothing.
+   */
+  async sync(store: BlobStore, opts: { acknowledge?: boolean } = {}): Promise<LogReport> {
     const report: LogReport = { pulled: 0, pushed: 0, unavailable: [], missing: [], rollbacks: [], moved: [], quarantined: [] };
     const names = (await store.list("")).flatMap((p) => parseLogPath(p) ?? []);
     await this.pull(store, names, report);
@@ -163,7 +171,7 @@ export class LogReplica {
     // that the other devices read to fill the gap
     const republish = report.rollbacks.some((r) => r.deviceId === this.deviceId);
     if (republish) await this.writeSnapshot(store);
-    await this.push(store, names, report, republish);
+    await this.push(store, names, report, republish, opts.acknowledge === true);
     return report;
   }
 
@@ -272,10 +280,12 @@ export class LogReplica {
     // the newest manifest that opens says how far this device has published and what it compacted
     let manifest: { counter: number; published: number; snapshot: number } | undefined;
     const manifests = group("mf");
+    this.acks.delete(deviceId);
     for (const [counter, candidates] of manifests) {
       const got = await this.readAny(store, candidates, report);
       if (got?.body.kind === "manifest" && got.deviceId === deviceId && got.seq === counter) {
         manifest = { counter, published: got.body.published, snapshot: got.body.snapshot };
+        this.acks.set(deviceId, got.body.read ?? new Map());
         break;
       }
     }
@@ -337,10 +347,12 @@ export class LogReplica {
     }
   }
 
-  private async push(store: BlobStore, names: LogName[], report: LogReport, force = false): Promise<void> {
+  private async push(store: BlobStore, names: LogName[], report: LogReport, force = false, acknowledge = false): Promise<void> {
     // a device restored from a backup must not reuse a seq it already wrote
     for (const n of names) if (n.deviceId === this.deviceId && n.area !== "mf") this.seq = Math.max(this.seq, n.seq);
-    if (this.pending.length === 0 && this.counter > 0 && !force) return;
+    // asked to, a device that only read still publishes a manifest when what it read moved: its acknowledgement
+    const unacknowledged = acknowledge && this.readVectorKey() !== this.ackedVector;
+    if (this.pending.length === 0 && this.counter > 0 && !force && !unacknowledged) return;
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, MAX_SEGMENT_VERSIONS);
       const seq = ++this.seq;
@@ -357,13 +369,15 @@ export class LogReplica {
     for (const n of names) if (n.deviceId === this.deviceId && n.area === "mf") this.counter = Math.max(this.counter, n.seq);
     const counter = ++this.counter;
     const snapshot = this.snapshots.at(-1)?.seq ?? 0;
+    const read = this.readVector();
     await this.putNew(store, "mf", counter, (salt) =>
       sealSegment(
         this.keys,
         { kind: "manifest", deviceId: this.deviceId, seq: counter, salt },
-        { kind: "manifest", published: this.seq, snapshot },
+        { kind: "manifest", published: this.seq, snapshot, read },
       ),
     );
+    this.ackedVector = this.readVectorKey();
     // an older manifest of ours goes once a newer one has had the grace period to reach every device:
     // removed earlier, a slow sync client could deliver the removal before the new file
     this.manifests.push({ counter, at: this.now() });
@@ -372,6 +386,41 @@ export class LogReplica {
       for (const n of names) if (n.deviceId === this.deviceId && n.area === "mf" && n.seq < settled.counter) await store.removeOwn(n.path);
       this.manifests = this.manifests.filter((m) => m.counter >= settled.counter);
     }
+  }
+
+  /** How far this device has read each other device, contiguously (what its manifest acknowledges). */
+  private readVector(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [d, r] of this.read) if (d !== this.deviceId && r.floor > 0) out.set(d, r.floor);
+    return out;
+  }
+
+  private readVectorKey(): string {
+    return [...this.readVector()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([d, s]) => `${d}:${s}`)
+      .join(",");
+  }
+
+  /**
+   * Everything this device has read or written: per device the highest seq it holds (own: the last one it
+   * published). Another device that acknowledges all of it has seen every version this device has seen.
+   */
+  frontier(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [d, r] of this.read) if (d !== this.deviceId) out.set(d, Math.max(r.floor, ...r.seqs));
+    out.set(this.deviceId, this.seq);
+    return out;
+  }
+
+  /** The other devices this replica knows of (files read, or a manifest seen). */
+  devices(): string[] {
+    return [...new Set([...this.read.keys(), ...this.manifestsSeen.keys()])].filter((d) => d !== this.deviceId);
+  }
+
+  /** What the last sync read in each other device's newest manifest: how far it has read each device. */
+  acknowledgements(): ReadonlyMap<string, ReadonlyMap<string, number>> {
+    return this.acks;
   }
 
   /** Seals the whole merged state (every head, tombstones included, and the tags they replaced). */
@@ -451,6 +500,7 @@ export class LogReplica {
       manifests: this.manifests,
       manifestsSeen: [...this.manifestsSeen],
       read: [...this.read].map(([d, r]) => [d, r.floor, [...r.seqs]] as const),
+      ackedVector: this.ackedVector,
       pending: this.pending,
       graph: this.graph.ids().map((id) => [id, this.graph.heads(id).map((h) => h.version), this.graph.known(id)] as const),
     });
@@ -466,6 +516,7 @@ export class LogReplica {
     r.manifests = [...s.manifests];
     for (const [d, c] of s.manifestsSeen) r.manifestsSeen.set(d, c);
     for (const [d, floor, seqs] of s.read) r.read.set(d, { floor, seqs: new Set(seqs) });
+    r.ackedVector = s.ackedVector ?? "";
     r.pending = [...s.pending];
     for (const [id, heads, known] of s.graph) {
       r.graph.supersedeAll(id, known);

@@ -22,6 +22,7 @@ export async function syncVaultThroughLog(
   replica: LogReplica,
   store: BlobStore,
   saveState: (state: Uint8Array) => Promise<void>,
+  opts: { acknowledge?: boolean } = {},
 ): Promise<LogReport> {
   let report: LogReport | undefined;
   await vault.exchangeWithTarget(async (pending) => {
@@ -38,7 +39,7 @@ export async function syncVaultThroughLog(
         }
     }
     await saveState(replica.exportState());
-    report = await replica.sync(store);
+    report = await replica.sync(store, opts);
     await saveState(replica.exportState());
     const changed = replica.takeChanged();
     for (const p of pending) changed.add(p.id);

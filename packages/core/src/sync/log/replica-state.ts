@@ -16,6 +16,8 @@ export interface SavedReplica {
   readonly manifestsSeen: readonly (readonly [string, number])[];
   /** per device: every seq at or below `floor` is read, and these above it */
   readonly read: readonly (readonly [string, number, readonly number[]])[];
+  /** the read vector the last manifest carried (absent in states saved before manifests carried one) */
+  readonly ackedVector?: string;
   readonly pending: readonly LogVersion[];
   /** per item: its heads, and every tag seen */
   readonly graph: readonly (readonly [ItemId, readonly LogVersion[], readonly Uint8Array[]])[];
@@ -78,6 +80,7 @@ export function decodeReplicaState(bytes: Uint8Array): SavedReplica {
         const [d, floor, seqs] = list(x);
         return [String(d), num(floor), list(seqs).map(num)] as const;
       }),
+      ...(typeof s.ackedVector === "string" ? { ackedVector: s.ackedVector } : {}),
       pending: list(s.pending).map(ver),
       graph: list(s.graph).map((x) => {
         const [id, heads, known] = list(x);

@@ -63,6 +63,13 @@ test("snapshots and manifests round-trip", async () => {
     { kind: "manifest", published: 7, snapshot: 5 },
   );
   assert.deepEqual((await openSegment(keys, mf)).body, { kind: "manifest", published: 7, snapshot: 5 });
+  // a manifest may carry how far its writer has read the others (older manifests carry nothing)
+  const acked = await sealSegment(
+    keys,
+    { kind: "manifest", deviceId: device, seq: 3, salt: "00000003" },
+    { kind: "manifest", published: 7, snapshot: 5, read: new Map([[other, 12]]) },
+  );
+  assert.deepEqual((await openSegment(keys, acked)).body, { kind: "manifest", published: 7, snapshot: 5, read: new Map([[other, 12]]) });
   // a body that claims another kind than its header is refused at sealing
   await assert.rejects(
     sealSegment(keys, { kind: "segment", deviceId: device, seq: 1, salt: "00000000" }, { kind: "manifest", published: 1, snapshot: 0 }),

@@ -8,7 +8,8 @@
 // Bodies (integers big-endian):
 //   segment  = versions
 //   snapshot = n (4) ‖ n × [device id (16) ‖ seq (8)]  ‖ versions ‖ m (4) ‖ m × [item id (16) ‖ k (4) ‖ k × tag (16)]
-//   manifest = published seq (8) ‖ snapshot seq (8)
+//   manifest = published seq (8) ‖ snapshot seq (8) [‖ n (4) ‖ n × [device id (16) ‖ read floor (8)]]
+//              (the read vector is optional: an older manifest without it acknowledges nothing)
 //   moved    = empty (the account's devices sync another way now)
 //   versions = count (4) ‖ count × [item id (16) ‖ nbases (1) ‖ nbases × tag (16) ‖ len (4) ‖ item envelope]
 // log key = HKDF-SHA256(manifest key material, account id, "cryptex/v1/log"): both hang off the Account Key.
@@ -46,7 +47,13 @@ export type SegmentBody =
       readonly versions: readonly LogVersion[];
       readonly superseded: ReadonlyMap<ItemId, readonly Uint8Array[]>;
     }
-  | { readonly kind: "manifest"; readonly published: number; readonly snapshot: number }
+  | {
+      readonly kind: "manifest";
+      readonly published: number;
+      readonly snapshot: number;
+      /** how far the writer has read each other device: its acknowledgement (attachment blob collection) */
+      readonly read?: ReadonlyMap<string, number>;
+    }
   /** "this account no longer syncs here": left by a device that switched method */
   | { readonly kind: "moved" };
 
@@ -112,6 +119,10 @@ export async function sealSegment(keys: AccountKeys, h: SegmentHeader, body: Seg
       break;
     case "manifest":
       parts.push(u64(body.published), u64(body.snapshot));
+      if (body.read && body.read.size > 0) {
+        parts.push(u32be(body.read.size));
+        for (const [d, s] of body.read) parts.push(uuidToBytes(d), u64(s));
+      }
       break;
     case "moved":
       break;
@@ -212,9 +223,20 @@ export async function openSegment(keys: AccountKeys, bytes: Uint8Array): Promise
       body = { kind: "snapshot", vector, versions, superseded };
       break;
     }
-    case "manifest":
-      body = { kind: "manifest", published: r.u64(), snapshot: r.u64() };
+    case "manifest": {
+      const published = r.u64();
+      const snapshot = r.u64();
+      if (r.at === plain.length) {
+        body = { kind: "manifest", published, snapshot };
+        break;
+      }
+      const n = r.u32();
+      if (n * 24 > plain.length) throw new CryptexError("invalid_input", "malformed log file");
+      const read = new Map<string, number>();
+      for (let i = 0; i < n; i++) read.set(r.uuid(), r.u64());
+      body = { kind: "manifest", published, snapshot, read };
       break;
+    }
     case "moved":
       body = { kind: "moved" };
       break;
