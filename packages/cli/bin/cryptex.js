@@ -4,7 +4,6 @@
 // when it is current (src/startup/build-bundle.ts; docs/performance.md "CLI start-up"); everything else, and
 // those too while the bundle is missing or older than a source, runs from src/main.ts.
 import module from "node:module";
-import { bundleMain } from "./start-bundle.js";
 
 const major = Number(process.versions.node.split(".")[0]);
 if (major < 24) {
@@ -12,6 +11,7 @@ if (major < 24) {
   process.exit(1);
 }
 module.enableCompileCache?.();
+const { bundleMain } = await import("../src/startup/start-bundle.ts");
 const main = bundleMain(process.argv.slice(2), process.env);
 if (process.env.CRYPTEX_START_TRACE) process.stderr.write(`cryptex: start from ${main ? "bundle" : "sources"}\n`);
 await import(main ?? "../src/main.ts");
