@@ -38,6 +38,8 @@ export interface BundlePointer {
 }
 
 export const pointerPath = (root: string): string => join(root, `${process.version}.json`);
+/** written when the background builder finds no esbuild (a production install): no new try for a while */
+export const failedPath = (root: string): string => join(root, "build-failed");
 
 /** Builds a fresh bundle into `root` and points the launcher at it; returns its folder. */
 export async function buildBundle(root: string): Promise<string> {
@@ -94,7 +96,7 @@ function removeOldBundles(root: string, keep: string): void {
   const now = Date.now();
   for (const name of readdirSync(root)) {
     const path = join(root, name);
-    if (path === keep || name.endsWith(".json") || name === "build.lock") continue;
+    if (path === keep || name.endsWith(".json") || name === "build.lock" || name === "build-failed") continue;
     try {
       if (now - statSync(path).mtimeMs > OLD_BUNDLE_MS) rmSync(path, { recursive: true, force: true });
     } catch {
@@ -134,8 +136,18 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (root) {
     try {
       await buildBundleOnce(root);
-    } catch {
+      rmSync(failedPath(root), { force: true });
+    } catch (e) {
       process.exitCode = 1;
+      // no esbuild here (a production install): its mtime holds the launcher back (start-bundle.ts). Other
+      // failures (a source being edited does not parse) are tried again on the next start.
+      if ((e as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND") {
+        try {
+          writeFileSync(failedPath(root), "");
+        } catch {
+          // an unwritable cache: the launcher keeps trying, and the sources keep running
+        }
+      }
     }
   }
 }

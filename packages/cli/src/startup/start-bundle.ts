@@ -46,9 +46,14 @@ export function currentBundle(root: string): string | undefined {
   return pathToFileURL(`${pointer.dir}/main.mjs`).href;
 }
 
+/** after a builder found no esbuild (a production install), no new try for this long */
+const RETRY_FAILED_MS = 3_600_000;
+
 /** Starts the builder in the background (it keeps to one at a time) and answers "not now". */
 function rebuild(root: string): undefined {
   try {
+    const failed = statSync(`${root}/build-failed`, { throwIfNoEntry: false });
+    if (failed && Date.now() - failed.mtimeMs < RETRY_FAILED_MS) return undefined;
     // loaded only here: a current bundle's start does not pay for node:child_process
     const { spawn } = process.getBuiltinModule("node:child_process");
     spawn(process.execPath, [BUILDER, root], { detached: true, stdio: "ignore" }).unref();
