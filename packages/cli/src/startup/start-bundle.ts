@@ -48,12 +48,17 @@ export function currentBundle(root: string): string | undefined {
 
 /** after a builder found no esbuild (a production install), no new try for this long */
 const RETRY_FAILED_MS = 3_600_000;
+/** as build-bundle.ts: a lock older than this belongs to a builder that died */
+const LOCK_STALE_MS = 120_000;
 
 /** Starts the builder in the background (it keeps to one at a time) and answers "not now". */
 function rebuild(root: string): undefined {
   try {
     const failed = statSync(`${root}/build-failed`, { throwIfNoEntry: false });
     if (failed && Date.now() - failed.mtimeMs < RETRY_FAILED_MS) return undefined;
+    // a build is under way (many commands start at once in a test run or a script): no second builder
+    const lock = statSync(`${root}/build.lock`, { throwIfNoEntry: false });
+    if (lock && Date.now() - lock.mtimeMs < LOCK_STALE_MS) return undefined;
     // loaded only here: a current bundle's start does not pay for node:child_process
     const { spawn } = process.getBuiltinModule("node:child_process");
     spawn(process.execPath, [BUILDER, root], { detached: true, stdio: "ignore" }).unref();
