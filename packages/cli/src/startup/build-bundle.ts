@@ -1,8 +1,8 @@
 // Builds the start-up bundle that bin/cryptex.js runs for the hot commands (startup/hot-commands.ts): the CLI
 // bundled by esbuild into a few ES modules, so a `cryptex get` loads a handful of files instead of resolving,
-// reading and linking ~60 TypeScript modules. It holds code only — never a key, an item or anything of a vault.
+// reading and linking 40 TypeScript modules. It holds code only — never a key, an item or anything of a vault.
 //
-// Layout of the cache (bin/cryptex.js reads it; bundle-cache.test.ts checks it):
+// Layout of the cache (start-bundle.ts reads it; start-bundle.test.ts checks it):
 //   ROOT/<key>/main.mjs (+ chunks)   key = Node version + SHA-256 of every source the bundle was made from
 //   ROOT/<node version>.json         { dir, files: [[path, size, mtimeMs], …] } — written last, atomically
 // The launcher uses a bundle only while every listed file has its recorded size and mtime; otherwise it runs
@@ -45,7 +45,8 @@ export const failedPath = (root: string): string => join(root, "build-failed");
 export async function buildBundle(root: string): Promise<string> {
   const { build } = await import("esbuild");
   mkdirSync(root, { recursive: true });
-  const tmp = join(root, `tmp-${process.pid}-${Date.now()}`);
+  const started = Date.now();
+  const tmp = join(root, `tmp-${process.pid}-${started}`);
   const result = await build({
     absWorkingDir: CLI_DIR,
     entryPoints: { main: "src/main.ts" },
@@ -78,6 +79,11 @@ export async function buildBundle(root: string): Promise<string> {
   const files: BundleFile[] = [];
   for (const path of sources) {
     const st = statSync(path);
+    if (st.mtimeMs >= started) {
+      // edited while esbuild read the sources: this bundle may hold the old text, so it is not used
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`${path} changed during the build`);
+    }
     hash.update(path).update("\0").update(readFileSync(path));
     files.push([path, st.size, st.mtimeMs]);
   }
