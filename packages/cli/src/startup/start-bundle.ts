@@ -1,7 +1,7 @@
 // Which start-up bundle bin/cryptex.js may run, decided in well under a millisecond: one small JSON read and
 // one stat per source, and nothing else loaded. build-bundle.ts writes the cache.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** the commands the bundle holds: hot-commands.ts's list (a test keeps them equal; that module is not loaded here) */
 export const HOT_COMMANDS: ReadonlySet<string> = new Set(["get", "list", "search", "totp"]);
@@ -9,8 +9,8 @@ export const HOT_COMMANDS: ReadonlySet<string> = new Set(["get", "list", "search
 export const VALUE_OPTIONS: ReadonlySet<string> = new Set(["--home", "--ca"]);
 
 /** where bundles are kept: beside the CLI's own packages, like other tools' caches */
-export const DEFAULT_BUNDLE_ROOT = new URL("../../node_modules/.cache/cryptex-cli/", import.meta.url).pathname;
-const BUILDER = new URL("./build-bundle.ts", import.meta.url).pathname;
+export const DEFAULT_BUNDLE_ROOT = fileURLToPath(new URL("../../node_modules/.cache/cryptex-cli", import.meta.url));
+const BUILDER = fileURLToPath(new URL("./build-bundle.ts", import.meta.url));
 
 /** The command word, as the parser finds it: the first word that is not a flag or a global option's value. */
 export function commandWord(argv: readonly string[]): string | undefined {
