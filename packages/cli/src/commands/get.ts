@@ -7,7 +7,7 @@ import { findEntry, findItemFast, readEntries, readItem } from "../vault/read-in
 import { unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
-  const v = await unlockVault(ctx);
+  const v = await unlockVault(ctx, { serverToken: false });
   try {
     const query = args.positionals[0]!;
     const item = (await findItemFast(v, query)) ?? (await readItem(v, findEntry(await readEntries(v), query).id));

@@ -15,7 +15,7 @@ export const run: CommandRun = async (ctx, args) => {
   const tags = ((args.values.tag as string[] | undefined) ?? []).map((t) => t.toLowerCase());
   const trash = args.values.trash === true;
   const folder = args.values.folder as string | undefined;
-  const v = await unlockVault(ctx);
+  const v = await unlockVault(ctx, { serverToken: false });
   try {
     const all = await readEntries(v);
     const entries = all

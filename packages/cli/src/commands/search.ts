@@ -20,7 +20,7 @@ export const run: CommandRun = async (ctx, args) => {
   }
   if (args.positionals.length === 0) throw new CliError("usage", "cryptex search needs a QUERY");
   const query = parseSearchQuery(args.positionals[0]!);
-  const v = await unlockVault(ctx);
+  const v = await unlockVault(ctx, { serverToken: false });
   try {
     // without --deep, only the entries that may match are built (all of them in the rare fallback)
     const candidates = await readEntriesWhere(v, searchPrefilter(query, { deep: args.values.deep === true }));

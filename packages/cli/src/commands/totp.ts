@@ -6,7 +6,7 @@ import { findEntry, readEntries, readItem } from "../vault/read-index.ts";
 import { unlockVault } from "../vault/unlock.ts";
 
 export const run: CommandRun = async (ctx, args) => {
-  const v = await unlockVault(ctx);
+  const v = await unlockVault(ctx, { serverToken: false });
   try {
     const entry = findEntry(await readEntries(v), args.positionals[0]!);
     const item = await readItem(v, entry.id);

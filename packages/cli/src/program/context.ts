@@ -1,6 +1,7 @@
 // What every command receives: the configuration parsed once at start-up, and the output streams.
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
+import { isatty } from "node:tty";
 import { CliError } from "../errors/cli-error.ts";
 import { stripControls } from "../io/terminal-text.ts";
 
@@ -46,7 +47,8 @@ export function createContext(values: Record<string, unknown>, env: NodeJS.Proce
     sessionToken: env.CRYPTEX_SESSION || undefined,
     deviceName: (env.CRYPTEX_DEVICE_NAME || `cryptex CLI on ${hostname()}`).slice(0, 100),
     versionsKept: versionsKept(env.CRYPTEX_HISTORY_KEEP),
-    stdinIsTty: process.stdin.isTTY === true,
+    // not process.stdin.isTTY: that builds the stdin stream (up to ~15 ms when stdin is a file), unused by most commands
+    stdinIsTty: isatty(0),
     stdoutIsTty: process.stdout.isTTY === true,
     out: (text: string) => {
       process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);

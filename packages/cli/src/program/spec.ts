@@ -1,5 +1,6 @@
 // The command-line interface as data: every command, its flags and help text. Help, completion and the
 // parser all read this table, and each command's code is loaded only when that command runs.
+import { loadCommand } from "./load-command.ts";
 
 export interface OptionSpec {
   readonly name: string;
@@ -48,7 +49,7 @@ const EMAIL = o("email", "account e-mail address", { value: "E" });
 const FIELD = o("field", "field value (repeatable)", { value: "NAME=VALUE", multiple: true });
 const TAG = o("tag", "tag (repeatable)", { value: "T", multiple: true });
 const FOLDER = o("folder", 'folder path, e.g. "Work/Dev" ("" for none)', { value: "PATH" });
-const cmd = (m: string) => () => import(`../commands/${m}.ts`) as Promise<{ run: CommandRun }>;
+const cmd = (m: string) => () => loadCommand(m);
 
 export const COMMANDS: readonly CommandSpec[] = [
   {

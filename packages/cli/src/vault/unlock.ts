@@ -18,7 +18,7 @@ export interface UnlockedVault {
   readonly keys: AccountKeys;
   /** S, present only when unlocked by password (needed to sign in again or change the password) */
   readonly stretched: Uint8Array | undefined;
-  /** the server session token, opened from its sealed form in the vault file */
+  /** the server session token, opened from its sealed form in the vault file (not with `serverToken: false`) */
   readonly serverToken: string | undefined;
 }
 
@@ -42,8 +42,12 @@ export async function readMetaOrFail(store: SqliteVaultStore, ctx: Context): Pro
   return meta;
 }
 
-/** `needPassword` forces the password (for commands that sign with the auth key). */
-export async function unlockVault(ctx: Context, opts: { needPassword?: boolean } = {}): Promise<UnlockedVault> {
+/**
+ * `needPassword` forces the password (for commands that sign with the auth key). `serverToken: false` is for
+ * the read commands, which never talk to a server: they skip opening the server token (a module load and a
+ * decrypt on every `get`).
+ */
+export async function unlockVault(ctx: Context, opts: { needPassword?: boolean; serverToken?: boolean } = {}): Promise<UnlockedVault> {
   const store = openExistingStore(ctx);
   try {
     const meta = await readMetaOrFail(store, ctx);
@@ -52,12 +56,13 @@ export async function unlockVault(ctx: Context, opts: { needPassword?: boolean }
     if (ctx.sessionToken && !opts.needPassword) {
       const accountKey = await openSession(store, accountId, ctx.sessionToken);
       const keys = await deriveAccountKeys(accountKey, accountId);
-      return { store, meta, accountId, accountKey, keys, stretched: undefined, serverToken: await serverToken(store, meta, keys) };
+      const token = opts.serverToken === false ? undefined : await serverToken(store, meta, keys);
+      return { store, meta, accountId, accountKey, keys, stretched: undefined, serverToken: token };
     }
     const password = await askPassword(ctx, "Account Password: ");
     const { unlockWithPassword } = await import("@cryptex/core/client/account.ts");
     const u = await unlockWithPassword(meta, password);
-    const token = await serverToken(store, meta, u.keys);
+    const token = opts.serverToken === false ? undefined : await serverToken(store, meta, u.keys);
     return { store, meta, accountId, accountKey: u.accountKey, keys: u.keys, stretched: u.stretched, serverToken: token };
   } catch (e) {
     await store.close();
