@@ -1,70 +1,81 @@
-// The unlocked vault in the worker: core's Vault over the web app's IndexedDB store, the origin map for
-// page lookups, and sync with the same engine and checks as every other client.
+// The unlocked vault in the worker: core's open vault (the same facade the web app's worker runs: core's Vault
+// over the web app's IndexedDB store, the sync loop with the same engine and checks as every other client, the
+// session token sealed at rest), plus the origin map for page lookups and the popup's words for sync outcomes.
 
 import type { AccountKeys, IndexEntry, ItemId } from "@cryptex/core";
-import { createApiClient } from "@cryptex/core/client/api-client.ts";
-import { type SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
-import { SyncLoop, type SyncState } from "@cryptex/core/sync/sync-loop.ts";
+import { OpenVault as CoreOpenVault } from "@cryptex/core/session/open-vault.ts";
+import type { SaveResult, Vault } from "@cryptex/core/sync/engine.ts";
+import type { SyncState } from "@cryptex/core/sync/sync-loop.ts";
+import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import type { Item } from "@cryptex/core/vault/item.ts";
 import type { IdbStore } from "@cryptex/web/src/store/idb-store.ts";
 import { OriginMap } from "./origin-map.ts";
 
 export class OpenVault {
-  readonly vault: Vault;
   readonly store: IdbStore;
+  private readonly session: CoreOpenVault;
   private map: OriginMap | undefined;
-  private readonly loop: SyncLoop;
 
-  private constructor(vault: Vault, store: IdbStore) {
-    this.vault = vault;
+  private constructor(session: CoreOpenVault, store: IdbStore) {
+    this.session = session;
     this.store = store;
-    this.loop = new SyncLoop({
-      vault,
-      server: async () => {
-        const meta = await store.readMeta();
-        return meta?.sessionToken ? createApiClient({ baseUrl: meta.serverUrl, token: meta.sessionToken }) : undefined;
-      },
-      onReport: () => {
-        this.map = undefined;
-      },
-    });
   }
 
-  static async open(store: IdbStore, keys: AccountKeys): Promise<OpenVault> {
-    const vault = await Vault.open(store, keys);
-    vault.setHistory({ deviceName: "Browser extension" }); // the name shown on the item versions it saves
-    return new OpenVault(vault, store);
+  static async open(store: IdbStore, keys: AccountKeys, local: LocalKeys): Promise<OpenVault> {
+    const meta = await store.readMeta();
+    if (!meta) throw new Error("no vault on this device");
+    let opened: OpenVault | undefined;
+    const session = await CoreOpenVault.open({
+      store,
+      keys,
+      local,
+      meta,
+      deviceName: "Browser extension", // the name shown on the item versions it saves
+      // a changed list (a save, a pull) makes the origin map stale
+      onChange: (_state, rows) => {
+        if (rows && opened) opened.map = undefined;
+      },
+    });
+    opened = new OpenVault(session, store);
+    return opened;
+  }
+
+  get vault(): Vault {
+    return this.session.vault;
   }
 
   get entries(): ReadonlyMap<ItemId, IndexEntry> {
-    return this.vault.index.entries;
+    return this.session.vault.index.entries;
   }
 
   /** Built on first use after open or a change, then a map lookup per page. */
   get origins(): OriginMap {
-    this.map ??= new OriginMap(this.vault.index.entries.values());
+    this.map ??= new OriginMap(this.entries.values());
     return this.map;
   }
 
   get(id: ItemId): Promise<Item> {
-    return this.vault.get(id);
+    return this.session.get(id);
   }
 
-  /** `base` is the version the change started from (null for a new item): see Vault.save. */
+  /** `base` is the version the change started from (null for a new item): see Vault.save. Syncs after. */
   async save(item: Item, base: Item | null): Promise<SaveResult> {
-    const result = await this.vault.save(item, base);
+    const result = await this.session.save(item, base);
     this.map = undefined;
-    void this.sync();
     return result;
   }
 
   /** One sync at a time (core's loop); errors become a note for the popup, never an exception. */
   sync(): Promise<void> {
-    return this.loop.sync();
+    return this.session.syncNow();
   }
 
   get syncNote(): string {
-    return syncNote(this.loop.state);
+    return syncNote(this.session.state.sync);
+  }
+
+  close(): void {
+    this.session.close();
   }
 }
 

@@ -12,6 +12,7 @@ import {
   parseAccountKey,
 } from "@cryptex/core";
 import { unlockWithPassword } from "@cryptex/core/client/account.ts";
+import { deriveLocalKeys, type LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import type { Settings } from "../shared/messages.ts";
 
 /** What this device knows about its account; public or ciphertext only. */
@@ -55,11 +56,17 @@ export async function writeSettings(s: Settings): Promise<void> {
   await chrome.storage.local.set({ settings: { autoLockMinutes: s.autoLockMinutes } });
 }
 
+/** The keys an open vault needs: the account's, and the device-only ones of its sealed caches. */
+export interface OpenKeys {
+  readonly keys: AccountKeys;
+  readonly local: LocalKeys;
+}
+
 /** Unlocks with the password against the stored EAK (offline) and keeps the AK for this browser session. */
-export async function unlock(device: Device, password: string): Promise<AccountKeys> {
+export async function unlock(device: Device, password: string): Promise<OpenKeys> {
   const u = await unlockWithPassword({ accountId: device.accountId, eak: device.eak }, password);
   await remember(u.accountKey, device.accountId);
-  return u.keys;
+  return { keys: u.keys, local: await deriveLocalKeys(u.accountKey, u.keys.accountId) };
 }
 
 export async function remember(ak: AccountKey, accountId: string): Promise<void> {
@@ -68,11 +75,14 @@ export async function remember(ak: AccountKey, accountId: string): Promise<void>
 }
 
 /** After a worker restart: the keys again from the AK kept in session storage, if still unlocked. */
-export async function restore(): Promise<AccountKeys | undefined> {
+export async function restore(): Promise<OpenKeys | undefined> {
   const { unlocked } = await chrome.storage.session.get("unlocked");
   const rec = unlocked as SessionRecord | undefined;
   if (!rec || typeof rec.ak !== "string" || typeof rec.accountId !== "string") return undefined;
-  return deriveAccountKeys(parseAccountKey(rec.ak), parseAccountId(rec.accountId));
+  const ak = parseAccountKey(rec.ak);
+  const accountId = parseAccountId(rec.accountId);
+  const [keys, local] = await Promise.all([deriveAccountKeys(ak, accountId), deriveLocalKeys(ak, accountId)]);
+  return { keys, local };
 }
 
 export async function touch(): Promise<void> {
