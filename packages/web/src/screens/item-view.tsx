@@ -196,7 +196,7 @@ export function ItemView({
       )}
       <section class="versions-toggle">
         <button type="button" onClick={() => setVersions(!versions)} aria-expanded={versions}>
-          History ({(item.versions?.length ?? 0) + 1} versions)
+          History ({(item.versions?.length ?? 0) + 1} {item.versions?.length ? "versions" : "version"})
         </button>
         {versions && <ItemHistoryPanel item={item} onRestore={onRestoreVersion} />}
       </section>
