@@ -2,6 +2,7 @@
 // blocks of each lane, the memory layout, and the final tag. The block matrix lives in one WebAssembly.Memory so
 // that lane workers can share it; `fillInTurn` fills it in this thread (tests, and a reference for the workers).
 
+import { concat } from "@cryptex/core/encoding/bytes.ts";
 import type { Argon2idBackend } from "@cryptex/core/ports.ts";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { KERNEL_WASM_BASE64 } from "./kernel-wasm.ts";
@@ -48,19 +49,9 @@ function le32(n: number): Uint8Array {
   return b;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let at = 0;
-  for (const x of parts) {
-    out.set(x, at);
-    at += x.length;
-  }
-  return out;
-}
-
 /** H' (RFC 9106 §3.3): BLAKE2b stretched to `length` bytes. */
 export function hPrime(length: number, input: Uint8Array): Uint8Array {
-  const x = concat([le32(length), input]);
+  const x = concat(le32(length), input);
   if (length <= 64) return blake2b(x, { dkLen: length });
   const out = new Uint8Array(length);
   const r = Math.ceil(length / 32) - 2;
@@ -79,7 +70,7 @@ export function writeFirstBlocks(memory: Uint8Array, input: Argon2Input, layout:
   const { password, salt, params, length, secret, ad = new Uint8Array(0) } = input;
   const key = secret ?? new Uint8Array(0);
   const h0 = blake2b(
-    concat([
+    concat(
       le32(params.p),
       le32(length),
       le32(params.m),
@@ -94,12 +85,12 @@ export function writeFirstBlocks(memory: Uint8Array, input: Argon2Input, layout:
       key,
       le32(ad.length),
       ad,
-    ]),
+    ),
     { dkLen: 64 },
   );
   for (let lane = 0; lane < layout.lanes; lane++) {
     for (const column of [0, 1]) {
-      const seed = concat([h0, le32(column), le32(lane)]);
+      const seed = concat(h0, le32(column), le32(lane));
       const block = hPrime(BLOCK, seed);
       memory.set(block, (lane * layout.laneLen + column) * BLOCK);
       seed.fill(0);
