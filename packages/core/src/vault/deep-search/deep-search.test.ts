@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { toIndexEntry } from "../../formats/vault-index.ts";
 import { createItem } from "../item.ts";
-import { searchEntries } from "./deep-search.ts";
+import { DeepIndex } from "./deep-index.ts";
+import { searchEntries, textScore } from "./deep-search.ts";
+import { parseSearchQuery } from "./search-query.ts";
 
 test("search with a limit: the same first entries as the whole ranked list (title order, ties in list order)", () => {
   const names = ["Item 10", "item 9", "Item 9", "Bank", "bank", "Ärzte", "Zoo", "Item 100", "Bank", "Mail"];
@@ -25,4 +28,32 @@ test("search with a limit: the same first entries as the whole ranked list (titl
         `${q} / ${limit}`,
       );
     }
+});
+
+test("the letter-and-digit prefilter never rules out a match: scores equal those computed without it", () => {
+  // An entry with deep text is never prefiltered (that text may hold the letters); an empty text matches no
+  // word or phrase, so with it the score is the unfiltered one.
+  const text = fc.string({ unit: fc.constantFrom(..."abkKxyz019 .-_/@Åäİß\u212a\u00e9"), maxLength: 14 });
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ title: text, user: text, url: text, tag: text }), { minLength: 1, maxLength: 8 }),
+      fc.string({ unit: fc.constantFrom(...'abkKxz019 "İ\u212a'), maxLength: 8 }),
+      (rows, query) => {
+        const q = parseSearchQuery(query);
+        for (const r of rows) {
+          const e = toIndexEntry(
+            createItem({
+              type: "login",
+              title: r.title || "t",
+              fields: { username: r.user, url: r.url },
+              tags: r.tag.trim() ? [r.tag] : [],
+            }),
+          );
+          const unfiltered = { deep: DeepIndex.fromDocs([[e.id, e.rev, ""]]) };
+          assert.equal(textScore(e, q, {}), textScore(e, q, unfiltered), `${JSON.stringify(r)} / ${JSON.stringify(query)}`);
+        }
+      },
+    ),
+    { numRuns: 2000 },
+  );
 });

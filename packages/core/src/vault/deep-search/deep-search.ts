@@ -43,6 +43,24 @@ interface Prepared {
   readonly title: string;
   readonly others: readonly string[];
   readonly joined: string;
+  /** which of a–z and 0–9 occur in the title or the other fields (charMask) */
+  readonly mask: number;
+}
+
+/**
+ * A 32-bit set of the ASCII letters and digits in `text` (a–z bits 0–25; digits folded onto bits 26–31).
+ * A word can only match list text holding every letter and digit of the word, as a substring or a
+ * subsequence, so `(entryMask & wordMask) !== wordMask` rules an entry out with one comparison; other
+ * characters are left out of both masks and never rule anything out.
+ */
+function charMask(text: string): number {
+  let m = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) m |= 1 << (c - 97);
+    else if (c >= 48 && c <= 57) m |= 1 << (26 + ((c - 48) % 6));
+  }
+  return m;
 }
 const prepared = new WeakMap<IndexEntry, Prepared>();
 /** Prepares (and caches) an entry's list text; a list may warm the cache when idle so the first keystroke is fast. */
@@ -50,7 +68,9 @@ export function prepareEntryText(e: IndexEntry): Prepared {
   let p = prepared.get(e);
   if (!p) {
     const others = [e.subtitle, ...e.urls.map(hostOf), ...e.tags].map((x) => x.toLowerCase());
-    p = { title: e.title.toLowerCase(), others, joined: others.join("\n") };
+    const title = e.title.toLowerCase();
+    const joined = others.join("\n");
+    p = { title, others, joined, mask: charMask(title) | charMask(joined) };
     prepared.set(e, p);
   }
   return p;
@@ -73,10 +93,23 @@ function wordScore(w: string, p: Prepared, deep: string | undefined): number {
   return deep?.includes(w) ? DEEP_SCORE : 0;
 }
 
+const queryMasks = new WeakMap<SearchQuery, number>();
+function queryMask(q: SearchQuery): number {
+  let m = queryMasks.get(q);
+  if (m === undefined) {
+    m = charMask(q.words.join("") + q.phrases.join(""));
+    queryMasks.set(q, m);
+  }
+  return m;
+}
+
 /** The entry's score for the free text of `q` (0: no match). */
 export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): number {
   const p = prepareEntryText(e);
   const deep = ctx.deep?.textOf(e.id);
+  // Without deep text, the list text must hold every letter and digit of the query: most entries are ruled out
+  // here, before any string search (the first keystroke of a search scores every entry of the vault).
+  if (deep === undefined && (p.mask & queryMask(q)) !== queryMask(q)) return 0;
   let s = 1;
   for (const w of q.words) {
     const ws = wordScore(w, p, deep);
