@@ -22,12 +22,14 @@ import { CryptexError } from "@cryptex/core/errors.ts";
 import { setArgon2idBackend } from "@cryptex/core/ports.ts";
 import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, KdfBackendName, Signer } from "./account-protocol.ts";
+import { argon2idInTurn } from "./argon2/argon2-lanes.ts";
 import { laneBackendIfIsolated } from "./argon2/lane-backend.ts";
 import { flushVaultEvents, holdKeys, onVaultEvent, vaultHost } from "./vault-host.ts";
 
 // Argon2id's four lanes in parallel workers where the page is cross-origin isolated (docs/web.md); otherwise,
-// or once the lane workers have failed, core's single-threaded WebAssembly. A failed run is reported as it is
-// (the user tries again, on the single-threaded path), never retried silently with the password.
+// or once the lane workers have failed (an error, or no answer within LANE_TIMEOUT_MS), core's single-threaded
+// WebAssembly. The run that failed is done again here on one thread with the same kernel (same bytes, tested),
+// so the user's sign-in or unlock goes on instead of failing or hanging.
 let kdfBackend: KdfBackendName = "single";
 const lanes = laneBackendIfIsolated();
 if (lanes) {
@@ -35,10 +37,10 @@ if (lanes) {
   const onLanes: typeof lanes = async (input) => {
     try {
       return await lanes(input);
-    } catch (e) {
+    } catch {
       kdfBackend = "single";
       setArgon2idBackend(undefined);
-      throw e;
+      return argon2idInTurn(input);
     }
   };
   setArgon2idBackend(onLanes);

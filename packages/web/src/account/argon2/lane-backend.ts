@@ -34,13 +34,27 @@ function run(worker: Worker, job: LaneJob): Promise<void> {
   });
 }
 
+/**
+ * How long one computation may take on the lane workers before it counts as failed. A run takes well under a
+ * second here even under heavy load; a lane worker that never starts (or a browser that stops scheduling it)
+ * would otherwise leave the others waiting at a barrier for ever, and the user's sign-in with them.
+ */
+export const LANE_TIMEOUT_MS = 20_000;
+
 /** `spawn` makes one lane worker (kept for the next computation); `maxWorkers` caps how many run at once. */
-export function createLaneBackend(spawn: () => Worker, maxWorkers: number): (input: Argon2Input) => Promise<Uint8Array> {
+export function createLaneBackend(
+  spawn: () => Worker,
+  maxWorkers: number,
+  timeoutMs = LANE_TIMEOUT_MS,
+): (input: Argon2Input) => Promise<Uint8Array> {
   const pool: Worker[] = [];
   let queue: Promise<unknown> = Promise.resolve();
+  /** once a computation failed, the lanes are not trusted again: calls queued behind it fail at once */
+  let failed = false;
   let wiped: Promise<void> = Promise.resolve();
 
   async function compute(input: Argon2Input): Promise<Uint8Array> {
+    if (failed) throw new LaneWorkerError("the key derivation lane workers failed earlier");
     const workers = Math.max(1, Math.min(input.params.p, maxWorkers));
     const layout = layoutOf(input.params, workers);
     const memory = memoryFor(layout);
@@ -49,9 +63,21 @@ export function createLaneBackend(spawn: () => Worker, maxWorkers: number): (inp
       writeFirstBlocks(bytes, input, layout);
       const module = await kernelModule();
       while (pool.length < workers) pool.push(spawn());
-      await Promise.all(pool.slice(0, workers).map((w, worker) => run(w, { module, memory, layout, worker })));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          new LaneBarrier(memory.buffer, layout.barrier, layout.workers).abort(); // wake any worker waiting
+          reject(new LaneWorkerError("the key derivation lane workers did not finish in time"));
+        }, timeoutMs);
+      });
+      try {
+        await Promise.race([Promise.all(pool.slice(0, workers).map((w, worker) => run(w, { module, memory, layout, worker }))), timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
       return finalTag(bytes, layout, input.length);
     } catch (e) {
+      failed = true;
       for (const w of pool.splice(0)) w.terminate(); // a failed pool is not reused
       throw e;
     } finally {
