@@ -104,7 +104,8 @@ test("the Security page shows a reused and a breached password, and changes one 
   await flow.getByRole("button", { name: "Open the site" }).click();
   const site = await opened;
   await site.waitForLoadState("domcontentloaded");
-  assert.equal(site.url(), `${server.url}/?site=forum`);
+  // the test site is this server, so the app it serves may already have put its own route after the #
+  assert.equal(site.url().replace(/#.*$/, ""), `${server.url}/?site=forum`);
   await site.close();
   await page.screenshot({ path: join(OUT, "security-change-password.png"), fullPage: true });
   await flow.getByRole("button", { name: "Save new password" }).click();
