@@ -59,17 +59,24 @@ export class FolderStore implements BlobStore, LargeFiles {
     }
   }
 
-  async putNew(path: string, bytes: Uint8Array): Promise<"created" | "exists"> {
+  /** Where a new file goes: its place and a temporary name beside the others, or undefined when it exists. */
+  private async newFile(path: string): Promise<{ file: string; tmp: string } | undefined> {
     const file = this.abs(path);
     try {
       await access(file);
-      return "exists";
+      return undefined;
     } catch {
       // not there: ours to create (only this device writes under its own device id)
     }
     await mkdir(dirname(file), { recursive: true });
     await mkdir(join(this.root, "tmp"), { recursive: true });
-    const tmp = join(this.root, "tmp", `${randomBytes(8).toString("hex")}.part`);
+    return { file, tmp: join(this.root, "tmp", `${randomBytes(8).toString("hex")}.part`) };
+  }
+
+  async putNew(path: string, bytes: Uint8Array): Promise<"created" | "exists"> {
+    const target = await this.newFile(path);
+    if (!target) return "exists";
+    const { file, tmp } = target;
     await writeFile(tmp, bytes, { flush: true, mode: 0o600 });
     await rename(tmp, file);
     return "created";
@@ -106,16 +113,9 @@ export class FolderStore implements BlobStore, LargeFiles {
   }
 
   async putStreamNew(path: string, source: () => AsyncIterable<Uint8Array>): Promise<"created" | "exists"> {
-    const file = this.abs(path);
-    try {
-      await access(file);
-      return "exists";
-    } catch {
-      // not there: ours to create
-    }
-    await mkdir(dirname(file), { recursive: true });
-    await mkdir(join(this.root, "tmp"), { recursive: true });
-    const tmp = join(this.root, "tmp", `${randomBytes(8).toString("hex")}.part`);
+    const target = await this.newFile(path);
+    if (!target) return "exists";
+    const { file, tmp } = target;
     const fh = await open(tmp, "wx", 0o600);
     try {
       for await (const c of source()) await fh.write(c);
