@@ -109,7 +109,8 @@ export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): nu
   const deep = ctx.deep?.textOf(e.id);
   // Without deep text, the list text must hold every letter and digit of the query: most entries are ruled out
   // here, before any string search (the first keystroke of a search scores every entry of the vault).
-  if (deep === undefined && (p.mask & queryMask(q)) !== queryMask(q)) return 0;
+  const needs = queryMask(q);
+  if (deep === undefined && (p.mask & needs) !== needs) return 0;
   let s = 1;
   for (const w of q.words) {
     const ws = wordScore(w, p, deep);
