@@ -274,6 +274,27 @@ test("keyboard: / n e c u ? Escape and Ctrl+L; focus moves into each pane", asyn
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
 });
 
+test("a field focused the moment the edit form shows keeps the focus: the pane moves it first, never after", async () => {
+  await page.goto(`${server.url}/#/`).catch(() => undefined);
+  await listItem(page, "Bravo").click();
+  await page.getByRole("heading", { name: "Bravo" }).waitFor();
+  // In one task: Edit, then the password field focused as soon as it is in the page (a quick click, or a test
+  // tool filling it); then frames pass. A focus move after paint took the field back and sent the typing to
+  // the title (a web-ux run saved "Alpha" + the new password as the title, and no password history).
+  const focused = await page.evaluate(async () => {
+    [...document.querySelectorAll("button")].find((b) => b.textContent?.trim() === "Edit")!.click();
+    for (let i = 0; i < 10_000 && !document.getElementById("f-password"); i++) await Promise.resolve();
+    const field = document.getElementById("f-password");
+    if (!field) return "the form did not render within the task";
+    field.focus();
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return document.activeElement?.id;
+  });
+  assert.equal(focused, "f-password");
+  await page.keyboard.press("Escape");
+  await page.getByRole("heading", { name: "Bravo" }).waitFor();
+});
+
 test("the first item is a few Tab presses from the top", async () => {
   await page.goto(`${server.url}/#/`).catch(() => undefined);
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor();

@@ -177,9 +177,11 @@ export function VaultScreen({
     if (e && e.rev !== item.rev) void session.readItem(item.id).then((it) => current() === route && setItem(it));
   }, [version]);
 
-  // Focus moves into a pane when it opens; back on the list, to the row of the item just left.
+  // Focus moves into a pane when it opens; back on the list, to the row of the item just left. Before paint
+  // (a layout effect): moved after it, the focus could take back a field the person had already clicked, and
+  // what they typed next went into the title.
   const focusedNav = useRef(0);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (itemId) lastItem.current = itemId;
     if (focusedNav.current === nav || (itemId && !item)) return;
     focusedNav.current = nav;
