@@ -19,6 +19,7 @@ const OUT = new URL("../.test-output/web-ux/", import.meta.url).pathname;
 const AXE = readFileSync(createRequire(join(import.meta.dirname, "../packages/web/package.json")).resolve("axe-core/axe.min.js"), "utf8");
 const EMAIL = `ux-${Date.now()}@example.test`;
 const OTHER_EMAIL = `ux-other-${Date.now()}@example.test`;
+const QUICK_EMAIL = `ux-quick-${Date.now()}@example.test`;
 const PASSWORD = "lantern orbit meadow quartz 71";
 const NEW_PASSWORD = "harbor violet engine pebble 93";
 const SECRET_A = "alpha-secret-5d1f";
@@ -121,6 +122,29 @@ test("sign-up screen: axe clean; the strength dictionary loads here, not on the 
   await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
   await waitSynced(page);
   assert.deepEqual(strength, [], "unlock and the vault list never fetch the dictionary");
+});
+
+test("sign-up: Create account pressed before the strength meter has judged checks the password typed", async () => {
+  const [c, p] = await newDevice();
+  // the meter's dictionaries are held back, as on a slow or loaded device: the press comes before any judgement
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  await p.route(/password-strength/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await p.goto(server.url);
+  await p.getByLabel("Email").fill(QUICK_EMAIL);
+  await p.getByLabel("Account password", { exact: true }).fill(PASSWORD);
+  await p.getByLabel("Confirm account password").fill(PASSWORD);
+  await p.getByRole("button", { name: "Create account" }).click();
+  await p.waitForTimeout(300);
+  release();
+  // a strong password goes on; it was refused as weak when the meter had not answered yet
+  await p.getByRole("heading", { name: "Confirm your e-mail address" }).waitFor({ timeout: 60_000 });
+  await c.close();
 });
 
 test("the website field takes a bare host and stores https://host", async () => {

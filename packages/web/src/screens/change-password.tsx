@@ -6,14 +6,13 @@ import { downloadBlob, emergencyKitPng, qrBlobUrl } from "../qr/qr-image.ts";
 import type { IdbStore } from "../store/idb-store.ts";
 import { errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
-import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
+import { acceptablePassword, StrengthMeter } from "../ui/strength-meter.tsx";
 import type { VaultSession } from "../vault/vault-session.ts";
 
 export function ChangePassword({ session, store }: { session: VaultSession; store: IdbStore }) {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState("");
   const [done, setDone] = useState<{ eakText: string; qr: string } | undefined>();
@@ -22,7 +21,8 @@ export function ChangePassword({ session, store }: { session: VaultSession; stor
     ev.preventDefault();
     setMsg("");
     setDone(undefined);
-    if (!strength.acceptable) return setMsg("Choose a stronger new password.");
+    // the dictionaries not loading (offline) reads as not acceptable, as before
+    if (!(await acceptablePassword(next, session.meta.email).catch(() => false))) return setMsg("Choose a stronger new password.");
     if (next !== confirm) return setMsg("The new passwords do not match.");
     if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
     setBusy(true);
@@ -62,7 +62,7 @@ export function ChangePassword({ session, store }: { session: VaultSession; stor
         onValue={setNext}
         errorId={msg && !done ? "cp-msg" : undefined}
       />
-      <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
+      <StrengthMeter password={next} email={session.meta.email} />
       <PasswordField
         id="cp-confirm"
         label="Confirm new account password"

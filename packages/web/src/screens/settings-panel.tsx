@@ -9,7 +9,7 @@ import { type IdbStore, STORE_NAME } from "../store/idb-store.ts";
 import { sessionErrorText } from "../ui/error-text.ts";
 import { lazyComponent } from "../ui/lazy-component.tsx";
 import { PasswordField } from "../ui/password-field.tsx";
-import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
+import { acceptablePassword, StrengthMeter } from "../ui/strength-meter.tsx";
 import { AUTO_LOCK_CHOICES, setAutoLockMinutes } from "../vault/auto-lock.ts";
 import { exportVault } from "../vault/export-vault.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
@@ -167,7 +167,6 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
   const [confirmText, setConfirmText] = useState("");
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
   const [msg, setMsg] = useState("");
   const [busy, setBusy] = useState(false);
   const expected = `RESET ${session.meta.email}`;
@@ -175,7 +174,8 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
     ev.preventDefault();
     setMsg("");
     if (confirmText !== expected) return setMsg(`Type exactly: ${expected}`);
-    if (!strength.acceptable) return setMsg("Choose a stronger new password.");
+    // the dictionaries not loading (offline) reads as not acceptable, as before
+    if (!(await acceptablePassword(next, session.meta.email).catch(() => false))) return setMsg("Choose a stronger new password.");
     if (!session.meta.sessionToken) return setMsg("This device is not signed in to the server.");
     setBusy(true);
     try {
@@ -204,7 +204,7 @@ function Reset({ session, store, onLock }: { session: VaultSession; store: IdbSt
         onValue={setCurrent}
       />
       <PasswordField id="rs-new" label="New account password" autocomplete="new-password" value={next} onValue={setNext} />
-      <StrengthMeter password={next} email={session.meta.email} onChange={setStrength} />
+      <StrengthMeter password={next} email={session.meta.email} />
       <label for="rs-confirm">Type “{expected}” to confirm</label>
       <input id="rs-confirm" autocomplete="off" value={confirmText} onInput={(e) => setConfirmText(e.currentTarget.value)} />
       {msg && (

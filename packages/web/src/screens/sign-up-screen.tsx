@@ -5,7 +5,7 @@ import { confirmSignUpInWorker, startSignUpInWorker, warmUpWorker } from "../acc
 import type { DeviceAccount, PendingView } from "../account/account-protocol.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
-import { type Strength, StrengthMeter } from "../ui/strength-meter.tsx";
+import { acceptablePassword, StrengthMeter } from "../ui/strength-meter.tsx";
 
 export function SignUpScreen({
   onDone,
@@ -18,7 +18,6 @@ export function SignUpScreen({
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [sendEmail, setSendEmail] = useState(true);
-  const [strength, setStrength] = useState<Strength>({ acceptable: false, score: 0 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [pending, setPending] = useState<PendingView | undefined>();
@@ -27,14 +26,12 @@ export function SignUpScreen({
   async function submit(ev: Event): Promise<void> {
     ev.preventDefault();
     setError("");
-    if (!strength.acceptable)
-      return setError(
-        "Choose a stronger account password: at least 12 characters and hard to guess, or a generated passphrase of 5+ words.",
-      );
-    if (password !== confirm) return setError("The two passwords do not match.");
     setBusy(true);
     try {
-      setPending(await startSignUpInWorker(email.trim(), password));
+      if (!(await acceptablePassword(password, email)))
+        setError("Choose a stronger account password: at least 12 characters and hard to guess, or a generated passphrase of 5+ words.");
+      else if (password !== confirm) setError("The two passwords do not match.");
+      else setPending(await startSignUpInWorker(email.trim(), password));
     } catch (e) {
       setError(errorText(e));
     }
@@ -65,7 +62,7 @@ export function SignUpScreen({
           onValue={setPassword}
           errorId={error ? "su-error" : undefined}
         />
-        <StrengthMeter password={password} email={email} onChange={setStrength} />
+        <StrengthMeter password={password} email={email} />
         <PasswordField id="su-confirm" label="Confirm account password" autocomplete="new-password" value={confirm} onValue={setConfirm} />
         <label class="check">
           <input type="checkbox" checked={sendEmail} onChange={(e) => setSendEmail(e.currentTarget.checked)} /> E-mail me my account QR code

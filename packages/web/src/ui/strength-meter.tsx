@@ -12,21 +12,25 @@ const load = () => {
 // score 3 (about 10^8 guesses) is below the floor, so it is not called strong
 const LABELS = ["Very weak", "Weak", "Weak", "Not strong enough", "Strong"];
 
-export interface Strength {
-  readonly acceptable: boolean;
-  readonly score: number;
+const userInputs = (email: string) => (email ? [email, email.split("@")[0] ?? ""] : []);
+
+/**
+ * Whether `password` meets the floor, judged when a form is sent: the meter's last result may be of an earlier
+ * value, or missing while its dictionaries load (a quick press then refused a strong password as weak).
+ */
+export async function acceptablePassword(password: string, email: string): Promise<boolean> {
+  return (await load()).checkPassword(password, userInputs(email)).acceptable;
 }
 
-export function StrengthMeter({ password, email, onChange }: { password: string; email: string; onChange: (s: Strength) => void }) {
+export function StrengthMeter({ password, email }: { password: string; email: string }) {
   const [result, setResult] = useState<{ score: number; acceptable: boolean; hint: string } | undefined>();
   useEffect(() => {
     let live = true;
     void load().then(async (m) => {
       if (!live) return;
-      const r = m.checkPassword(password, email ? [email, email.split("@")[0] ?? ""] : []);
+      const r = m.checkPassword(password, userInputs(email));
       let hint = password && !r.acceptable ? r.warning || r.suggestions[0] || "" : "";
       setResult({ score: password ? r.score : 0, acceptable: r.acceptable, hint });
-      onChange({ acceptable: r.acceptable, score: r.score });
       if (!password || !r.acceptable) return;
       // time to guess it from the QR code, at the Argon2id cost measured here (core computes, this shows)
       const t = m.guessTime(r.guesses, await guessSecondsInWorker().catch(() => Number.NaN));
