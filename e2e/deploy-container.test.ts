@@ -1,6 +1,7 @@
 // deploy/Dockerfile, built and run for real with podman: the image builds from this checkout on a local base
 // (deploy/container/make-base.sh: no registry is needed), runs as a non-root user with a read-only root, makes
-// its certificate in the /data volume, answers /healthz over TLS, and its own HEALTHCHECK passes.
+// its certificate in the /data volume, answers /healthz over TLS, and its own HEALTHCHECK passes; its server
+// process runs with the shipped Node flags (packages/server/src/node-flags.ts).
 // Nothing leaves the machine: the build runs with --network=none (npm installs from this machine's npm cache,
 // offline) and the container shares the host's loopback (--network=host, the server bound to 127.0.0.1).
 // Skipped, saying why, where podman or the base image is missing.
@@ -11,6 +12,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { SERVER_NODE_FLAGS } from "../packages/server/src/node-flags.ts";
 import { freePort } from "../packages/server/src/testing/free-port.ts";
 import { request } from "../packages/server/src/testing/https-client.ts";
 
@@ -112,6 +114,8 @@ test("the container image builds offline, runs read-only as a non-root user and 
     assert.equal(status, 200, `no /healthz answer; container logs:\n${logs.stdout}${logs.stderr}`);
     assert.deepEqual(JSON.parse(body), { status: "ok" });
     assert.equal(podman(["exec", name, "id", "-u"]).stdout.trim(), "10001");
+    const argv = podman(["exec", name, "cat", "/proc/1/cmdline"]).stdout.split("\0").filter(Boolean);
+    assert.deepEqual(argv, ["node", ...SERVER_NODE_FLAGS, "packages/server/src/main.ts"], "the container's server process");
     const write = podman(["exec", name, "sh", "-c", "touch /app/x"]);
     assert.notEqual(write.status, 0, "the image's root must be read-only");
     const health = podman(["healthcheck", "run", name]);

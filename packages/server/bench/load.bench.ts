@@ -5,13 +5,14 @@
 // every 5 s. "Flat" is judged from the middle of the run to its end: early in the run each process steps up once
 // (V8 grows its young generation to suit the allocation rate, ~50 MB; the working set of a loaded process,
 // ~50 MB more) and then stays level, where a leak keeps climbing (docs/performance.md).
-// Sizes: LOAD_ACCOUNTS, LOAD_ITEMS, LOAD_CLIENTS, LOAD_SECONDS; LOAD_NODE_OPTIONS (below).
+// Sizes: LOAD_ACCOUNTS, LOAD_ITEMS, LOAD_CLIENTS, LOAD_SECONDS; LOAD_NODE_FLAGS (below).
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SERVER_NODE_FLAGS } from "../src/node-flags.ts";
 import { openPostgresStore } from "../src/store/postgres.ts";
 import { signUp, type TestAccount } from "../src/testing/accounts.ts";
 import { type RunningNginx, startNginx } from "../src/testing/nginx.ts";
@@ -43,11 +44,15 @@ const dir = mkdtempSync(join(tmpdir(), "cryptex-load-"));
 const { freePort } = await import("../src/testing/free-port.ts");
 const port = await freePort();
 const METRICS_TOKEN = "load-bench-metrics-token-0123456789";
-// LOAD_NODE_OPTIONS: V8 flags for the server processes, e.g. --max-semi-space-size=1 to keep the young generation at
-// its starting size (then RSS shows no step)
-const nodeOptions: Record<string, string> = process.env.LOAD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.LOAD_NODE_OPTIONS } : {};
+// The server processes run with the shipped Node flags (node-flags.ts); LOAD_NODE_FLAGS replaces them
+// (space-separated; empty for Node's defaults), e.g. to weigh a young-generation cap against none.
+const nodeFlags = process.env.LOAD_NODE_FLAGS === undefined ? SERVER_NODE_FLAGS : process.env.LOAD_NODE_FLAGS.split(/\s+/).filter(Boolean);
+/** CPU time (user + system) a process has used so far, in ms (Linux clock ticks of 10 ms). */
+const cpuMsOf = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
 const env = {
-  ...nodeOptions,
   METRICS_TOKEN,
   LOG_LEVEL: "warn",
   RATE_LIMIT_SCALE: "1000000",
@@ -57,7 +62,7 @@ const env = {
 const started = await Promise.allSettled(
   // one DATA_DIR for both: the outbox where either process writes the sign-up codes
   [0, 1].map((i) =>
-    startServer({ dataDir: join(dir, "data"), databaseUrl: pg.url, env: { ...env, LISTEN: `unix:${join(dir, `s${i}.sock`)}` } }),
+    startServer({ nodeFlags, dataDir: join(dir, "data"), databaseUrl: pg.url, env: { ...env, LISTEN: `unix:${join(dir, `s${i}.sock`)}` } }),
   ),
 );
 const servers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
@@ -147,6 +152,7 @@ try {
       void heapOf(join(dir, `s${i}.sock`)).then((h) => heap[i]!.push(h));
     }
   }, 5000);
+  const cpu0 = servers.map((s) => cpuMsOf(s.pid));
   const end = performance.now() + SECONDS * 1000;
   t = performance.now();
   await Promise.all(
@@ -176,12 +182,15 @@ try {
   );
   clearInterval(sampler);
   const seconds = (performance.now() - t) / 1000;
+  // CPU per sync is less at the mercy of other jobs on the machine than syncs per second
+  const cpuMs = servers.reduce((sum, s, i) => sum + cpuMsOf(s.pid) - cpu0[i]!, 0);
   latencies.sort((x, y) => x - y);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))]!.toFixed(1);
   console.log(
     `${CLIENTS} clients, ${seconds.toFixed(0)} s: ${(latencies.length / seconds).toFixed(0)} delta syncs/s (${pushes} with a push), ` +
       `latency p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms; errors ${errors} (target 0: ${errors === 0 ? "met" : "NOT met"})\n` +
-      `  = ${((latencies.length / seconds / rawRate) * 100).toFixed(0)}% of the /healthz rate, p99 ${(Number(pct(99)) / rawP99).toFixed(1)}× its p99`,
+      `  = ${((latencies.length / seconds / rawRate) * 100).toFixed(0)}% of the /healthz rate, p99 ${(Number(pct(99)) / rawP99).toFixed(1)}× its p99\n` +
+      `  server CPU (both processes, node ${nodeFlags.join(" ") || "with Node's defaults"}): ${(cpuMs / latencies.length).toFixed(3)} ms per delta sync`,
   );
   const pctOf = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(0)}%`;
   memory.forEach((xs, i) => {

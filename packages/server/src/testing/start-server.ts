@@ -1,4 +1,5 @@
-// Test harness: runs the real server (`node packages/server/src/main.ts`) as a child process.
+// Test harness: runs the real server (`node packages/server/src/main.ts`) as a child process, with the Node flags
+// every shipped launcher uses (node-flags.ts) unless `nodeFlags` says otherwise (a bench's baseline).
 //
 //   const srv = await startServer();                 // fresh temp DATA_DIR, free port, SQLite, outbox mail
 //   const srv = await startServer({ databaseUrl, env: { SMTP_URL: smtp.url } });
@@ -17,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SERVER_NODE_FLAGS } from "../node-flags.ts";
 import { freePort } from "./free-port.ts";
 import { request } from "./https-client.ts";
 
@@ -40,6 +42,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** how long to wait for /healthz, ms (default 30 s) */
   timeoutMs?: number;
+  /** Node flags before main.ts (default: the shipped ones, SERVER_NODE_FLAGS) */
+  nodeFlags?: readonly string[];
 }
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -68,7 +72,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   let exited: Promise<number | null>;
 
   async function launch(): Promise<void> {
-    child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [...(opts.nodeFlags ?? SERVER_NODE_FLAGS), MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (c: Buffer) => {
       log += c.toString("utf8");
     });
