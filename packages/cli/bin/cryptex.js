@@ -23,7 +23,7 @@ if (outcome?.served) {
   trace?.("start from agent");
   process.exit(outcome.code);
 }
-if (outcome) trace?.(`agent: ${outcome.why}`);
+if (outcome && outcome.why !== "off") trace?.(`agent: ${outcome.why}`);
 const main = bundleMain(argv, process.env);
 trace?.(`start from ${main ? "bundle" : "sources"}`);
 await import(main ?? "../src/main.ts");

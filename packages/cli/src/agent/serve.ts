@@ -121,6 +121,10 @@ export function serve(held: HeldVault, opts: AgentOptions): void {
       });
     };
     sock.on("data", onData);
+    // the client stopped sending before its request was whole: nothing to answer
+    sock.on("end", () => {
+      if (sock.listenerCount("data") > 0) sock.destroy();
+    });
   }
 
   const server = createServer({ allowHalfOpen: true }, onConnection);
