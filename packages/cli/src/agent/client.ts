@@ -90,23 +90,24 @@ function exchange(socket: string, request: Buffer): Promise<Buffer | string> {
       s.end(request);
     });
     s.on("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" || e.code === "ENOENT" ? "none" : "error"));
+    let next = 0; // where the next frame starts in the reply
     s.on("data", (c: Buffer) => {
       chunks.push(c);
       size += c.length;
       if (size > MAX_REPLY_BYTES) return done("too large");
-      const all = Buffer.concat(chunks);
-      // complete when the last frame is EXIT or DECLINE
-      let at = 0;
-      while (at + 5 <= all.length) {
-        const kind = all[at]!;
-        const end = at + 5 + all.readUInt32BE(at + 1);
-        if (end > all.length) break;
-        if (kind === EXIT) return done(all.subarray(0, end));
-        if (kind === DECLINE) return done(`declined: ${all.subarray(at + 5, end).toString("latin1")}`);
-        at = end;
+      // joined once per frame, not per chunk: a list of 100,000 items comes in hundreds of chunks
+      while (size >= next + 5) {
+        const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        chunks.length = 0;
+        chunks.push(all);
+        const kind = all[next]!;
+        const end = next + 5 + all.readUInt32BE(next + 1);
+        if (kind === EXIT || kind === DECLINE) {
+          if (end > size) return; // the rest of it comes with the next chunk
+          return done(kind === EXIT ? all.subarray(0, end) : `declined: ${all.subarray(next + 5, end).toString("latin1")}`);
+        }
+        next = end;
       }
-      chunks.length = 0;
-      chunks.push(all);
     });
     s.on("end", () => done("reply"));
   });
