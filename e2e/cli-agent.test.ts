@@ -146,7 +146,7 @@ test("the first read command runs directly and starts the agent; the next ones p
 test("the agent sees what other processes change: add, edit, trash", async () => {
   await agentFor(session);
   // the agent has opened the index for a search and for a list before the change
-  assert.equal((await cx(["search", "fresh"])).stdout, "");
+  assert.doesNotMatch((await cx(["search", "fresh"])).stdout, /Fresh/);
   assert.doesNotMatch((await cx(["list"])).stdout, /Fresh/);
   const add = await runCli(["add", "login", "--title", "Fresh", "--field", "password=first"], { home, env: { CRYPTEX_SESSION: session } });
   assert.equal(add.code, 0, add.stderr);
