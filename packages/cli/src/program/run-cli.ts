@@ -42,8 +42,9 @@ ${lines.join("\n")}
 Global options:
 ${optionLines(GLOBAL_OPTIONS)}
 
-Environment: CRYPTEX_HOME (vault folder), CRYPTEX_SESSION (token from \`cryptex unlock\`),
-NODE_EXTRA_CA_CERTS (trust a self-signed server). Passwords are never taken from arguments.
+Environment: CRYPTEX_HOME (vault folder), CRYPTEX_SESSION (token from \`cryptex unlock\`; get, list, search
+and totp then go to the session's agent), CRYPTEX_AGENT=0 (no agent), NODE_EXTRA_CA_CERTS (trust a
+self-signed server). Passwords are never taken from arguments.
 
 ${EXIT_CODES_HELP}
 `;
