@@ -36,26 +36,14 @@ function target(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): T
   return id && home ? { home, id, socket: socketPath(home, id) } : undefined;
 }
 
-/** Runs the command on the agent and prints its output; resolves to why not when it was not served. */
+/** Runs the command on the agent and prints its output; resolves to why not when it was not served. Never throws. */
 export async function runOnAgent(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<AgentOutcome> {
-  const cwd = process.cwd();
-  const t = target(argv, env, cwd);
-  if (!t) return { served: false, why: "off" };
-  if (!existsSync(t.socket)) return { served: false, why: "none" };
-  // the token goes only into a folder of this user that nobody else may enter
-  if (!isPrivateDir(agentDir(t.home))) return { served: false, why: "not private" };
-  const pick = (keys: readonly string[]) => Object.fromEntries(keys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
-  const request = encodeRequest({
-    v: PROTOCOL,
-    node: process.version,
-    token: env.CRYPTEX_SESSION!,
-    argv,
-    cwd,
-    env: { ...pick(ENV_KEYS), ...pick(LOCALE_KEYS) },
-    stdinTty: isatty(0),
-    stdoutTty: isatty(1),
-  });
-  const reply = await exchange(t.socket, request);
+  let reply: Buffer | string;
+  try {
+    reply = await ask(argv, env);
+  } catch {
+    return { served: false, why: "error" }; // a working folder that is gone, an unreadable home…: the direct run says
+  }
   if (typeof reply === "string") return { served: false, why: reply };
   // the whole reply is here: only now is anything printed
   let at = 0;
@@ -69,6 +57,28 @@ export async function runOnAgent(argv: readonly string[], env: NodeJS.ProcessEnv
     else if (kind === EXIT) return { served: true, code: body[0]! };
   }
   return { served: false, why: "reply" };
+}
+
+/** The agent's reply to this command line, or why there is none. */
+async function ask(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Buffer | string> {
+  const cwd = process.cwd();
+  const t = target(argv, env, cwd);
+  if (!t) return "off";
+  if (!existsSync(t.socket)) return "none";
+  // the token goes only into a folder of this user that nobody else may enter
+  if (!isPrivateDir(agentDir(t.home))) return "not private";
+  const pick = (keys: readonly string[]) => Object.fromEntries(keys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
+  const request = encodeRequest({
+    v: PROTOCOL,
+    node: process.version,
+    token: env.CRYPTEX_SESSION!,
+    argv,
+    cwd,
+    env: { ...pick(ENV_KEYS), ...pick(LOCALE_KEYS) },
+    stdinTty: isatty(0),
+    stdoutTty: isatty(1),
+  });
+  return exchange(t.socket, request);
 }
 
 /** The reply's frames, up to and with EXIT; or why there is none ("none": no agent listens, "declined: …"). */
@@ -120,9 +130,8 @@ function writeAll(fd: number, bytes: Uint8Array): void {
     try {
       at += writeSync(fd, bytes, at);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EPIPE") return; // the reader left, as `cryptex list | head -1` does
-      if (code !== "EAGAIN") throw e;
+      // the reader left (EPIPE, as `cryptex list | head -1` does) or the stream is closed: the rest has nowhere to go
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") return;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
@@ -135,9 +144,9 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  */
 export function startAgent(argv: readonly string[], env: NodeJS.ProcessEnv, outcome: AgentOutcome): void {
   if (outcome.served || (outcome.why !== "none" && outcome.why !== "reply")) return;
-  const t = target(argv, env, process.cwd());
-  if (!t) return;
   try {
+    const t = target(argv, env, process.cwd());
+    if (!t) return;
     const dir = agentDir(t.home);
     if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
     if (!isPrivateDir(dir)) return;
