@@ -164,6 +164,31 @@ test("the agent sees what other processes change: add, edit, trash", async () =>
   assert.doesNotMatch((await cx(["list"])).stdout, /Fresh/);
 });
 
+test("an import by another process is seen; non-ASCII titles and values come out byte for byte", async () => {
+  await agentFor(session);
+  assert.doesNotMatch((await cx(["list"])).stdout, /サーバー/);
+  const fixture = new URL("../packages/core/src/import/fixtures/bitwarden.json", import.meta.url).pathname;
+  const imp = await runCli(["import", fixture], { home, env: { CRYPTEX_SESSION: session } });
+  assert.equal(imp.code, 0, imp.stderr);
+  for (const args of [
+    ["get", "Git 🔑 サーバー", "--field", "password"],
+    ["--json", "list", "--folder", "Work"],
+    ["search", "サーバー"],
+    ["search", "git", "--json"],
+    ["list"],
+  ]) {
+    const viaAgent = await cx(args);
+    const viaDirect = await direct(args);
+    assert.equal(viaAgent.from, "agent", viaAgent.why);
+    assert.deepEqual(
+      [viaAgent.code, viaAgent.stdout, viaAgent.stderr],
+      [viaDirect.code, viaDirect.stdout, viaDirect.stderr],
+      args.join(" "),
+    );
+  }
+  assert.equal((await cx(["get", "Git 🔑 サーバー", "--field", "password"])).stdout, "p@ss word ");
+});
+
 test("a wrong token for the same session is refused: the command runs directly and fails as it would", async () => {
   await agentFor(session);
   const key = session.split("_")[2]!;
