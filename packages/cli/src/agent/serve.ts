@@ -102,15 +102,19 @@ export function serve(held: HeldVault, opts: AgentOptions): void {
     sock.setTimeout(REQUEST_TIMEOUT_MS, () => sock.destroy());
     const chunks: Buffer[] = [];
     let got = 0;
+    let whole = false;
     const onData = (c: Buffer): void => {
       chunks.push(c);
       got += c.length;
       const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      if (got >= 4 && all.readUInt32BE(0) > MAX_REQUEST_BYTES) return void sock.end(decline("size"));
-      if (got < 4 || got < 4 + all.readUInt32BE(0)) return;
+      if (got < 4) return;
+      const size = all.readUInt32BE(0);
+      if (size <= MAX_REQUEST_BYTES && got < 4 + size) return;
+      whole = true;
       sock.off("data", onData);
       sock.setTimeout(0);
-      const req = got === 4 + all.readUInt32BE(0) ? parseRequest(all.subarray(4)) : undefined;
+      if (size > MAX_REQUEST_BYTES) return void sock.end(decline("size"));
+      const req = got === 4 + size ? parseRequest(all.subarray(4)) : undefined;
       if (!req) return void sock.end(decline("request"));
       rearm();
       // one command at a time: they share the process's working folder and the held vault
@@ -123,7 +127,7 @@ export function serve(held: HeldVault, opts: AgentOptions): void {
     sock.on("data", onData);
     // the client stopped sending before its request was whole: nothing to answer
     sock.on("end", () => {
-      if (sock.listenerCount("data") > 0) sock.destroy();
+      if (!whole) sock.destroy();
     });
   }
 
