@@ -3,6 +3,9 @@
 // number of entries. Figures are medians of several runs; ratios are to the floor measured in this run.
 // The start-up bundle (src/startup/build-bundle.ts) is built first, so the timed runs are what a user gets
 // from the second run on; the same commands from the sources (CRYPTEX_NO_BUNDLE=1) are shown beside them.
+// The two targets are measured twice in the same alternating rounds: answered by the session's agent
+// (src/agent/; the default once a read command has started it) and cold, with CRYPTEX_AGENT=0 (every command
+// opens the vault itself, from the start-up bundle).
 import { spawnSync } from "node:child_process";
 import { argon2Sync, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -63,7 +66,8 @@ const node = process.execPath;
   if (!currentBundle(DEFAULT_BUNDLE_ROOT)) throw new Error("the start-up bundle was built but is not current");
   console.log(`start-up bundle built in ${(performance.now() - t).toFixed(0)} ms (${DEFAULT_BUNDLE_ROOT})`);
 }
-const SOURCES = { CRYPTEX_NO_BUNDLE: "1" };
+const SOURCES = { CRYPTEX_NO_BUNDLE: "1", CRYPTEX_AGENT: "0" };
+const COLD = { CRYPTEX_AGENT: "0" };
 const floor = timeProcess(node, ["-e", "0"]);
 const line = (label: string, ms: number, target?: number) =>
   console.log(
@@ -115,21 +119,41 @@ async function cryptexVault(n: number): Promise<{ home: string; session: string 
   return { home, session: r.stdout.toString() };
 }
 
+/** Starts the session's agent as a user does (one read command), then checks that the next one is answered by it. */
+async function withAgent(env: Record<string, string>): Promise<void> {
+  spawnSync(node, [CLI_BIN, "get", "site-1", "--field", "password"], { env: { ...process.env, ...env } });
+  for (let i = 0; i < 200; i++) {
+    const r = spawnSync(node, [CLI_BIN, "get", "site-1", "--field", "password"], {
+      env: { ...process.env, ...env, CRYPTEX_START_TRACE: "1" },
+    });
+    if (r.stderr.toString().includes("start from agent")) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the session's agent did not start");
+}
+
 const v10k = await cryptexVault(10_000);
 const env10k = { CRYPTEX_HOME: v10k.home, CRYPTEX_SESSION: v10k.session };
-line("cryptex search site-99 (10k)", timeProcess(node, [CLI_BIN, "search", "site-99"], { env: env10k }));
-line("cryptex list --json (10k)", timeProcess(node, [CLI_BIN, "list", "--json"], { env: env10k }));
+line("cryptex search site-99 (10k), no agent", timeProcess(node, [CLI_BIN, "search", "site-99"], { env: { ...env10k, ...COLD } }));
+line("cryptex list --json (10k), no agent", timeProcess(node, [CLI_BIN, "list", "--json"], { env: { ...env10k, ...COLD } }));
+await withAgent(env10k);
+line("cryptex search site-99 (10k), agent", timeProcess(node, [CLI_BIN, "search", "site-99"], { env: env10k }));
+line("cryptex list --json (10k), agent", timeProcess(node, [CLI_BIN, "list", "--json"], { env: env10k }));
 const v100k = await cryptexVault(100_000);
 {
   const env = { CRYPTEX_HOME: v100k.home, CRYPTEX_SESSION: v100k.session };
-  const [search, fromSources, bare] = interleaved([
+  await withAgent(env);
+  const [agent, cold, fromSources, bare] = interleaved([
     [node, [CLI_BIN, "search", "site-99"], { env }],
+    [node, [CLI_BIN, "search", "site-99"], { env: { ...env, ...COLD } }],
     [node, [CLI_BIN, "search", "site-99"], { env: { ...env, ...SOURCES } }],
     [node, ["-e", "0"]],
   ]);
-  line("cryptex search site-99 (100k)", search!.median);
-  ratioLine("cryptex search (100k) / node -e 0, interleaved", search!, bare!, 4);
-  ratioLine("  the same from the sources (no start-up bundle)", fromSources!, bare!);
+  line("cryptex search site-99 (100k), agent", agent!.median);
+  line("cryptex search site-99 (100k), no agent", cold!.median);
+  ratioLine("cryptex search (100k) / node -e 0, agent, interleaved", agent!, bare!, 4);
+  ratioLine("cryptex search (100k) / node -e 0, no agent (CRYPTEX_AGENT=0), interleaved", cold!, bare!, 4);
+  ratioLine("  the same from the sources (no start-up bundle, no agent)", fromSources!, bare!);
 }
 
 // ---- comparisons at 10,000 entries: pass (gpg) and keepassxc-cli (KDBX 4) ----
@@ -151,7 +175,12 @@ function timeChecked(label: string, cmd: string, args: string[], opts: { env?: R
   line(label, ms);
 }
 
-timeChecked("cryptex get --field password, session (10k)", node, [CLI_BIN, "get", "site-7777", "--field", "password"], { env: env10k });
+timeChecked("cryptex get --field password, session, agent (10k)", node, [CLI_BIN, "get", "site-7777", "--field", "password"], {
+  env: env10k,
+});
+timeChecked("cryptex get --field password, session, no agent (10k)", node, [CLI_BIN, "get", "site-7777", "--field", "password"], {
+  env: { ...env10k, ...COLD },
+});
 timeChecked(
   "cryptex get --field password, password (10k)",
   node,
@@ -203,15 +232,19 @@ if (ensure("pass", "pass") && ensure("gpg", "gnupg")) {
     for (const f of files) rmSync(f);
     timeChecked("pass show site-7777 (10k)", "pass", ["show", "site-7777"], { env: genv });
     if (compared.some(([l]) => l.startsWith("pass show"))) {
-      const [get, fromSources, pass, bare] = interleaved([
+      await withAgent(env10k);
+      const [agent, cold, fromSources, pass, bare] = interleaved([
         [node, [CLI_BIN, "get", "site-7777", "--field", "password"], { env: env10k }],
+        [node, [CLI_BIN, "get", "site-7777", "--field", "password"], { env: { ...env10k, ...COLD } }],
         [node, [CLI_BIN, "get", "site-7777", "--field", "password"], { env: { ...env10k, ...SOURCES } }],
         ["pass", ["show", "site-7777"], { env: genv }],
         [node, ["-e", "0"]],
       ]);
-      ratioLine("cryptex get --field password with a session / pass show, interleaved", get!, pass!, 1.5);
-      ratioLine("  the same from the sources (no start-up bundle)", fromSources!, pass!);
-      ratioLine("  cryptex get / node -e 0", get!, bare!);
+      ratioLine("cryptex get --field password with a session / pass show, agent, interleaved", agent!, pass!, 1.5);
+      ratioLine("cryptex get --field password with a session / pass show, no agent (CRYPTEX_AGENT=0), interleaved", cold!, pass!, 1.5);
+      ratioLine("  the same from the sources (no start-up bundle, no agent)", fromSources!, pass!);
+      ratioLine("  cryptex get / node -e 0, agent", agent!, bare!);
+      ratioLine("  cryptex get / node -e 0, no agent", cold!, bare!);
       ratioLine("  pass show / node -e 0 (a bare Node start against the shell script and gpg)", pass!, bare!);
     }
     spawnSync("gpgconf", ["--kill", "gpg-agent"], { env: penv });
@@ -251,4 +284,6 @@ console.log("\nreading one password from 10,000 entries, whole process, median:"
 for (const [label, ms] of compared)
   console.log(`  ${label.padEnd(50)} ${ms.toFixed(1).padStart(7)} ms  ${(ms / floor).toFixed(2)}× node start`);
 
+// `cryptex lock` ends the sessions, and with them their agents
+for (const v of [v10k, v100k]) spawnSync(node, [CLI_BIN, "lock"], { env: { ...process.env, CRYPTEX_HOME: v.home } });
 rmSync(dir, { recursive: true, force: true });

@@ -17,5 +17,5 @@ export const run: CommandRun = async (ctx, args) => {
       ? generatePassphrase({ words, separator: (args.values.separator as string | undefined) ?? "-" })
       : generatePassword({ length: int(args.values.length, "--length") ?? 20, symbols: args.values["no-symbols"] !== true });
   if (ctx.json) ctx.out(JSON.stringify({ value }));
-  else process.stdout.write(ctx.stdoutIsTty ? `${value}\n` : value);
+  else ctx.write(ctx.stdoutIsTty ? `${value}\n` : value);
 };

@@ -16,7 +16,7 @@ export const run: CommandRun = async (ctx, args) => {
       const value = field.toLowerCase() === "title" ? item.title : field.toLowerCase() === "notes" ? item.notes : fieldValue(item, field);
       if (value === undefined) throw new CliError("not_found", `"${item.title}" has no field "${field}"`);
       if (ctx.json) ctx.out(JSON.stringify({ id: item.id, field, value }));
-      else process.stdout.write(ctx.stdoutIsTty ? `${value}\n` : value);
+      else ctx.write(ctx.stdoutIsTty ? `${value}\n` : value);
       return;
     }
     if (ctx.json) {

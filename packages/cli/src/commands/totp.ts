@@ -15,7 +15,7 @@ export const run: CommandRun = async (ctx, args) => {
     const { code, remaining } = totp(parseTotp(field.value));
     if (ctx.json) ctx.out(JSON.stringify({ id: item.id, code, remaining }));
     else if (ctx.stdoutIsTty) ctx.out(`${code}  (${remaining}s left)`);
-    else process.stdout.write(code);
+    else ctx.write(code);
   } finally {
     await v.store.close();
   }

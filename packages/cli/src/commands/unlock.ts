@@ -10,7 +10,7 @@ export const run: CommandRun = async (ctx, args) => {
   const v = await unlockVault(ctx, { needPassword: true });
   try {
     const token = await createSession(v.store, v.accountId, v.accountKey, minutes);
-    if (args.values.raw) process.stdout.write(token);
+    if (args.values.raw) ctx.write(token);
     else if (ctx.json) ctx.out(JSON.stringify({ session: token, expiresInMinutes: minutes }));
     else {
       ctx.out(`Unlocked for ${minutes} minutes. To use the session in this shell:\n  export CRYPTEX_SESSION="${token}"`);

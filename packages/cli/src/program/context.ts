@@ -1,9 +1,9 @@
 // What every command receives: the configuration parsed once at start-up, and the output streams.
-import { homedir, hostname } from "node:os";
-import { join } from "node:path";
+import { hostname } from "node:os";
 import { isatty } from "node:tty";
 import { CliError } from "../errors/cli-error.ts";
 import { stripControls } from "../io/terminal-text.ts";
+import { defaultHome } from "./default-home.ts";
 
 export interface Context {
   readonly home: string;
@@ -18,16 +18,36 @@ export interface Context {
   readonly versionsKept: number | undefined;
   readonly stdinIsTty: boolean;
   readonly stdoutIsTty: boolean;
+  /** a line of output (a newline is added when missing) */
   out(text: string): void;
+  /** output exactly as given (a bare value for a pipe) */
+  write(text: string): void;
   /** messages and errors: control characters are stripped (they may quote a server) */
   err(text: string): void;
 }
 
-/** The platform's data folder: XDG on Linux, Application Support on macOS, %APPDATA% on Windows. */
-export function defaultHome(env: NodeJS.ProcessEnv): string {
-  if (process.platform === "win32") return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "cryptex");
-  if (process.platform === "darwin") return join(homedir(), "Library", "Application Support", "cryptex");
-  return join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "cryptex");
+/**
+ * What a command run is given of its process: the environment, whether stdin and stdout are terminals, and where
+ * its output goes. The process's own by default; an agent (agent/) runs a command for a client with the client's
+ * environment and terminal flags and captures what it writes.
+ */
+export interface Io {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdinIsTty: boolean;
+  readonly stdoutIsTty: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export function processIo(): Io {
+  return {
+    env: process.env,
+    // not process.stdin.isTTY: that builds the stdin stream (up to ~15 ms when stdin is a file), unused by most commands
+    stdinIsTty: isatty(0),
+    stdoutIsTty: process.stdout.isTTY === true,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+  };
 }
 
 /** CRYPTEX_HISTORY_KEEP: a whole number of versions, 0 to 500. */
@@ -38,7 +58,8 @@ function versionsKept(text: string | undefined): number | undefined {
   return n;
 }
 
-export function createContext(values: Record<string, unknown>, env: NodeJS.ProcessEnv): Context {
+export function createContext(values: Record<string, unknown>, io: Io): Context {
+  const env = io.env;
   return Object.freeze({
     home: (values.home as string | undefined) ?? env.CRYPTEX_HOME ?? defaultHome(env),
     json: values.json === true,
@@ -47,15 +68,13 @@ export function createContext(values: Record<string, unknown>, env: NodeJS.Proce
     sessionToken: env.CRYPTEX_SESSION || undefined,
     deviceName: (env.CRYPTEX_DEVICE_NAME || `cryptex CLI on ${hostname()}`).slice(0, 100),
     versionsKept: versionsKept(env.CRYPTEX_HISTORY_KEEP),
-    // not process.stdin.isTTY: that builds the stdin stream (up to ~15 ms when stdin is a file), unused by most commands
-    stdinIsTty: isatty(0),
-    stdoutIsTty: process.stdout.isTTY === true,
-    out: (text: string) => {
-      process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-    },
+    stdinIsTty: io.stdinIsTty,
+    stdoutIsTty: io.stdoutIsTty,
+    out: (text: string) => io.stdout(text.endsWith("\n") ? text : `${text}\n`),
+    write: (text: string) => io.stdout(text),
     err: (text: string) => {
       const safe = stripControls(text);
-      process.stderr.write(safe.endsWith("\n") ? safe : `${safe}\n`);
+      io.stderr(safe.endsWith("\n") ? safe : `${safe}\n`);
     },
   });
 }

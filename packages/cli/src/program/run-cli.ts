@@ -1,11 +1,11 @@
 // The `cryptex` command as a function: parse argv against the command table, load only the command that runs,
-// and turn any error into one line of text (or JSON) and a documented exit code. main.ts and the start-up
-// snapshot (program/snapshot-entry.ts) both call it.
+// and turn any error into one line of text (or JSON) and a documented exit code. main.ts calls it for the
+// process, and an agent (agent/serve.ts) for a client, with the client's environment and its output captured.
 import { parseArgs } from "node:util";
 import { setArgon2idBackend } from "@cryptex/core/ports.ts";
 import { hasNativeArgon2id, nativeArgon2id } from "../crypto/native-argon2.ts";
 import { toExitInfo } from "../errors/exit-codes.ts";
-import { createContext } from "./context.ts";
+import { createContext, type Io, processIo } from "./context.ts";
 import { COMMANDS, type CommandSpec, EXIT_CODES_HELP, findCommand, GLOBAL_OPTIONS, type OptionSpec } from "./spec.ts";
 
 function usageError(message: string): Error & { code: string } {
@@ -42,8 +42,9 @@ ${lines.join("\n")}
 Global options:
 ${optionLines(GLOBAL_OPTIONS)}
 
-Environment: CRYPTEX_HOME (vault folder), CRYPTEX_SESSION (token from \`cryptex unlock\`),
-NODE_EXTRA_CA_CERTS (trust a self-signed server). Passwords are never taken from arguments.
+Environment: CRYPTEX_HOME (vault folder), CRYPTEX_SESSION (token from \`cryptex unlock\`; get, list, search
+and totp then go to the session's agent), CRYPTEX_AGENT=0 (no agent), NODE_EXTRA_CA_CERTS (trust a
+self-signed server). Passwords are never taken from arguments.
 
 ${EXIT_CODES_HELP}
 `;
@@ -74,7 +75,7 @@ function commandWords(argv: readonly string[]): string[] {
   return words;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], io: Io): Promise<number> {
   // every file this process creates (vault, -wal, -shm, kit, export) is private to the user
   if (process.platform !== "win32") process.umask(0o077);
   // The command words come first; flags may appear anywhere after them.
@@ -90,24 +91,24 @@ async function main(argv: string[]): Promise<number> {
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (!spec) {
     if (values.help || argv.length === 0) {
-      process.stdout.write(mainHelp());
+      io.stdout(mainHelp());
       return argv.length === 0 ? 2 : 0;
     }
     if (argv[0] === "--version") {
-      process.stdout.write("cryptex 0.1.0\n");
+      io.stdout("cryptex 0.1.0\n");
       return 0;
     }
     throw usageError(`unknown command "${words.join(" ")}"; see cryptex --help`);
   }
   if (values.help) {
-    process.stdout.write(commandHelp(spec));
+    io.stdout(commandHelp(spec));
     return 0;
   }
   const positionals = parsed.positionals.slice(spec.name.split(" ").length);
   if (positionals.length < spec.minArgs || positionals.length > spec.maxArgs) {
     throw usageError(`usage: cryptex ${spec.name} ${spec.args}`.trim());
   }
-  const ctx = createContext(values, process.env);
+  const ctx = createContext(values, io);
   if (hasNativeArgon2id()) setArgon2idBackend(nativeArgon2id);
   const mod = await spec.load();
   await mod.run(ctx, { command: spec.name, positionals, values });
@@ -115,17 +116,17 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Runs one command line; resolves to the process's exit code (errors are printed here, never thrown). */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], io: Io = processIo()): Promise<number> {
   try {
-    return await main(argv);
+    return await main(argv, io);
   } catch (e) {
     const info = toExitInfo(e);
     // an error message may quote a server: no terminal escapes reach the screen
     const { oneLine } = await import("../io/terminal-text.ts");
     const message = oneLine(info.message);
-    if (argv.includes("--json")) process.stderr.write(`${JSON.stringify({ error: { code: info.code, message } })}\n`);
-    else process.stderr.write(`cryptex: ${message}\n`);
-    if (info.exit === 1 && process.env.CRYPTEX_DEBUG) console.error(e);
+    if (argv.includes("--json")) io.stderr(`${JSON.stringify({ error: { code: info.code, message } })}\n`);
+    else io.stderr(`cryptex: ${message}\n`);
+    if (info.exit === 1 && io.env.CRYPTEX_DEBUG) console.error(e);
     return info.exit;
   }
 }

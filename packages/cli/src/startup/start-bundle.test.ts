@@ -19,11 +19,11 @@ let home: string;
 let root: string;
 let session: string;
 
-/** runs `cryptex` with the test's bundle cache; `from` is where bin/cryptex.js says it started */
+/** runs `cryptex` with the test's bundle cache and no agent (e2e/cli-agent.test.ts); `from` is where bin/cryptex.js says it started */
 async function cx(args: string[], env: Record<string, string> = {}) {
   const r = await runCli(args, {
     home,
-    env: { CRYPTEX_SESSION: session, CRYPTEX_BUNDLE_DIR: root, CRYPTEX_START_TRACE: "1", ...env },
+    env: { CRYPTEX_SESSION: session, CRYPTEX_BUNDLE_DIR: root, CRYPTEX_START_TRACE: "1", CRYPTEX_AGENT: "0", ...env },
   });
   const from = /cryptex: start from (bundle|sources)\n/.exec(r.stderr)?.[1];
   return { ...r, from, stderr: r.stderr.replace(/cryptex: start from \w+\n/, "") };

@@ -35,6 +35,11 @@ export interface SqliteVaultStore extends VaultStore {
   putSession(s: SessionRow): void;
   readSession(id: string): SessionRow | undefined;
   deleteSessions(): number;
+  /**
+   * Changes when anything was committed to the file since the last call, by another process (SQLite's
+   * data_version) or through this handle (total_changes): how an agent knows the vault it holds is current.
+   */
+  changeMark(): string;
 }
 
 export interface SessionRow {
@@ -262,6 +267,10 @@ export function openSqliteStore(path: string, opts: { create?: boolean } = {}): 
       const n = Number(q("DELETE FROM sessions").run().changes);
       db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
       return n;
+    },
+    changeMark() {
+      const r = q("SELECT total_changes() AS n").get() as Row;
+      return `${(q("PRAGMA data_version").get() as Row).data_version}:${r.n}`;
     },
     async close() {
       if (closed) return;

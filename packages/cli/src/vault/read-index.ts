@@ -15,17 +15,21 @@ export async function readEntries(v: UnlockedVault): Promise<IndexEntry[]> {
 
 /** The entries that may pass `test` (all of them without one): a search builds objects for its candidates only. */
 export async function readEntriesWhere(v: UnlockedVault, test: RowTextTest | undefined): Promise<IndexEntry[]> {
-  const segments = await v.store.readIndex();
-  if (segments.length > 0) {
-    try {
-      const index = await VaultIndex.open(v.keys, segments);
-      return test ? index.entriesWhere(test) : [...index.entries.values()];
-    } catch {
-      // damaged or foreign index: rebuilt from the items below
-    }
-  }
+  const index = v.heldIndex ? await v.heldIndex(test ? "search" : "all") : await openIndex(v);
+  if (index) return test ? index.entriesWhere(test) : [...index.entries.values()];
   const { Vault } = await import("@cryptex/core/sync/engine.ts");
   return (await Vault.open(v.store, v.keys)).list();
+}
+
+/** The stored index, opened; undefined when there is none or it is damaged or foreign (then rebuilt from the items). */
+export async function openIndex(v: UnlockedVault): Promise<VaultIndex | undefined> {
+  const segments = await v.store.readIndex();
+  if (segments.length === 0) return undefined;
+  try {
+    return await VaultIndex.open(v.keys, segments);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function readItem(v: UnlockedVault, id: ItemId): Promise<Item> {

@@ -8,7 +8,7 @@ import { CliError } from "../errors/cli-error.ts";
 import type { SqliteVaultStore } from "../store/sqlite-store.ts";
 
 const PREFIX = "cxs1_";
-const TOKEN_RE = /^cxs1_([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+export const TOKEN_RE = /^cxs1_([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 export const DEFAULT_SESSION_MINUTES = 30;
 
 export async function createSession(store: SqliteVaultStore, accountId: AccountId, ak: AccountKey, minutes: number): Promise<string> {

@@ -1,6 +1,7 @@
 // Opens the local vault with keys: from CRYPTEX_SESSION when it is valid, else by asking the password.
 import type { AccountKey } from "@cryptex/core/account-key.ts";
 import type { AccountKeys } from "@cryptex/core/account-keys.ts";
+import type { VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { AccountId } from "@cryptex/core/ids.ts";
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { CliError } from "../errors/cli-error.ts";
@@ -20,6 +21,17 @@ export interface UnlockedVault {
   readonly stretched: Uint8Array | undefined;
   /** the server session token, opened from its sealed form in the vault file (not with `serverToken: false`) */
   readonly serverToken: string | undefined;
+  /**
+   * In an agent: the index it opened for an earlier command while the file has not changed since (read-index.ts).
+   * "search" and "all" are kept apart: building every entry changes which rows a later search gets, in what order.
+   */
+  readonly heldIndex?: (use: "search" | "all") => Promise<VaultIndex | undefined>;
+}
+
+/** Set in an agent process only (agent/held-vault.ts): the read commands get the vault it keeps open. */
+let held: ((ctx: Context) => Promise<UnlockedVault>) | undefined;
+export function holdVault(open: ((ctx: Context) => Promise<UnlockedVault>) | undefined): void {
+  held = open;
 }
 
 /** The server token kept in the vault file; one written in clear by an older version is sealed now. */
@@ -48,6 +60,7 @@ export async function readMetaOrFail(store: SqliteVaultStore, ctx: Context): Pro
  * decrypt on every `get`).
  */
 export async function unlockVault(ctx: Context, opts: { needPassword?: boolean; serverToken?: boolean } = {}): Promise<UnlockedVault> {
+  if (held && ctx.sessionToken && !opts.needPassword && opts.serverToken === false) return held(ctx);
   const store = openExistingStore(ctx);
   try {
     const meta = await readMetaOrFail(store, ctx);
