@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { compareTitles } from "../vault/compare-titles.ts";
 import { createItem } from "../vault/item.ts";
 import { searchIndex } from "../vault/search.ts";
 import { freshAccountKeys } from "./test-keys.ts";
@@ -99,4 +100,43 @@ test("index: a keyless copy from plainLog() equals the index, and follows its wa
 
   // what the copy is made from is checked like any segment
   assert.throws(() => VaultIndex.fromPlain([new Uint8Array([9, 9, 9])]), /unsupported|damaged/);
+});
+
+test("index: listHead gives the live count and first rows by title without building the entries, deltas included", async () => {
+  const keys = await freshAccountKeys();
+  const idx = VaultIndex.empty();
+  // titles out of order, with ties, numbers, case and a non-ASCII one; every third in the trash
+  const all = items(60).map((it, i) => ({
+    ...toIndexEntry(it),
+    title: ["delta", "Alpha", "item 10", "item 9", "Ébène", "alpha", "zulu"][i % 7]!,
+    trashed: i % 3 === 2,
+  }));
+  for (const e of all) idx.entries.set(e.id, e);
+  const log: IndexSegment[] = [await idx.snapshot(keys)];
+  const expected = (index: VaultIndex, n: number) => {
+    const live = [...index.entries.values()].filter((e) => !e.trashed);
+    const sorted = [...live].sort((a, b) => compareTitles(a.title, b.title));
+    return { count: live.length, head: sorted.slice(0, n) };
+  };
+  const check = async (what: string) => {
+    for (const n of [0, 1, 5, 100]) {
+      const fresh = await VaultIndex.open(keys, log);
+      const head = fresh.listHead(n);
+      assert.equal(fresh.plainLog().length, log.length, `${what}: no entry was built`);
+      assert.deepEqual(head, expected(await VaultIndex.open(keys, log), n), `${what}, n = ${n}`);
+    }
+  };
+  await check("a snapshot");
+  // a renamed entry, one trashed, one restored, one removed, one new (sorting first)
+  const renamed = { ...all[0]!, title: "aardvark" };
+  const trashed = { ...all[3]!, trashed: true };
+  const restored = { ...all[2]!, trashed: false };
+  const added = { ...toIndexEntry(items(1)[0]!), title: "Aaa" };
+  log.push(await idx.change(keys, [renamed, trashed], [all[6]!.id]));
+  log.push(await idx.change(keys, [restored, added], []));
+  await check("a snapshot and deltas");
+  // once the entries are built, the same from them
+  const built = await VaultIndex.open(keys, log);
+  assert.ok(built.entries.size > 0);
+  assert.deepEqual(built.listHead(7), expected(built, 7));
 });

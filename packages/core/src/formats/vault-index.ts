@@ -7,10 +7,18 @@ import { concat, u32be } from "../encoding/bytes.ts";
 import { CryptexError } from "../errors.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import type { ItemId } from "../keys/ids.ts";
+import { compareTitles } from "../vault/compare-titles.ts";
 import { fieldValue, type Item } from "../vault/item.ts";
 import { aad } from "./aad.ts";
 import { openEnvelope, sealEnvelope } from "./envelope.ts";
-import { encodeIndexSegment, type IndexRow, type IndexSegmentView, type RowTextTest, readIndexSegment } from "./index-codec.ts";
+import {
+  encodeIndexSegment,
+  type IndexRow,
+  type IndexSegmentView,
+  type ListHead,
+  type RowTextTest,
+  readIndexSegment,
+} from "./index-codec.ts";
 
 /** What the list and search need of an item (username/e-mail etc. as `subtitle`); encoded by index-codec.ts. */
 export type IndexEntry = IndexRow;
@@ -48,6 +56,22 @@ export function toIndexEntry(item: Item): IndexEntry {
   };
 }
 
+/** The entries not in the trash counted, and the first `n` of them by title; ties keep iteration order. */
+function headOf(entries: Iterable<IndexEntry>, n: number): ListHead {
+  const head: IndexEntry[] = [];
+  let count = 0;
+  for (const e of entries) {
+    if (e.trashed) continue;
+    count++;
+    if (head.length === n && (n === 0 || compareTitles(e.title, head[n - 1]!.title) >= 0)) continue;
+    let k = head.length;
+    while (k > 0 && compareTitles(e.title, head[k - 1]!.title) < 0) k--;
+    head.splice(k, 0, e);
+    if (head.length > n) head.pop();
+  }
+  return { count, head };
+}
+
 const segmentAad = (keys: AccountKeys, generation: number, seq: number) =>
   aad("index", keys.accountId, undefined, concat(u32be(generation), u32be(seq)));
 
@@ -66,8 +90,8 @@ async function sealSegment(
 export class VaultIndex {
   #entries: Map<ItemId, IndexEntry> | undefined;
   #pending: readonly IndexSegmentView[];
-  /** the opened (plaintext) segments behind #pending, handed to a keyless mirror without re-encoding */
-  #plain: readonly Uint8Array[] = [];
+  /** the opened (plaintext) segments behind #pending, handed once to a keyless mirror without re-encoding */
+  #plain: Uint8Array[] = [];
   #watchers = new Set<(upserts: readonly IndexEntry[], removed: readonly ItemId[]) => void>();
   private generation: number;
   private nextSeq: number;
@@ -119,14 +143,17 @@ export class VaultIndex {
    * checked like any segment, kept current with `mirror()`. It can list and search but never seal.
    */
   static fromPlain(log: readonly Uint8Array[]): VaultIndex {
-    const index = new VaultIndex(log.map(readIndexSegment), -1, 0, 0, 0);
-    index.#plain = log;
-    return index;
+    return new VaultIndex(log.map(readIndexSegment), -1, 0, 0, 0);
   }
 
-  /** The entries as plaintext segments (index-codec.ts): the opened ones while no entry was built, else one made now. */
+  /**
+   * The entries as plaintext segments (index-codec.ts) that the caller owns and may transfer: the opened ones,
+   * handed over the first time while no entry was built (nothing here reads them again), else one made now.
+   */
   plainLog(): Uint8Array[] {
-    if (this.#pending.length) return [...this.#plain];
+    const plain = this.#plain;
+    this.#plain = [];
+    if (this.#pending.length && plain.length) return plain;
     return [encodeIndexSegment([...this.entries.values()], [])];
   }
 
@@ -154,6 +181,38 @@ export class VaultIndex {
     this.#plain = [];
     this.#entries = entries;
     return entries;
+  }
+
+  /**
+   * How many entries are not in the trash, and the first `n` of them by title (compareTitles): a long list's
+   * first screen. While the entries are not built it builds only those `n`, reading titles from the opened
+   * segments; entries changed since the snapshot are taken at their place in it, new ones after it.
+   */
+  listHead(n: number): ListHead {
+    const [snap, ...later] = this.#pending;
+    if (!snap) return headOf(this.entries.values(), n);
+    const newer = new Map<string, IndexEntry | null>();
+    for (const id of snap.removed) newer.set(id, null);
+    for (const view of later) {
+      for (const r of view.rows()) newer.set(r.id, r);
+      for (const id of view.removed) newer.set(id, null);
+    }
+    const seen = new Set<string>();
+    const first = snap.headByTitle(n, compareTitles, newer.size ? newer : undefined, seen);
+    if (seen.size === newer.size) return first;
+    const rest = headOf(
+      (function* () {
+        for (const [id, r] of newer) if (r && !seen.has(id)) yield r;
+      })(),
+      n,
+    );
+    const head = [...first.head];
+    for (const e of rest.head) {
+      let k = head.length;
+      while (k > 0 && compareTitles(e.title, head[k - 1]!.title) < 0) k--;
+      head.splice(k, 0, e);
+    }
+    return { count: first.count + rest.count, head: head.slice(0, n) };
   }
 
   /**

@@ -124,9 +124,12 @@ export class OpenVault {
   }
 
   static async open(input: OpenVaultInput): Promise<OpenVault> {
-    const [vault, quarantined] = await Promise.all([Vault.open(input.store, input.keys), input.store.readQuarantine()]);
+    const [vault, quarantined, { meta, token }] = await Promise.all([
+      Vault.open(input.store, input.keys),
+      input.store.readQuarantine(),
+      sealedToken(input.store, input.keys, input.meta),
+    ]);
     if (input.deviceName !== undefined) vault.setHistory({ deviceName: input.deviceName });
-    const { meta, token } = await sealedToken(input.store, input.keys, input.meta);
     return new OpenVault(vault, input, meta, token, quarantined);
   }
 
@@ -163,7 +166,10 @@ export class OpenVault {
     this.refused = report.refused;
   }
 
-  /** The list as plaintext index segments (formats/index-codec.ts), for VaultIndex.fromPlain in the UI's realm. */
+  /**
+   * The list as plaintext index segments (formats/index-codec.ts), for VaultIndex.fromPlain in the UI's realm;
+   * the caller owns them (a worker transfers them to its page without a copy).
+   */
   rows(): Uint8Array[] {
     return this.vault.index.plainLog();
   }
