@@ -24,7 +24,7 @@ import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, KdfBackendName, Signer } from "./account-protocol.ts";
 import { argon2idInTurn } from "./argon2/argon2-lanes.ts";
 import { laneBackendIfIsolated } from "./argon2/lane-backend.ts";
-import { flushVaultEvents, holdKeys, onVaultEvent, vaultHost } from "./vault-host.ts";
+import { flushVaultEvents, holdKeys, onVaultEvent, transfersOf, vaultHost } from "./vault-host.ts";
 
 // Argon2id's four lanes in parallel workers where the page is cross-origin isolated (docs/web.md); otherwise,
 // or once the lane workers have failed (an error, or no answer within LANE_TIMEOUT_MS), core's single-threaded
@@ -160,5 +160,5 @@ self.onmessage = async (ev: MessageEvent<AccountRequest & { id: number }>) => {
     else res = { id, ok: false, kind: "other", code: "internal", status: 0, message: e instanceof Error ? e.message : "failed" };
   }
   flushVaultEvents(); // what the call changed reaches the page before its answer
-  (self as unknown as Worker).postMessage(res);
+  (self as unknown as Worker).postMessage(res, res.ok && res.result.op === "vault" ? transfersOf(res.result.value) : []);
 };

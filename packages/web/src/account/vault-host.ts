@@ -22,6 +22,13 @@ let open: { vault: OpenVault; store: IdbStore } | undefined;
 let rows: RowsChange[] = [];
 let dirty = false;
 let post: (e: VaultEvent) => void = () => {};
+/** answers whose buffers go to the page by transfer (no copy), the worker keeping nothing of them */
+const handOver = new WeakMap<object, Transferable[]>();
+
+/** The buffers of an answer of vaultHost that move to the page instead of being copied. */
+export function transfersOf(value: unknown): Transferable[] {
+  return (typeof value === "object" && value && handOver.get(value)) || [];
+}
 
 /** Keeps the keys of the account just unlocked or signed in, for `open`. */
 export function holdKeys(keys: AccountKeys, local: LocalKeys): void {
@@ -87,7 +94,10 @@ export const vaultHost: VaultMethods = {
     open = { vault: v, store };
     rows = [];
     dirty = false;
-    return { state: v.state, rows: v.rows() };
+    // the opened index segments themselves: the worker reads them no more, so they move to the page uncopied
+    const answer = { state: v.state, rows: v.rows() };
+    handOver.set(answer, [...new Set(answer.rows.map((r) => r.buffer))]);
+    return answer;
   },
   async close() {
     held = undefined;

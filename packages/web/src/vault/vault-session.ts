@@ -2,6 +2,7 @@
 // account worker with every key (account/vault-host.ts). The page holds a keyless copy of the list (rows,
 // kept current by the worker's events), the state to show, and asks for items, saves and reports by call.
 import { type ApiClient, createApiClient } from "@cryptex/core/client/api-client.ts";
+import type { ListHead } from "@cryptex/core/formats/index-codec.ts";
 import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { AccountId, ItemId } from "@cryptex/core/ids.ts";
 import type { SessionState } from "@cryptex/core/session/open-vault.ts";
@@ -76,12 +77,12 @@ export class VaultSession {
     this.took(state);
   }
 
-  /** Opens the vault of `meta`'s account in the worker, with the keys its last unlock or sign-in left there. */
-  static async open(storeName: string, meta: VaultMeta): Promise<VaultSession> {
+  /** Opens the vault of the account in the worker, with the keys its last unlock or sign-in left there. */
+  static async open(storeName: string, accountId: string): Promise<VaultSession> {
     let session: VaultSession | undefined;
     const early: VaultEvent[] = [];
     onVaultEvents((e) => (session ? session.on(e) : early.push(e)));
-    const opened = await callVault("open", meta.accountId, storeName, deviceName());
+    const opened = await callVault("open", accountId, storeName, deviceName());
     session = new VaultSession(VaultIndex.fromPlain(opened.rows), opened.state);
     for (const e of early) session.on(e);
     return session;
@@ -140,6 +141,11 @@ export class VaultSession {
 
   get entries(): ReadonlyMap<ItemId, IndexEntry> {
     return this.rows.entries;
+  }
+
+  /** How many items are not in the trash, and the first `n` by title, without building every entry (core). */
+  listHead(n: number): ListHead {
+    return this.rows.listHead(n);
   }
 
   /** The item's plaintext, decrypted in the worker for the view or form asking. */
