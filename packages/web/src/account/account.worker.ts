@@ -24,7 +24,7 @@ import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, KdfBackendName, Signer } from "./account-protocol.ts";
 import { argon2idInTurn } from "./argon2/argon2-lanes.ts";
 import { laneBackendIfIsolated } from "./argon2/lane-backend.ts";
-import { flushVaultEvents, holdKeys, onVaultEvent, transfersOf, vaultHost } from "./vault-host.ts";
+import { dropAhead, flushVaultEvents, holdKeys, onVaultEvent, readAhead, transfersOf, vaultHost } from "./vault-host.ts";
 
 // Argon2id's four lanes in parallel workers where the page is cross-origin isolated (docs/web.md); otherwise,
 // or once the lane workers have failed (an error, or no answer within LANE_TIMEOUT_MS), core's single-threaded
@@ -100,8 +100,14 @@ async function run(req: AccountRequest): Promise<AccountResult> {
     case "kdfBackend":
       return { op: "kdfBackend", backend: kdfBackend };
     case "unlock": {
-      const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
-      await hold(u.accountKey, u.keys);
+      if (req.storeName !== undefined) readAhead(req.storeName); // the sealed index, while Argon2id runs
+      try {
+        const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
+        await hold(u.accountKey, u.keys);
+      } catch (e) {
+        if (req.storeName !== undefined) dropAhead();
+        throw e;
+      }
       return { op: "unlock" };
     }
     case "signInAgain": {

@@ -5,6 +5,7 @@
 import type { AccountKeys } from "@cryptex/core/account-keys.ts";
 import { guessMediaType, PREVIEW_TYPES } from "@cryptex/core/attachments/attachment.ts";
 import { CryptexError } from "@cryptex/core/errors.ts";
+import type { IndexSegment } from "@cryptex/core/formats/vault-index.ts";
 import { OpenVault, type RowsChange } from "@cryptex/core/session/open-vault.ts";
 import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { type IdbStore, openIdbStore } from "../store/idb-store.ts";
@@ -28,6 +29,54 @@ const handOver = new WeakMap<object, Transferable[]>();
 /** The buffers of an answer of vaultHost that move to the page instead of being copied. */
 export function transfersOf(value: unknown): Transferable[] {
   return (typeof value === "object" && value && handOver.get(value)) || [];
+}
+
+/** The sealed index read ahead of `open` (while Argon2id runs), with the stamp of the segments it read. */
+let ahead: { storeName: string; read: Promise<{ store: IdbStore; segments: IndexSegment[]; stamp: string } | undefined> } | undefined;
+
+/**
+ * Starts reading the sealed index of IndexedDB `storeName` for the next `open`: ciphertext only, read while the
+ * password is stretched instead of after. `open` uses it only if no write changed the segments since.
+ */
+export function readAhead(storeName: string): void {
+  dropAhead();
+  const read = (async () => {
+    const store = await openIdbStore(storeName);
+    const { segments, stamp } = await store.readIndexStamped();
+    if (stamp !== undefined) return { store, segments, stamp };
+    await store.close(); // never stamped (written before stamps): read again at open
+    return undefined;
+  })().catch(() => undefined);
+  ahead = { storeName, read };
+}
+
+/** Forgets what was read ahead (a failed unlock, a lock). */
+export function dropAhead(): void {
+  const was = ahead;
+  ahead = undefined;
+  void was?.read.then((a) => a?.store.close());
+}
+
+/** The store read ahead for `storeName`, its first readIndex answered from what was read if still current. */
+async function takeAhead(storeName: string): Promise<IdbStore | undefined> {
+  const was = ahead;
+  ahead = undefined;
+  if (!was) return undefined;
+  const got = await was.read;
+  if (!got) return undefined;
+  if (was.storeName !== storeName) {
+    await got.store.close();
+    return undefined;
+  }
+  let first: IndexSegment[] | undefined = got.segments;
+  return {
+    ...got.store,
+    async readIndex() {
+      const segments = first;
+      first = undefined;
+      return segments && (await got.store.readIndexStamp()) === got.stamp ? segments : got.store.readIndex();
+    },
+  };
 }
 
 /** Keeps the keys of the account just unlocked or signed in, for `open`. */
@@ -76,7 +125,7 @@ export const vaultHost: VaultMethods = {
     if (!held || held.keys.accountId !== accountId) throw new CryptexError("invalid_input", "unlock first");
     const { keys, local } = held;
     await shut().catch(() => undefined);
-    const store = await openIdbStore(storeName);
+    const store = (await takeAhead(storeName)) ?? (await openIdbStore(storeName));
     const meta = await store.readMeta();
     if (!meta || meta.accountId !== accountId) {
       await store.close();
@@ -101,6 +150,7 @@ export const vaultHost: VaultMethods = {
   },
   async close() {
     held = undefined;
+    dropAhead();
     await shut();
   },
   get: (id) => vault().get(id),
