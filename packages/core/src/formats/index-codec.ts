@@ -124,9 +124,11 @@ const NONE: readonly string[] = Object.freeze([]);
 /**
  * Checks a segment's structure completely (counts, types, string lengths, UTF-8) without building its rows.
  * The view keeps the decoded text and a copy of the fixed-size tables, never `bytes`: the caller may hand
- * those away (a worker transfers them to its page) or let them go.
+ * those away (a worker transfers them to its page) or let them go. `checkedElsewhere`: these very bytes are
+ * checked by whoever sent them, whose verdict the caller awaits before using the view: only the text and the
+ * overall sizes are read here (a damaged segment may then throw any error, or give wrong rows, until refused).
  */
-export function readIndexSegment(bytes: Uint8Array): IndexSegmentView {
+export function readIndexSegment(bytes: Uint8Array, checkedElsewhere = false): IndexSegmentView {
   if (bytes.length < HEAD || bytes[0] !== FORMAT) throw new CryptexError("unsupported_format", "unsupported vault index format");
   let dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nRows = dv.getUint32(1);
@@ -142,16 +144,18 @@ export function readIndexSegment(bytes: Uint8Array): IndexSegmentView {
   } catch {
     damaged();
   }
-  let wanted = 0;
-  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
-    if (bytes[o]! >= ITEM_TYPES.length) damaged();
-    const flags = bytes[o + 1]!;
-    wanted += 3 + bytes[o + 2]! + bytes[o + 3]! + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+  if (!checkedElsewhere) {
+    let wanted = 0;
+    for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+      if (bytes[o]! >= ITEM_TYPES.length) damaged();
+      const flags = bytes[o + 1]!;
+      wanted += 3 + bytes[o + 2]! + bytes[o + 3]! + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+    }
+    if (wanted !== nStrings) damaged();
+    let total = 0;
+    for (let i = 0, o = lensAt; i < nStrings; i++, o += 4) total += dv.getUint32(o);
+    if (total !== text.length) damaged();
   }
-  if (wanted !== nStrings) damaged();
-  let total = 0;
-  for (let i = 0, o = lensAt; i < nStrings; i++, o += 4) total += dv.getUint32(o);
-  if (total !== text.length) damaged();
   const removed: ItemId[] = [];
   for (let i = 0, o = HEAD + nRows * ROW; i < nRemoved; i++, o += 16) removed.push(bytesToUuid(bytes.subarray(o, o + 16)) as ItemId);
   dv = new DataView(bytes.slice(0, blobAt).buffer); // the tables alone (the blob is in `text`)

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { concat, u32be } from "../encoding/bytes.ts";
 import { compareTitles } from "../vault/compare-titles.ts";
 import { createItem } from "../vault/item.ts";
 import { searchIndex } from "../vault/search.ts";
+import { aad } from "./aad.ts";
+import { sealEnvelope } from "./envelope.ts";
 import { freshAccountKeys } from "./test-keys.ts";
 import { type IndexSegment, toIndexEntry, VaultIndex } from "./vault-index.ts";
 
@@ -139,4 +142,34 @@ test("index: listHead gives the live count and first rows by title without build
   const built = await VaultIndex.open(keys, log);
   assert.ok(built.entries.size > 0);
   assert.deepEqual(built.listHead(7), expected(built, 7));
+});
+
+test("index: onDecrypted gets copies of the decrypted segments before the check, which still refuses a damaged one", async () => {
+  const keys = await freshAccountKeys();
+  const idx = VaultIndex.empty();
+  for (const it of items(5)) idx.entries.set(it.id, toIndexEntry(it));
+  const log: IndexSegment[] = [await idx.snapshot(keys), await idx.change(keys, items(1).map(toIndexEntry), [])];
+  let got: Uint8Array[] = [];
+  const opened = await VaultIndex.open(keys, log, (plain) => {
+    got = plain;
+  });
+  assert.equal(got.length, 2);
+  const copy = VaultIndex.fromPlain(got);
+  for (const b of got) b.fill(0); // the receiver's bytes are its own: the index does not read them
+  assert.deepEqual([...copy.entries.values()], [...opened.entries.values()]);
+  assert.equal(opened.entries.size, 6);
+
+  // sealed right (key and AAD), the format's byte right, but one row announced and none there: handed out, then refused
+  const aadOf = (seq: number) => aad("index", keys.accountId, undefined, concat(u32be(0), u32be(seq)));
+  const bad = {
+    generation: 0,
+    seq: 0,
+    bytes: await sealEnvelope(keys.index, Uint8Array.of(2, 0, 0, 0, 1, ...new Array(12).fill(0)), aadOf(0)),
+  };
+  let handed = 0;
+  await assert.rejects(
+    VaultIndex.open(keys, [bad], () => handed++),
+    { code: "tampered" },
+  );
+  assert.equal(handed, 1);
 });

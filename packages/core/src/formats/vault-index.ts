@@ -117,22 +117,29 @@ export class VaultIndex {
     return new VaultIndex([], -1, 0, 0, 0);
   }
 
-  /** Opens a stored log; the segments must be one generation, seq 0..n without gaps. */
-  static async open(keys: AccountKeys, segments: readonly IndexSegment[]): Promise<VaultIndex> {
+  /**
+   * Opens a stored log; the segments must be one generation, seq 0..n without gaps. `onDecrypted` gets a copy
+   * of the decrypted segments before they are checked (another realm may decode them meanwhile); if the check
+   * then fails this throws as without it, and what was handed out must not be used.
+   */
+  static async open(
+    keys: AccountKeys,
+    segments: readonly IndexSegment[],
+    onDecrypted?: (plain: Uint8Array[]) => void,
+  ): Promise<VaultIndex> {
     if (segments.length === 0) return VaultIndex.empty();
     const sorted = [...segments].sort((a, b) => a.seq - b.seq);
     const generation = sorted[0]!.generation;
-    const views: IndexSegmentView[] = [];
     const plain: Uint8Array[] = [];
     let deltaBytes = 0;
     for (let i = 0; i < sorted.length; i++) {
       const s = sorted[i]!;
       if (s.generation !== generation || s.seq !== i) throw new CryptexError("tampered", "vault index segments are out of order");
-      const bytes = await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq));
-      views.push(readIndexSegment(bytes));
-      plain.push(bytes);
+      plain.push(await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq)));
       if (i > 0) deltaBytes += s.bytes.length;
     }
+    onDecrypted?.(plain.map((b) => b.slice()));
+    const views = plain.map((b) => readIndexSegment(b));
     const index = new VaultIndex(views, generation, sorted.length, sorted[0]!.bytes.length, deltaBytes);
     index.#plain = plain;
     return index;
@@ -141,9 +148,17 @@ export class VaultIndex {
   /**
    * A keyless copy of the list for another realm (the web page, from its worker): made from `plainLog()`,
    * checked like any segment, kept current with `mirror()`. It can list and search but never seal.
+   * `checkedElsewhere`: the sender checks these very bytes and the caller awaits its verdict before using the
+   * copy (readIndexSegment): decoded only, not checked twice.
    */
-  static fromPlain(log: readonly Uint8Array[]): VaultIndex {
-    return new VaultIndex(log.map(readIndexSegment), -1, 0, 0, 0);
+  static fromPlain(log: readonly Uint8Array[], opts: { checkedElsewhere?: boolean } = {}): VaultIndex {
+    return new VaultIndex(
+      log.map((b) => readIndexSegment(b, opts.checkedElsewhere)),
+      -1,
+      0,
+      0,
+      0,
+    );
   }
 
   /**

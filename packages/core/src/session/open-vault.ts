@@ -59,6 +59,11 @@ export interface OpenVaultInput {
   readonly blobs?: LocalBlobs;
   /** how to reach the server (default: core's client over the global fetch) */
   readonly api?: (meta: VaultMeta) => ApiClient;
+  /**
+   * Given a copy of the index's decrypted segments before they are checked, so that a UI realm may decode them
+   * meanwhile; they stand unless the index was found damaged and rebuilt (`vault.indexRebuilt`: then `rows()`).
+   */
+  readonly onIndexDecrypted?: (plain: Uint8Array[]) => void;
   /** told after every change of state or list (coalesced by the caller if it wants) */
   readonly onChange?: (state: SessionState, rows: RowsChange | undefined) => void;
 }
@@ -125,7 +130,7 @@ export class OpenVault {
 
   static async open(input: OpenVaultInput): Promise<OpenVault> {
     const [vault, quarantined, { meta, token }] = await Promise.all([
-      Vault.open(input.store, input.keys),
+      Vault.open(input.store, input.keys, undefined, input.onIndexDecrypted),
       input.store.readQuarantine(),
       sealedToken(input.store, input.keys, input.meta),
     ]);
