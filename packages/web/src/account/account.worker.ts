@@ -153,7 +153,7 @@ async function run(req: AccountRequest): Promise<AccountResult> {
   }
 }
 
-onVaultEvent((event) => (self as unknown as Worker).postMessage({ id: 0, event } satisfies AccountResponse));
+onVaultEvent((event, transfer = []) => (self as unknown as Worker).postMessage({ id: 0, event } satisfies AccountResponse, transfer));
 
 self.onmessage = async (ev: MessageEvent<AccountRequest & { id: number }>) => {
   const { id } = ev.data;

@@ -22,7 +22,7 @@ let held: { keys: AccountKeys; local: LocalKeys } | undefined;
 let open: { vault: OpenVault; store: IdbStore } | undefined;
 let rows: RowsChange[] = [];
 let dirty = false;
-let post: (e: VaultEvent) => void = () => {};
+let post: (e: VaultEvent, transfer?: Transferable[]) => void = () => {};
 /** answers whose buffers go to the page by transfer (no copy), the worker keeping nothing of them */
 const handOver = new WeakMap<object, Transferable[]>();
 
@@ -84,7 +84,7 @@ export function holdKeys(keys: AccountKeys, local: LocalKeys): void {
   held = { keys, local };
 }
 
-export function onVaultEvent(fn: (e: VaultEvent) => void): void {
+export function onVaultEvent(fn: (e: VaultEvent, transfer?: Transferable[]) => void): void {
   post = fn;
 }
 
@@ -131,6 +131,7 @@ export const vaultHost: VaultMethods = {
       await store.close();
       throw new CryptexError("invalid_input", "this browser holds no vault of that account");
     }
+    let sent = false;
     const v = await OpenVault.open({
       store,
       keys,
@@ -138,14 +139,21 @@ export const vaultHost: VaultMethods = {
       meta,
       deviceName,
       blobs: { read: readBlob, write: writeBlob, delete: deleteBlob },
+      // a copy of the decrypted segments goes to the page at once: it decodes them while this worker checks its own
+      onIndexDecrypted: (plain) => {
+        sent = true;
+        post({ kind: "decrypted", rows: plain }, [...new Set(plain.map((r) => r.buffer))]);
+      },
       onChange: (_, r) => changed(r),
     });
     open = { vault: v, store };
     rows = [];
     dirty = false;
-    // the opened index segments themselves: the worker reads them no more, so they move to the page uncopied
-    const answer = { state: v.state, rows: v.rows() };
-    handOver.set(answer, [...new Set(answer.rows.map((r) => r.buffer))]);
+    // the page has the list from the "decrypted" event unless the index was rebuilt (or had none); otherwise the
+    // opened index segments themselves: the worker reads them no more, so they move to the page uncopied
+    const opened = v.rows();
+    const answer = { state: v.state, rows: sent && !v.vault.indexRebuilt ? undefined : opened };
+    handOver.set(answer, [...new Set((answer.rows ?? []).map((r) => r.buffer))]);
     return answer;
   },
   async close() {

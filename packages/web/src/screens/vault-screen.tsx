@@ -32,8 +32,6 @@ const SecurityScreen = lazyComponent(() => import("./security-screen.tsx").then(
 
 /** From this many entries, the first screen is painted before the whole list is sorted. */
 const FIRST_SCREEN_FROM = 5000;
-/** rows of that first screen: more than a tall window shows */
-const FIRST_SCREEN_ROWS = 60;
 
 const routeItemId = (r: Route) => (r.screen === "item" || r.screen === "edit" ? (r.id as ItemId) : undefined);
 
@@ -86,7 +84,7 @@ export function VaultScreen({
 
   // A long vault paints its first screen before any entry but its first rows is built and the whole list is
   // sorted ("settled" one frame later): core reads the titles from the opened index (listHead).
-  const [first] = useState(() => session.listHead(FIRST_SCREEN_ROWS));
+  const [first] = useState(() => session.firstScreen());
   const [settled, setSettled] = useState(first.count < FIRST_SCREEN_FROM);
   const entries = useMemo(
     () =>
