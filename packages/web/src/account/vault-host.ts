@@ -7,6 +7,7 @@ import { guessMediaType, PREVIEW_TYPES } from "@cryptex/core/attachments/attachm
 import { CryptexError } from "@cryptex/core/errors.ts";
 import type { IndexSegment } from "@cryptex/core/formats/vault-index.ts";
 import { OpenVault, type RowsChange } from "@cryptex/core/session/open-vault.ts";
+import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import type { LocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import { type IdbStore, openIdbStore } from "../store/idb-store.ts";
 import { deleteBlob, readBlob, writeBlob } from "../vault/local-blobs.ts";
@@ -57,26 +58,31 @@ export function dropAhead(): void {
   void was?.read.then((a) => a?.store.close());
 }
 
-/** The store read ahead for `storeName`, its first readIndex answered from what was read if still current. */
-async function takeAhead(storeName: string): Promise<IdbStore | undefined> {
+/**
+ * The store of `storeName` and its meta record; the store read ahead, if any, its first readIndex answered from
+ * what was read when the stamp read with the meta (one transaction) is still the one read with the segments.
+ */
+async function storeAndMeta(storeName: string): Promise<{ store: IdbStore; meta: VaultMeta | undefined }> {
   const was = ahead;
   ahead = undefined;
-  if (!was) return undefined;
-  const got = await was.read;
-  if (!got) return undefined;
-  if (was.storeName !== storeName) {
-    await got.store.close();
-    return undefined;
+  const got = await was?.read;
+  if (got && was?.storeName !== storeName) await got.store.close();
+  if (!got || was?.storeName !== storeName) {
+    const store = await openIdbStore(storeName);
+    return { store, meta: await store.readMeta() };
   }
+  const { meta, stamp } = await got.store.readMetaAndIndexStamp();
+  if (stamp !== got.stamp) return { store: got.store, meta };
   let first: IndexSegment[] | undefined = got.segments;
-  return {
+  const store: IdbStore = {
     ...got.store,
     async readIndex() {
       const segments = first;
       first = undefined;
-      return segments && (await got.store.readIndexStamp()) === got.stamp ? segments : got.store.readIndex();
+      return segments ?? got.store.readIndex();
     },
   };
+  return { store, meta };
 }
 
 /** Keeps the keys of the account just unlocked or signed in, for `open`. */
@@ -125,8 +131,7 @@ export const vaultHost: VaultMethods = {
     if (!held || held.keys.accountId !== accountId) throw new CryptexError("invalid_input", "unlock first");
     const { keys, local } = held;
     await shut().catch(() => undefined);
-    const store = (await takeAhead(storeName)) ?? (await openIdbStore(storeName));
-    const meta = await store.readMeta();
+    const { store, meta } = await storeAndMeta(storeName);
     if (!meta || meta.accountId !== accountId) {
       await store.close();
       throw new CryptexError("invalid_input", "this browser holds no vault of that account");

@@ -78,8 +78,8 @@ export type IdbStore = VaultStore & {
   wipe(): Promise<void>;
   /** The index segments with the stamp of that state of them (undefined when no write has stamped it yet). */
   readIndexStamped(): Promise<{ segments: IndexSegment[]; stamp: string | undefined }>;
-  /** The stamp of the index segments now: unchanged means no segment changed since it was read. */
-  readIndexStamp(): Promise<string | undefined>;
+  /** The meta record and the stamp of the index segments now (unchanged: no segment changed since it was read). */
+  readMetaAndIndexStamp(): Promise<{ meta: VaultMeta | undefined; stamp: string | undefined }>;
 };
 
 /** The app's database (tests open others beside it). */
@@ -124,8 +124,13 @@ export async function openIdbStore(name = STORE_NAME): Promise<IdbStore> {
       ]);
       return { segments, stamp };
     },
-    async readIndexStamp() {
-      return (await req(read(["meta"]).objectStore("meta").get(INDEX_STAMP))) as string | undefined;
+    async readMetaAndIndexStamp() {
+      const metaStore = read(["meta"]).objectStore("meta");
+      const [meta, stamp] = await Promise.all([
+        req(metaStore.get("meta")) as Promise<VaultMeta | undefined>,
+        req(metaStore.get(INDEX_STAMP)) as Promise<string | undefined>,
+      ]);
+      return { meta, stamp };
     },
     async readQuarantine() {
       return (await req(read(["quarantine"]).objectStore("quarantine").getAll())) as QuarantineEntry[];

@@ -69,19 +69,21 @@ tests.push({
     const store = await openIdbStore(name);
     const seg = (seq: number) => ({ generation: 0, seq, bytes: Uint8Array.of(seq) });
     try {
-      assert.equal(await store.readIndexStamp(), undefined, "no index written yet");
+      assert.equal((await store.readMetaAndIndexStamp()).stamp, undefined, "no index written yet");
       await store.write({ index: { replace: seg(0) } });
       const first = await store.readIndexStamped();
       assert.ok(typeof first.stamp === "string", "a replaced index is stamped");
       assert.equal(first.segments.length, 1);
-      assert.equal(await store.readIndexStamp(), first.stamp, "reading does not move it");
+      assert.equal((await store.readMetaAndIndexStamp()).stamp, first.stamp, "reading does not move it");
       await store.write({ meta: { cursor: 7 }, quarantine: [] });
-      assert.equal(await store.readIndexStamp(), first.stamp, "a write without index segments does not move it");
+      const withMeta = await store.readMetaAndIndexStamp();
+      assert.equal(withMeta.stamp, first.stamp, "a write without index segments does not move it");
+      assert.equal(withMeta.meta?.cursor, 7, "read with the meta record");
       await store.write({ index: { append: [seg(1)] } });
       const second = await store.readIndexStamped();
       assert.ok(second.stamp !== first.stamp && second.segments.length === 2, "an appended segment moves it");
       await store.wipe();
-      assert.equal(await store.readIndexStamp(), undefined, "wiped");
+      assert.equal((await store.readMetaAndIndexStamp()).stamp, undefined, "wiped");
     } finally {
       await store.close();
       indexedDB.deleteDatabase(name);
