@@ -198,7 +198,10 @@ function headByTitle(
       if (r !== undefined) {
         seen?.add(id);
         live = r !== null && !r.trashed;
-        if (r) (row = r), (title = r.title);
+        if (r) {
+          row = r;
+          title = r.title;
+        }
       }
     }
     if (live) {
@@ -209,7 +212,10 @@ function headByTitle(
         while (k > 0 && compare(title, titles[k - 1]!) < 0) k--;
         titles.splice(k, 0, title);
         at.splice(k, 0, row ?? [lenAt, pos, o]);
-        if (titles.length > n) titles.pop(), at.pop();
+        if (titles.length > n) {
+          titles.pop();
+          at.pop();
+        }
       }
     }
     for (let k = 0; k < strings; k++) pos += dv.getUint32(lenAt + k * 4);
