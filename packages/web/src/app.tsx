@@ -85,10 +85,10 @@ export function App() {
   }
 
   /** Opens the vault in the account worker, with the keys the unlock or sign-in just left there. */
-  async function open(known: VaultMeta): Promise<VaultSession> {
+  async function open(meta: VaultMeta): Promise<VaultSession> {
     performance.mark("cx-open-start");
-    const meta = (await store!.readMeta()) ?? known;
-    const session = await VaultSession.open(STORE_NAME, meta);
+    // the worker reads the stored meta itself: the page only names the account
+    const session = await VaultSession.open(STORE_NAME, meta.accountId);
     performance.mark("cx-index-open");
     // hooks for benchmarks exist only in the test build (vite build --mode test → dist-test/): production drops this
     if (import.meta.env.MODE === "test") await import("./vault/test-hooks.ts").then((m) => m.exposeTestHooks(session));

@@ -92,6 +92,23 @@ export interface IndexSegmentView {
    * would move the strings (rare scripts), and the caller then builds every row.
    */
   rowsWhere(test: RowTextTest): IndexRow[] | undefined;
+  /**
+   * The rows not in the trash, counted, and the first `n` of them by `compare` on their titles, built alone:
+   * what a long list's first screen needs, without an object per row. `newer` gives by id a later version of a
+   * row (null: removed), used in its place; the ids it was used for are added to `seen`. Ties keep segment order.
+   */
+  headByTitle(
+    n: number,
+    compare: (a: string, b: string) => number,
+    newer?: ReadonlyMap<string, IndexRow | null>,
+    seen?: Set<string>,
+  ): ListHead;
+}
+
+/** A list's length and its first rows in order (see IndexSegmentView.headByTitle). */
+export interface ListHead {
+  count: number;
+  head: IndexRow[];
 }
 
 /**
@@ -104,10 +121,16 @@ export type RowTextTest = (text: string, at: readonly number[], n: number) => bo
 
 const NONE: readonly string[] = Object.freeze([]);
 
-/** Checks a segment's structure completely (counts, types, string lengths, UTF-8) without building its rows. */
-export function readIndexSegment(bytes: Uint8Array): IndexSegmentView {
+/**
+ * Checks a segment's structure completely (counts, types, string lengths, UTF-8) without building its rows.
+ * The view keeps the decoded text and a copy of the fixed-size tables, never `bytes`: the caller may hand
+ * those away (a worker transfers them to its page) or let them go. `checkedElsewhere`: these very bytes are
+ * checked by whoever sent them, whose verdict the caller awaits before using the view: only the text and the
+ * overall sizes are read here (a damaged segment may then throw any error, or give wrong rows, until refused).
+ */
+export function readIndexSegment(bytes: Uint8Array, checkedElsewhere = false): IndexSegmentView {
   if (bytes.length < HEAD || bytes[0] !== FORMAT) throw new CryptexError("unsupported_format", "unsupported vault index format");
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nRows = dv.getUint32(1);
   const nRemoved = dv.getUint32(5);
   const nStrings = dv.getUint32(9);
@@ -121,24 +144,85 @@ export function readIndexSegment(bytes: Uint8Array): IndexSegmentView {
   } catch {
     damaged();
   }
-  let wanted = 0;
-  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
-    if (bytes[o]! >= ITEM_TYPES.length) damaged();
-    const flags = bytes[o + 1]!;
-    wanted += 3 + bytes[o + 2]! + bytes[o + 3]! + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+  if (!checkedElsewhere) {
+    let wanted = 0;
+    for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+      if (bytes[o]! >= ITEM_TYPES.length) damaged();
+      const flags = bytes[o + 1]!;
+      wanted += 3 + bytes[o + 2]! + bytes[o + 3]! + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+    }
+    if (wanted !== nStrings) damaged();
+    let total = 0;
+    for (let i = 0, o = lensAt; i < nStrings; i++, o += 4) total += dv.getUint32(o);
+    if (total !== text.length) damaged();
   }
-  if (wanted !== nStrings) damaged();
-  let total = 0;
-  for (let i = 0, o = lensAt; i < nStrings; i++, o += 4) total += dv.getUint32(o);
-  if (total !== text.length) damaged();
   const removed: ItemId[] = [];
   for (let i = 0, o = HEAD + nRows * ROW; i < nRemoved; i++, o += 16) removed.push(bytesToUuid(bytes.subarray(o, o + 16)) as ItemId);
+  dv = new DataView(bytes.slice(0, blobAt).buffer); // the tables alone (the blob is in `text`)
   return {
     rowCount: nRows,
     removed,
     rows: () => buildRows(dv, text, nRows, lensAt),
     rowsWhere: (test) => buildRowsWhere(dv, text, nRows, lensAt, test),
+    headByTitle: (n, compare, newer, seen) => headByTitle(dv, text, nRows, lensAt, n, compare, newer, seen),
   };
+}
+
+/** One pass over the row records and string lengths; only titles are sliced (and ids when `newer` is given). */
+function headByTitle(
+  dv: DataView,
+  text: string,
+  nRows: number,
+  lensAt: number,
+  n: number,
+  compare: (a: string, b: string) => number,
+  newer: ReadonlyMap<string, IndexRow | null> | undefined,
+  seen: Set<string> | undefined,
+): ListHead {
+  // candidates in order, at most n: a title and where its row is (or the newer row itself)
+  const titles: string[] = [];
+  const at: (IndexRow | readonly [number, number, number])[] = [];
+  let count = 0;
+  let lenAt = lensAt;
+  let pos = 0;
+  for (let i = 0, o = HEAD; i < nRows; i++, o += ROW) {
+    const flags = dv.getUint8(o + 1);
+    const strings = 3 + dv.getUint8(o + 2) + dv.getUint8(o + 3) + ((flags >> 2) & 1) + ((flags >> 3) & 1);
+    const idLen = dv.getUint32(lenAt);
+    let title: string | undefined;
+    let row: IndexRow | undefined;
+    let live = (flags & 2) === 0;
+    if (newer) {
+      const id = text.slice(pos, pos + idLen);
+      const r = newer.get(id);
+      if (r !== undefined) {
+        seen?.add(id);
+        live = r !== null && !r.trashed;
+        if (r) {
+          row = r;
+          title = r.title;
+        }
+      }
+    }
+    if (live) {
+      count++;
+      title ??= text.slice(pos + idLen, pos + idLen + dv.getUint32(lenAt + 4));
+      if (titles.length < n || (n > 0 && compare(title, titles[n - 1]!) < 0)) {
+        let k = titles.length;
+        while (k > 0 && compare(title, titles[k - 1]!) < 0) k--;
+        titles.splice(k, 0, title);
+        at.splice(k, 0, row ?? [lenAt, pos, o]);
+        if (titles.length > n) {
+          titles.pop();
+          at.pop();
+        }
+      }
+    }
+    for (let k = 0; k < strings; k++) pos += dv.getUint32(lenAt + k * 4);
+    lenAt += strings * 4;
+  }
+  const head = at.map((x) => ("id" in x ? x : buildRows(dv, text, 1, x[0], x[1], x[2])[0]!));
+  return { count, head };
 }
 
 function buildRowsWhere(dv: DataView, text: string, nRows: number, lensAt: number, test: RowTextTest): IndexRow[] | undefined {

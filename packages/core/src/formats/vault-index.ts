@@ -7,10 +7,18 @@ import { concat, u32be } from "../encoding/bytes.ts";
 import { CryptexError } from "../errors.ts";
 import type { AccountKeys } from "../keys/derive.ts";
 import type { ItemId } from "../keys/ids.ts";
+import { compareTitles } from "../vault/compare-titles.ts";
 import { fieldValue, type Item } from "../vault/item.ts";
 import { aad } from "./aad.ts";
 import { openEnvelope, sealEnvelope } from "./envelope.ts";
-import { encodeIndexSegment, type IndexRow, type IndexSegmentView, type RowTextTest, readIndexSegment } from "./index-codec.ts";
+import {
+  encodeIndexSegment,
+  type IndexRow,
+  type IndexSegmentView,
+  type ListHead,
+  type RowTextTest,
+  readIndexSegment,
+} from "./index-codec.ts";
 
 /** What the list and search need of an item (username/e-mail etc. as `subtitle`); encoded by index-codec.ts. */
 export type IndexEntry = IndexRow;
@@ -48,6 +56,22 @@ export function toIndexEntry(item: Item): IndexEntry {
   };
 }
 
+/** The entries not in the trash counted, and the first `n` of them by title; ties keep iteration order. */
+function headOf(entries: Iterable<IndexEntry>, n: number): ListHead {
+  const head: IndexEntry[] = [];
+  let count = 0;
+  for (const e of entries) {
+    if (e.trashed) continue;
+    count++;
+    if (head.length === n && (n === 0 || compareTitles(e.title, head[n - 1]!.title) >= 0)) continue;
+    let k = head.length;
+    while (k > 0 && compareTitles(e.title, head[k - 1]!.title) < 0) k--;
+    head.splice(k, 0, e);
+    if (head.length > n) head.pop();
+  }
+  return { count, head };
+}
+
 const segmentAad = (keys: AccountKeys, generation: number, seq: number) =>
   aad("index", keys.accountId, undefined, concat(u32be(generation), u32be(seq)));
 
@@ -66,8 +90,8 @@ async function sealSegment(
 export class VaultIndex {
   #entries: Map<ItemId, IndexEntry> | undefined;
   #pending: readonly IndexSegmentView[];
-  /** the opened (plaintext) segments behind #pending, handed to a keyless mirror without re-encoding */
-  #plain: readonly Uint8Array[] = [];
+  /** the opened (plaintext) segments behind #pending, handed once to a keyless mirror without re-encoding */
+  #plain: Uint8Array[] = [];
   #watchers = new Set<(upserts: readonly IndexEntry[], removed: readonly ItemId[]) => void>();
   private generation: number;
   private nextSeq: number;
@@ -93,22 +117,29 @@ export class VaultIndex {
     return new VaultIndex([], -1, 0, 0, 0);
   }
 
-  /** Opens a stored log; the segments must be one generation, seq 0..n without gaps. */
-  static async open(keys: AccountKeys, segments: readonly IndexSegment[]): Promise<VaultIndex> {
+  /**
+   * Opens a stored log; the segments must be one generation, seq 0..n without gaps. `onDecrypted` gets a copy
+   * of the decrypted segments before they are checked (another realm may decode them meanwhile); if the check
+   * then fails this throws as without it, and what was handed out must not be used.
+   */
+  static async open(
+    keys: AccountKeys,
+    segments: readonly IndexSegment[],
+    onDecrypted?: (plain: Uint8Array[]) => void,
+  ): Promise<VaultIndex> {
     if (segments.length === 0) return VaultIndex.empty();
     const sorted = [...segments].sort((a, b) => a.seq - b.seq);
     const generation = sorted[0]!.generation;
-    const views: IndexSegmentView[] = [];
     const plain: Uint8Array[] = [];
     let deltaBytes = 0;
     for (let i = 0; i < sorted.length; i++) {
       const s = sorted[i]!;
       if (s.generation !== generation || s.seq !== i) throw new CryptexError("tampered", "vault index segments are out of order");
-      const bytes = await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq));
-      views.push(readIndexSegment(bytes));
-      plain.push(bytes);
+      plain.push(await openEnvelope(keys.index, s.bytes, segmentAad(keys, generation, s.seq)));
       if (i > 0) deltaBytes += s.bytes.length;
     }
+    onDecrypted?.(plain.map((b) => b.slice()));
+    const views = plain.map((b) => readIndexSegment(b));
     const index = new VaultIndex(views, generation, sorted.length, sorted[0]!.bytes.length, deltaBytes);
     index.#plain = plain;
     return index;
@@ -117,16 +148,27 @@ export class VaultIndex {
   /**
    * A keyless copy of the list for another realm (the web page, from its worker): made from `plainLog()`,
    * checked like any segment, kept current with `mirror()`. It can list and search but never seal.
+   * `checkedElsewhere`: the sender checks these very bytes and the caller awaits its verdict before using the
+   * copy (readIndexSegment): decoded only, not checked twice.
    */
-  static fromPlain(log: readonly Uint8Array[]): VaultIndex {
-    const index = new VaultIndex(log.map(readIndexSegment), -1, 0, 0, 0);
-    index.#plain = log;
-    return index;
+  static fromPlain(log: readonly Uint8Array[], opts: { checkedElsewhere?: boolean } = {}): VaultIndex {
+    return new VaultIndex(
+      log.map((b) => readIndexSegment(b, opts.checkedElsewhere)),
+      -1,
+      0,
+      0,
+      0,
+    );
   }
 
-  /** The entries as plaintext segments (index-codec.ts): the opened ones while no entry was built, else one made now. */
+  /**
+   * The entries as plaintext segments (index-codec.ts) that the caller owns and may transfer: the opened ones,
+   * handed over the first time while no entry was built (nothing here reads them again), else one made now.
+   */
   plainLog(): Uint8Array[] {
-    if (this.#pending.length) return [...this.#plain];
+    const plain = this.#plain;
+    this.#plain = [];
+    if (this.#pending.length && plain.length) return plain;
     return [encodeIndexSegment([...this.entries.values()], [])];
   }
 
@@ -154,6 +196,38 @@ export class VaultIndex {
     this.#plain = [];
     this.#entries = entries;
     return entries;
+  }
+
+  /**
+   * How many entries are not in the trash, and the first `n` of them by title (compareTitles): a long list's
+   * first screen. While the entries are not built it builds only those `n`, reading titles from the opened
+   * segments; entries changed since the snapshot are taken at their place in it, new ones after it.
+   */
+  listHead(n: number): ListHead {
+    const [snap, ...later] = this.#pending;
+    if (!snap) return headOf(this.entries.values(), n);
+    const newer = new Map<string, IndexEntry | null>();
+    for (const id of snap.removed) newer.set(id, null);
+    for (const view of later) {
+      for (const r of view.rows()) newer.set(r.id, r);
+      for (const id of view.removed) newer.set(id, null);
+    }
+    const seen = new Set<string>();
+    const first = snap.headByTitle(n, compareTitles, newer.size ? newer : undefined, seen);
+    if (seen.size === newer.size) return first;
+    const rest = headOf(
+      (function* () {
+        for (const [id, r] of newer) if (r && !seen.has(id)) yield r;
+      })(),
+      n,
+    );
+    const head = [...first.head];
+    for (const e of rest.head) {
+      let k = head.length;
+      while (k > 0 && compareTitles(e.title, head[k - 1]!.title) < 0) k--;
+      head.splice(k, 0, e);
+    }
+    return { count: first.count + rest.count, head: head.slice(0, n) };
   }
 
   /**

@@ -59,6 +59,11 @@ export interface OpenVaultInput {
   readonly blobs?: LocalBlobs;
   /** how to reach the server (default: core's client over the global fetch) */
   readonly api?: (meta: VaultMeta) => ApiClient;
+  /**
+   * Given a copy of the index's decrypted segments before they are checked, so that a UI realm may decode them
+   * meanwhile; they stand unless the index was found damaged and rebuilt (`vault.indexRebuilt`: then `rows()`).
+   */
+  readonly onIndexDecrypted?: (plain: Uint8Array[]) => void;
   /** told after every change of state or list (coalesced by the caller if it wants) */
   readonly onChange?: (state: SessionState, rows: RowsChange | undefined) => void;
 }
@@ -124,9 +129,12 @@ export class OpenVault {
   }
 
   static async open(input: OpenVaultInput): Promise<OpenVault> {
-    const [vault, quarantined] = await Promise.all([Vault.open(input.store, input.keys), input.store.readQuarantine()]);
+    const [vault, quarantined, { meta, token }] = await Promise.all([
+      Vault.open(input.store, input.keys, undefined, input.onIndexDecrypted),
+      input.store.readQuarantine(),
+      sealedToken(input.store, input.keys, input.meta),
+    ]);
     if (input.deviceName !== undefined) vault.setHistory({ deviceName: input.deviceName });
-    const { meta, token } = await sealedToken(input.store, input.keys, input.meta);
     return new OpenVault(vault, input, meta, token, quarantined);
   }
 
@@ -163,7 +171,10 @@ export class OpenVault {
     this.refused = report.refused;
   }
 
-  /** The list as plaintext index segments (formats/index-codec.ts), for VaultIndex.fromPlain in the UI's realm. */
+  /**
+   * The list as plaintext index segments (formats/index-codec.ts), for VaultIndex.fromPlain in the UI's realm;
+   * the caller owns them (a worker transfers them to its page without a copy).
+   */
   rows(): Uint8Array[] {
     return this.vault.index.plainLog();
   }

@@ -98,21 +98,35 @@ export class Vault {
     this.now = now;
   }
 
-  /** Opens the vault: one bulk decrypt of the index; rebuilt from the items if missing or damaged. */
-  static async open(store: VaultStore, keys: AccountKeys, now: () => number = Date.now): Promise<Vault> {
+  /**
+   * Opens the vault: one bulk decrypt of the index; rebuilt from the items if missing or damaged
+   * (`indexRebuilt`). `onDecrypted`: see VaultIndex.open (what it got stands only if the index was not rebuilt).
+   */
+  static async open(
+    store: VaultStore,
+    keys: AccountKeys,
+    now: () => number = Date.now,
+    onDecrypted?: (plain: Uint8Array[]) => void,
+  ): Promise<Vault> {
     const segments = await store.readIndex();
     let index: VaultIndex | undefined;
     if (segments.length > 0) {
       try {
-        index = await VaultIndex.open(keys, segments);
+        index = await VaultIndex.open(keys, segments, onDecrypted);
       } catch (e) {
         if (!isCryptexError(e)) throw e;
       }
     }
     const vault = new Vault(store, keys, index ?? VaultIndex.empty(), now);
-    if (!index) await vault.rebuildIndex();
+    if (!index) {
+      await vault.rebuildIndex();
+      vault.indexRebuilt = true;
+    }
     return vault;
   }
+
+  /** set when opening found the stored index missing or damaged and made it again from the items */
+  indexRebuilt = false;
 
   /**
    * How this device records item history: the name stamped on the versions it saves, and how many earlier

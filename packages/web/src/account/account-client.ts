@@ -121,9 +121,12 @@ export async function signInAgainInWorker(meta: VaultMeta, password: string): Pr
   return r.session;
 }
 
-/** Checks the password and keeps the keys in the worker for the vault opened next (`callVault("open", …)`). */
-export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string): Promise<void> {
-  const r = await call({ op: "unlock", accountId, eak, password });
+/**
+ * Checks the password and keeps the keys in the worker for the vault opened next (`callVault("open", …)`);
+ * `storeName` names that vault when it is opened next, so that its sealed index is read meanwhile.
+ */
+export async function unlockInWorker(accountId: string, eak: Uint8Array, password: string, storeName?: string): Promise<void> {
+  const r = await call({ op: "unlock", accountId, eak, password, ...(storeName === undefined ? {} : { storeName }) });
   if (r.op !== "unlock") throw new Error("unexpected worker answer");
 }
 

@@ -25,7 +25,8 @@ export type AccountRequest =
   | { op: "startSignUp"; baseUrl: string; email: string; password: string; deviceName: string }
   | { op: "confirmSignUp"; baseUrl: string; pendingId: string; code: string; sendEmail: boolean }
   | { op: "signIn"; baseUrl: string; email: string; password: string; eakText: string; deviceName: string }
-  | { op: "unlock"; accountId: string; eak: Uint8Array; password: string }
+  /** `storeName`: the vault about to be opened, whose sealed index is read while the password is stretched */
+  | { op: "unlock"; accountId: string; eak: Uint8Array; password: string; storeName?: string }
   | { op: "signInAgain"; baseUrl: string; email: string; accountId: string; eak: Uint8Array; password: string; deviceName: string }
   /** one Argon2id run at the account cost, timed: the basis of the time-to-guess estimate */
   | { op: "measure" }

@@ -24,7 +24,7 @@ import { deriveLocalKeys } from "@cryptex/core/vault/health/health-keys.ts";
 import type { AccountRequest, AccountResponse, AccountResult, DeviceAccount, KdfBackendName, Signer } from "./account-protocol.ts";
 import { argon2idInTurn } from "./argon2/argon2-lanes.ts";
 import { laneBackendIfIsolated } from "./argon2/lane-backend.ts";
-import { flushVaultEvents, holdKeys, onVaultEvent, vaultHost } from "./vault-host.ts";
+import { dropAhead, flushVaultEvents, holdKeys, onVaultEvent, readAhead, transfersOf, vaultHost } from "./vault-host.ts";
 
 // Argon2id's four lanes in parallel workers where the page is cross-origin isolated (docs/web.md); otherwise,
 // or once the lane workers have failed (an error, or no answer within LANE_TIMEOUT_MS), core's single-threaded
@@ -100,8 +100,14 @@ async function run(req: AccountRequest): Promise<AccountResult> {
     case "kdfBackend":
       return { op: "kdfBackend", backend: kdfBackend };
     case "unlock": {
-      const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
-      await hold(u.accountKey, u.keys);
+      if (req.storeName !== undefined) readAhead(req.storeName); // the sealed index, while Argon2id runs
+      try {
+        const u = await unlockWithPassword({ accountId: req.accountId, eak: req.eak }, req.password);
+        await hold(u.accountKey, u.keys);
+      } catch (e) {
+        if (req.storeName !== undefined) dropAhead();
+        throw e;
+      }
       return { op: "unlock" };
     }
     case "signInAgain": {
@@ -147,7 +153,7 @@ async function run(req: AccountRequest): Promise<AccountResult> {
   }
 }
 
-onVaultEvent((event) => (self as unknown as Worker).postMessage({ id: 0, event } satisfies AccountResponse));
+onVaultEvent((event, transfer = []) => (self as unknown as Worker).postMessage({ id: 0, event } satisfies AccountResponse, transfer));
 
 self.onmessage = async (ev: MessageEvent<AccountRequest & { id: number }>) => {
   const { id } = ev.data;
@@ -160,5 +166,5 @@ self.onmessage = async (ev: MessageEvent<AccountRequest & { id: number }>) => {
     else res = { id, ok: false, kind: "other", code: "internal", status: 0, message: e instanceof Error ? e.message : "failed" };
   }
   flushVaultEvents(); // what the call changed reaches the page before its answer
-  (self as unknown as Worker).postMessage(res);
+  (self as unknown as Worker).postMessage(res, res.ok && res.result.op === "vault" ? transfersOf(res.result.value) : []);
 };

@@ -10,7 +10,8 @@ import type { Item } from "@cryptex/core/vault/item.ts";
 /** What the worker answers to each call (the page awaits these). */
 export interface VaultMethods {
   /** opens the vault of `accountId` in IndexedDB `storeName` with the keys the last unlock or sign-in left */
-  open(accountId: string, storeName: string, deviceName: string): Promise<{ state: SessionState; rows: Uint8Array[] }>;
+  /** `rows` undefined: the list is the "decrypted" event's, sent before the worker checked it (and found it whole) */
+  open(accountId: string, storeName: string, deviceName: string): Promise<{ state: SessionState; rows: Uint8Array[] | undefined }>;
   /** closes the vault and forgets its keys (lock, sign-out, before a rotation) */
   close(): Promise<void>;
   get(id: ItemId): Promise<Item>;
@@ -44,7 +45,11 @@ export interface VaultMethods {
 export type VaultMethod = keyof VaultMethods;
 export type VaultCall = { [K in VaultMethod]: { op: "vault"; method: K; args: Parameters<VaultMethods[K]> } }[VaultMethod];
 
-/** Pushed by the worker: the session's state with the list changes since the last event, or an import's progress. */
+/**
+ * Pushed by the worker: the session's state with the list changes since the last event, an import's progress, or
+ * (during `open`) the index's decrypted segments before the worker has checked them, for the page to decode meanwhile.
+ */
 export type VaultEvent =
   | { kind: "state"; state: SessionState; rows: readonly RowsChange[] }
+  | { kind: "decrypted"; rows: Uint8Array[] }
   | { kind: "progress"; done: number; total: number };

@@ -6,7 +6,6 @@ import { TEMPLATES, template } from "@cryptex/core/vault/templates.ts";
 import { FolderList } from "../ui/folder-list.tsx";
 import { VirtualList } from "../ui/virtual-list.tsx";
 import type { Filter } from "../vault/filters.ts";
-import type { VaultSession } from "../vault/vault-session.ts";
 
 export const filterKey = (f: Filter) =>
   f.kind === "type" ? `type:${f.type}` : f.kind === "tag" ? `tag:${f.tag}` : f.kind === "folder" ? `folder:${f.folder}` : f.kind;
@@ -144,16 +143,14 @@ export function FilterNav({
   filter,
   onFilter,
   tags,
-  session,
-  version,
+  folders,
   onSecurity,
   securityOpen = false,
 }: {
   filter: Filter;
   onFilter: (f: Filter) => void;
   tags: readonly string[];
-  session: VaultSession;
-  version: number;
+  folders: readonly FolderNode[];
   onSecurity?: () => void;
   securityOpen?: boolean;
 }) {
@@ -178,8 +175,7 @@ export function FilterNav({
       <h2 class="side-head">Types</h2>
       <ul>{TEMPLATES.map((t) => button({ kind: "type", type: t.type }, t.label))}</ul>
       <FolderList
-        session={session}
-        version={version}
+        tree={folders}
         active={filter.kind === "folder" ? filter.folder : undefined}
         onSelect={(folder) => onFilter({ kind: "folder", folder })}
       />

@@ -3,6 +3,7 @@
 import type { VaultMeta } from "@cryptex/core/sync/ports.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { unlockInWorker, warmUpWorker } from "../account/account-client.ts";
+import { STORE_NAME } from "../store/idb-store.ts";
 import { errorCode, errorText } from "../ui/error-text.ts";
 import { PasswordField } from "../ui/password-field.tsx";
 import { SignOutConfirm } from "./sign-out-confirm.tsx";
@@ -37,7 +38,7 @@ export function UnlockScreen({
     setError(undefined);
     try {
       performance.mark("cx-unlock-start");
-      await unlockInWorker(meta.accountId, meta.eak, password);
+      await unlockInWorker(meta.accountId, meta.eak, password, STORE_NAME);
       performance.mark("cx-kdf-done");
       setPassword("");
       onDone(meta);

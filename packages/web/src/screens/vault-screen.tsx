@@ -1,6 +1,7 @@
 // The vault: filters, instant search, a virtualised list and the item pane; sync status and lock in the bar.
 // Each pane has a URL hash (nav/route.ts): Back and Forward move inside the app, a dirty form asks before it
 // is left, and keyboard shortcuts (ui/shortcuts-dialog.tsx) work wherever no text field has the focus.
+import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import type { ItemId } from "@cryptex/core/ids.ts";
 import type { SaveResult } from "@cryptex/core/sync/engine.ts";
 import { folderTree } from "@cryptex/core/vault/folders.ts";
@@ -17,7 +18,7 @@ import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
 import { advancedSearch, asksWeak, usesAdvancedSearch } from "../vault/advanced-search.ts";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
 import { DeepSearchState, deepSearchEnabled } from "../vault/deep-search-state.ts";
-import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
+import { allTags, createNarrowingSearch, type Filter, prepareWhenIdle } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { FilterNav, ItemList } from "./item-list.tsx";
@@ -81,12 +82,14 @@ export function VaultScreen({
   const lock = useCallback(() => onLock(), [onLock]);
   useAutoLock(lockMinutes, lock);
 
-  // A long vault paints its first screen before the whole list is sorted ("settled" one frame later).
-  const [settled, setSettled] = useState(session.entries.size < FIRST_SCREEN_FROM);
+  // A long vault paints its first screen before any entry but its first rows is built and the whole list is
+  // sorted ("settled" one frame later): core reads the titles from the opened index (listHead).
+  const [first] = useState(() => session.firstScreen());
+  const [settled, setSettled] = useState(first.count < FIRST_SCREEN_FROM);
   const entries = useMemo(
     () =>
       !settled
-        ? firstRows(session.entries.values(), filter, 60)
+        ? Object.assign(new Array<IndexEntry | undefined>(first.count), first.head)
         : usesAdvancedSearch(query, deepOn)
           ? advancedSearch(
               session.entries.values(),
@@ -454,8 +457,7 @@ export function VaultScreen({
         filter={filter}
         onFilter={setFilter}
         tags={tags}
-        session={session}
-        version={version}
+        folders={folders}
         onSecurity={() => go({ screen: "security" })}
         securityOpen={route.screen === "security"}
       />

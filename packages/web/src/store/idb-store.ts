@@ -71,7 +71,16 @@ const toStored = (r: ItemRow): StoredItem => ({
   seenRev: r.seenRev,
 });
 
-export type IdbStore = VaultStore & { wipe(): Promise<void> };
+/** Under this key of the meta store: a fresh random value written with every change of the index segments. */
+const INDEX_STAMP = "indexStamp";
+
+export type IdbStore = VaultStore & {
+  wipe(): Promise<void>;
+  /** The index segments with the stamp of that state of them (undefined when no write has stamped it yet). */
+  readIndexStamped(): Promise<{ segments: IndexSegment[]; stamp: string | undefined }>;
+  /** The meta record and the stamp of the index segments now (unchanged: no segment changed since it was read). */
+  readMetaAndIndexStamp(): Promise<{ meta: VaultMeta | undefined; stamp: string | undefined }>;
+};
 
 /** The app's database (tests open others beside it). */
 export const STORE_NAME = "cryptex";
@@ -106,6 +115,22 @@ export async function openIdbStore(name = STORE_NAME): Promise<IdbStore> {
     },
     async readIndex() {
       return (await req(read(["segments"]).objectStore("segments").getAll())) as IndexSegment[];
+    },
+    async readIndexStamped() {
+      const tx = read(["segments", "meta"]);
+      const [segments, stamp] = await Promise.all([
+        req(tx.objectStore("segments").getAll()) as Promise<IndexSegment[]>,
+        req(tx.objectStore("meta").get(INDEX_STAMP)) as Promise<string | undefined>,
+      ]);
+      return { segments, stamp };
+    },
+    async readMetaAndIndexStamp() {
+      const metaStore = read(["meta"]).objectStore("meta");
+      const [meta, stamp] = await Promise.all([
+        req(metaStore.get("meta")) as Promise<VaultMeta | undefined>,
+        req(metaStore.get(INDEX_STAMP)) as Promise<string | undefined>,
+      ]);
+      return { meta, stamp };
     },
     async readQuarantine() {
       return (await req(read(["quarantine"]).objectStore("quarantine").getAll())) as QuarantineEntry[];
@@ -142,6 +167,7 @@ export async function openIdbStore(name = STORE_NAME): Promise<IdbStore> {
           segments.put(batch.index.replace);
         }
         for (const s of batch.index?.append ?? []) segments.put(s);
+        if (batch.index) tx.objectStore("meta").put(crypto.randomUUID(), INDEX_STAMP);
         const q = tx.objectStore("quarantine");
         if (batch.clearQuarantine?.length) {
           const drop = new Set(batch.clearQuarantine);

@@ -61,6 +61,36 @@ storeContract(
   { test: (name, fn) => tests.push({ name, fn }), assert },
 );
 
+// Beyond core's contract: the stamp the account worker checks before using an index it read ahead of opening.
+tests.push({
+  name: "idb: the index stamp moves with every write of index segments and with nothing else",
+  async fn() {
+    const name = `stamp-${Date.now()}-${dbCounter++}`;
+    const store = await openIdbStore(name);
+    const seg = (seq: number) => ({ generation: 0, seq, bytes: Uint8Array.of(seq) });
+    try {
+      assert.equal((await store.readMetaAndIndexStamp()).stamp, undefined, "no index written yet");
+      await store.write({ index: { replace: seg(0) } });
+      const first = await store.readIndexStamped();
+      assert.ok(typeof first.stamp === "string", "a replaced index is stamped");
+      assert.equal(first.segments.length, 1);
+      assert.equal((await store.readMetaAndIndexStamp()).stamp, first.stamp, "reading does not move it");
+      await store.write({ meta: { cursor: 7 }, quarantine: [] });
+      const withMeta = await store.readMetaAndIndexStamp();
+      assert.equal(withMeta.stamp, first.stamp, "a write without index segments does not move it");
+      assert.equal(withMeta.meta?.cursor, 7, "read with the meta record");
+      await store.write({ index: { append: [seg(1)] } });
+      const second = await store.readIndexStamped();
+      assert.ok(second.stamp !== first.stamp && second.segments.length === 2, "an appended segment moves it");
+      await store.wipe();
+      assert.equal((await store.readMetaAndIndexStamp()).stamp, undefined, "wiped");
+    } finally {
+      await store.close();
+      indexedDB.deleteDatabase(name);
+    }
+  },
+});
+
 const results: Result[] = [];
 for (const t of tests) {
   try {

@@ -1,19 +1,15 @@
 // The sidebar's folder tree: every folder with the number of items in it and below it; choosing one
 // filters the list to that subtree. Folders are paths on items (core vault/folders.ts).
-import { folderTree } from "@cryptex/core/vault/folders.ts";
-import { useMemo } from "preact/hooks";
-import type { VaultSession } from "../vault/vault-session.ts";
+import type { FolderNode } from "@cryptex/core/vault/folders.ts";
 
 type Props = {
-  session: VaultSession;
-  /** the session's change counter: the tree is recomputed when it moves */
-  version: number;
+  /** core's folderTree of the entries (empty while a long list's first screen is shown) */
+  tree: readonly FolderNode[];
   active: string | undefined;
   onSelect: (folder: string) => void;
 };
 
-export function FolderList({ session, version, active, onSelect }: Props) {
-  const tree = useMemo(() => folderTree(session.entries.values()), [session, version]);
+export function FolderList({ tree, active, onSelect }: Props) {
   if (tree.length === 0) return null;
   return (
     <>

@@ -72,28 +72,6 @@ export function visibleEntries(entries: Iterable<IndexEntry>, filter: Filter, qu
   return query.trim() ? searchList(list, query).ranked : list;
 }
 
-/**
- * The first screen of a long list without sorting all of it: the `first` entries by title at their places
- * and holes after them, with the full length (so the count and the scroll height are right at once). The
- * full list replaces it a moment later.
- */
-export function firstRows(entries: Iterable<IndexEntry>, filter: Filter, first: number): (IndexEntry | undefined)[] {
-  const top: IndexEntry[] = [];
-  let count = 0;
-  for (const e of entries) {
-    if (!matchesFilter(e, filter)) continue;
-    count++;
-    if (top.length === first && byTitle(e, top[first - 1]!) >= 0) continue;
-    let i = top.length === first ? first - 1 : top.length;
-    while (i > 0 && byTitle(e, top[i - 1]!) < 0) i--;
-    top.splice(i, 0, e);
-    if (top.length > first) top.pop();
-  }
-  const out = new Array<IndexEntry | undefined>(count);
-  for (let i = 0; i < top.length; i++) out[i] = top[i];
-  return out;
-}
-
 export function allTags(entries: Iterable<IndexEntry>): string[] {
   const tags = new Set<string>();
   for (const e of entries) for (const t of e.tags) tags.add(t);

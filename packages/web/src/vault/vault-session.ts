@@ -2,6 +2,8 @@
 // account worker with every key (account/vault-host.ts). The page holds a keyless copy of the list (rows,
 // kept current by the worker's events), the state to show, and asks for items, saves and reports by call.
 import { type ApiClient, createApiClient } from "@cryptex/core/client/api-client.ts";
+import { CryptexError } from "@cryptex/core/errors.ts";
+import type { ListHead } from "@cryptex/core/formats/index-codec.ts";
 import { type IndexEntry, VaultIndex } from "@cryptex/core/formats/vault-index.ts";
 import type { AccountId, ItemId } from "@cryptex/core/ids.ts";
 import type { SessionState } from "@cryptex/core/session/open-vault.ts";
@@ -52,6 +54,9 @@ export function syncMessage(s: LoopState): string {
   }
 }
 
+/** Rows of the first screen of a long list: more than a tall window shows. */
+export const FIRST_SCREEN_ROWS = 60;
+
 export class VaultSession {
   #meta: VaultMeta;
   api: ApiClient;
@@ -64,6 +69,8 @@ export class VaultSession {
   /** set when another device changed the password: the next unlock needs the new one */
   passwordChanged = false;
   private listeners = new Set<() => void>();
+  /** the first screen of the list (firstScreen) */
+  #head: ListHead | undefined;
   /** the list: a keyless copy of the worker's index */
   private readonly rows: VaultIndex;
   private progress: ((done: number, total: number) => void) | undefined;
@@ -76,23 +83,41 @@ export class VaultSession {
     this.took(state);
   }
 
-  /** Opens the vault of `meta`'s account in the worker, with the keys its last unlock or sign-in left there. */
-  static async open(storeName: string, meta: VaultMeta): Promise<VaultSession> {
+  /** Opens the vault of the account in the worker, with the keys its last unlock or sign-in left there. */
+  static async open(storeName: string, accountId: string): Promise<VaultSession> {
     let session: VaultSession | undefined;
     const early: VaultEvent[] = [];
-    onVaultEvents((e) => (session ? session.on(e) : early.push(e)));
-    const opened = await callVault("open", meta.accountId, storeName, deviceName());
-    session = new VaultSession(VaultIndex.fromPlain(opened.rows), opened.state);
+    // The decrypted index arrives before the answer: decoded here, and its first screen picked, while the
+    // worker checks its own copy; the answer then says whether it stands (no rows) or was rebuilt (new rows).
+    let decoded: { index: VaultIndex; head: ListHead } | undefined;
+    onVaultEvents((e) => {
+      if (e.kind === "decrypted") {
+        try {
+          const index = VaultIndex.fromPlain(e.rows, { checkedElsewhere: true });
+          decoded = { index, head: index.listHead(FIRST_SCREEN_ROWS) };
+        } catch {
+          decoded = undefined; // damaged: the worker rebuilds the index and answers with the new one
+        }
+      } else if (session) session.on(e);
+      else early.push(e);
+    });
+    const opened = await callVault("open", accountId, storeName, deviceName());
+    const rows = opened.rows ? { index: VaultIndex.fromPlain(opened.rows), head: undefined } : decoded;
+    if (!rows) throw new CryptexError("tampered", "the vault's list did not reach the page whole");
+    session = new VaultSession(rows.index, opened.state);
+    session.#head = rows.head;
     for (const e of early) session.on(e);
     return session;
   }
 
   private on(e: VaultEvent): void {
     if (this.closed) return;
+    if (e.kind === "decrypted") return;
     if (e.kind === "progress") {
       this.progress?.(e.done, e.total);
       return;
     }
+    if (e.rows.length) this.#head = undefined;
     for (const r of e.rows) this.rows.mirror(r.upserts, r.removed);
     this.took(e.state);
     this.emit();
@@ -140,6 +165,15 @@ export class VaultSession {
 
   get entries(): ReadonlyMap<ItemId, IndexEntry> {
     return this.rows.entries;
+  }
+
+  /**
+   * How many items are not in the trash, and the first FIRST_SCREEN_ROWS by title, without building every entry
+   * (core's listHead): picked when the list arrived, or now if it changed since.
+   */
+  firstScreen(): ListHead {
+    this.#head ??= this.rows.listHead(FIRST_SCREEN_ROWS);
+    return this.#head;
   }
 
   /** The item's plaintext, decrypted in the worker for the view or form asking. */

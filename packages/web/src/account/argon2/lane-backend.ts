@@ -41,6 +41,9 @@ function run(worker: Worker, job: LaneJob): Promise<void> {
  */
 export const LANE_TIMEOUT_MS = 20_000;
 
+/** bytes of Argon2id memory zeroed per task after a run */
+const WIPE_SLICE = 4 * 1024 * 1024;
+
 /** `spawn` makes one lane worker (kept for the next computation); `maxWorkers` caps how many run at once. */
 export function createLaneBackend(
   spawn: () => Worker,
@@ -81,13 +84,16 @@ export function createLaneBackend(
       for (const w of pool.splice(0)) w.terminate(); // a failed pool is not reused
       throw e;
     } finally {
-      // the blocks are derived from the password: zeroed right after the tag is out (the next run waits for it)
-      wiped = new Promise((done) =>
-        setTimeout(() => {
-          bytes.fill(0);
-          done();
-        }, 0),
-      );
+      // the blocks are derived from the password: zeroed right after the tag is out (the next run waits for it),
+      // a slice per task, so that what the tag unlocks (the vault's open) is not held behind a 64 MiB fill
+      wiped = new Promise((done) => {
+        const step = (at: number) => {
+          bytes.fill(0, at, at + WIPE_SLICE);
+          if (at + WIPE_SLICE < bytes.length) setTimeout(step, 0, at + WIPE_SLICE);
+          else done();
+        };
+        setTimeout(step, 0, 0);
+      });
     }
   }
 
