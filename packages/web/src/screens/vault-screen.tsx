@@ -17,7 +17,7 @@ import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
 import { advancedSearch, asksWeak, usesAdvancedSearch } from "../vault/advanced-search.ts";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
 import { DeepSearchState, deepSearchEnabled } from "../vault/deep-search-state.ts";
-import { allTags, createNarrowingSearch, type Filter, firstRows, prepareWhenIdle } from "../vault/filters.ts";
+import { allTags, createNarrowingSearch, type Filter, firstRows } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { FilterNav, ItemList } from "./item-list.tsx";
@@ -141,7 +141,7 @@ export function VaultScreen({
   useEffect(() => {
     if (!settled) return;
     const signal = { stopped: false };
-    prepareWhenIdle([...session.entries.values()], signal);
+    search.prepareWhenIdle(signal);
     return () => {
       signal.stopped = true;
     };
