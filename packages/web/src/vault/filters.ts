@@ -4,7 +4,7 @@
 // version, and prepares its search when the page is idle.
 import type { IndexEntry } from "@cryptex/core/formats/vault-index.ts";
 import { compareTitles } from "@cryptex/core/vault/compare-titles.ts";
-import { type ListMatches, ListSearch } from "@cryptex/core/vault/deep-search/list-search.ts";
+import { type ListMatches, ListSearch, warmUpSearch } from "@cryptex/core/vault/deep-search/list-search.ts";
 import { isInFolder } from "@cryptex/core/vault/folders.ts";
 
 export type Filter =
@@ -106,7 +106,9 @@ export function createNarrowingSearch(): NarrowingSearch {
     const step = (deadline?: { timeRemaining(): number }) => {
       const until = performance.now() + 8;
       const more = () => !signal.stopped && (deadline ? deadline.timeRemaining() > 1 : performance.now() < until);
-      if (!list.prepare(more) && !signal.stopped) schedule();
+      // the masks first, then (in a later slice if this one is spent) the scorer compiled on a few entries
+      if (list.prepare(more) && more()) warmUpSearch(list.entries);
+      else if (!signal.stopped) schedule();
     };
     const schedule = () => {
       if (typeof requestIdleCallback === "function") requestIdleCallback(step, { timeout: 500 });

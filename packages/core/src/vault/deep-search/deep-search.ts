@@ -6,7 +6,7 @@ import type { IndexEntry } from "../../formats/vault-index.ts";
 import type { ItemId } from "../../keys/ids.ts";
 import { compareTitles } from "../compare-titles.ts";
 import type { DeepIndex } from "./deep-index.ts";
-import { type ListText, lowerCased, NON_ASCII, otherMask, titleMask } from "./list-text.ts";
+import { type ListText, lowerCased, MASKS, SUBTITLE, TAGS, TITLE, URLS, writeMasks } from "./list-text.ts";
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from "./search-query.ts";
 import { queryMasks, scoreText } from "./text-score.ts";
 
@@ -40,20 +40,19 @@ export function matchesOperators(e: IndexEntry, q: SearchQuery, ctx: SearchConte
  * it holds text beyond ASCII. */
 export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): number {
   let v: ListText = e;
-  let title = titleMask(e);
-  let others = otherMask(e);
-  if ((title | others) & NON_ASCII) {
+  if (writeMasks(e, scratch, 0)) {
     v = lowerCased(e);
-    title = titleMask(v);
-    others = otherMask(v);
+    writeMasks(v, scratch, 0);
   }
   const deep = ctx.deep?.textOf(e.id);
   // Without deep text, the list text must hold every letter and digit of the query: most entries are ruled out
   // here, before any string search (the first keystroke of a search scores every entry of the vault).
   const qm = queryMasks(q);
-  if (deep === undefined && ((title | others) & qm.needs) !== qm.needs) return 0;
-  return scoreText(v, title, others, q, qm, deep);
+  const all = scratch[TITLE]! | scratch[SUBTITLE]! | scratch[URLS]! | scratch[TAGS]!;
+  if (deep === undefined && (all & qm.needs) !== qm.needs) return 0;
+  return scoreText(v, scratch, 0, q, qm, deep);
 }
+const scratch = new Int32Array(MASKS);
 
 /**
  * Entries matching `query` (a string, or already parsed), best first. Ties are broken by title, or, when the

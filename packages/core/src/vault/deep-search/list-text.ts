@@ -35,22 +35,33 @@ export function addMask(s: string, from: number, to: number, m: number): number 
   return m;
 }
 
-/** The mask of the title of `v` (see addMask). */
-export function titleMask(v: ListText): number {
-  return addMask(v.title, 0, v.title.length, 0);
-}
+/** Where an entry's masks sit in a run of MASKS numbers: title, subtitle, the URLs' hosts, the tags. */
+export const TITLE = 0;
+export const SUBTITLE = 1;
+export const URLS = 2;
+export const TAGS = 3;
+export const MASKS = 4;
 
-/** The mask of the other list fields of `v`: subtitle, URL hosts, tags. With NON_ASCII set in either mask,
- * search reads lowerCased(v) instead, and the masks of that. */
-export function otherMask(v: ListText): number {
-  let m = addMask(v.subtitle, 0, v.subtitle.length, 0);
+/**
+ * Writes the masks of `v` (addMask of the title, the subtitle, all URL hosts, all tags) to `out` from `at`, and
+ * returns whether any holds NON_ASCII: then search reads lowerCased(v) instead, with the masks of that.
+ */
+export function writeMasks(v: ListText, out: Int32Array, at: number): boolean {
+  const title = addMask(v.title, 0, v.title.length, 0);
+  const subtitle = addMask(v.subtitle, 0, v.subtitle.length, 0);
+  let urls = 0;
   for (let k = 0; k < v.urls.length; k++) {
     const u = v.urls[k]!;
     const start = hostStart(u);
-    m = addMask(u, start, hostEnd(u, start), m);
+    urls = addMask(u, start, hostEnd(u, start), urls);
   }
-  for (let k = 0; k < v.tags.length; k++) m = addMask(v.tags[k]!, 0, v.tags[k]!.length, m);
-  return m;
+  let tags = 0;
+  for (let k = 0; k < v.tags.length; k++) tags = addMask(v.tags[k]!, 0, v.tags[k]!.length, tags);
+  out[at + TITLE] = title;
+  out[at + SUBTITLE] = subtitle;
+  out[at + URLS] = urls;
+  out[at + TAGS] = tags;
+  return ((title | subtitle | urls | tags) & NON_ASCII) !== 0;
 }
 
 /** Each field lower-cased on its own (as search always compared them), URLs reduced to their hosts. */

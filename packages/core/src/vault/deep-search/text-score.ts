@@ -1,17 +1,17 @@
 // The score of a query's free text over an entry's list text (list-text.ts): a word in the title beats one in
 // the other list fields, which beats one found only in the deep text; a word counts as found as a substring,
-// or, lower, as its characters in order in one field. The masks of the title and of the other fields skip each
-// test that cannot succeed, and answer a one-letter word (every first keystroke) on their own.
+// or, lower, as its characters in order in one field. The masks of each field skip every test that cannot
+// succeed (most, once a word has two letters), and answer a one-letter word (every first keystroke) alone.
 import { hostEnd, hostStart } from "../url-host.ts";
 import { foldIncludes, foldStartsWith, foldSubsequence } from "./fold-match.ts";
-import { addMask, type ListText, NON_ASCII } from "./list-text.ts";
+import { addMask, type ListText, NON_ASCII, SUBTITLE, TAGS, TITLE, URLS } from "./list-text.ts";
 import type { SearchQuery } from "./search-query.ts";
 
 const DEEP_SCORE = 3;
 
 /** What a query's words and phrases need of list text (addMask of each, without NON_ASCII). */
 export interface QueryMasks {
-  /** the letters and digits of the whole free text: what an entry's title and other fields hold together */
+  /** the letters and digits of the whole free text: what an entry's fields hold together */
   readonly needs: number;
   readonly words: Int32Array;
   readonly phrases: Int32Array;
@@ -34,72 +34,70 @@ export function queryMasks(q: SearchQuery): QueryMasks {
   return m;
 }
 
-/** Does one of the other list fields of `v` (subtitle, URL hosts, tags) include `w`? */
-function othersInclude(v: ListText, w: string): boolean {
-  if (foldIncludes(v.subtitle, 0, v.subtitle.length, w)) return true;
-  for (let k = 0; k < v.urls.length; k++) {
-    const u = v.urls[k]!;
-    const start = hostStart(u);
-    if (foldIncludes(u, start, hostEnd(u, start), w)) return true;
-  }
-  for (let k = 0; k < v.tags.length; k++) if (foldIncludes(v.tags[k]!, 0, v.tags[k]!.length, w)) return true;
+/** Does one of the other list fields of `v` (subtitle, URL hosts, tags) include `w` (mask `wm`)? */
+function othersInclude(v: ListText, w: string, wm: number, masks: Int32Array, at: number): boolean {
+  if ((masks[at + SUBTITLE]! & wm) === wm && foldIncludes(v.subtitle, 0, v.subtitle.length, w)) return true;
+  if ((masks[at + URLS]! & wm) === wm)
+    for (let k = 0; k < v.urls.length; k++) {
+      const u = v.urls[k]!;
+      const start = hostStart(u);
+      if (foldIncludes(u, start, hostEnd(u, start), w)) return true;
+    }
+  if ((masks[at + TAGS]! & wm) === wm)
+    for (let k = 0; k < v.tags.length; k++) if (foldIncludes(v.tags[k]!, 0, v.tags[k]!.length, w)) return true;
   return false;
 }
 
 /** Does one of the other list fields of `v` hold `w`'s characters in order? */
-function othersHoldInOrder(v: ListText, w: string): boolean {
-  if (foldSubsequence(w, v.subtitle, 0, v.subtitle.length)) return true;
-  for (let k = 0; k < v.urls.length; k++) {
-    const u = v.urls[k]!;
-    const start = hostStart(u);
-    if (foldSubsequence(w, u, start, hostEnd(u, start))) return true;
-  }
-  for (let k = 0; k < v.tags.length; k++) if (foldSubsequence(w, v.tags[k]!, 0, v.tags[k]!.length)) return true;
+function othersHoldInOrder(v: ListText, w: string, wm: number, masks: Int32Array, at: number): boolean {
+  if ((masks[at + SUBTITLE]! & wm) === wm && foldSubsequence(w, v.subtitle, 0, v.subtitle.length)) return true;
+  if ((masks[at + URLS]! & wm) === wm)
+    for (let k = 0; k < v.urls.length; k++) {
+      const u = v.urls[k]!;
+      const start = hostStart(u);
+      if (foldSubsequence(w, u, start, hostEnd(u, start))) return true;
+    }
+  if ((masks[at + TAGS]! & wm) === wm)
+    for (let k = 0; k < v.tags.length; k++) if (foldSubsequence(w, v.tags[k]!, 0, v.tags[k]!.length)) return true;
   return false;
 }
 
 /** A word's score (`wm` its mask): title, then the other list fields, then the deep text below every list match. */
-function wordScore(w: string, wm: number, v: ListText, titleMask: number, otherMask: number, deep: string | undefined): number {
+function wordScore(w: string, wm: number, v: ListText, masks: Int32Array, at: number, deep: string | undefined): number {
   const t = v.title;
+  const title = masks[at + TITLE]!;
   const c = w.charCodeAt(0);
   if (w.length === 1 && c >= 97 && c <= 122) {
     // one letter: the masks say where it is (in order, it is the letter itself); only the title's start is read
-    if (titleMask & wm) {
+    if (title & wm) {
       let first = t.charCodeAt(0);
       if (first >= 65 && first <= 90) first += 32;
       return first !== c ? 40 : t.length === 1 ? 100 : 60;
     }
-    if (otherMask & wm) return 30;
+    if ((masks[at + SUBTITLE]! | masks[at + URLS]! | masks[at + TAGS]!) & wm) return 30;
     return deep?.includes(w) ? DEEP_SCORE : 0;
   }
-  const inTitle = (titleMask & wm) === wm;
-  const inOthers = (otherMask & wm) === wm;
+  const inTitle = (title & wm) === wm;
   if (inTitle) {
     if (foldStartsWith(t, 0, t.length, w)) return t.length === w.length ? 100 : 60;
     if (foldIncludes(t, 0, t.length, w)) return 40;
   }
-  if (inOthers && othersInclude(v, w)) return 30;
+  if (othersInclude(v, w, wm, masks, at)) return 30;
   if (inTitle && foldSubsequence(w, t, 0, t.length)) return 10;
-  if (inOthers && othersHoldInOrder(v, w)) return 5;
+  if (othersHoldInOrder(v, w, wm, masks, at)) return 5;
   return deep?.includes(w) ? DEEP_SCORE : 0;
 }
 
 /**
- * The score of the free text of `q` over list text `v` with its masks (an entry, or its lower-cased copy when
- * a mask has NON_ASCII), and deep text if any; 1 when `q` has no free text, 0 for no match. The caller has
- * applied the whole-entry prefilter `needs` (which only list text without deep text may skip).
+ * The score of the free text of `q` over list text `v` (an entry, or its lower-cased copy when its masks have
+ * NON_ASCII) whose masks (list-text.ts writeMasks) are in `masks` from `at`, and deep text if any; 1 when `q` has
+ * no free text, 0 for no match. The caller has applied the whole-entry prefilter `needs` (which only list text
+ * without deep text may skip).
  */
-export function scoreText(
-  v: ListText,
-  titleMask: number,
-  otherMask: number,
-  q: SearchQuery,
-  qm: QueryMasks,
-  deep: string | undefined,
-): number {
+export function scoreText(v: ListText, masks: Int32Array, at: number, q: SearchQuery, qm: QueryMasks, deep: string | undefined): number {
   let s = 1;
   for (let i = 0; i < q.words.length; i++) {
-    const ws = wordScore(q.words[i]!, qm.words[i]!, v, titleMask, otherMask, deep);
+    const ws = wordScore(q.words[i]!, qm.words[i]!, v, masks, at, deep);
     if (ws === 0) return 0;
     s += ws;
   }
@@ -107,9 +105,9 @@ export function scoreText(
     const ph = q.phrases[i]!;
     const pm = qm.phrases[i]!;
     const ps =
-      (titleMask & pm) === pm && foldIncludes(v.title, 0, v.title.length, ph)
+      (masks[at + TITLE]! & pm) === pm && foldIncludes(v.title, 0, v.title.length, ph)
         ? 40
-        : (otherMask & pm) === pm && othersInclude(v, ph)
+        : othersInclude(v, ph, pm, masks, at)
           ? 30
           : deep?.includes(ph)
             ? DEEP_SCORE
