@@ -96,9 +96,9 @@ export function VaultScreen({
                 deep: deepOn ? DeepSearchState.of(session).index : undefined,
                 weak: weakIds,
               },
-              version,
+              session.rowsVersion,
             )
-          : search(session.entries.values(), filter, query, version),
+          : search(session.entries.values(), filter, query, session.rowsVersion),
     [settled, version, filter, query, deepOn, extraVersion, weakIds],
   );
   useEffect(() => {
@@ -122,7 +122,7 @@ export function VaultScreen({
       searchTimes.push(performance.now() - typedAt.current);
       typedAt.current = 0;
     }
-  }, [entries]);
+  }, [entries, query]); // a key that leaves the matches as they were (a space) renders too, with the same list
   useEffect(() => {
     performance.mark("cx-list-rendered");
     // After the first paint: the full list, then sync and the live channel, then search text when idle.
