@@ -18,7 +18,7 @@ import { ShortcutsDialog } from "../ui/shortcuts-dialog.tsx";
 import { advancedSearch, asksWeak, usesAdvancedSearch } from "../vault/advanced-search.ts";
 import { autoLockMinutes, useAutoLock } from "../vault/auto-lock.ts";
 import { DeepSearchState, deepSearchEnabled } from "../vault/deep-search-state.ts";
-import { allTags, createNarrowingSearch, type Filter, prepareWhenIdle } from "../vault/filters.ts";
+import { allTags, createNarrowingSearch, type Filter } from "../vault/filters.ts";
 import type { VaultSession } from "../vault/vault-session.ts";
 import { ItemForm } from "./item-form.tsx";
 import { FilterNav, ItemList } from "./item-list.tsx";
@@ -99,9 +99,9 @@ export function VaultScreen({
                 deep: deepOn ? DeepSearchState.of(session).index : undefined,
                 weak: weakIds,
               },
-              version,
+              session.rowsVersion,
             )
-          : search(session.entries.values(), filter, query, version),
+          : search(session.entries.values(), filter, query, session.rowsVersion),
     [settled, version, filter, query, deepOn, extraVersion, weakIds],
   );
   useEffect(() => {
@@ -125,7 +125,7 @@ export function VaultScreen({
       searchTimes.push(performance.now() - typedAt.current);
       typedAt.current = 0;
     }
-  }, [entries]);
+  }, [entries, query]); // a key that leaves the matches as they were (a space) renders too, with the same list
   useEffect(() => {
     performance.mark("cx-list-rendered");
     // After the first paint: the full list, then sync and the live channel, then search text when idle.
@@ -144,7 +144,7 @@ export function VaultScreen({
   useEffect(() => {
     if (!settled) return;
     const signal = { stopped: false };
-    prepareWhenIdle([...session.entries.values()], signal);
+    search.prepareWhenIdle(signal);
     return () => {
       signal.stopped = true;
     };

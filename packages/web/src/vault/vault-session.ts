@@ -61,6 +61,8 @@ export class VaultSession {
   #meta: VaultMeta;
   api: ApiClient;
   version = 0;
+  /** bumped only when the entries change (a sync status alone leaves it): what a list made from them depends on */
+  rowsVersion = 0;
   syncState: SyncState = { status: "idle", message: syncMessage({ status: "idle", code: "not_synced_yet", conflicts: 0, at: 0 }), at: 0 };
   conflicts: readonly ConflictNote[] = [];
   quarantined: readonly QuarantineEntry[] = [];
@@ -119,6 +121,7 @@ export class VaultSession {
     }
     if (e.rows.length) this.#head = undefined;
     for (const r of e.rows) this.rows.mirror(r.upserts, r.removed);
+    if (e.rows.length > 0) this.rowsVersion++;
     this.took(e.state);
     this.emit();
   }

@@ -5,9 +5,10 @@
 import type { IndexEntry } from "../../formats/vault-index.ts";
 import type { ItemId } from "../../keys/ids.ts";
 import { compareTitles } from "../compare-titles.ts";
-import { hostOf } from "../url-host.ts";
 import type { DeepIndex } from "./deep-index.ts";
+import { type ListText, lowerCased, MASKS, SUBTITLE, TAGS, TITLE, URLS, writeMasks } from "./list-text.ts";
 import { isEmptyQuery, parseSearchQuery, type SearchQuery } from "./search-query.ts";
+import { queryMasks, scoreText } from "./text-score.ts";
 
 export interface SearchContext {
   /** the deep index, when deep search is on */
@@ -15,8 +16,6 @@ export interface SearchContext {
   /** ids of items with a weak password (for is:weak), from the health report */
   readonly weak?: ReadonlySet<ItemId> | undefined;
 }
-
-const DEEP_SCORE = 3;
 
 /** Folders arrive with the folders feature as an optional `folder` path on index entries. */
 const folderOf = (e: IndexEntry): string => {
@@ -37,93 +36,23 @@ export function matchesOperators(e: IndexEntry, q: SearchQuery, ctx: SearchConte
   return true;
 }
 
-/** An entry's list text, lower-cased once per entry object (the index replaces the object on every change).
- * `joined` holds the other fields separated by "\n", which no query word contains, so one `includes` tests them all. */
-interface Prepared {
-  readonly title: string;
-  readonly others: readonly string[];
-  readonly joined: string;
-  /** which of a–z and 0–9 occur in the title or the other fields (charMask) */
-  readonly mask: number;
-}
-
-/**
- * A 32-bit set of the ASCII letters and digits in `text` (a–z bits 0–25; digits folded onto bits 26–31).
- * A word can only match list text holding every letter and digit of the word, as a substring or a
- * subsequence, so `(entryMask & wordMask) !== wordMask` rules an entry out with one comparison; other
- * characters are left out of both masks and never rule anything out.
- */
-function charMask(text: string): number {
-  let m = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 97 && c <= 122) m |= 1 << (c - 97);
-    else if (c >= 48 && c <= 57) m |= 1 << (26 + ((c - 48) % 6));
-  }
-  return m;
-}
-const prepared = new WeakMap<IndexEntry, Prepared>();
-/** Prepares (and caches) an entry's list text; a list may warm the cache when idle so the first keystroke is fast. */
-export function prepareEntryText(e: IndexEntry): Prepared {
-  let p = prepared.get(e);
-  if (!p) {
-    const others = [e.subtitle, ...e.urls.map(hostOf), ...e.tags].map((x) => x.toLowerCase());
-    const title = e.title.toLowerCase();
-    const joined = others.join("\n");
-    p = { title, others, joined, mask: charMask(title) | charMask(joined) };
-    prepared.set(e, p);
-  }
-  return p;
-}
-
-function subsequence(needle: string, hay: string): boolean {
-  let i = 0;
-  for (let j = 0; j < hay.length && i < needle.length; j++) if (hay.charCodeAt(j) === needle.charCodeAt(i)) i++;
-  return i === needle.length;
-}
-
-/** A word's score over prepared text: title, then the other list fields, then the deep text below every list match. */
-function wordScore(w: string, p: Prepared, deep: string | undefined): number {
-  if (p.title === w) return 100;
-  if (p.title.startsWith(w)) return 60;
-  if (p.title.includes(w)) return 40;
-  if (p.joined.includes(w)) return 30;
-  if (subsequence(w, p.title)) return 10;
-  for (const o of p.others) if (o.length >= w.length && subsequence(w, o)) return 5;
-  return deep?.includes(w) ? DEEP_SCORE : 0;
-}
-
-const queryMasks = new WeakMap<SearchQuery, number>();
-function queryMask(q: SearchQuery): number {
-  let m = queryMasks.get(q);
-  if (m === undefined) {
-    m = charMask(q.words.join("") + q.phrases.join(""));
-    queryMasks.set(q, m);
-  }
-  return m;
-}
-
-/** The entry's score for the free text of `q` (0: no match). */
+/** The entry's score for the free text of `q` (0: no match). Reads the entry's own strings: no copies unless
+ * it holds text beyond ASCII. */
 export function textScore(e: IndexEntry, q: SearchQuery, ctx: SearchContext): number {
-  const p = prepareEntryText(e);
+  let v: ListText = e;
+  if (writeMasks(e, scratch, 0)) {
+    v = lowerCased(e);
+    writeMasks(v, scratch, 0);
+  }
   const deep = ctx.deep?.textOf(e.id);
   // Without deep text, the list text must hold every letter and digit of the query: most entries are ruled out
   // here, before any string search (the first keystroke of a search scores every entry of the vault).
-  const needs = queryMask(q);
-  if (deep === undefined && (p.mask & needs) !== needs) return 0;
-  let s = 1;
-  for (const w of q.words) {
-    const ws = wordScore(w, p, deep);
-    if (ws === 0) return 0;
-    s += ws;
-  }
-  for (const ph of q.phrases) {
-    const ps = p.title.includes(ph) ? 40 : p.joined.includes(ph) ? 30 : deep?.includes(ph) ? DEEP_SCORE : 0;
-    if (ps === 0) return 0;
-    s += ps;
-  }
-  return s;
+  const qm = queryMasks(q);
+  const all = scratch[TITLE]! | scratch[SUBTITLE]! | scratch[URLS]! | scratch[TAGS]!;
+  if (deep === undefined && (all & qm.needs) !== qm.needs) return 0;
+  return scoreText(v, scratch, 0, q, qm, deep);
 }
+const scratch = new Int32Array(MASKS);
 
 /**
  * Entries matching `query` (a string, or already parsed), best first. Ties are broken by title, or, when the
