@@ -188,7 +188,7 @@ test("attack 6 (CLI): get, list, search, totp and unlock make no network attempt
           .trim()
           .split("\n")
           .filter(Boolean)
-          .map((l) => JSON.parse(l) as { kind: string; detail: { host?: string; port?: number } | string })
+          .map((l) => JSON.parse(l) as { kind: string; detail: { host?: string; port?: number; path?: string } | string })
       : [];
   let session = "";
   const cli = (args: string[], env: Record<string, string>, stdin = "") =>
@@ -278,7 +278,15 @@ test("attack 6 (CLI): get, list, search, totp and unlock make no network attempt
       assert.match(outputs[7]!, /\d{6}/);
       session = "";
       await ok(["unlock", "--raw", "--password-stdin"], offline, `${PASSWORD}\n`);
-      assert.deepEqual(recorded(), [], "no connect, DNS lookup or UDP socket from reading commands");
+      // the one connection allowed: the session agent's Unix socket in the home's private agent folder (no packet)
+      const agentDir = `${join(home, "agent")}/`;
+      const toAgent = (e: ReturnType<typeof recorded>[number]) =>
+        e.kind === "connect" && typeof e.detail === "object" && e.detail.path?.startsWith(agentDir) === true;
+      assert.deepEqual(
+        recorded().filter((e) => !toAgent(e)),
+        [],
+        "no connect, DNS lookup or UDP socket from reading commands",
+      );
       assert.deepEqual(portTrap.hits, [], "nothing connected to the server's port");
       assert.deepEqual(proxyTrap.hits, [], "nothing went through the env proxy");
     } finally {
