@@ -79,8 +79,12 @@ function agentProcesses(): Array<{ pid: number; cmdline: string; environ: string
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "latin1");
-      if (cmdline.includes("/src/agent/agent.ts"))
-        out.push({ pid: Number(pid), cmdline, environ: readFileSync(`/proc/${pid}/environ`, "latin1") });
+      if (!cmdline.includes("/src/agent/agent.ts")) continue;
+      // read the start time around the environment: a pid reused meanwhile (pids wrap at 32768 here) is skipped
+      const started = readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1]?.split(" ")[19];
+      const environ = readFileSync(`/proc/${pid}/environ`, "latin1");
+      if (readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1]?.split(" ")[19] === started)
+        out.push({ pid: Number(pid), cmdline, environ });
     } catch {
       // gone meanwhile
     }
@@ -252,7 +256,11 @@ test("the token is never in the agent's arguments, environment or files", async 
   assert.ok(agents.length > 0);
   for (const a of agents) {
     assert.ok(!a.cmdline.includes(key), `agent ${a.pid}'s arguments`);
-    assert.ok(!a.environ.includes(key), `agent ${a.pid}'s environment`);
+    const names = a.environ
+      .split("\0")
+      .filter((kv) => kv.includes(key))
+      .map((kv) => kv.split("=")[0]);
+    assert.deepEqual(names, [], `agent ${a.pid}'s environment (${a.cmdline.replaceAll("\0", " ")})`);
   }
   assert.deepEqual(readdirSync(join(home, "agent")), [`${idOf(session)}.sock`]);
 });

@@ -62,7 +62,9 @@ function rebuild(root: string): undefined {
     if (lock && Date.now() - lock.mtimeMs < LOCK_STALE_MS) return undefined;
     // loaded only here: a current bundle's start does not pay for node:child_process
     const { spawn } = process.getBuiltinModule("node:child_process");
-    spawn(process.execPath, [BUILDER, root], { detached: true, stdio: "ignore" }).unref();
+    // without the session token: a background process has no use for it, and its environment is readable
+    const { CRYPTEX_SESSION: _token, ...env } = process.env;
+    spawn(process.execPath, [BUILDER, root], { detached: true, stdio: "ignore", env }).unref();
   } catch {
     // no bundle then: the sources run, as always
   }
