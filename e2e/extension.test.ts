@@ -276,7 +276,8 @@ test("sign-out keeps changes the server has not seen unless the user discards th
   world.proxy.onRequest(undefined);
   await p.getByLabel("Account password").fill(STRONG_PASSWORD);
   await p.getByRole("button", { name: "Unlock" }).click();
-  await p.getByText("Synced").waitFor({ timeout: 30_000 });
+  // not getByText("Synced"): that is a case-blind substring match, and "Not synced yet" (before the sync ran) matches it
+  await p.getByText(/^Synced/).waitFor({ timeout: 30_000 });
   await laptop.vault.sync(laptop.api);
   const subtitles = [...laptop.vault.index.entries.values()].map((e) => e.subtitle);
   assert.ok(subtitles.includes("carol@example.test"));
