@@ -2,22 +2,8 @@
 // every word and phrase is, at least, an in-order subsequence of one of its list strings (the weakest way
 // searchEntries accepts a word), so rows failing it need no objects. searchEntries then ranks the rest.
 import type { RowTextTest } from "../../formats/index-codec.ts";
+import { foldSubsequence } from "./fold-match.ts";
 import type { SearchQuery } from "./search-query.ts";
-
-/** In-order subsequence of `hay[start, end)`, folding ASCII capitals (see RowTextTest); `needle` is lower-case. */
-function subsequenceIn(needle: string, hay: string, start: number, end: number): boolean {
-  let i = 0;
-  let want = needle.charCodeAt(0);
-  for (let j = start; j < end; j++) {
-    let c = hay.charCodeAt(j);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c === want) {
-      if (++i === needle.length) return true;
-      want = needle.charCodeAt(i);
-    }
-  }
-  return i === needle.length;
-}
 
 /** The sieve for `q`, or undefined when it has no free text (or searches deep text the index does not hold). */
 export function searchPrefilter(q: SearchQuery, opts: { deep?: boolean } = {}): RowTextTest | undefined {
@@ -26,7 +12,7 @@ export function searchPrefilter(q: SearchQuery, opts: { deep?: boolean } = {}): 
   return (lower, at, n) => {
     for (const w of needles) {
       let found = false;
-      for (let k = 0; k < n && !found; k++) found = at[k + 1]! - at[k]! >= w.length && subsequenceIn(w, lower, at[k]!, at[k + 1]!);
+      for (let k = 0; k < n && !found; k++) found = foldSubsequence(w, lower, at[k]!, at[k + 1]!);
       if (!found) return false;
     }
     return true;
